@@ -1,0 +1,453 @@
+//! The measuring engine: runs one cell (N sender threads, each with its own TCP
+//! connection to one of N receiver threads), samples every worker once a second, and
+//! reports per-second [`Sample`]s and a [`CellSummary`] as [`EngineEvent`]s. The live
+//! monitor and `--record` both drive [`run_matrix`]; only what consumes the events
+//! differs.
+//!
+//! Timeline of a cell (the sampler's ticks are the only clock that cuts intervals):
+//!
+//! ```text
+//! start ──warm-up (samples marked warm-up)──► W ──measuring window──► E ──stop, drain, join
+//!        1 s ticks                                1 s ticks          │
+//!                                                 summary = Metrics::between(W, E)
+//! ```
+
+mod gate;
+mod metrics;
+mod receiver;
+mod sender;
+pub mod stats;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Sender;
+use hdrhistogram::Histogram;
+
+use crate::matrix::{Cell, Strategy};
+use crate::net::{self, SocketOptions};
+use crate::strategy::{self, StrategyOptions, ZeroCopyCounts};
+use crate::wire::HEADER_LEN;
+
+use gate::Gate;
+pub use metrics::{Latency, Metrics, SideSnapshot, Snapshot};
+pub use receiver::{ReceiverEnd, tcp_bytes_received};
+pub use sender::{COMPLETION_PATIENCE, SenderEnd};
+use stats::{ReceiverStats, SenderStats, new_latency_histogram};
+
+/// How the engine runs every cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellConfig {
+    pub warmup: Duration,
+    pub duration: Duration,
+    /// Check every payload byte, not just headers and stamps.
+    pub verify: bool,
+    pub socket: SocketOptions,
+    pub strategy: StrategyOptions,
+}
+
+impl Default for CellConfig {
+    fn default() -> Self {
+        CellConfig {
+            warmup: Duration::from_secs(1),
+            duration: Duration::from_secs(5),
+            verify: false,
+            socket: SocketOptions::default(),
+            strategy: StrategyOptions::default(),
+        }
+    }
+}
+
+/// Which part of the cell a sample belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Warmup,
+    Measure,
+}
+
+/// One interval (normally a second) of a running cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub cell: Cell,
+    /// 1-based index of the interval within the cell, warm-up included.
+    pub second: u32,
+    pub phase: Phase,
+    pub metrics: Metrics,
+}
+
+/// Per-connection totals over the whole cell (warm-up and drain included): what the
+/// tests compare exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionTotals {
+    pub sent_messages: u64,
+    pub sent_wire_bytes: u64,
+    pub received_messages: u64,
+    pub received_wire_bytes: u64,
+    pub tcpi_bytes_received: Option<u64>,
+}
+
+/// A finished cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellSummary {
+    pub cell: Cell,
+    /// The measuring window (warm-up excluded).
+    pub window: Metrics,
+    /// The zero-copy ledger over the whole cell, after the final wait for completions
+    /// (so sends and completions balance); `None` for the other strategies.
+    pub zero_copy: Option<ZeroCopyCounts>,
+    /// Integrity errors over the whole cell.
+    pub integrity_errors: u64,
+    pub connections: Vec<ConnectionTotals>,
+}
+
+impl CellSummary {
+    /// Zero-copy ids sent but never reported complete.
+    pub fn zc_lost(&self) -> Option<u64> {
+        self.zero_copy
+            .map(|z| z.sends.saturating_sub(z.completions))
+    }
+}
+
+/// How a cell ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellOutcome {
+    Finished(Box<CellSummary>),
+    /// The run was cancelled while the cell ran; its figures are dropped.
+    Cancelled,
+}
+
+/// Failures of the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("setting up connections: {0}")]
+    Setup(#[source] std::io::Error),
+    #[error("starting a worker thread: {0}")]
+    Spawn(#[source] std::io::Error),
+    #[error(transparent)]
+    Send(#[from] strategy::SendError),
+    #[error("closing a connection: {0}")]
+    Close(#[from] std::io::Error),
+    #[error("receiving: {0}")]
+    Receive(#[source] std::io::Error),
+    #[error("the cell was aborted before it started")]
+    Aborted,
+    #[error("a worker thread panicked")]
+    WorkerPanicked,
+}
+
+/// The whole protocol between the engine and whatever shows or records its results.
+#[derive(Debug, Clone)]
+pub enum EngineEvent {
+    /// Cell `index` (0-based) of `total` is starting.
+    CellStarted {
+        index: usize,
+        total: usize,
+        cell: Cell,
+    },
+    Sample(Box<Sample>),
+    CellFinished {
+        index: usize,
+        summary: Box<CellSummary>,
+    },
+    /// The cell failed; the run stops.
+    CellFailed {
+        index: usize,
+        cell: Cell,
+        error: String,
+    },
+    /// No more events follow.
+    RunEnded {
+        cancelled: bool,
+    },
+}
+
+/// Runs `cells` one at a time (never two at once: they would share the CPUs), sending
+/// events to `events`, until done or `cancel` is set. Returns when the run has ended.
+pub fn run_matrix(
+    cells: &[Cell],
+    config: &CellConfig,
+    events: &Sender<EngineEvent>,
+    cancel: &AtomicBool,
+) {
+    let total = cells.len();
+    for (index, &cell) in cells.iter().enumerate() {
+        if cancel.load(Relaxed) {
+            break;
+        }
+        // A closed receiver means nobody listens any more: stop quietly.
+        if events
+            .send(EngineEvent::CellStarted { index, total, cell })
+            .is_err()
+        {
+            return;
+        }
+        let on_sample = |s: Sample| {
+            let _ = events.send(EngineEvent::Sample(Box::new(s)));
+        };
+        match run_cell(cell, config, cancel, on_sample) {
+            Ok(CellOutcome::Finished(summary)) => {
+                let _ = events.send(EngineEvent::CellFinished { index, summary });
+            }
+            Ok(CellOutcome::Cancelled) => break,
+            Err(e) => {
+                let _ = events.send(EngineEvent::CellFailed {
+                    index,
+                    cell,
+                    error: e.to_string(),
+                });
+                let _ = events.send(EngineEvent::RunEnded { cancelled: false });
+                return;
+            }
+        }
+    }
+    let _ = events.send(EngineEvent::RunEnded {
+        cancelled: cancel.load(Relaxed),
+    });
+}
+
+/// Runs one cell on loopback: sets up the connections, starts 2 × threads workers,
+/// samples them each second (calling `on_sample`), stops them after warm-up + duration,
+/// and joins every thread and closes every socket before returning.
+pub fn run_cell(
+    cell: Cell,
+    config: &CellConfig,
+    cancel: &AtomicBool,
+    mut on_sample: impl FnMut(Sample),
+) -> Result<CellOutcome, EngineError> {
+    let socket_opts = SocketOptions {
+        zerocopy: cell.strategy == Strategy::ZeroCopy,
+        ..config.socket
+    };
+    let connections =
+        net::connect_loopback(cell.threads, &socket_opts).map_err(EngineError::Setup)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    // Nobody sends before every worker is ready.
+    let start = Arc::new(Gate::default());
+    let wire_len = (HEADER_LEN + cell.size) as u64;
+
+    let mut senders = Vec::with_capacity(cell.threads);
+    let mut receivers = Vec::with_capacity(cell.threads);
+    let mut workers = Workers::default();
+    for (i, conn) in connections.into_iter().enumerate() {
+        let rx_stats = Arc::new(ReceiverStats::default());
+        let tx_stats = Arc::new(SenderStats::default());
+        let job = receiver::ReceiverJob {
+            socket: conn.receiver,
+            cell,
+            verify: config.verify,
+            stats: Arc::clone(&rx_stats),
+            start: Arc::clone(&start),
+        };
+        match spawn(format!("nio-rx-{i}"), move || receiver::run(job)) {
+            Ok(h) => workers.receivers.push(h),
+            Err(e) => return Err(workers.abort(&start, e)),
+        }
+        let job = sender::SenderJob {
+            socket: conn.sender,
+            strategy: strategy::for_cell(&cell, &config.strategy),
+            wire_len,
+            stats: Arc::clone(&tx_stats),
+            stop: Arc::clone(&stop),
+            start: Arc::clone(&start),
+        };
+        match spawn(format!("nio-tx-{i}"), move || sender::run(job)) {
+            Ok(h) => workers.senders.push(h),
+            Err(e) => return Err(workers.abort(&start, e)),
+        }
+        senders.push(tx_stats);
+        receivers.push(rx_stats);
+    }
+    start.wait_ready(2 * cell.threads);
+    start.open(true);
+
+    let t0 = Instant::now();
+    let mut prev = Snapshot::take(&senders, &receivers);
+    let mut window_start = (config.warmup.is_zero()).then_some(prev);
+    let mut window_latency = new_latency_histogram();
+    let mut second = 0u32;
+    let mut failed = false;
+    for (offset, phase) in tick_schedule(config.warmup, config.duration) {
+        if !sleep_until(t0 + offset, cancel, &workers) {
+            failed = !cancel.load(Relaxed);
+            break;
+        }
+        let now = Snapshot::take(&senders, &receivers);
+        let lat = merged_latency(&receivers);
+        second += 1;
+        let metrics = Metrics::between(&prev, &now, &lat);
+        if phase == Phase::Measure {
+            // Merging cannot fail: every histogram has the same bounds.
+            let _ = window_latency.add(&lat);
+        }
+        on_sample(Sample {
+            cell,
+            second,
+            phase,
+            metrics,
+        });
+        if phase == Phase::Warmup && offset == config.warmup {
+            window_start = Some(now);
+        }
+        prev = now;
+    }
+    let window_end = prev;
+
+    stop.store(true, Relaxed);
+    let ends = workers.join();
+    if cancel.load(Relaxed) && !failed {
+        ends?;
+        return Ok(CellOutcome::Cancelled);
+    }
+    let (sent, received) = ends?;
+    let window_start = window_start.unwrap_or(window_end);
+    let final_tx = senders
+        .iter()
+        .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.zero_copy()));
+    let connections = sent
+        .iter()
+        .zip(&received)
+        .zip(&receivers)
+        .map(|((s, r), stats)| ConnectionTotals {
+            sent_messages: s.messages,
+            sent_wire_bytes: s.messages * wire_len,
+            received_messages: stats.messages.load(Relaxed),
+            received_wire_bytes: r.wire_bytes,
+            tcpi_bytes_received: r.tcpi_bytes_received,
+        })
+        .collect();
+    Ok(CellOutcome::Finished(Box::new(CellSummary {
+        cell,
+        window: Metrics::between(&window_start, &window_end, &window_latency),
+        zero_copy: (cell.strategy == Strategy::ZeroCopy).then_some(final_tx),
+        integrity_errors: receivers
+            .iter()
+            .map(|r| r.integrity_errors.load(Relaxed))
+            .sum(),
+        connections,
+    })))
+}
+
+/// The tick offsets from the start of a cell: every second of warm-up, its end, then
+/// every second of the window and its end. Offsets strictly increase.
+pub fn tick_schedule(warmup: Duration, duration: Duration) -> Vec<(Duration, Phase)> {
+    let second = Duration::from_secs(1);
+    let mut ticks = Vec::new();
+    let mut t = second;
+    while t < warmup {
+        ticks.push((t, Phase::Warmup));
+        t += second;
+    }
+    if !warmup.is_zero() {
+        ticks.push((warmup, Phase::Warmup));
+    }
+    let end = warmup + duration;
+    let mut t = warmup + second;
+    while t < end {
+        ticks.push((t, Phase::Measure));
+        t += second;
+    }
+    ticks.push((end, Phase::Measure));
+    ticks
+}
+
+/// Takes and merges the receivers' latency histograms for the interval just ended.
+fn merged_latency(receivers: &[Arc<ReceiverStats>]) -> Histogram<u64> {
+    let mut all = new_latency_histogram();
+    for r in receivers {
+        let _ = all.add(&r.take_latency());
+    }
+    all
+}
+
+/// Sleeps until `deadline` in short steps. False if the run was cancelled or a worker
+/// ended early (it failed: workers end only when told to).
+fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> bool {
+    loop {
+        if cancel.load(Relaxed) || workers.any_finished() {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return true;
+        }
+        thread::sleep((deadline - now).min(Duration::from_millis(20)));
+    }
+}
+
+type Handle<T> = thread::JoinHandle<Result<T, EngineError>>;
+
+/// The worker threads of a cell.
+#[derive(Default)]
+struct Workers {
+    senders: Vec<Handle<SenderEnd>>,
+    receivers: Vec<Handle<ReceiverEnd>>,
+}
+
+impl Workers {
+    /// Setting up failed: send the workers already waiting home, join them, and
+    /// return `error`.
+    fn abort(self, gate: &Gate, error: EngineError) -> EngineError {
+        gate.open(false);
+        let _ = self.join();
+        error
+    }
+
+    fn any_finished(&self) -> bool {
+        self.senders.iter().any(|h| h.is_finished())
+            || self.receivers.iter().any(|h| h.is_finished())
+    }
+
+    /// Joins every thread (senders first: they close their sockets, which ends the
+    /// receivers), returning the first error.
+    fn join(self) -> Result<(Vec<SenderEnd>, Vec<ReceiverEnd>), EngineError> {
+        let senders: Vec<_> = self.senders.into_iter().map(join_one).collect();
+        let receivers: Vec<_> = self.receivers.into_iter().map(join_one).collect();
+        Ok((
+            senders.into_iter().collect::<Result<_, _>>()?,
+            receivers.into_iter().collect::<Result<_, _>>()?,
+        ))
+    }
+}
+
+fn join_one<T>(h: Handle<T>) -> Result<T, EngineError> {
+    h.join().map_err(|_| EngineError::WorkerPanicked)?
+}
+
+fn spawn<T: Send + 'static>(
+    name: String,
+    f: impl FnOnce() -> Result<T, EngineError> + Send + 'static,
+) -> Result<Handle<T>, EngineError> {
+    thread::Builder::new()
+        .name(name)
+        .spawn(f)
+        .map_err(EngineError::Spawn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_cover_warmup_and_window() {
+        let s = |ms| Duration::from_millis(ms);
+        let ticks = tick_schedule(s(200), s(1000));
+        assert_eq!(
+            ticks,
+            vec![(s(200), Phase::Warmup), (s(1200), Phase::Measure)]
+        );
+        let ticks = tick_schedule(s(1000), s(2500));
+        assert_eq!(
+            ticks,
+            vec![
+                (s(1000), Phase::Warmup),
+                (s(2000), Phase::Measure),
+                (s(3000), Phase::Measure),
+                (s(3500), Phase::Measure)
+            ]
+        );
+        let ticks = tick_schedule(Duration::ZERO, s(1000));
+        assert_eq!(ticks, vec![(s(1000), Phase::Measure)]);
+    }
+}

@@ -1,0 +1,15 @@
+//! netio-tui: measures, side by side, what each Linux socket send strategy costs:
+//! two-copy (`memcpy` + `send`), one-copy (`sendmsg` scatter-gather) and zero-copy
+//! (`MSG_ZEROCOPY`). See DESIGN.md for the data flow and the measurement contract.
+
+pub mod cli;
+pub mod clock;
+pub mod counters;
+pub mod engine;
+pub mod machine;
+pub mod matrix;
+pub mod message;
+pub mod net;
+pub mod record;
+pub mod strategy;
+pub mod wire;

@@ -1,0 +1,47 @@
+//! Connections over 127.0.0.1: an ephemeral listener, then one connect + accept per pair.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::os::fd::AsFd;
+use std::time::Duration;
+
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::{Connection, SocketOptions};
+use crate::strategy::enable_zerocopy;
+
+/// A receiver that hears nothing for this long gives up rather than hang the run.
+const RECV_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `count` connected pairs over loopback. Both ends have TCP_NODELAY: every message is
+/// pushed out when its send call returns, so latency is not Nagle's delay.
+pub fn connect_loopback(count: usize, opts: &SocketOptions) -> io::Result<Vec<Connection>> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let addr = listener.local_addr()?;
+    (0..count)
+        .map(|_| {
+            let sender = connect(addr, opts)?;
+            let (receiver, _) = listener.accept()?;
+            receiver.set_nodelay(true)?;
+            receiver.set_read_timeout(Some(RECV_TIMEOUT))?;
+            Ok(Connection { sender, receiver })
+        })
+        .collect()
+}
+
+fn connect(addr: SocketAddr, opts: &SocketOptions) -> io::Result<std::net::TcpStream> {
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_tcp_nodelay(true)?;
+    if let Some(bytes) = opts.sndbuf {
+        // Before connect, so the window is negotiated with it.
+        socket.set_send_buffer_size(bytes)?;
+    }
+    if let Some(t) = opts.send_timeout {
+        socket.set_write_timeout(Some(t))?;
+    }
+    if opts.zerocopy {
+        enable_zerocopy(socket.as_fd())?;
+    }
+    socket.connect(&addr.into())?;
+    Ok(socket.into())
+}

@@ -1,0 +1,155 @@
+//! The send strategies, one file each, behind one small trait: send one whole message.
+//!
+//! Every strategy stamps the message when its send operation begins (before the
+//! linearizing `memcpy` for two-copy, before waiting for a free slot for zero-copy), so
+//! one-way latency covers the whole cost of the strategy.
+
+mod one_copy;
+mod two_copy;
+mod zero_copy;
+
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::time::Duration;
+
+use crate::matrix::{Cell, Strategy};
+
+pub use one_copy::OneCopy;
+pub use two_copy::TwoCopy;
+pub use zero_copy::{ZeroCopy, ZeroCopyCounts, enable_zerocopy};
+
+/// What can go wrong while sending.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("send failed: {0}")]
+    Io(#[from] io::Error),
+    #[error("zero-copy completions stopped arriving ({outstanding} ids outstanding)")]
+    CompletionsStalled { outstanding: u64 },
+    #[error("zero-copy completion error: {0}")]
+    Completion(String),
+}
+
+/// One way of sending a whole message on a connected TCP socket.
+pub trait SendStrategy: Send {
+    /// Sends message number `seq` completely (partial sends are continued) and returns
+    /// how many send calls it took.
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64) -> Result<u64, SendError>;
+
+    /// Called once after the last message: waits at most `patience` for anything the
+    /// kernel still holds (zero-copy completions).
+    fn finish(&mut self, _fd: BorrowedFd<'_>, _patience: Duration) -> Result<(), SendError> {
+        Ok(())
+    }
+
+    /// The zero-copy ledger, for the zero-copy strategy only.
+    fn zero_copy(&self) -> Option<ZeroCopyCounts> {
+        None
+    }
+}
+
+/// Options that change how a strategy is built (tests use them to force edge cases).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StrategyOptions {
+    /// Zero-copy pool slots; `None` picks from the message size.
+    pub zc_slots: Option<usize>,
+    /// Bug injection for tests: reuse zero-copy slots without waiting for completions.
+    #[doc(hidden)]
+    pub zc_unsafe_reuse: bool,
+}
+
+/// The sender half of `cell`'s strategy, with its own message buffers.
+pub fn for_cell(cell: &Cell, opts: &StrategyOptions) -> Box<dyn SendStrategy> {
+    match cell.strategy {
+        Strategy::TwoCopy => Box::new(TwoCopy::new(cell.size)),
+        Strategy::OneCopy => Box::new(OneCopy::new(cell.size)),
+        Strategy::ZeroCopy => Box::new(ZeroCopy::new(cell.size, opts)),
+    }
+}
+
+/// `sendmsg` over `iov` with `flags` (plus MSG_NOSIGNAL), retried on EINTR. A socket
+/// with a send timeout (`SO_SNDTIMEO`) may return short or fail with EAGAIN: callers
+/// continue, and on EAGAIN wait with [`wait_writable`].
+fn sendmsg(fd: BorrowedFd<'_>, iov: &[libc::iovec], flags: libc::c_int) -> io::Result<usize> {
+    // SAFETY: an all-zero msghdr is valid (no name, no control data).
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = iov.as_ptr() as *mut libc::iovec;
+    msg.msg_iovlen = iov.len() as _;
+    loop {
+        // SAFETY: `msg` points at `iov`, whose entries point into live buffers of the
+        // stated lengths for the duration of the call.
+        let n = unsafe { libc::sendmsg(fd.as_raw_fd(), &msg, flags | libc::MSG_NOSIGNAL) };
+        if n >= 0 {
+            return Ok(n as usize);
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+/// Waits until the socket can take more data (after EAGAIN from a timed-out send).
+fn wait_writable(fd: BorrowedFd<'_>) -> io::Result<()> {
+    let mut pfd = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    let rc = unsafe { libc::poll(&mut pfd, 1, 100) };
+    if rc < 0 {
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+    Ok(())
+}
+
+/// Drops the first `sent` bytes from the iovec list `iov[*first..]` after a partial send.
+fn advance_iovecs(iov: &mut [libc::iovec], first: &mut usize, mut sent: usize) {
+    while sent > 0 && *first < iov.len() {
+        let cur = &mut iov[*first];
+        if sent >= cur.iov_len {
+            sent -= cur.iov_len;
+            cur.iov_len = 0;
+            *first += 1;
+        } else {
+            // SAFETY: `sent < iov_len`, so the new base stays inside the same buffer.
+            cur.iov_base = unsafe { (cur.iov_base as *mut u8).add(sent) } as *mut libc::c_void;
+            cur.iov_len -= sent;
+            sent = 0;
+        }
+    }
+    while *first < iov.len() && iov[*first].iov_len == 0 {
+        *first += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advance_skips_whole_and_trims_partial_iovecs() {
+        let a = [0u8; 4];
+        let b = [0u8; 6];
+        let mut iov = [
+            libc::iovec {
+                iov_base: a.as_ptr() as *mut _,
+                iov_len: 4,
+            },
+            libc::iovec {
+                iov_base: b.as_ptr() as *mut _,
+                iov_len: 6,
+            },
+        ];
+        let mut first = 0;
+        advance_iovecs(&mut iov, &mut first, 5);
+        assert_eq!(first, 1);
+        assert_eq!(iov[1].iov_len, 5);
+        assert_eq!(iov[1].iov_base as usize, b.as_ptr() as usize + 1);
+        advance_iovecs(&mut iov, &mut first, 5);
+        assert_eq!(first, 2);
+    }
+}

@@ -1,0 +1,550 @@
+//! What travels on a connection: a 32-byte frame header followed by the message's 8
+//! fields back to back, and the streaming checker the receiver runs over the byte stream.
+//!
+//! Header (little-endian):
+//!
+//! ```text
+//!  0..4   magic "NIO1"        4  version (1)      5  strategy id    6..8 reserved (0)
+//!  8..16  sequence number     16..24 message length (bytes of the 8 fields)
+//! 24..32  send stamp, ns of CLOCK_MONOTONIC taken when the send operation began
+//! ```
+//!
+//! Payload: field `i` starts with the sequence number (8 bytes, little-endian) when the
+//! field is at least 8 bytes long; every other byte at payload offset `o` is
+//! [`pattern_byte`]`(o)`. The checker always checks headers and stamps (cheap), and with
+//! `verify` every pattern byte too. Pure code: no sockets, no clocks.
+
+use std::sync::OnceLock;
+
+use crate::matrix::Strategy;
+
+/// Bytes in a frame header.
+pub const HEADER_LEN: usize = 32;
+/// "NIO1" read as a little-endian u32.
+pub const MAGIC: u32 = u32::from_le_bytes(*b"NIO1");
+/// Header layout version.
+pub const VERSION: u8 = 1;
+/// Fields in a message, as the course assignment prescribes.
+pub const FIELDS: usize = 8;
+/// Bytes of the per-field sequence stamp.
+pub const STAMP_LEN: usize = 8;
+/// Smallest message: one byte per field.
+pub const MIN_MESSAGE: usize = FIELDS;
+/// Largest message: 64 MiB.
+pub const MAX_MESSAGE: usize = 64 << 20;
+
+/// The pattern repeats every 251 bytes: a prime, so a shifted or misplaced block of a
+/// power-of-two length never matches by accident.
+const PATTERN_PERIOD: usize = 251;
+
+/// The fixed payload byte at payload offset `offset`.
+pub fn pattern_byte(offset: u64) -> u8 {
+    pattern_slab()[(offset % PATTERN_PERIOD as u64) as usize]
+}
+
+/// A run of the pattern long enough to compare or copy large blocks with one `memcmp`
+/// or `memcpy` per 250 KiB instead of one computation per byte.
+fn pattern_slab() -> &'static [u8] {
+    static SLAB: OnceLock<Vec<u8>> = OnceLock::new();
+    SLAB.get_or_init(|| {
+        (0..PATTERN_PERIOD * 1024)
+            .map(|i| ((i % PATTERN_PERIOD) as u32 * 151 + 17) as u8)
+            .collect()
+    })
+}
+
+/// Calls `f(pattern_run, dst_range_start)` over `len` bytes starting at payload offset
+/// `offset`, in slab-sized pieces.
+fn for_pattern_runs(offset: u64, len: usize, mut f: impl FnMut(&[u8], usize) -> bool) -> bool {
+    let slab = pattern_slab();
+    let usable = slab.len() - PATTERN_PERIOD;
+    let mut done = 0;
+    while done < len {
+        let phase = ((offset + done as u64) % PATTERN_PERIOD as u64) as usize;
+        let n = (len - done).min(usable);
+        if !f(&slab[phase..phase + n], done) {
+            return false;
+        }
+        done += n;
+    }
+    true
+}
+
+/// Fills `dst` with the pattern as if it started at payload offset `offset`.
+pub fn fill_pattern(dst: &mut [u8], offset: u64) {
+    let len = dst.len();
+    for_pattern_runs(offset, len, |run, at| {
+        dst[at..at + run.len()].copy_from_slice(run);
+        true
+    });
+}
+
+/// True when `src` holds the pattern as it stands at payload offset `offset`.
+pub fn matches_pattern(src: &[u8], offset: u64) -> bool {
+    for_pattern_runs(offset, src.len(), |run, at| &src[at..at + run.len()] == run)
+}
+
+/// Lengths of the 8 fields of a `size`-byte message: equal shares, the remainder
+/// spread one byte each over the first fields.
+pub fn field_lens(size: usize) -> [usize; FIELDS] {
+    let base = size / FIELDS;
+    let extra = size % FIELDS;
+    std::array::from_fn(|i| base + usize::from(i < extra))
+}
+
+/// The decoded form of a frame header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub strategy_id: u8,
+    pub seq: u64,
+    pub msg_len: u64,
+    pub sent_ns: u64,
+}
+
+impl Header {
+    /// The 32 header bytes.
+    pub fn encode(&self) -> [u8; HEADER_LEN] {
+        let mut b = [0u8; HEADER_LEN];
+        b[0..4].copy_from_slice(&MAGIC.to_le_bytes());
+        b[4] = VERSION;
+        b[5] = self.strategy_id;
+        b[8..16].copy_from_slice(&self.seq.to_le_bytes());
+        b[16..24].copy_from_slice(&self.msg_len.to_le_bytes());
+        b[24..32].copy_from_slice(&self.sent_ns.to_le_bytes());
+        b
+    }
+
+    /// Decodes and checks the fixed parts (magic, version, reserved bytes).
+    pub fn decode(b: &[u8; HEADER_LEN]) -> Result<Header, WireError> {
+        let u64_at = |at: usize| {
+            let mut v = [0u8; 8];
+            v.copy_from_slice(&b[at..at + 8]);
+            u64::from_le_bytes(v)
+        };
+        let magic = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        if magic != MAGIC {
+            return Err(WireError::BadMagic(magic));
+        }
+        if b[4] != VERSION {
+            return Err(WireError::BadVersion(b[4]));
+        }
+        if b[6] != 0 || b[7] != 0 {
+            return Err(WireError::BadReserved);
+        }
+        Ok(Header {
+            strategy_id: b[5],
+            seq: u64_at(8),
+            msg_len: u64_at(16),
+            sent_ns: u64_at(24),
+        })
+    }
+}
+
+/// A header the checker could not accept. After one, the stream cannot be framed again.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    #[error("bad magic {0:#010x}")]
+    BadMagic(u32),
+    #[error("unknown header version {0}")]
+    BadVersion(u8),
+    #[error("reserved header bytes are not zero")]
+    BadReserved,
+    #[error("strategy id {got}, expected {expected}")]
+    WrongStrategy { expected: u8, got: u8 },
+    #[error("message length {got}, expected {expected}")]
+    WrongLength { expected: u64, got: u64 },
+    #[error("sequence number {got}, expected {expected}")]
+    OutOfSequence { expected: u64, got: u64 },
+}
+
+/// A frame whose last byte has arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    pub seq: u64,
+    /// The sender's stamp, ns of CLOCK_MONOTONIC.
+    pub sent_ns: u64,
+    /// False when a stamp or (with verify) a pattern byte was wrong.
+    pub intact: bool,
+}
+
+#[derive(Debug)]
+enum State {
+    Header {
+        buf: [u8; HEADER_LEN],
+        have: usize,
+    },
+    Payload {
+        header: Header,
+        offset: u64,
+        intact: bool,
+    },
+    Desynced,
+}
+
+/// The receiver's streaming parser: feed it the bytes `recv()` returned, in order, in
+/// chunks of any size; it reports each completed frame and checks it on the way.
+#[derive(Debug)]
+pub struct FrameChecker {
+    strategy_id: u8,
+    msg_len: u64,
+    /// Field start offsets within the payload, plus the end.
+    bounds: [u64; FIELDS + 1],
+    verify: bool,
+    next_seq: u64,
+    state: State,
+}
+
+impl FrameChecker {
+    /// A checker for a connection carrying `msg_len`-byte messages of `strategy`,
+    /// sequence numbers from 0.
+    pub fn new(strategy: Strategy, msg_len: usize, verify: bool) -> Self {
+        let lens = field_lens(msg_len);
+        let mut bounds = [0u64; FIELDS + 1];
+        for i in 0..FIELDS {
+            bounds[i + 1] = bounds[i] + lens[i] as u64;
+        }
+        FrameChecker {
+            strategy_id: strategy.wire_id(),
+            msg_len: msg_len as u64,
+            bounds,
+            verify,
+            next_seq: 0,
+            state: State::Header {
+                buf: [0; HEADER_LEN],
+                have: 0,
+            },
+        }
+    }
+
+    /// True after a bad header: the rest of the stream is ignored.
+    pub fn is_desynced(&self) -> bool {
+        matches!(self.state, State::Desynced)
+    }
+
+    /// Parses `data`, calling `on_frame` for every frame it completes. A bad header is
+    /// returned once as an error; the checker then ignores the rest of the stream.
+    pub fn feed(
+        &mut self,
+        mut data: &[u8],
+        mut on_frame: impl FnMut(Frame),
+    ) -> Result<(), WireError> {
+        while !data.is_empty() {
+            match &mut self.state {
+                State::Desynced => return Ok(()),
+                State::Header { buf, have } => {
+                    let n = (HEADER_LEN - *have).min(data.len());
+                    buf[*have..*have + n].copy_from_slice(&data[..n]);
+                    *have += n;
+                    data = &data[n..];
+                    if *have == HEADER_LEN {
+                        let buf = *buf;
+                        match self.accept_header(&buf) {
+                            Ok(header) => {
+                                self.state = State::Payload {
+                                    header,
+                                    offset: 0,
+                                    intact: true,
+                                };
+                                // A zero-length payload cannot happen (MIN_MESSAGE > 0),
+                                // but a frame must still complete if it did.
+                                self.finish_if_complete(&mut on_frame);
+                            }
+                            Err(e) => {
+                                self.state = State::Desynced;
+                                return Err(e);
+                            }
+                        }
+                    }
+                }
+                State::Payload {
+                    header,
+                    offset,
+                    intact,
+                } => {
+                    let n = ((self.msg_len - *offset) as usize).min(data.len());
+                    let (chunk, rest) = data.split_at(n);
+                    if *intact {
+                        *intact =
+                            check_chunk(&self.bounds, header.seq, *offset, chunk, self.verify);
+                    }
+                    *offset += n as u64;
+                    data = rest;
+                    self.finish_if_complete(&mut on_frame);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn accept_header(&mut self, buf: &[u8; HEADER_LEN]) -> Result<Header, WireError> {
+        let header = Header::decode(buf)?;
+        if header.strategy_id != self.strategy_id {
+            return Err(WireError::WrongStrategy {
+                expected: self.strategy_id,
+                got: header.strategy_id,
+            });
+        }
+        if header.msg_len != self.msg_len {
+            return Err(WireError::WrongLength {
+                expected: self.msg_len,
+                got: header.msg_len,
+            });
+        }
+        if header.seq != self.next_seq {
+            return Err(WireError::OutOfSequence {
+                expected: self.next_seq,
+                got: header.seq,
+            });
+        }
+        self.next_seq += 1;
+        Ok(header)
+    }
+
+    fn finish_if_complete(&mut self, on_frame: &mut impl FnMut(Frame)) {
+        if let State::Payload {
+            header,
+            offset,
+            intact,
+        } = self.state
+            && offset == self.msg_len
+        {
+            on_frame(Frame {
+                seq: header.seq,
+                sent_ns: header.sent_ns,
+                intact,
+            });
+            self.state = State::Header {
+                buf: [0; HEADER_LEN],
+                have: 0,
+            };
+        }
+    }
+}
+
+/// Checks the payload bytes `chunk` found at payload offset `offset` of frame `seq`.
+fn check_chunk(
+    bounds: &[u64; FIELDS + 1],
+    seq: u64,
+    offset: u64,
+    chunk: &[u8],
+    verify: bool,
+) -> bool {
+    let stamp = seq.to_le_bytes();
+    let end = offset + chunk.len() as u64;
+    for f in 0..FIELDS {
+        let (fs, fe) = (bounds[f], bounds[f + 1]);
+        if fe <= offset || fs >= end {
+            continue;
+        }
+        let stamped = if fe - fs >= STAMP_LEN as u64 {
+            STAMP_LEN as u64
+        } else {
+            0
+        };
+        // Stamp bytes of this field that fall in the chunk.
+        let (ss, se) = (fs.max(offset), (fs + stamped).min(end));
+        for pos in ss..se {
+            if chunk[(pos - offset) as usize] != stamp[(pos - fs) as usize] {
+                return false;
+            }
+        }
+        if verify {
+            let (ps, pe) = ((fs + stamped).max(offset), fe.min(end));
+            if ps < pe {
+                let run = &chunk[(ps - offset) as usize..(pe - offset) as usize];
+                if !matches_pattern(run, ps) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A whole frame as a sender would put it on the wire.
+    fn frame(strategy: Strategy, size: usize, seq: u64) -> Vec<u8> {
+        let header = Header {
+            strategy_id: strategy.wire_id(),
+            seq,
+            msg_len: size as u64,
+            sent_ns: 1000 + seq,
+        };
+        let mut out = header.encode().to_vec();
+        let mut off = 0u64;
+        for len in field_lens(size) {
+            let mut field = vec![0u8; len];
+            fill_pattern(&mut field, off);
+            if len >= STAMP_LEN {
+                field[..STAMP_LEN].copy_from_slice(&seq.to_le_bytes());
+            }
+            out.extend_from_slice(&field);
+            off += len as u64;
+        }
+        out
+    }
+
+    fn run(
+        checker: &mut FrameChecker,
+        bytes: &[u8],
+        chunk: usize,
+    ) -> (Vec<Frame>, Option<WireError>) {
+        let mut frames = Vec::new();
+        let mut err = None;
+        for piece in bytes.chunks(chunk.max(1)) {
+            if let Err(e) = checker.feed(piece, |f| frames.push(f)) {
+                err = Some(e);
+            }
+        }
+        (frames, err)
+    }
+
+    #[test]
+    fn field_lens_add_up() {
+        for size in [8, 9, 15, 64, 1000, 4096, 65537] {
+            let lens = field_lens(size);
+            assert_eq!(lens.iter().sum::<usize>(), size);
+            assert!(lens.iter().all(|&l| l >= size / 8));
+        }
+    }
+
+    #[test]
+    fn header_round_trips() {
+        let h = Header {
+            strategy_id: 3,
+            seq: u64::MAX - 1,
+            msg_len: 1 << 20,
+            sent_ns: 123_456_789,
+        };
+        assert_eq!(Header::decode(&h.encode()), Ok(h));
+    }
+
+    #[test]
+    fn good_stream_parses_in_any_chunking() {
+        for size in [8, 63, 64, 4096] {
+            let stream: Vec<u8> = (0..5)
+                .flat_map(|s| frame(Strategy::OneCopy, size, s))
+                .collect();
+            for chunk in [1, 7, 32, 33, 1000, stream.len()] {
+                let mut c = FrameChecker::new(Strategy::OneCopy, size, true);
+                let (frames, err) = run(&mut c, &stream, chunk);
+                assert_eq!(err, None, "size {size} chunk {chunk}");
+                assert_eq!(frames.len(), 5);
+                assert!(frames.iter().all(|f| f.intact));
+                assert_eq!(frames[4].seq, 4);
+                assert_eq!(frames[4].sent_ns, 1004);
+            }
+        }
+    }
+
+    #[test]
+    fn corrupted_headers_are_rejected() {
+        let good = frame(Strategy::TwoCopy, 64, 0);
+        let cases: [(usize, u8, fn(&WireError) -> bool); 5] = [
+            (0, b'X', |e| matches!(e, WireError::BadMagic(_))),
+            (4, 9, |e| matches!(e, WireError::BadVersion(9))),
+            (5, 3, |e| {
+                matches!(
+                    e,
+                    WireError::WrongStrategy {
+                        expected: 1,
+                        got: 3
+                    }
+                )
+            }),
+            (6, 1, |e| matches!(e, WireError::BadReserved)),
+            (16, 65, |e| {
+                matches!(e, WireError::WrongLength { got: 65, .. })
+            }),
+        ];
+        for (at, value, is_expected) in cases {
+            let mut bad = good.clone();
+            bad[at] = value;
+            let mut c = FrameChecker::new(Strategy::TwoCopy, 64, false);
+            let (frames, err) = run(&mut c, &bad, 5);
+            let err = err.expect("corruption must be reported");
+            assert!(is_expected(&err), "byte {at}: {err:?}");
+            assert!(frames.is_empty());
+            assert!(c.is_desynced());
+        }
+    }
+
+    #[test]
+    fn skipped_sequence_number_is_rejected() {
+        let mut stream = frame(Strategy::ZeroCopy, 16, 0);
+        stream.extend(frame(Strategy::ZeroCopy, 16, 2));
+        let mut c = FrameChecker::new(Strategy::ZeroCopy, 16, false);
+        let (frames, err) = run(&mut c, &stream, 100);
+        assert_eq!(frames.len(), 1);
+        assert_eq!(
+            err,
+            Some(WireError::OutOfSequence {
+                expected: 1,
+                got: 2
+            })
+        );
+    }
+
+    #[test]
+    fn wrong_stamp_marks_frame_even_without_verify() {
+        let mut bad = frame(Strategy::OneCopy, 64, 0);
+        // First byte of field 3's stamp (fields are 8 bytes each).
+        bad[HEADER_LEN + 3 * 8] ^= 0xFF;
+        let mut c = FrameChecker::new(Strategy::OneCopy, 64, false);
+        let (frames, err) = run(&mut c, &bad, 3);
+        assert_eq!(err, None);
+        assert_eq!(frames.len(), 1);
+        assert!(!frames[0].intact);
+    }
+
+    #[test]
+    fn pattern_byte_is_checked_only_with_verify() {
+        let mut bad = frame(Strategy::OneCopy, 4096, 0);
+        bad[HEADER_LEN + 100] ^= 0x01;
+        for (verify, intact) in [(false, true), (true, false)] {
+            let mut c = FrameChecker::new(Strategy::OneCopy, 4096, verify);
+            let (frames, _) = run(&mut c, &bad, 1000);
+            assert_eq!(frames[0].intact, intact, "verify {verify}");
+        }
+    }
+
+    #[test]
+    fn pattern_helpers_agree_with_pattern_byte() {
+        let mut buf = vec![0u8; 600_000];
+        fill_pattern(&mut buf, 77);
+        assert!(
+            buf.iter()
+                .enumerate()
+                .all(|(i, &b)| b == pattern_byte(77 + i as u64))
+        );
+        assert!(matches_pattern(&buf[1000..], 1077));
+        assert!(!matches_pattern(&buf[1000..], 1078));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn checker_never_panics_on_arbitrary_bytes(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048),
+            chunk in 1usize..300,
+            size in 8usize..512,
+        ) {
+            let mut c = FrameChecker::new(Strategy::TwoCopy, size, true);
+            let _ = run(&mut c, &bytes, chunk);
+        }
+
+        #[test]
+        fn valid_prefix_then_garbage_never_panics(
+            garbage in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+            chunk in 1usize..100,
+        ) {
+            let mut stream = frame(Strategy::ZeroCopy, 40, 0);
+            stream.extend(garbage);
+            let mut c = FrameChecker::new(Strategy::ZeroCopy, 40, true);
+            let (frames, _) = run(&mut c, &stream, chunk);
+            proptest::prop_assert!(!frames.is_empty());
+        }
+    }
+}

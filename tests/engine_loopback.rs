@@ -1,0 +1,240 @@
+//! The engine over real loopback sockets: exact counts, integrity, partial sends, the
+//! zero-copy ledger, slot reuse, and the kernel's TCP_INFO as an independent witness.
+
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use netio_tui::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
+use netio_tui::matrix::{Cell, Strategy};
+use netio_tui::net::SocketOptions;
+use netio_tui::strategy::StrategyOptions;
+use netio_tui::wire::HEADER_LEN;
+
+fn quick(verify: bool) -> CellConfig {
+    CellConfig {
+        warmup: Duration::from_millis(100),
+        duration: Duration::from_millis(300),
+        verify,
+        ..CellConfig::default()
+    }
+}
+
+fn run(strategy: Strategy, size: usize, threads: usize, config: &CellConfig) -> CellSummary {
+    let cell = Cell {
+        strategy,
+        size,
+        threads,
+    };
+    match run_cell(cell, config, &AtomicBool::new(false), |_| {}) {
+        Ok(CellOutcome::Finished(s)) => *s,
+        Ok(CellOutcome::Cancelled) => panic!("{cell}: cancelled without being asked"),
+        Err(e) => panic!("{cell}: {e}"),
+    }
+}
+
+/// Every connection delivered exactly what was sent, every frame intact.
+fn assert_exact(s: &CellSummary) {
+    let wire = (HEADER_LEN + s.cell.size) as u64;
+    assert_eq!(s.integrity_errors, 0, "{}", s.cell);
+    assert_eq!(s.connections.len(), s.cell.threads);
+    for c in &s.connections {
+        assert!(c.sent_messages > 0, "{}: nothing sent", s.cell);
+        assert_eq!(c.received_messages, c.sent_messages, "{}", s.cell);
+        assert_eq!(c.received_wire_bytes, c.sent_messages * wire, "{}", s.cell);
+        assert_eq!(c.sent_wire_bytes, c.received_wire_bytes, "{}", s.cell);
+    }
+    assert!(
+        s.window.bytes > 0 && s.window.throughput_gbps > 0.0,
+        "{}",
+        s.cell
+    );
+    assert_eq!(s.window.bytes, s.window.messages * s.cell.size as u64);
+}
+
+/// The ledger balances: every zero-copy call completed, none twice, none unsent.
+fn assert_ledger_balances(s: &CellSummary) {
+    let z = s.zero_copy.expect("zero-copy cell has a ledger");
+    assert!(z.sends >= s.connections.iter().map(|c| c.sent_messages).sum::<u64>());
+    assert_eq!(z.completions, z.sends, "{}: {z:?}", s.cell);
+    assert_eq!(z.bogus, 0, "{}", s.cell);
+    assert_eq!(s.zc_lost(), Some(0));
+}
+
+#[test]
+fn every_strategy_delivers_exact_intact_counts() {
+    for strategy in Strategy::ALL {
+        for threads in [1, 4] {
+            for size in [8, 4096, 1 << 20] {
+                let s = run(strategy, size, threads, &quick(true));
+                assert_exact(&s);
+                assert_eq!(s.zero_copy.is_some(), strategy == Strategy::ZeroCopy);
+                if strategy == Strategy::ZeroCopy {
+                    assert_ledger_balances(&s);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn partial_sends_keep_frames_intact() {
+    // SO_SNDBUF at its minimum (the kernel raises 1 to its floor) and a 1 ms send
+    // timeout: a blocking send that times out returns what it queued, so a large
+    // message takes many calls, most of them partial.
+    let config = CellConfig {
+        socket: SocketOptions {
+            sndbuf: Some(1),
+            send_timeout: Some(Duration::from_millis(1)),
+            ..SocketOptions::default()
+        },
+        ..quick(true)
+    };
+    for strategy in Strategy::ALL {
+        for size in [(1 << 20) + 3, 256 << 10] {
+            let s = run(strategy, size, 2, &config);
+            assert_exact(&s);
+            let calls = s.window.send_calls_per_msg.expect("messages were sent");
+            assert!(
+                calls > 1.0,
+                "{}: {calls} calls per message, no partial sends",
+                s.cell
+            );
+            if let Some(z) = s.zero_copy {
+                assert_ledger_balances(&s);
+                let messages: u64 = s.connections.iter().map(|c| c.sent_messages).sum();
+                assert!(
+                    z.sends > messages,
+                    "each partial zero-copy call takes an id: {z:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn zero_copy_completions_match_sends_and_loopback_is_copied() {
+    let s = run(Strategy::ZeroCopy, 64 << 10, 2, &quick(false));
+    assert_exact(&s);
+    assert_ledger_balances(&s);
+    let z = s.zero_copy.expect("ledger");
+    // Loopback delivers to a local socket, so the kernel copies: every completion is
+    // flagged (kernel Documentation/networking/msg_zerocopy.rst).
+    assert_eq!(z.copied, z.completions);
+    assert_eq!(z.copied_pct(), Some(100.0));
+}
+
+#[test]
+fn one_slot_pool_waits_for_completions_and_stays_intact() {
+    let config = CellConfig {
+        strategy: StrategyOptions {
+            zc_slots: Some(1),
+            ..StrategyOptions::default()
+        },
+        ..quick(true)
+    };
+    let s = run(Strategy::ZeroCopy, 256 << 10, 1, &config);
+    assert_exact(&s);
+    assert_ledger_balances(&s);
+    let z = s.zero_copy.expect("ledger");
+    assert!(
+        z.pool_waits > 0,
+        "one slot must wait for its completion: {z:?}"
+    );
+}
+
+#[test]
+fn receiver_catches_a_slot_reused_before_its_completion() {
+    // Bug injection: stamp the single slot for the next message without waiting for
+    // the completion of the last one. Stamps still in the kernel's queues change under
+    // it, and the receiver must notice.
+    let config = CellConfig {
+        strategy: StrategyOptions {
+            zc_slots: Some(1),
+            zc_unsafe_reuse: true,
+        },
+        ..quick(true)
+    };
+    let s = run(Strategy::ZeroCopy, 1 << 20, 1, &config);
+    assert!(
+        s.integrity_errors > 0,
+        "early reuse went unnoticed: {:?}",
+        s.connections
+    );
+}
+
+#[test]
+fn receiver_byte_count_equals_kernel_tcp_info() {
+    for strategy in Strategy::ALL {
+        let s = run(strategy, 4096, 1, &quick(false));
+        let c = s.connections[0];
+        // The kernel counts sequence space, in which the sender's FIN takes one byte.
+        assert_eq!(
+            c.tcpi_bytes_received,
+            Some(c.received_wire_bytes + 1),
+            "{strategy}: our count (+1 for FIN) vs tcpi_bytes_received"
+        );
+    }
+}
+
+#[test]
+fn samples_arrive_each_second_and_cover_the_window() {
+    let config = CellConfig {
+        warmup: Duration::from_millis(500),
+        duration: Duration::from_millis(2500),
+        ..CellConfig::default()
+    };
+    let cell = Cell {
+        strategy: Strategy::OneCopy,
+        size: 16 << 10,
+        threads: 1,
+    };
+    let mut samples = Vec::new();
+    let outcome =
+        run_cell(cell, &config, &AtomicBool::new(false), |s| samples.push(s)).expect("cell runs");
+    let CellOutcome::Finished(summary) = outcome else {
+        panic!("not finished")
+    };
+    // 0.5 s warm-up, then 1 s, 1 s, 0.5 s of window.
+    assert_eq!(samples.len(), 4);
+    let window: Vec<_> = samples
+        .iter()
+        .filter(|s| s.phase == netio_tui::engine::Phase::Measure)
+        .collect();
+    assert_eq!(window.len(), 3);
+    let summed: u64 = window.iter().map(|s| s.metrics.bytes).sum();
+    assert_eq!(summed, summary.window.bytes, "seconds add up to the row");
+    assert!(
+        (summary.window.seconds - 2.5).abs() < 0.1,
+        "{}",
+        summary.window.seconds
+    );
+    assert!(summary.window.latency.is_some());
+    assert!(summary.window.tx_cpu_ns_per_byte.is_some_and(|v| v > 0.0));
+    assert!(summary.window.rx_cpu_ns_per_byte.is_some_and(|v| v > 0.0));
+}
+
+#[test]
+fn cancelling_drops_the_cell_and_joins_its_threads() {
+    let cancel = AtomicBool::new(false);
+    let cell = Cell {
+        strategy: Strategy::TwoCopy,
+        size: 4096,
+        threads: 2,
+    };
+    let config = CellConfig {
+        warmup: Duration::ZERO,
+        duration: Duration::from_secs(30),
+        ..CellConfig::default()
+    };
+    let started = std::time::Instant::now();
+    let outcome = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(Duration::from_millis(300));
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        run_cell(cell, &config, &cancel, |_| {})
+    })
+    .expect("cell runs");
+    assert_eq!(outcome, CellOutcome::Cancelled);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
