@@ -1,1 +1,239 @@
+//! The command line: options, and the parsers for sizes (`64K`, `1M`), thread counts
+//! and durations (`500ms`, `5s`). Every bad value is refused here, before any socket
+//! exists, with a message that names the option.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::engine::CellConfig;
+use crate::matrix::{Matrix, Strategy};
+use crate::wire::{MAX_MESSAGE, MIN_MESSAGE};
+
+/// Most sender/receiver pairs one cell may use.
+pub const MAX_THREADS: usize = 64;
+/// Longest warm-up or duration accepted.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+
+const ABOUT: &str = "Measure what each Linux socket send strategy costs, side by side";
+
+const LONG_ABOUT: &str = "\
+Measure what each Linux socket send strategy costs, side by side.
+
+Strategies (the course assignment's names in brackets):
+  two-copy  (a1)  memcpy the 8 heap fields into one buffer, then send()
+  one-copy  (a2)  sendmsg() with one iovec per field: the kernel gathers them
+  zero-copy (a3)  sendmsg(MSG_ZEROCOPY): pages pinned, buffers reused only after
+                  the kernel's completion (over loopback the kernel copies anyway,
+                  and the copied % column says so)
+
+Each cell (strategy x message size x threads) runs N sender threads, each with its
+own TCP connection on loopback to one of N receiver threads, for a warm-up and then
+a measuring window. Every frame is checked on arrival.";
+
+const AFTER_HELP: &str = "\
+Examples:
+  netio-tui --record results.csv
+  netio-tui --record r.csv --sizes 4K,64K --threads 1,2 --duration 1s --warmup 200ms --verify
+  netio-tui --record r.csv --strategies a2,a3 --sizes 64K --samples r-seconds.csv
+
+Sizes take K and M suffixes (powers of 1024): 8 (bytes) up to 64M.
+Ctrl-C or SIGTERM stops a run: finished rows stay in the file, exit status 130.";
+
+/// netio-tui's command line.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "netio-tui", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Run the whole matrix headless and write one CSV row per finished cell to FILE
+    /// (appended to if FILE already has the same columns).
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// Strategies to run, comma-separated: two-copy|a1, one-copy|a2, zero-copy|a3.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_strategy,
+          default_value = "two-copy,one-copy,zero-copy")]
+    pub strategies: Vec<Strategy>,
+
+    /// Message sizes (the 8 fields together), comma-separated, 8 to 64M.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_size,
+          default_value = "1K,4K,16K,64K,256K,1M")]
+    pub sizes: Vec<usize>,
+
+    /// Sender/receiver thread pairs (one TCP connection each), comma-separated, 1 to 64.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_threads,
+          default_value = "1,2,4,8")]
+    pub threads: Vec<usize>,
+
+    /// Measuring window of each cell, e.g. 500ms, 5s, 1m.
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "5s")]
+    pub duration: Duration,
+
+    /// Warm-up before each window, measured and thrown away (0s for none).
+    #[arg(long, value_name = "TIME", value_parser = parse_warmup, default_value = "1s")]
+    pub warmup: Duration,
+
+    /// Check every payload byte on arrival, not only headers and per-field stamps.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Also write one row per second (warm-up included, marked by the phase column).
+    #[arg(long, value_name = "FILE", requires = "record")]
+    pub samples: Option<PathBuf>,
+}
+
+impl Cli {
+    /// The matrix the options describe, each axis without repeats, in the given order.
+    pub fn matrix(&self) -> Matrix {
+        Matrix {
+            strategies: dedup(&self.strategies),
+            sizes: dedup(&self.sizes),
+            threads: dedup(&self.threads),
+        }
+    }
+
+    /// How every cell is run.
+    pub fn cell_config(&self) -> CellConfig {
+        CellConfig {
+            warmup: self.warmup,
+            duration: self.duration,
+            verify: self.verify,
+            ..CellConfig::default()
+        }
+    }
+}
+
+fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for &x in items {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+fn parse_strategy(s: &str) -> Result<Strategy, String> {
+    s.parse()
+}
+
+/// `8`, `8B`, `4K`, `64k`, `1M`: bytes, powers of 1024.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let multiplier: usize = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        _ => return Err(format!("'{s}' is not a size (use e.g. 512, 4K, 1M)")),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (use e.g. 512, 4K, 1M)"))?;
+    let bytes = n
+        .checked_mul(multiplier)
+        .filter(|b| (MIN_MESSAGE..=MAX_MESSAGE).contains(b))
+        .ok_or_else(|| format!("size must be from {MIN_MESSAGE} bytes (one per field) to 64M"))?;
+    Ok(bytes)
+}
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "thread count must be a whole number from 1 to {MAX_THREADS}"
+        )),
+    }
+}
+
+fn parse_any_duration(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("'{s}' is not a duration ({e}; use e.g. 500ms, 5s, 1m)"))?;
+    if d > MAX_DURATION {
+        return Err("duration must be at most 24h".into());
+    }
+    Ok(d)
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_any_duration(s)?;
+    if d < Duration::from_millis(100) {
+        return Err("the measuring window must be at least 100ms".into());
+    }
+    Ok(d)
+}
+
+fn parse_warmup(s: &str) -> Result<Duration, String> {
+    parse_any_duration(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_suffixes_and_bounds() {
+        assert_eq!(parse_size("8"), Ok(8));
+        assert_eq!(parse_size("8B"), Ok(8));
+        assert_eq!(parse_size("4K"), Ok(4096));
+        assert_eq!(parse_size("64k"), Ok(65536));
+        assert_eq!(parse_size("1M"), Ok(1 << 20));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        for bad in [
+            "0",
+            "7",
+            "65M",
+            "4X",
+            "",
+            "K",
+            "-1",
+            "99999999999999999999999M",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn threads_and_durations_are_bounded() {
+        assert_eq!(parse_threads("64"), Ok(64));
+        assert!(parse_threads("0").is_err());
+        assert!(parse_threads("65").is_err());
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_warmup("0s"), Ok(Duration::ZERO));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("fast").is_err());
+        assert!(parse_duration("25h").is_err());
+    }
+
+    #[test]
+    fn defaults_match_the_design() {
+        let cli = Cli::try_parse_from(["netio-tui"]).expect("defaults parse");
+        let m = cli.matrix();
+        assert_eq!(m.strategies, Strategy::ALL.to_vec());
+        assert_eq!(
+            m.sizes,
+            vec![1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20]
+        );
+        assert_eq!(m.threads, vec![1, 2, 4, 8]);
+        assert_eq!(cli.duration, Duration::from_secs(5));
+        assert_eq!(cli.warmup, Duration::from_secs(1));
+    }
+
+    #[test]
+    fn repeated_values_run_once() {
+        let cli = Cli::try_parse_from([
+            "netio-tui",
+            "--sizes",
+            "4K,4096,1K",
+            "--strategies",
+            "a1,two-copy",
+        ])
+        .expect("parses");
+        let m = cli.matrix();
+        assert_eq!(m.sizes, vec![4096, 1024]);
+        assert_eq!(m.strategies, vec![Strategy::TwoCopy]);
+    }
+}

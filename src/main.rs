@@ -1,1 +1,92 @@
-fn main() {}
+//! The `netio-tui` binary: parse the command line, pick the mode, and turn the outcome
+//! into a message and an exit status (0 done, 1 failed, 2 bad input, 130 interrupted).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use clap::{CommandFactory, Parser};
+use netio_tui::cli::Cli;
+use netio_tui::headless::{self, Outputs, RunEnd};
+
+const BAD_INPUT: u8 = 2;
+const INTERRUPTED: u8 = 130;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(e),
+    };
+    let Some(record) = cli.record.clone() else {
+        if std::env::args_os().len() == 1 {
+            let _ = Cli::command().print_help();
+            println!("\nhint: the live monitor is not built yet; run headless with --record FILE");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("error: nothing to do without --record FILE (the live monitor is not built yet)");
+        return ExitCode::from(BAD_INPUT);
+    };
+    let outputs = match Outputs::open(&record, cli.samples.as_deref()) {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    if let Err(e) = install_signal_handlers(&cancel) {
+        eprintln!("error: installing signal handlers: {e}");
+        return ExitCode::FAILURE;
+    }
+    match headless::run(&cli, outputs, cancel) {
+        Ok(RunEnd::Completed) => ExitCode::SUCCESS,
+        Ok(RunEnd::Interrupted) => {
+            eprintln!("interrupted: finished cells are in {}", record.display());
+            ExitCode::from(INTERRUPTED)
+        }
+        Ok(RunEnd::Failed(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The first signal asks the run to stop cleanly (finished rows kept); a second one
+/// exits at once.
+fn install_signal_handlers(cancel: &Arc<AtomicBool>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    for sig in [SIGINT, SIGTERM] {
+        flag::register_conditional_shutdown(sig, i32::from(INTERRUPTED), Arc::clone(cancel))?;
+        flag::register(sig, Arc::clone(cancel))?;
+    }
+    Ok(())
+}
+
+/// Help and version go to stdout with status 0; every other parse error is one line on
+/// stderr naming the option, status 2.
+fn clap_exit(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            // clap's message is a paragraph (sometimes the option is on its second
+            // line), then tips and usage: keep the first paragraph, on one line.
+            let text = e.to_string();
+            let first: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            eprintln!("{}", first.join(" "));
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}

@@ -1,1 +1,339 @@
+//! CSV rows: one per finished cell (`--record`), one per second (`--samples`). Every row
+//! carries its context (run, machine, network) so a file stands alone. Absent figures
+//! are empty cells, never 0. Rows are flushed as they are written: a crash loses at most
+//! the cell in progress.
 
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{CellSummary, Metrics, Phase, Sample};
+use crate::matrix::Cell;
+
+/// Facts shared by every row of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunContext {
+    pub run_id: String,
+    pub started_at: String,
+    pub net_mode: String,
+    pub mtu: Option<u32>,
+    pub kernel: String,
+    pub cpu_model: String,
+    /// `yes`/`no` once hardware counters are probed; unknown (empty) until then.
+    pub hw_counters: Option<String>,
+    /// `kernel+user` or `user` once perf counters are read; unknown (empty) until then.
+    pub kernel_counting: Option<String>,
+}
+
+impl RunContext {
+    /// The context of a loopback run starting now.
+    pub fn loopback_now() -> RunContext {
+        let now = std::time::SystemTime::now();
+        let secs = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        RunContext {
+            run_id: format!("{secs:x}-{}", std::process::id()),
+            started_at: humantime::format_rfc3339_seconds(now).to_string(),
+            net_mode: "loopback".into(),
+            mtu: crate::machine::mtu("lo"),
+            kernel: crate::machine::kernel_release(),
+            cpu_model: crate::machine::cpu_model(),
+            hw_counters: None,
+            kernel_counting: None,
+        }
+    }
+}
+
+/// One CSV row. Field order is the column order: DESIGN.md's contract first, then the
+/// columns added since (documented there and in the README).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub run_id: String,
+    pub started_at: String,
+    pub net_mode: String,
+    pub mtu: Option<u32>,
+    pub kernel: String,
+    pub cpu_model: String,
+    pub hw_counters: Option<String>,
+    pub kernel_counting: Option<String>,
+    pub strategy: String,
+    pub size_bytes: u64,
+    pub threads: u32,
+    pub duration_s: f64,
+    pub bytes: u64,
+    pub messages: u64,
+    pub throughput_gbps: f64,
+    pub msgs_per_s: f64,
+    pub lat_p50_us: Option<f64>,
+    pub lat_p99_us: Option<f64>,
+    pub lat_p999_us: Option<f64>,
+    pub lat_max_us: Option<f64>,
+    pub send_call_us: Option<f64>,
+    pub tx_cpu_ns_per_byte: Option<f64>,
+    pub rx_cpu_ns_per_byte: Option<f64>,
+    pub sys_cpu_util_pct: Option<f64>,
+    pub cycles_per_byte: Option<f64>,
+    pub tx_cycles: Option<u64>,
+    pub tx_instructions: Option<u64>,
+    pub tx_l1d_load_misses: Option<u64>,
+    pub tx_llc_load_misses: Option<u64>,
+    pub rx_cycles: Option<u64>,
+    pub rx_instructions: Option<u64>,
+    pub rx_l1d_load_misses: Option<u64>,
+    pub rx_llc_load_misses: Option<u64>,
+    pub tx_context_switches: Option<u64>,
+    pub rx_context_switches: Option<u64>,
+    pub tx_cpu_migrations: Option<u64>,
+    pub rx_cpu_migrations: Option<u64>,
+    pub tx_page_faults: Option<u64>,
+    pub rx_page_faults: Option<u64>,
+    pub zc_sends: Option<u64>,
+    pub zc_completions: Option<u64>,
+    pub zc_copied_pct: Option<f64>,
+    pub zc_enobufs: Option<u64>,
+    pub integrity_errors: u64,
+    // Added after the first contract.
+    pub send_calls_per_msg: Option<f64>,
+    pub tx_voluntary_switches: Option<u64>,
+    pub tx_involuntary_switches: Option<u64>,
+    pub rx_voluntary_switches: Option<u64>,
+    pub rx_involuntary_switches: Option<u64>,
+    pub zc_gaps: Option<u64>,
+    pub zc_lost: Option<u64>,
+    /// Samples file only: the interval's 1-based index within its cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second: Option<u32>,
+    /// Samples file only: `warmup` or `measure`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+}
+
+/// Six significant digits: enough for any measured figure, without float noise.
+fn sig6(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = 6 - 1 - x.abs().log10().floor() as i32;
+    let scale = 10f64.powi(digits.clamp(-300, 300));
+    (x * scale).round() / scale
+}
+
+impl Row {
+    fn base(ctx: &RunContext, cell: &Cell, m: &Metrics) -> Row {
+        let sig = |v: Option<f64>| v.map(sig6);
+        let zc = cell.strategy == crate::matrix::Strategy::ZeroCopy;
+        Row {
+            run_id: ctx.run_id.clone(),
+            started_at: ctx.started_at.clone(),
+            net_mode: ctx.net_mode.clone(),
+            mtu: ctx.mtu,
+            kernel: ctx.kernel.clone(),
+            cpu_model: ctx.cpu_model.clone(),
+            hw_counters: ctx.hw_counters.clone(),
+            kernel_counting: ctx.kernel_counting.clone(),
+            strategy: cell.strategy.name().to_string(),
+            size_bytes: cell.size as u64,
+            threads: cell.threads as u32,
+            duration_s: sig6(m.seconds),
+            bytes: m.bytes,
+            messages: m.messages,
+            throughput_gbps: sig6(m.throughput_gbps),
+            msgs_per_s: sig6(m.msgs_per_s),
+            lat_p50_us: sig(m.latency.map(|l| l.p50_us)),
+            lat_p99_us: sig(m.latency.map(|l| l.p99_us)),
+            lat_p999_us: sig(m.latency.map(|l| l.p999_us)),
+            lat_max_us: sig(m.latency.map(|l| l.max_us)),
+            send_call_us: sig(m.send_call_us),
+            tx_cpu_ns_per_byte: sig(m.tx_cpu_ns_per_byte),
+            rx_cpu_ns_per_byte: sig(m.rx_cpu_ns_per_byte),
+            sys_cpu_util_pct: sig(m.sys_cpu_util_pct),
+            integrity_errors: m.integrity_errors,
+            send_calls_per_msg: sig(m.send_calls_per_msg),
+            tx_voluntary_switches: m.tx_switches.map(|s| s.voluntary),
+            tx_involuntary_switches: m.tx_switches.map(|s| s.involuntary),
+            rx_voluntary_switches: m.rx_switches.map(|s| s.voluntary),
+            rx_involuntary_switches: m.rx_switches.map(|s| s.involuntary),
+            zc_sends: zc.then_some(m.zc.sends),
+            zc_completions: zc.then_some(m.zc.completions),
+            zc_copied_pct: if zc { sig(m.zc.copied_pct()) } else { None },
+            zc_enobufs: zc.then_some(m.zc.enobufs),
+            zc_gaps: zc.then_some(m.zc.gaps),
+            ..Row::default()
+        }
+    }
+
+    /// The row of a finished cell: the window's figures; the zero-copy ledger and
+    /// integrity errors over the whole cell (so sends and completions balance).
+    pub fn from_summary(ctx: &RunContext, s: &CellSummary) -> Row {
+        let mut row = Row::base(ctx, &s.cell, &s.window);
+        row.integrity_errors = s.integrity_errors;
+        if let Some(z) = s.zero_copy {
+            row.zc_sends = Some(z.sends);
+            row.zc_completions = Some(z.completions);
+            row.zc_copied_pct = z.copied_pct().map(sig6);
+            row.zc_enobufs = Some(z.enobufs);
+            row.zc_gaps = Some(z.gaps);
+            row.zc_lost = s.zc_lost();
+        }
+        row
+    }
+
+    /// The row of one second of a cell.
+    pub fn from_sample(ctx: &RunContext, s: &Sample) -> Row {
+        let mut row = Row::base(ctx, &s.cell, &s.metrics);
+        row.second = Some(s.second);
+        row.phase = Some(
+            match s.phase {
+                Phase::Warmup => "warmup",
+                Phase::Measure => "measure",
+            }
+            .to_string(),
+        );
+        row
+    }
+}
+
+/// Problems with a CSV file, each naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: already exists with other columns; choose another file")]
+    OtherColumns { path: PathBuf },
+    #[error("{path}: {source}")]
+    Csv {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+}
+
+/// A CSV file rows are appended to, flushed after every row.
+pub struct RowWriter {
+    path: PathBuf,
+    writer: csv::Writer<File>,
+}
+
+impl RowWriter {
+    /// Opens `path` for rows shaped like `example` (its `second` decides whether this
+    /// is a samples file). A new or empty file gets a header; an existing file is
+    /// appended to only if its header is the same, so nothing recorded is overwritten.
+    pub fn open(path: &Path, example: &Row) -> Result<RowWriter, RecordError> {
+        let io_err = |source| RecordError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let header = header_line(example).map_err(|source| RecordError::Csv {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let existing = match File::open(path) {
+            Ok(f) => {
+                let mut first = String::new();
+                BufReader::new(f).read_line(&mut first).map_err(io_err)?;
+                Some(first)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io_err(e)),
+        };
+        let needs_header = match existing.as_deref() {
+            None | Some("") => true,
+            Some(first) if first.trim_end() == header => false,
+            Some(_) => {
+                return Err(RecordError::OtherColumns {
+                    path: path.to_path_buf(),
+                });
+            }
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(io_err)?;
+        let mut file = file;
+        if needs_header {
+            writeln!(file, "{header}").map_err(io_err)?;
+        }
+        Ok(RowWriter {
+            path: path.to_path_buf(),
+            writer: csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(file),
+        })
+    }
+
+    /// Writes and flushes one row.
+    pub fn write(&mut self, row: &Row) -> Result<(), RecordError> {
+        let csv_err = |source| RecordError::Csv {
+            path: self.path.clone(),
+            source,
+        };
+        self.writer.serialize(row).map_err(csv_err)?;
+        self.writer.flush().map_err(|source| RecordError::Io {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
+/// The header line rows like `example` get.
+fn header_line(example: &Row) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(example)?;
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+/// Reads every row of a recording (cells or samples file).
+pub fn read_rows(path: &Path) -> Result<Vec<Row>, RecordError> {
+    let mut reader = csv::Reader::from_path(path).map_err(|source| RecordError::Csv {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    reader
+        .deserialize()
+        .collect::<Result<Vec<Row>, _>>()
+        .map_err(|source| RecordError::Csv {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn six_significant_digits() {
+        assert_eq!(sig6(1.234_567_89), 1.234_57);
+        assert_eq!(sig6(0.000_123_456_78), 0.000_123_457);
+        assert_eq!(sig6(123_456_789.0), 123_457_000.0);
+        assert_eq!(sig6(0.0), 0.0);
+    }
+
+    #[test]
+    fn samples_header_adds_second_and_phase() {
+        let cells = header_line(&Row::default()).expect("header");
+        let samples = header_line(&Row {
+            second: Some(1),
+            phase: Some("measure".into()),
+            ..Row::default()
+        })
+        .expect("header");
+        assert!(cells.starts_with(
+            "run_id,started_at,net_mode,mtu,kernel,cpu_model,hw_counters,kernel_counting,strategy,"
+        ));
+        assert!(cells.contains(",zc_enobufs,integrity_errors,"));
+        assert!(!cells.contains("second"));
+        assert_eq!(samples, format!("{cells},second,phase"));
+    }
+}

@@ -443,7 +443,8 @@ mod tests {
     #[test]
     fn corrupted_headers_are_rejected() {
         let good = frame(Strategy::TwoCopy, 64, 0);
-        let cases: [(usize, u8, fn(&WireError) -> bool); 5] = [
+        type Case = (usize, u8, fn(&WireError) -> bool);
+        let cases: [Case; 5] = [
             (0, b'X', |e| matches!(e, WireError::BadMagic(_))),
             (4, 9, |e| matches!(e, WireError::BadVersion(9))),
             (5, 3, |e| {

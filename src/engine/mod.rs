@@ -266,16 +266,14 @@ pub fn run_cell(
     let mut prev = Snapshot::take(&senders, &receivers);
     let mut window_start = (config.warmup.is_zero()).then_some(prev);
     let mut window_latency = new_latency_histogram();
-    let mut second = 0u32;
     let mut failed = false;
-    for (offset, phase) in tick_schedule(config.warmup, config.duration) {
+    for (second, (offset, phase)) in (1u32..).zip(tick_schedule(config.warmup, config.duration)) {
         if !sleep_until(t0 + offset, cancel, &workers) {
             failed = !cancel.load(Relaxed);
             break;
         }
         let now = Snapshot::take(&senders, &receivers);
         let lat = merged_latency(&receivers);
-        second += 1;
         let metrics = Metrics::between(&prev, &now, &lat);
         if phase == Phase::Measure {
             // Merging cannot fail: every histogram has the same bounds.
@@ -356,7 +354,7 @@ pub fn tick_schedule(warmup: Duration, duration: Duration) -> Vec<(Duration, Pha
 fn merged_latency(receivers: &[Arc<ReceiverStats>]) -> Histogram<u64> {
     let mut all = new_latency_histogram();
     for r in receivers {
-        let _ = all.add(&r.take_latency());
+        let _ = all.add(r.take_latency());
     }
     all
 }

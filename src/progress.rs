@@ -1,0 +1,104 @@
+//! Progress of a headless run on stderr: an indicatif bar when stderr is a terminal,
+//! plain lines otherwise (logs, CI), each with cell k of n and an ETA.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::engine::{Phase, Sample};
+use crate::matrix::Cell;
+use crate::record::Row;
+
+/// Reports a run's progress.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    total: usize,
+    started: Instant,
+    finished: usize,
+    /// What one cell should take before any has finished (warm-up + duration).
+    planned_per_cell: Duration,
+}
+
+impl Progress {
+    pub fn new(total: usize, planned_per_cell: Duration) -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(total as u64);
+            let style = ProgressStyle::with_template(
+                "{bar:30.cyan/blue} cell {pos}/{len} {wide_msg} ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        Progress {
+            bar,
+            total,
+            started: Instant::now(),
+            finished: 0,
+            planned_per_cell,
+        }
+    }
+
+    /// Time left for the cells not finished: the mean of finished cells, or the plan.
+    fn eta(&self) -> Duration {
+        let per_cell = if self.finished > 0 {
+            self.started.elapsed() / self.finished as u32
+        } else {
+            self.planned_per_cell
+        };
+        per_cell * (self.total - self.finished) as u32
+    }
+
+    pub fn cell_started(&mut self, index: usize, cell: &Cell) {
+        match &self.bar {
+            Some(bar) => bar.set_message(format!("{cell}")),
+            None => eprintln!(
+                "[{}/{}] {cell} ... ETA {}",
+                index + 1,
+                self.total,
+                humantime::format_duration(Duration::from_secs(self.eta().as_secs()))
+            ),
+        }
+    }
+
+    pub fn sample(&self, s: &Sample) {
+        if let Some(bar) = &self.bar {
+            let phase = match s.phase {
+                Phase::Warmup => "warm-up",
+                Phase::Measure => "measuring",
+            };
+            bar.set_message(format!(
+                "{}  {phase}  {:.2} Gbps",
+                s.cell, s.metrics.throughput_gbps
+            ));
+        }
+    }
+
+    pub fn cell_finished(&mut self, row: &Row) {
+        self.finished += 1;
+        let line = format!(
+            "{} {} x{}: {:.3} Gbps, p99 {} µs, {} integrity errors",
+            row.strategy,
+            crate::matrix::format_size(row.size_bytes as usize),
+            row.threads,
+            row.throughput_gbps,
+            row.lat_p99_us
+                .map_or_else(|| "n/a".into(), |v| format!("{v:.1}")),
+            row.integrity_errors
+        );
+        match &self.bar {
+            Some(bar) => {
+                bar.println(line);
+                bar.inc(1);
+            }
+            None => eprintln!("      {line}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
