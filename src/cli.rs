@@ -56,21 +56,23 @@ pub struct Cli {
     pub strategies: Vec<Strategy>,
 
     /// Message sizes (the 8 fields together), comma-separated, 8 to 64M.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_size,
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_size, allow_hyphen_values = true,
           default_value = "1K,4K,16K,64K,256K,1M")]
     pub sizes: Vec<usize>,
 
     /// Sender/receiver thread pairs (one TCP connection each), comma-separated, 1 to 64.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_threads,
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_threads, allow_hyphen_values = true,
           default_value = "1,2,4,8")]
     pub threads: Vec<usize>,
 
     /// Measuring window of each cell, e.g. 500ms, 5s, 1m.
-    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "5s")]
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "5s",
+          allow_hyphen_values = true)]
     pub duration: Duration,
 
     /// Warm-up before each window, measured and thrown away (0s for none).
-    #[arg(long, value_name = "TIME", value_parser = parse_warmup, default_value = "1s")]
+    #[arg(long, value_name = "TIME", value_parser = parse_warmup, default_value = "1s",
+          allow_hyphen_values = true)]
     pub warmup: Duration,
 
     /// Check every payload byte on arrival, not only headers and per-field stamps.

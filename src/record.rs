@@ -321,6 +321,45 @@ mod tests {
     }
 
     #[test]
+    fn csv_round_trip_keeps_values_and_empty_cells() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("r.csv");
+        let rows = vec![
+            Row {
+                run_id: "r1".into(),
+                cpu_model: "Some CPU, with a comma".into(),
+                strategy: "zero-copy".into(),
+                size_bytes: 65536,
+                threads: 4,
+                throughput_gbps: 12.3457,
+                lat_p99_us: Some(812.5),
+                tx_cpu_ns_per_byte: Some(0.000_123_457),
+                zc_sends: Some(10),
+                zc_copied_pct: Some(100.0),
+                mtu: Some(65536),
+                ..Row::default()
+            },
+            Row {
+                strategy: "two-copy".into(),
+                integrity_errors: 3,
+                ..Row::default()
+            },
+        ];
+        let mut w = RowWriter::open(&path, &Row::default()).expect("opens");
+        for r in &rows {
+            w.write(r).expect("writes");
+        }
+        assert_eq!(read_rows(&path).expect("reads"), rows);
+        // Absent stays empty on disk: no 0 stands in for a figure not measured.
+        let text = std::fs::read_to_string(&path).expect("read");
+        let second_row = text.lines().nth(2).expect("row");
+        assert!(
+            second_row.contains(",two-copy,0,0,0.0,0,0,0.0,0.0,,,,,,,,,"),
+            "{second_row}"
+        );
+    }
+
+    #[test]
     fn samples_header_adds_second_and_phase() {
         let cells = header_line(&Row::default()).expect("header");
         let samples = header_line(&Row {

@@ -112,11 +112,11 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(
-            lines[1].starts_with("zero-copy  64K    2  12.346  23000  40.0  n/a"),
+            lines[1].starts_with("zero-copy   64K    2  12.346  23000    40.0     n/a"),
             "{t}"
         );
         assert!(lines[1].ends_with("100%       0"), "{t}");
-        assert!(lines[2].starts_with("one-copy   8B     1   0.000"), "{t}");
+        assert!(lines[2].starts_with("one-copy     8B    1   0.000"), "{t}");
         assert!(lines[2].ends_with("-       0"), "{t}");
     }
 }
