@@ -83,6 +83,8 @@ pub struct Sample {
 pub struct ConnectionTotals {
     pub sent_messages: u64,
     pub sent_wire_bytes: u64,
+    /// Send system calls (more than messages when sends were partial).
+    pub send_calls: u64,
     pub received_messages: u64,
     pub received_wire_bytes: u64,
     pub tcpi_bytes_received: Option<u64>,
@@ -305,11 +307,12 @@ pub fn run_cell(
         .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.zero_copy()));
     let connections = sent
         .iter()
-        .zip(&received)
-        .zip(&receivers)
-        .map(|((s, r), stats)| ConnectionTotals {
+        .zip(&senders)
+        .zip(received.iter().zip(&receivers))
+        .map(|((s, tx), (r, stats))| ConnectionTotals {
             sent_messages: s.messages,
             sent_wire_bytes: s.messages * wire_len,
+            send_calls: tx.send_calls.load(Relaxed),
             received_messages: stats.messages.load(Relaxed),
             received_wire_bytes: r.wire_bytes,
             tcpi_bytes_received: r.tcpi_bytes_received,
