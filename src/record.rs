@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{CellSummary, Metrics, Phase, Sample};
+use crate::counters::perf::{Event, PerfValues, value};
+use crate::engine::{CellSummary, Counting, Metrics, Phase, Sample};
 use crate::matrix::Cell;
 
 /// Facts shared by every row of a run.
@@ -21,10 +22,6 @@ pub struct RunContext {
     pub mtu: Option<u32>,
     pub kernel: String,
     pub cpu_model: String,
-    /// `yes`/`no` once hardware counters are probed; unknown (empty) until then.
-    pub hw_counters: Option<String>,
-    /// `kernel+user` or `user` once perf counters are read; unknown (empty) until then.
-    pub kernel_counting: Option<String>,
 }
 
 impl RunContext {
@@ -42,8 +39,6 @@ impl RunContext {
             mtu: crate::machine::mtu("lo"),
             kernel: crate::machine::kernel_release(),
             cpu_model: crate::machine::cpu_model(),
-            hw_counters: None,
-            kernel_counting: None,
         }
     }
 }
@@ -104,6 +99,8 @@ pub struct Row {
     pub rx_involuntary_switches: Option<u64>,
     pub zc_gaps: Option<u64>,
     pub zc_lost: Option<u64>,
+    pub tx_task_clock_ms: Option<f64>,
+    pub rx_task_clock_ms: Option<f64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,
@@ -123,9 +120,12 @@ fn sig6(x: f64) -> f64 {
 }
 
 impl Row {
-    fn base(ctx: &RunContext, cell: &Cell, m: &Metrics) -> Row {
+    fn base(ctx: &RunContext, cell: &Cell, m: &Metrics, counting: &Counting) -> Row {
         let sig = |v: Option<f64>| v.map(sig6);
         let zc = cell.strategy == crate::matrix::Strategy::ZeroCopy;
+        let tx = |e: Event| value(&m.tx_perf, e);
+        let rx = |e: Event| value(&m.rx_perf, e);
+        let ms = |p: &PerfValues| value(p, Event::TaskClock).map(|ns| sig6(ns as f64 / 1e6));
         Row {
             run_id: ctx.run_id.clone(),
             started_at: ctx.started_at.clone(),
@@ -133,8 +133,8 @@ impl Row {
             mtu: ctx.mtu,
             kernel: ctx.kernel.clone(),
             cpu_model: ctx.cpu_model.clone(),
-            hw_counters: ctx.hw_counters.clone(),
-            kernel_counting: ctx.kernel_counting.clone(),
+            hw_counters: Some(if counting.hardware { "yes" } else { "no" }.to_string()),
+            kernel_counting: counting.mode.map(str::to_string),
             strategy: cell.strategy.name().to_string(),
             size_bytes: cell.size as u64,
             threads: cell.threads as u32,
@@ -151,6 +151,25 @@ impl Row {
             tx_cpu_ns_per_byte: sig(m.tx_cpu_ns_per_byte),
             rx_cpu_ns_per_byte: sig(m.rx_cpu_ns_per_byte),
             sys_cpu_util_pct: sig(m.sys_cpu_util_pct),
+            cycles_per_byte: tx(Event::Cycles)
+                .filter(|_| m.bytes > 0)
+                .map(|c| sig6(c as f64 / m.bytes as f64)),
+            tx_cycles: tx(Event::Cycles),
+            tx_instructions: tx(Event::Instructions),
+            tx_l1d_load_misses: tx(Event::L1dLoadMisses),
+            tx_llc_load_misses: tx(Event::LlcLoadMisses),
+            rx_cycles: rx(Event::Cycles),
+            rx_instructions: rx(Event::Instructions),
+            rx_l1d_load_misses: rx(Event::L1dLoadMisses),
+            rx_llc_load_misses: rx(Event::LlcLoadMisses),
+            tx_context_switches: tx(Event::ContextSwitches),
+            rx_context_switches: rx(Event::ContextSwitches),
+            tx_cpu_migrations: tx(Event::CpuMigrations),
+            rx_cpu_migrations: rx(Event::CpuMigrations),
+            tx_page_faults: tx(Event::PageFaults),
+            rx_page_faults: rx(Event::PageFaults),
+            tx_task_clock_ms: ms(&m.tx_perf),
+            rx_task_clock_ms: ms(&m.rx_perf),
             integrity_errors: m.integrity_errors,
             send_calls_per_msg: sig(m.send_calls_per_msg),
             tx_voluntary_switches: m.tx_switches.map(|s| s.voluntary),
@@ -169,7 +188,7 @@ impl Row {
     /// The row of a finished cell: the window's figures; the zero-copy ledger and
     /// integrity errors over the whole cell (so sends and completions balance).
     pub fn from_summary(ctx: &RunContext, s: &CellSummary) -> Row {
-        let mut row = Row::base(ctx, &s.cell, &s.window);
+        let mut row = Row::base(ctx, &s.cell, &s.window, &s.counting);
         row.integrity_errors = s.integrity_errors;
         if let Some(z) = s.zero_copy {
             row.zc_sends = Some(z.sends);
@@ -184,7 +203,7 @@ impl Row {
 
     /// The row of one second of a cell.
     pub fn from_sample(ctx: &RunContext, s: &Sample) -> Row {
-        let mut row = Row::base(ctx, &s.cell, &s.metrics);
+        let mut row = Row::base(ctx, &s.cell, &s.metrics, &s.counting);
         row.second = Some(s.second);
         row.phase = Some(
             match s.phase {

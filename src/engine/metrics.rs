@@ -2,12 +2,14 @@
 //! Per-second samples and the cell summary are both [`Metrics::between`] two snapshots:
 //! one formula for both, so a row and its seconds always agree.
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 use hdrhistogram::Histogram;
 
 use super::stats::{ReceiverStats, SenderStats};
+use crate::counters::perf::{self, PerfValues, ThreadCounters};
 use crate::counters::{ContextSwitches, MachineCpu, ThreadReading};
 use crate::strategy::ZeroCopyCounts;
 
@@ -27,6 +29,52 @@ pub struct SideSnapshot {
     pub switches: Option<ContextSwitches>,
     pub integrity_errors: u64,
     pub zc: ZeroCopyCounts,
+    /// perf counters summed over the side's threads (absent unless every thread counts).
+    pub perf: PerfValues,
+}
+
+/// How perf counting went for a cell's threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counting {
+    /// Every thread's hardware group opened, with cycles in it.
+    pub hardware: bool,
+    /// `kernel+user`, `user` or `mixed`; `None` when no counter opened at all.
+    pub mode: Option<&'static str>,
+}
+
+/// The perf counter groups of every worker of a cell, opened by the controller.
+#[derive(Debug)]
+pub struct Counters {
+    pub tx: Vec<ThreadCounters>,
+    pub rx: Vec<ThreadCounters>,
+    pub counting: Counting,
+}
+
+impl Counters {
+    /// Opens the groups of every worker thread (their ids are published by now).
+    pub fn open(senders: &[Arc<SenderStats>], receivers: &[Arc<ReceiverStats>]) -> Counters {
+        let open = |tid: i32| ThreadCounters::open(tid);
+        let tx: Vec<_> = senders.iter().map(|s| open(s.tid.load(Relaxed))).collect();
+        let rx: Vec<_> = receivers
+            .iter()
+            .map(|r| open(r.tid.load(Relaxed)))
+            .collect();
+        let all: Vec<&ThreadCounters> = tx.iter().chain(&rx).collect();
+        let has_cycles = |c: &&ThreadCounters| {
+            c.hardware.is_open()
+                && !c
+                    .hardware
+                    .failures
+                    .iter()
+                    .any(|(e, _)| *e == perf::Event::Cycles)
+        };
+        let groups: Vec<&perf::Group> = all.iter().flat_map(|c| c.groups()).collect();
+        let counting = Counting {
+            hardware: !all.is_empty() && all.iter().all(has_cycles),
+            mode: perf::mode_label(&groups),
+        };
+        Counters { tx, rx, counting }
+    }
 }
 
 /// Everything the sampler reads at one tick.
@@ -41,8 +89,9 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads every worker's published totals and its thread's CPU time and switches.
     pub fn take(
-        senders: &[std::sync::Arc<SenderStats>],
-        receivers: &[std::sync::Arc<ReceiverStats>],
+        senders: &[Arc<SenderStats>],
+        receivers: &[Arc<ReceiverStats>],
+        counters: &Counters,
     ) -> Snapshot {
         let mut tx = SideSnapshot::default();
         let mut tx_threads = Vec::with_capacity(senders.len());
@@ -65,6 +114,11 @@ impl Snapshot {
         }
         (tx.cpu_ns, tx.switches) = sum_threads(&tx_threads);
         (rx.cpu_ns, rx.switches) = sum_threads(&rx_threads);
+        let read = |c: &[ThreadCounters]| {
+            perf::sum_threads(&c.iter().map(ThreadCounters::read).collect::<Vec<_>>())
+        };
+        tx.perf = read(&counters.tx);
+        rx.perf = read(&counters.rx);
         Snapshot {
             at: Instant::now(),
             tx,
@@ -132,6 +186,9 @@ pub struct Metrics {
     pub integrity_errors: u64,
     /// The zero-copy ledger over the interval.
     pub zc: ZeroCopyCounts,
+    /// perf counters of each side over the interval.
+    pub tx_perf: PerfValues,
+    pub rx_perf: PerfValues,
 }
 
 impl Metrics {
@@ -167,6 +224,8 @@ impl Metrics {
             rx_switches: switches_between(a.rx.switches, b.rx.switches),
             integrity_errors: b.rx.integrity_errors.saturating_sub(a.rx.integrity_errors),
             zc: b.tx.zc.since(a.tx.zc),
+            tx_perf: perf::since(&b.tx.perf, &a.tx.perf),
+            rx_perf: perf::since(&b.rx.perf, &a.rx.perf),
         }
     }
 }

@@ -32,7 +32,7 @@ use crate::strategy::{self, StrategyOptions, ZeroCopyCounts};
 use crate::wire::HEADER_LEN;
 
 use gate::Gate;
-pub use metrics::{Latency, Metrics, SideSnapshot, Snapshot};
+pub use metrics::{Counters, Counting, Latency, Metrics, SideSnapshot, Snapshot};
 pub use receiver::{ReceiverEnd, tcp_bytes_received};
 pub use sender::{COMPLETION_PATIENCE, SenderEnd};
 use stats::{ReceiverStats, SenderStats, new_latency_histogram};
@@ -44,6 +44,8 @@ pub struct CellConfig {
     pub duration: Duration,
     /// Check every payload byte, not just headers and stamps.
     pub verify: bool,
+    /// Bytes each receiver asks of one `recv()`.
+    pub recv_buffer: usize,
     pub socket: SocketOptions,
     pub strategy: StrategyOptions,
 }
@@ -54,6 +56,7 @@ impl Default for CellConfig {
             warmup: Duration::from_secs(1),
             duration: Duration::from_secs(5),
             verify: false,
+            recv_buffer: receiver::RECV_BUF,
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),
         }
@@ -75,6 +78,7 @@ pub struct Sample {
     pub second: u32,
     pub phase: Phase,
     pub metrics: Metrics,
+    pub counting: Counting,
 }
 
 /// Per-connection totals over the whole cell (warm-up and drain included): what the
@@ -102,6 +106,7 @@ pub struct CellSummary {
     /// Integrity errors over the whole cell.
     pub integrity_errors: u64,
     pub connections: Vec<ConnectionTotals>,
+    pub counting: Counting,
 }
 
 impl CellSummary {
@@ -239,6 +244,7 @@ pub fn run_cell(
             socket: conn.receiver,
             cell,
             verify: config.verify,
+            recv_buffer: config.recv_buffer,
             stats: Arc::clone(&rx_stats),
             start: Arc::clone(&start),
         };
@@ -248,7 +254,8 @@ pub fn run_cell(
         }
         let job = sender::SenderJob {
             socket: conn.sender,
-            strategy: strategy::for_cell(&cell, &config.strategy),
+            cell,
+            options: config.strategy,
             wire_len,
             stats: Arc::clone(&tx_stats),
             stop: Arc::clone(&stop),
@@ -262,10 +269,14 @@ pub fn run_cell(
         receivers.push(rx_stats);
     }
     start.wait_ready(2 * cell.threads);
+    // Every worker has published its thread id: open its counters, take the first
+    // snapshot, and only then let the workers go, so a window without warm-up starts
+    // before the first send.
+    let counters = Counters::open(&senders, &receivers);
+    let take = || Snapshot::take(&senders, &receivers, &counters);
+    let mut prev = take();
     start.open(true);
-
     let t0 = Instant::now();
-    let mut prev = Snapshot::take(&senders, &receivers);
     let mut window_start = (config.warmup.is_zero()).then_some(prev);
     let mut window_latency = new_latency_histogram();
     let mut failed = false;
@@ -274,7 +285,7 @@ pub fn run_cell(
             failed = !cancel.load(Relaxed);
             break;
         }
-        let now = Snapshot::take(&senders, &receivers);
+        let now = take();
         let lat = merged_latency(&receivers);
         let metrics = Metrics::between(&prev, &now, &lat);
         if phase == Phase::Measure {
@@ -286,6 +297,7 @@ pub fn run_cell(
             second,
             phase,
             metrics,
+            counting: counters.counting,
         });
         if phase == Phase::Warmup && offset == config.warmup {
             window_start = Some(now);
@@ -327,6 +339,7 @@ pub fn run_cell(
             .map(|r| r.integrity_errors.load(Relaxed))
             .sum(),
         connections,
+        counting: counters.counting,
     })))
 }
 

@@ -14,8 +14,8 @@ use crate::clock;
 use crate::matrix::Cell;
 use crate::wire::FrameChecker;
 
-/// Bytes asked of each `recv()`.
-const RECV_BUF: usize = 256 << 10;
+/// Bytes asked of each `recv()` unless the cell says otherwise.
+pub const RECV_BUF: usize = 256 << 10;
 
 /// What a receiver knows when the stream has ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,7 @@ pub(super) struct ReceiverJob {
     pub socket: TcpStream,
     pub cell: Cell,
     pub verify: bool,
+    pub recv_buffer: usize,
     pub stats: Arc<ReceiverStats>,
     pub start: Arc<Gate>,
 }
@@ -39,6 +40,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         mut socket,
         cell,
         verify,
+        recv_buffer,
         stats,
         start,
     } = job;
@@ -47,7 +49,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         return Err(EngineError::Aborted);
     }
     let mut checker = FrameChecker::new(cell.strategy, cell.size, verify);
-    let mut buf = vec![0u8; RECV_BUF];
+    let mut buf = vec![0u8; recv_buffer.max(1)];
     let mut latencies: Vec<u64> = Vec::with_capacity(1024);
     let mut wire_bytes = 0u64;
     loop {

@@ -11,7 +11,8 @@ use super::EngineError;
 use super::gate::Gate;
 use super::stats::SenderStats;
 use crate::clock;
-use crate::strategy::SendStrategy;
+use crate::matrix::Cell;
+use crate::strategy::{self, StrategyOptions};
 
 /// How long a zero-copy sender waits at the end for completions still outstanding.
 pub const COMPLETION_PATIENCE: Duration = Duration::from_secs(1);
@@ -24,7 +25,8 @@ pub struct SenderEnd {
 
 pub(super) struct SenderJob {
     pub socket: TcpStream,
-    pub strategy: Box<dyn SendStrategy>,
+    pub cell: Cell,
+    pub options: StrategyOptions,
     pub wire_len: u64,
     pub stats: Arc<SenderStats>,
     pub stop: Arc<AtomicBool>,
@@ -34,12 +36,16 @@ pub(super) struct SenderJob {
 pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
     let SenderJob {
         socket,
-        mut strategy,
+        cell,
+        options,
         wire_len,
         stats,
         stop,
         start,
     } = job;
+    // Built here, so the message's pages are first touched (and faulted in) by the
+    // thread that sends them.
+    let mut strategy = strategy::for_cell(&cell, &options);
     stats.tid.store(clock::gettid(), Relaxed);
     if !start.check_in_and_wait() {
         return Err(EngineError::Aborted);

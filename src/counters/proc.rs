@@ -1,4 +1,4 @@
-//! Per-thread and whole-machine cost counters read by the sampler: thread CPU time,
+//! Counters read from /proc and the thread clocks: thread CPU time,
 //! voluntary and involuntary context switches, and `/proc/stat` busy time.
 //!
 //! Context switches come from `/proc/self/task/<tid>/status`: the same kernel counters
