@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 use crate::engine::CellConfig;
 use crate::matrix::{Matrix, Strategy};
@@ -37,14 +37,19 @@ Examples:
   netio-tui --record results.csv
   netio-tui --record r.csv --sizes 4K,64K --threads 1,2 --duration 1s --warmup 200ms --verify
   netio-tui --record r.csv --strategies a2,a3 --sizes 64K --samples r-seconds.csv
+  netio-tui doctor          what this machine can measure (perf counters...) and why not
 
 Sizes take K and M suffixes (powers of 1024): 8 (bytes) up to 64M.
 Ctrl-C or SIGTERM stops a run: finished rows stay in the file, exit status 130.";
 
 /// netio-tui's command line.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "netio-tui", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+#[command(name = "netio-tui", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP,
+          args_conflicts_with_subcommands = true)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Run the whole matrix headless and write one CSV row per finished cell to FILE
     /// (appended to if FILE already has the same columns).
     #[arg(long, value_name = "FILE")]
@@ -82,6 +87,18 @@ pub struct Cli {
     /// Also write one row per second (warm-up included, marked by the phase column).
     #[arg(long, value_name = "FILE", requires = "record")]
     pub samples: Option<PathBuf>,
+}
+
+/// Subcommands; without one, netio-tui measures.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Show what this machine can measure (perf events, kernel counting, SO_ZEROCOPY,
+    /// io_uring, namespaces, iproute2) and what to do where it cannot.
+    Doctor {
+        /// Print the findings as JSON, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl Cli {

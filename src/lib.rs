@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod clock;
 pub mod counters;
+pub mod doctor;
 pub mod engine;
 pub mod headless;
 pub mod machine;

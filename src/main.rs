@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use clap::{CommandFactory, Parser};
-use netio_tui::cli::Cli;
+use netio_tui::cli::{Cli, Command};
+use netio_tui::doctor;
 use netio_tui::headless::{self, Outputs, RunEnd};
 
 const BAD_INPUT: u8 = 2;
@@ -17,6 +18,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };
+    if let Some(Command::Doctor { json }) = &cli.command {
+        return run_doctor(*json);
+    }
     let Some(record) = cli.record.clone() else {
         if std::env::args_os().len() == 1 {
             let _ = Cli::command().print_help();
@@ -53,6 +57,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints what the machine can measure; always status 0 (it reports, it does not judge).
+fn run_doctor(json: bool) -> ExitCode {
+    let report = doctor::examine();
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", doctor::render_text(&report));
+    }
+    ExitCode::SUCCESS
 }
 
 /// The first signal asks the run to stop cleanly (finished rows kept); a second one

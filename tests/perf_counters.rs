@@ -47,7 +47,7 @@ fn software_counting_available(s: &CellSummary) -> bool {
 
 #[test]
 fn software_counters_of_a_busy_cell_are_above_zero_on_both_sides() {
-    let s = run(Strategy::TwoCopy, 1 << 20, &from_the_start());
+    let s = run(Strategy::TwoCopy, 64 << 10, &from_the_start());
     if !software_counting_available(&s) {
         return;
     }
@@ -57,14 +57,13 @@ fn software_counters_of_a_busy_cell_are_above_zero_on_both_sides() {
             value(p, Event::TaskClock).is_some_and(|v| v > 0),
             "{side}: {p:?}"
         );
-        assert!(
-            value(p, Event::PageFaults).is_some_and(|v| v > 0),
-            "{side}: {p:?}"
-        );
+        // Counted, whatever the count: page faults depend on the allocator's history.
+        assert!(value(p, Event::PageFaults).is_some(), "{side}: {p:?}");
     }
     if s.counting.mode == Some("kernel+user") {
         // The receiver sleeps in recv() between messages.
         assert!(value(&w.rx_perf, Event::ContextSwitches).is_some_and(|v| v > 0));
+        assert!(value(&w.rx_perf, Event::CpuMigrations).is_some());
         // perf and /proc read the same kernel counters of the same threads.
         let rx_proc = w.rx_switches.expect("proc readable");
         let rx_perf = value(&w.rx_perf, Event::ContextSwitches).expect("counted");
@@ -159,30 +158,46 @@ fn hardware_columns_follow_what_the_machine_can_count() {
     }
 }
 
-/// Page faults land on the side that first touched the memory: two-copy's sender
-/// touches its fresh 1 MiB linear buffer in the window; one-copy's sender touched its
+/// Runs one cell in a fresh process (so every large buffer is freshly mapped: inside a
+/// process that already ran cells, the allocator hands out pages touched before) and
+/// returns its (tx, rx) page faults from the CSV.
+fn page_faults_in_fresh_process(strategy: &str) -> Option<(u64, u64)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("r.csv");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_netio-tui"))
+        .arg("--record")
+        .arg(&csv)
+        .args(["--strategies", strategy, "--sizes", "1M", "--threads", "1"])
+        .args(["--duration", "500ms", "--warmup", "0s"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let rows = netio_tui::record::read_rows(&csv).expect("reads");
+    let row = rows.first().expect("one row");
+    Some((row.tx_page_faults?, row.rx_page_faults?))
+}
+
+/// Page faults land on the side that first touched the memory. Two-copy's sender
+/// touches its fresh 1 MiB linear buffer in the window; one-copy's sender filled its
 /// message before the window (it builds it before the start), while the receiver
 /// touches its fresh 256 KiB receive buffer in it.
 #[test]
 fn page_faults_show_on_the_side_that_touched_fresh_memory() {
-    let two = run(Strategy::TwoCopy, 1 << 20, &from_the_start());
-    if !software_counting_available(&two) {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let Some((tx, rx)) = page_faults_in_fresh_process("two-copy") else {
+        eprintln!("skipped: page faults cannot be counted here");
         return;
-    }
-    let faults = |s: &CellSummary| {
-        (
-            value(&s.window.tx_perf, Event::PageFaults).expect("tx counted"),
-            value(&s.window.rx_perf, Event::PageFaults).expect("rx counted"),
-        )
     };
-    let (tx, rx) = faults(&two);
     assert!(
         tx >= 200,
         "two-copy sender faulted in its 1 MiB buffer: tx {tx}, rx {rx}"
     );
     assert!(tx > rx, "tx {tx}, rx {rx}");
-    let one = run(Strategy::OneCopy, 1 << 20, &from_the_start());
-    let (tx, rx) = faults(&one);
+    let (tx, rx) = page_faults_in_fresh_process("one-copy").expect("counted");
     assert!(
         rx >= 40,
         "receiver faulted in its 256 KiB buffer: tx {tx}, rx {rx}"

@@ -168,9 +168,16 @@ impl OpenFailure {
     }
 }
 
-/// A count scaled for multiplexing: `count × enabled / running`. `None` when the group
-/// never ran (`running` 0): nothing was counted, which is not the same as zero events.
+/// A count scaled for multiplexing: `count × enabled / running`.
+///
+/// A task's events are enabled only while the task runs, so `enabled == 0` means the
+/// thread has not run since the event was opened: its count (0) is exact. `None` when
+/// the event was enabled but never got a counter (`running == 0 < enabled`, multiplexed
+/// out the whole time): nothing was counted, which is not the same as zero events.
 pub fn scale(count: u64, enabled: u64, running: u64) -> Option<u64> {
+    if enabled == 0 {
+        return Some(count);
+    }
     if running == 0 {
         return None;
     }
@@ -255,6 +262,12 @@ fn open_event(
     }
     // SAFETY: the kernel just returned this fd, and nothing else owns it.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as libc::c_int) })
+}
+
+/// Whether `event` can be counted for the calling thread in `mode` (a probe: the fd is
+/// closed at once).
+pub fn probe(event: Event, mode: Mode) -> Result<(), OpenFailure> {
+    open_event(event, crate::clock::gettid(), None, mode).map(drop)
 }
 
 /// Events opened together for one thread and read in one `read()`.
@@ -425,7 +438,16 @@ mod tests {
     fn scaling_estimates_multiplexed_counts() {
         assert_eq!(scale(1000, 100, 100), Some(1000));
         assert_eq!(scale(1000, 200, 50), Some(4000));
-        assert_eq!(scale(1000, 100, 0), None, "never scheduled is not zero");
+        assert_eq!(
+            scale(1000, 100, 0),
+            None,
+            "enabled but never on a counter is not zero"
+        );
+        assert_eq!(
+            scale(0, 0, 0),
+            Some(0),
+            "a thread that has not run yet counted nothing"
+        );
         assert_eq!(
             scale(0, 100, 100),
             Some(0),
@@ -505,5 +527,40 @@ mod tests {
                 "{e:?}: counted {counted}, failed {failed}"
             );
         }
+    }
+
+    #[test]
+    fn another_threads_counters_are_readable() {
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let worker = std::thread::spawn(move || {
+            let _ = tid_tx.send(crate::clock::gettid());
+            let _ = go_rx.recv();
+            let v: Vec<u8> = vec![1; 4 << 20];
+            std::hint::black_box(&v);
+        });
+        let tid = tid_rx.recv().expect("worker tid");
+        let c = ThreadCounters::open(tid);
+        if !c.software.is_open() {
+            eprintln!(
+                "skipped: perf software events unavailable: {:?}",
+                c.software.failures
+            );
+            let _ = go_tx.send(());
+            let _ = worker.join();
+            return;
+        }
+        let before = c.read();
+        let _ = go_tx.send(());
+        worker.join().expect("worker ran");
+        let grown = since(&c.read(), &before);
+        assert!(
+            value(&grown, Event::PageFaults).is_some_and(|f| f > 0),
+            "{grown:?}"
+        );
+        assert!(
+            value(&grown, Event::TaskClock).is_some_and(|t| t > 0),
+            "{grown:?}"
+        );
     }
 }

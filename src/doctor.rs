@@ -1,0 +1,394 @@
+//! `netio-tui doctor`: what this machine can measure, why not where it cannot, and what
+//! to do about it. Every line is a probe run now (an event opened, a socket option set,
+//! a syscall made), never an assumption.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::counters::perf::{self, Event, Mode, OpenFailure};
+
+/// One probed capability.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Check {
+    pub ok: bool,
+    pub detail: String,
+    /// What to do when it is not available.
+    pub fix: Option<String>,
+}
+
+/// One perf event as this machine opens it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EventCheck {
+    pub event: &'static str,
+    pub group: &'static str,
+    pub opens: bool,
+    /// `kernel+user` or `user` when it opens.
+    pub mode: Option<&'static str>,
+    pub errno: Option<i32>,
+    pub error: Option<String>,
+}
+
+/// Everything the doctor found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub kernel: String,
+    pub cpu_model: String,
+    pub cores: usize,
+    pub root: bool,
+    pub perf_event_paranoid: Option<i32>,
+    pub events: Vec<EventCheck>,
+    pub hardware_counters: Check,
+    pub kernel_counting: Check,
+    pub so_zerocopy: Check,
+    pub io_uring: Check,
+    pub network_namespaces: Check,
+    pub iproute2: Check,
+    pub tc: Check,
+}
+
+/// Runs every probe.
+pub fn examine() -> Report {
+    let root = unsafe { libc::geteuid() } == 0;
+    let paranoid = std::fs::read_to_string("/proc/sys/kernel/perf_event_paranoid")
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
+    let events: Vec<EventCheck> = Event::ALL.iter().map(|&e| check_event(e)).collect();
+    Report {
+        kernel: crate::machine::kernel_release(),
+        cpu_model: crate::machine::cpu_model(),
+        cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+        root,
+        perf_event_paranoid: paranoid,
+        hardware_counters: hardware_verdict(&events),
+        kernel_counting: kernel_counting(root, paranoid),
+        events,
+        so_zerocopy: so_zerocopy(),
+        io_uring: io_uring(),
+        network_namespaces: network_namespaces(root),
+        iproute2: program("ip", "apt-get install iproute2"),
+        tc: program("tc", "apt-get install iproute2 (tc is part of it)"),
+    }
+}
+
+fn errno_name(errno: i32) -> String {
+    let name = match errno {
+        libc::ENOENT => "ENOENT",
+        libc::EOPNOTSUPP => "EOPNOTSUPP",
+        libc::ENODEV => "ENODEV",
+        libc::EINVAL => "EINVAL",
+        libc::EACCES => "EACCES",
+        libc::EPERM => "EPERM",
+        libc::EMFILE => "EMFILE",
+        libc::ENOSYS => "ENOSYS",
+        _ => return format!("errno {errno}"),
+    };
+    name.to_string()
+}
+
+fn check_event(event: Event) -> EventCheck {
+    let group = if Event::HARDWARE.contains(&event) {
+        "hardware"
+    } else {
+        "software"
+    };
+    let attempt = perf::probe(event, Mode::KernelAndUser)
+        .map(|()| Mode::KernelAndUser)
+        .or_else(|f| match f {
+            OpenFailure::NotPermitted(_) => {
+                perf::probe(event, Mode::UserOnly).map(|()| Mode::UserOnly)
+            }
+            other => Err(other),
+        });
+    match attempt {
+        Ok(mode) => EventCheck {
+            event: event.name(),
+            group,
+            opens: true,
+            mode: Some(mode.name()),
+            errno: None,
+            error: None,
+        },
+        Err(f) => EventCheck {
+            event: event.name(),
+            group,
+            opens: false,
+            mode: None,
+            errno: Some(f.errno()),
+            error: Some(format!("{}: {}", errno_name(f.errno()), f.meaning())),
+        },
+    }
+}
+
+fn hardware_verdict(events: &[EventCheck]) -> Check {
+    let hw: Vec<&EventCheck> = events.iter().filter(|e| e.group == "hardware").collect();
+    let open = hw.iter().filter(|e| e.opens).count();
+    if open == hw.len() {
+        return Check {
+            ok: true,
+            detail: "all hardware events open".into(),
+            fix: None,
+        };
+    }
+    let has_cpu_pmu = Path::new("/sys/bus/event_source/devices/cpu").exists()
+        || Path::new("/sys/bus/event_source/devices/cpu_core").exists();
+    let (detail, fix) = if !has_cpu_pmu {
+        (
+            "hardware counters are unavailable: the kernel exposes no CPU PMU \
+             (/sys/bus/event_source/devices has no cpu), as under a hypervisor that hides it"
+                .to_string(),
+            "run on bare metal, or enable the virtual PMU (e.g. QEMU/KVM `-cpu host,pmu=on`, \
+             a cloud instance type with PMU access); cycles and cache misses stay empty until then"
+                .to_string(),
+        )
+    } else if hw
+        .iter()
+        .any(|e| matches!(e.errno, Some(libc::EACCES | libc::EPERM)))
+    {
+        (
+            "hardware counters are not permitted for this user".to_string(),
+            "run as root, or: sysctl kernel.perf_event_paranoid=1".to_string(),
+        )
+    } else {
+        (
+            format!("{open} of {} hardware events open on this CPU", hw.len()),
+            "the missing events stay empty; nothing to fix if the CPU lacks them".to_string(),
+        )
+    };
+    Check {
+        ok: false,
+        detail,
+        fix: Some(fix),
+    }
+}
+
+fn kernel_counting(root: bool, paranoid: Option<i32>) -> Check {
+    match perf::probe(Event::TaskClock, Mode::KernelAndUser) {
+        Ok(()) => Check {
+            ok: true,
+            detail: format!(
+                "kernel-mode counting allowed ({})",
+                if root {
+                    "running as root".to_string()
+                } else {
+                    format!("perf_event_paranoid = {}", paranoid.unwrap_or(-1))
+                }
+            ),
+            fix: None,
+        },
+        Err(f) => Check {
+            ok: false,
+            detail: format!(
+                "kernel-mode counting refused ({}): counters are user-only, context switches and migrations stay empty",
+                errno_name(f.errno())
+            ),
+            fix: Some("run as root, or: sysctl kernel.perf_event_paranoid=1".into()),
+        },
+    }
+}
+
+fn so_zerocopy() -> Check {
+    let result = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+        .and_then(|s| crate::strategy::enable_zerocopy(std::os::fd::AsFd::as_fd(&s)));
+    match result {
+        Ok(()) => Check {
+            ok: true,
+            detail: "SO_ZEROCOPY accepted on a TCP socket".into(),
+            fix: None,
+        },
+        Err(e) => Check {
+            ok: false,
+            detail: format!("SO_ZEROCOPY refused: {e}"),
+            fix: Some("zero-copy needs Linux 4.14 or newer".into()),
+        },
+    }
+}
+
+fn io_uring() -> Check {
+    // io_uring_setup(1, &params): a ring of one entry, closed at once.
+    let mut params = [0u8; 120];
+    // SAFETY: `params` is a zeroed io_uring_params-sized buffer the kernel may fill.
+    let fd = unsafe { libc::syscall(libc::SYS_io_uring_setup, 1u32, params.as_mut_ptr()) };
+    if fd >= 0 {
+        // SAFETY: the fd was just returned to us.
+        unsafe { libc::close(fd as i32) };
+        return Check {
+            ok: true,
+            detail: "io_uring rings can be created".into(),
+            fix: None,
+        };
+    }
+    let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    let disabled = std::fs::read_to_string("/proc/sys/kernel/io_uring_disabled")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    Check {
+        ok: false,
+        detail: format!("io_uring_setup failed: {}", errno_name(errno)),
+        fix: Some(if disabled.is_empty() || disabled == "0" {
+            "needs Linux 5.1 or newer with CONFIG_IO_URING".into()
+        } else {
+            format!(
+                "io_uring is disabled (kernel.io_uring_disabled = {disabled}): sysctl kernel.io_uring_disabled=0"
+            )
+        }),
+    }
+}
+
+fn network_namespaces(root: bool) -> Check {
+    if !root {
+        return Check {
+            ok: false,
+            detail: "creating network namespaces needs root".into(),
+            fix: Some("run as root: sudo netio-tui ...".into()),
+        };
+    }
+    // Try in a throwaway thread: unshare moves only that thread, which then exits.
+    let attempt = std::thread::spawn(|| {
+        // SAFETY: unshare affects only this short-lived thread.
+        let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    })
+    .join();
+    match attempt {
+        Ok(Ok(())) => Check {
+            ok: true,
+            detail: "a network namespace can be created (running as root)".into(),
+            fix: None,
+        },
+        Ok(Err(e)) => Check {
+            ok: false,
+            detail: format!("unshare(CLONE_NEWNET) failed: {e}"),
+            fix: Some("the kernel needs CONFIG_NET_NS, and a container must allow it".into()),
+        },
+        Err(_) => Check {
+            ok: false,
+            detail: "the probe thread failed".into(),
+            fix: None,
+        },
+    }
+}
+
+/// Where `name` is found on PATH (and the usual sbin folders, which a user's PATH may
+/// lack though root's has them).
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+fn program(name: &str, fix: &str) -> Check {
+    match find_program(name) {
+        Some(p) => Check {
+            ok: true,
+            detail: format!("{name}: {}", p.display()),
+            fix: None,
+        },
+        None => Check {
+            ok: false,
+            detail: format!("{name} not found"),
+            fix: Some(fix.into()),
+        },
+    }
+}
+
+/// The report as text for a person.
+pub fn render_text(r: &Report) -> String {
+    let mut out = String::new();
+    let yes_no = |ok: bool| if ok { "yes" } else { "no " };
+    let _ = writeln!(out, "netio-tui doctor: what this machine can measure\n");
+    let _ = writeln!(
+        out,
+        "machine    {} · {} · {} cores · {}",
+        r.kernel,
+        if r.cpu_model.is_empty() {
+            "unknown CPU"
+        } else {
+            &r.cpu_model
+        },
+        r.cores,
+        if r.root {
+            "running as root"
+        } else {
+            "not root"
+        }
+    );
+    let _ = writeln!(
+        out,
+        "perf       perf_event_paranoid = {}",
+        r.perf_event_paranoid
+            .map_or("unreadable".into(), |p| p.to_string())
+    );
+    for e in &r.events {
+        let how = match (&e.mode, &e.error) {
+            (Some(m), _) => format!("counts ({m})"),
+            (None, Some(err)) => err.clone(),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<8}  {:<22} {}  {how}",
+            e.group,
+            e.event,
+            yes_no(e.opens)
+        );
+    }
+    let mut check = |label: &str, c: &Check| {
+        let _ = writeln!(out, "{label:<10} {}  {}", yes_no(c.ok), c.detail);
+        if let Some(fix) = &c.fix {
+            let _ = writeln!(out, "{:<10}      fix: {fix}", "");
+        }
+    };
+    check("hardware", &r.hardware_counters);
+    check("kernel", &r.kernel_counting);
+    check("zerocopy", &r.so_zerocopy);
+    check("io_uring", &r.io_uring);
+    check("netns", &r.network_namespaces);
+    check("iproute2", &r.iproute2);
+    check("tc", &r.tc);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hardware_verdict_names_the_cause() {
+        let ev = |event, group, opens, errno| EventCheck {
+            event,
+            group,
+            opens,
+            mode: None,
+            errno,
+            error: None,
+        };
+        let all_open = vec![ev("cycles", "hardware", true, None)];
+        assert!(hardware_verdict(&all_open).ok);
+        let refused = vec![ev("cycles", "hardware", false, Some(libc::ENOENT))];
+        let v = hardware_verdict(&refused);
+        assert!(!v.ok);
+        assert!(v.fix.is_some());
+    }
+
+    #[test]
+    fn text_lists_every_event_and_check() {
+        let r = examine();
+        let text = render_text(&r);
+        for e in Event::ALL {
+            assert!(text.contains(e.name()), "{text}");
+        }
+        for label in [
+            "hardware", "kernel", "zerocopy", "io_uring", "netns", "iproute2",
+        ] {
+            assert!(text.contains(label), "{text}");
+        }
+    }
+}
