@@ -70,15 +70,15 @@ pub struct Cli {
           default_value = "1,2,4,8")]
     pub threads: Vec<usize>,
 
-    /// Measuring window of each cell, e.g. 500ms, 5s, 1m.
-    #[arg(long, value_name = "TIME", value_parser = parse_duration, default_value = "5s",
-          allow_hyphen_values = true)]
-    pub duration: Duration,
+    /// Measuring window of each cell, e.g. 500ms, 5s, 1m [default: 5s headless, 2s in
+    /// the monitor, so its comparison turns over quickly]
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, allow_hyphen_values = true)]
+    pub duration: Option<Duration>,
 
-    /// Warm-up before each window, measured and thrown away (0s for none).
-    #[arg(long, value_name = "TIME", value_parser = parse_warmup, default_value = "1s",
-          allow_hyphen_values = true)]
-    pub warmup: Duration,
+    /// Warm-up before each window, measured and thrown away (0s for none) [default: 1s
+    /// headless, 500ms in the monitor]
+    #[arg(long, value_name = "TIME", value_parser = parse_warmup, allow_hyphen_values = true)]
+    pub warmup: Option<Duration>,
 
     /// Check every payload byte on arrival, not only headers and per-field stamps.
     #[arg(long)]
@@ -87,6 +87,17 @@ pub struct Cli {
     /// Also write one row per second (warm-up included, marked by the phase column).
     #[arg(long, value_name = "FILE", requires = "record")]
     pub samples: Option<PathBuf>,
+
+    /// No colours in the monitor (also when the NO_COLOR environment variable is set).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// How the options are used: headless runs measure longer cells by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    Headless,
+    Monitor,
 }
 
 /// Subcommands; without one, netio-tui measures.
@@ -111,11 +122,15 @@ impl Cli {
         }
     }
 
-    /// How every cell is run.
-    pub fn cell_config(&self) -> CellConfig {
+    /// How every cell is run in `mode`.
+    pub fn cell_config(&self, mode: RunMode) -> CellConfig {
+        let (duration, warmup) = match mode {
+            RunMode::Headless => (Duration::from_secs(5), Duration::from_secs(1)),
+            RunMode::Monitor => (Duration::from_secs(2), Duration::from_millis(500)),
+        };
         CellConfig {
-            warmup: self.warmup,
-            duration: self.duration,
+            warmup: self.warmup.unwrap_or(warmup),
+            duration: self.duration.unwrap_or(duration),
             verify: self.verify,
             ..CellConfig::default()
         }
@@ -237,8 +252,14 @@ mod tests {
             vec![1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20]
         );
         assert_eq!(m.threads, vec![1, 2, 4, 8]);
-        assert_eq!(cli.duration, Duration::from_secs(5));
-        assert_eq!(cli.warmup, Duration::from_secs(1));
+        let headless = cli.cell_config(RunMode::Headless);
+        assert_eq!(headless.duration, Duration::from_secs(5));
+        assert_eq!(headless.warmup, Duration::from_secs(1));
+        let monitor = cli.cell_config(RunMode::Monitor);
+        assert_eq!(monitor.duration, Duration::from_secs(2));
+        assert_eq!(monitor.warmup, Duration::from_millis(500));
+        let given = Cli::try_parse_from(["netio-tui", "--duration", "3s"]).expect("parses");
+        assert_eq!(given.cell_config(RunMode::Monitor).duration, Duration::from_secs(3));
     }
 
     #[test]

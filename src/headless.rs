@@ -9,8 +9,8 @@ use std::thread;
 
 use anyhow::Context;
 
-use crate::cli::Cli;
-use crate::engine::{EngineEvent, run_matrix};
+use crate::cli::{Cli, RunMode};
+use crate::engine::{EngineEvent, run_matrix_into};
 use crate::progress::Progress;
 use crate::record::{Row, RowWriter, RunContext};
 use crate::summary;
@@ -54,13 +54,13 @@ impl Outputs {
 pub fn run(cli: &Cli, mut out: Outputs, cancel: Arc<AtomicBool>) -> anyhow::Result<RunEnd> {
     let ctx = RunContext::loopback_now();
     let cells = cli.matrix().cells();
-    let config = cli.cell_config();
+    let config = cli.cell_config(RunMode::Headless);
     let mut progress = Progress::new(cells.len(), config.warmup + config.duration);
     let (events_tx, events) = crossbeam_channel::unbounded();
     let engine_cancel = Arc::clone(&cancel);
     let engine = thread::Builder::new()
         .name("nio-engine".into())
-        .spawn(move || run_matrix(&cells, &config, &events_tx, &engine_cancel))
+        .spawn(move || run_matrix_into(&cells, &config, &engine_cancel, &events_tx))
         .context("starting the engine thread")?;
 
     let mut rows = Vec::new();

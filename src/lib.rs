@@ -2,11 +2,14 @@
 //! two-copy (`memcpy` + `send`), one-copy (`sendmsg` scatter-gather) and zero-copy
 //! (`MSG_ZEROCOPY`). See DESIGN.md for the data flow and the measurement contract.
 
+pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod counters;
 pub mod doctor;
 pub mod engine;
+#[cfg(test)]
+mod fixtures;
 pub mod headless;
 pub mod machine;
 pub mod matrix;
@@ -16,4 +19,6 @@ pub mod progress;
 pub mod record;
 pub mod strategy;
 pub mod summary;
+pub mod tui;
+pub mod ui;
 pub mod wire;

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use netio_tui::cli::{Cli, Command};
-use netio_tui::doctor;
+use netio_tui::{doctor, summary, tui};
 use netio_tui::headless::{self, Outputs, RunEnd};
 
 const BAD_INPUT: u8 = 2;
@@ -21,14 +21,13 @@ fn main() -> ExitCode {
     if let Some(Command::Doctor { json }) = &cli.command {
         return run_doctor(*json);
     }
+    let cancel = Arc::new(AtomicBool::new(false));
+    if let Err(e) = install_signal_handlers(&cancel) {
+        eprintln!("error: installing signal handlers: {e}");
+        return ExitCode::FAILURE;
+    }
     let Some(record) = cli.record.clone() else {
-        if std::env::args_os().len() == 1 {
-            let _ = Cli::command().print_help();
-            println!("\nhint: the live monitor is not built yet; run headless with --record FILE");
-            return ExitCode::SUCCESS;
-        }
-        eprintln!("error: nothing to do without --record FILE (the live monitor is not built yet)");
-        return ExitCode::from(BAD_INPUT);
+        return run_monitor(&cli, cancel);
     };
     let outputs = match Outputs::open(&record, cli.samples.as_deref()) {
         Ok(o) => o,
@@ -37,11 +36,6 @@ fn main() -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    if let Err(e) = install_signal_handlers(&cancel) {
-        eprintln!("error: installing signal handlers: {e}");
-        return ExitCode::FAILURE;
-    }
     match headless::run(&cli, outputs, cancel) {
         Ok(RunEnd::Completed) => ExitCode::SUCCESS,
         Ok(RunEnd::Interrupted) => {
@@ -51,6 +45,28 @@ fn main() -> ExitCode {
         Ok(RunEnd::Failed(msg)) => {
             eprintln!("error: {msg}");
             ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The live monitor; on quit, a summary of what was measured goes to stdout.
+fn run_monitor(cli: &Cli, cancel: Arc<AtomicBool>) -> ExitCode {
+    match tui::run(cli, cancel) {
+        Ok(rows) => {
+            if rows.is_empty() {
+                println!("netio-tui: no cell finished, nothing to summarize");
+            } else {
+                print!("{}", summary::table(&rows));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.is::<tui::NotATerminal>() => {
+            eprintln!("error: {e}");
+            ExitCode::from(BAD_INPUT)
         }
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -170,48 +170,45 @@ pub enum EngineEvent {
     },
 }
 
-/// Runs `cells` one at a time (never two at once: they would share the CPUs), sending
-/// events to `events`, until done or `cancel` is set. Returns when the run has ended.
-pub fn run_matrix(
-    cells: &[Cell],
-    config: &CellConfig,
-    events: &Sender<EngineEvent>,
-    cancel: &AtomicBool,
-) {
+/// Runs `cells` one at a time (never two at once: they would share the CPUs), handing
+/// every event to `emit`, until done or `cancel` is set. `emit` returns false when
+/// nobody listens any more, which stops the run quietly. Returns when the run has ended.
+pub fn run_matrix(cells: &[Cell], config: &CellConfig, cancel: &AtomicBool, mut emit: impl FnMut(EngineEvent) -> bool) {
     let total = cells.len();
     for (index, &cell) in cells.iter().enumerate() {
         if cancel.load(Relaxed) {
             break;
         }
-        // A closed receiver means nobody listens any more: stop quietly.
-        if events
-            .send(EngineEvent::CellStarted { index, total, cell })
-            .is_err()
-        {
+        if !emit(EngineEvent::CellStarted { index, total, cell }) {
             return;
         }
-        let on_sample = |s: Sample| {
-            let _ = events.send(EngineEvent::Sample(Box::new(s)));
-        };
-        match run_cell(cell, config, cancel, on_sample) {
+        let outcome = run_cell(cell, config, cancel, |s| {
+            emit(EngineEvent::Sample(Box::new(s)));
+        });
+        match outcome {
             Ok(CellOutcome::Finished(summary)) => {
-                let _ = events.send(EngineEvent::CellFinished { index, summary });
+                emit(EngineEvent::CellFinished { index, summary });
             }
             Ok(CellOutcome::Cancelled) => break,
             Err(e) => {
-                let _ = events.send(EngineEvent::CellFailed {
+                emit(EngineEvent::CellFailed {
                     index,
                     cell,
                     error: e.to_string(),
                 });
-                let _ = events.send(EngineEvent::RunEnded { cancelled: false });
+                emit(EngineEvent::RunEnded { cancelled: false });
                 return;
             }
         }
     }
-    let _ = events.send(EngineEvent::RunEnded {
+    emit(EngineEvent::RunEnded {
         cancelled: cancel.load(Relaxed),
     });
+}
+
+/// [`run_matrix`] into a channel.
+pub fn run_matrix_into(cells: &[Cell], config: &CellConfig, cancel: &AtomicBool, events: &Sender<EngineEvent>) {
+    run_matrix(cells, config, cancel, |e| events.send(e).is_ok());
 }
 
 /// Runs one cell on loopback: sets up the connections, starts 2 × threads workers,

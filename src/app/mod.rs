@@ -1,0 +1,381 @@
+//! The live monitor's state and its one entry point, [`App::update`]: an input or an
+//! engine event in, at most one [`Action`] out for the event loop to carry out. No
+//! drawing and no I/O here, so whole sessions are unit-tested.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::engine::{CellSummary, Counting, EngineEvent, Metrics, Phase};
+use crate::matrix::{Cell, Strategy};
+
+/// Seconds of history the sparklines keep per cell.
+pub const HISTORY: usize = 60;
+
+/// The keys the monitor knows, decoupled from the terminal library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Left,
+    Right,
+    Up,
+    Down,
+    Tab,
+    Enter,
+    Esc,
+    CtrlC,
+    Char(char),
+}
+
+/// Everything that reaches the event loop's one inbox.
+#[derive(Debug, Clone)]
+pub enum Inbox {
+    Key(Key),
+    /// An engine event of run `generation` (events of replaced runs are ignored).
+    Engine { generation: u64, event: EngineEvent },
+    /// The terminal was resized.
+    Resize,
+    /// Time passed (seconds-elapsed display).
+    Tick,
+}
+
+/// What the loop must do after an update.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Replace whatever runs with these cells (numbered `generation`).
+    Run { generation: u64, cells: Vec<Cell> },
+    /// Open a recording file; the loop reports back with [`App::recording_started`].
+    StartRecording,
+    StopRecording,
+    /// Write this finished cell to the recording.
+    Record(Box<CellSummary>),
+    Quit,
+}
+
+/// What the engine is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Idle,
+    /// Every strategy at the selected cell, in turn, round and round.
+    Compare,
+    /// The selected cell once.
+    Single,
+    /// The whole matrix once.
+    Sweep,
+}
+
+/// The cell being measured now.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Running {
+    pub cell: Cell,
+    pub started: Instant,
+    /// Seconds reported so far (warm-up included).
+    pub seconds: u32,
+    pub phase: Phase,
+}
+
+/// Per-second history of one cell.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub gbps: VecDeque<f64>,
+    /// `None` for a second without a completed message.
+    pub p99_us: VecDeque<Option<f64>>,
+}
+
+impl History {
+    fn push(&mut self, m: &Metrics) {
+        if self.gbps.len() == HISTORY {
+            self.gbps.pop_front();
+            self.p99_us.pop_front();
+        }
+        self.gbps.push_back(m.throughput_gbps);
+        self.p99_us.push_back(m.latency.map(|l| l.p99_us));
+    }
+}
+
+/// What the panels show: the live one, or a frozen copy of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View {
+    /// The latest figures of each measured cell: its last second while it runs, its
+    /// window once it finished.
+    pub figures: HashMap<Cell, Metrics>,
+    pub history: HashMap<Cell, History>,
+    pub running: Option<Running>,
+    pub counting: Option<Counting>,
+}
+
+/// Frozen or not: a frozen display holds its own copy (measuring goes on behind it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Display {
+    Live,
+    Frozen(Box<View>),
+}
+
+/// Recording finished cells to CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recording {
+    Off,
+    On { path: PathBuf, rows: usize },
+}
+
+/// Facts for the header, injected so tests do not depend on the machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Machine {
+    pub net_mode: String,
+    pub mtu: Option<u32>,
+    pub kernel: String,
+    pub cpu: String,
+}
+
+/// The monitor's whole state.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub machine: Machine,
+    pub strategies: Vec<Strategy>,
+    pub sizes: Vec<usize>,
+    pub threads: Vec<usize>,
+    pub size_idx: usize,
+    pub threads_idx: usize,
+    pub strategy_idx: usize,
+    pub mode: Mode,
+    pub generation: u64,
+    pub live: View,
+    pub display: Display,
+    pub recording: Recording,
+    pub help: bool,
+    /// The last problem to show in the header (a failed cell, a recording error).
+    pub status: Option<String>,
+    /// Every finished cell, for the summary printed on quit.
+    pub finished: Vec<CellSummary>,
+}
+
+impl App {
+    /// A monitor over these axes, the cursor on `size` × `threads` where present (else
+    /// the nearest values).
+    pub fn new(machine: Machine, strategies: Vec<Strategy>, sizes: Vec<usize>, threads: Vec<usize>) -> App {
+        let nearest = |axis: &[usize], want: usize| {
+            axis.iter()
+                .enumerate()
+                .min_by_key(|&(_, &v)| v.abs_diff(want))
+                .map_or(0, |(i, _)| i)
+        };
+        App {
+            machine,
+            size_idx: nearest(&sizes, 64 << 10),
+            threads_idx: nearest(&threads, 1),
+            strategies,
+            sizes,
+            threads,
+            strategy_idx: 0,
+            mode: Mode::Idle,
+            generation: 0,
+            live: View::default(),
+            display: Display::Live,
+            recording: Recording::Off,
+            help: false,
+            status: None,
+            finished: Vec::new(),
+        }
+    }
+
+    /// What the panels show now.
+    pub fn view(&self) -> &View {
+        match &self.display {
+            Display::Live => &self.live,
+            Display::Frozen(v) => v,
+        }
+    }
+
+    pub fn is_frozen(&self) -> bool {
+        matches!(self.display, Display::Frozen(_))
+    }
+
+    pub fn selected_size(&self) -> usize {
+        self.sizes[self.size_idx]
+    }
+
+    pub fn selected_threads(&self) -> usize {
+        self.threads[self.threads_idx]
+    }
+
+    pub fn selected_strategy(&self) -> Strategy {
+        self.strategies[self.strategy_idx]
+    }
+
+    /// The selected cell for strategy `s`.
+    pub fn cell_for(&self, strategy: Strategy) -> Cell {
+        Cell {
+            strategy,
+            size: self.selected_size(),
+            threads: self.selected_threads(),
+        }
+    }
+
+    /// The start-up mode: compare every strategy at the selected cell.
+    pub fn start(&mut self) -> Option<Action> {
+        self.compare()
+    }
+
+    fn plan(&mut self, mode: Mode, cells: Vec<Cell>) -> Option<Action> {
+        self.mode = mode;
+        self.generation += 1;
+        self.status = None;
+        Some(Action::Run {
+            generation: self.generation,
+            cells,
+        })
+    }
+
+    fn compare(&mut self) -> Option<Action> {
+        let cells = self.strategies.iter().map(|&s| self.cell_for(s)).collect();
+        self.plan(Mode::Compare, cells)
+    }
+
+    /// The recording file is open.
+    pub fn recording_started(&mut self, path: PathBuf) {
+        self.recording = Recording::On { path, rows: 0 };
+    }
+
+    /// A row was written.
+    pub fn row_recorded(&mut self) {
+        if let Recording::On { rows, .. } = &mut self.recording {
+            *rows += 1;
+        }
+    }
+
+    /// Something went wrong outside the engine (a recording error).
+    pub fn report(&mut self, problem: String) {
+        self.status = Some(problem);
+    }
+
+    /// Applies one event; `now` stamps a starting cell.
+    pub fn update(&mut self, event: Inbox, now: Instant) -> Option<Action> {
+        match event {
+            Inbox::Key(key) => self.on_key(key),
+            Inbox::Engine { generation, event } if generation == self.generation => self.on_engine(event, now),
+            Inbox::Engine { .. } | Inbox::Resize | Inbox::Tick => None,
+        }
+    }
+
+    fn on_key(&mut self, key: Key) -> Option<Action> {
+        if self.help {
+            return match key {
+                Key::Char('q') | Key::CtrlC => Some(Action::Quit),
+                _ => {
+                    self.help = false;
+                    None
+                }
+            };
+        }
+        match key {
+            Key::Char('q') | Key::Esc | Key::CtrlC => Some(Action::Quit),
+            Key::Left => self.move_cursor(|a| a.size_idx = a.size_idx.saturating_sub(1)),
+            Key::Right => self.move_cursor(|a| a.size_idx = (a.size_idx + 1).min(a.sizes.len() - 1)),
+            Key::Up => self.move_cursor(|a| a.threads_idx = (a.threads_idx + 1).min(a.threads.len() - 1)),
+            Key::Down => self.move_cursor(|a| a.threads_idx = a.threads_idx.saturating_sub(1)),
+            Key::Tab => {
+                self.strategy_idx = (self.strategy_idx + 1) % self.strategies.len();
+                None
+            }
+            Key::Char(c @ '1'..='3') => {
+                let wanted = Strategy::ALL[(c as u8 - b'1') as usize];
+                if let Some(i) = self.strategies.iter().position(|&s| s == wanted) {
+                    self.strategy_idx = i;
+                }
+                None
+            }
+            Key::Enter => {
+                let cell = self.cell_for(self.selected_strategy());
+                self.plan(Mode::Single, vec![cell])
+            }
+            Key::Char('c') => self.compare(),
+            Key::Char('s') => {
+                let cells = crate::matrix::Matrix {
+                    strategies: self.strategies.clone(),
+                    sizes: self.sizes.clone(),
+                    threads: self.threads.clone(),
+                }
+                .cells();
+                self.plan(Mode::Sweep, cells)
+            }
+            Key::Char(' ') => {
+                self.display = match &self.display {
+                    Display::Live => Display::Frozen(Box::new(self.live.clone())),
+                    Display::Frozen(_) => Display::Live,
+                };
+                None
+            }
+            Key::Char('r') => match self.recording {
+                Recording::Off => Some(Action::StartRecording),
+                Recording::On { .. } => {
+                    self.recording = Recording::Off;
+                    Some(Action::StopRecording)
+                }
+            },
+            Key::Char('?') => {
+                self.help = true;
+                None
+            }
+            Key::Char(_) => None,
+        }
+    }
+
+    /// Moves the cursor; in compare mode the comparison follows it at once.
+    fn move_cursor(&mut self, f: impl FnOnce(&mut App)) -> Option<Action> {
+        let before = (self.size_idx, self.threads_idx);
+        f(self);
+        if self.mode == Mode::Compare && before != (self.size_idx, self.threads_idx) {
+            return self.compare();
+        }
+        None
+    }
+
+    fn on_engine(&mut self, event: EngineEvent, now: Instant) -> Option<Action> {
+        match event {
+            EngineEvent::CellStarted { cell, .. } => {
+                self.live.running = Some(Running {
+                    cell,
+                    started: now,
+                    seconds: 0,
+                    phase: Phase::Warmup,
+                });
+                None
+            }
+            EngineEvent::Sample(s) => {
+                if let Some(r) = &mut self.live.running {
+                    r.seconds = s.second;
+                    r.phase = s.phase;
+                }
+                self.live.counting = Some(s.counting);
+                self.live.history.entry(s.cell).or_default().push(&s.metrics);
+                self.live.figures.insert(s.cell, s.metrics);
+                None
+            }
+            EngineEvent::CellFinished { summary, .. } => {
+                self.live.figures.insert(summary.cell, summary.window.clone());
+                self.live.counting = Some(summary.counting);
+                self.finished.push((*summary).clone());
+                match self.recording {
+                    Recording::On { .. } => Some(Action::Record(summary)),
+                    Recording::Off => None,
+                }
+            }
+            EngineEvent::CellFailed { cell, error, .. } => {
+                self.status = Some(format!("{cell} failed: {error}"));
+                self.mode = Mode::Idle;
+                None
+            }
+            EngineEvent::RunEnded { cancelled } => {
+                self.live.running = None;
+                if self.mode == Mode::Compare && !cancelled {
+                    // Round and round.
+                    return self.compare();
+                }
+                self.mode = Mode::Idle;
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

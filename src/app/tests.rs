@@ -1,0 +1,234 @@
+//! App::update, key by key and event by event.
+
+use std::time::Instant;
+
+use super::*;
+use crate::fixtures::{self, app, finished, sample};
+use crate::matrix::Strategy;
+
+fn key(a: &mut App, k: Key) -> Option<Action> {
+    a.update(Inbox::Key(k), Instant::now())
+}
+
+fn engine(a: &mut App, event: EngineEvent) -> Option<Action> {
+    let generation = a.generation;
+    a.update(Inbox::Engine { generation, event }, Instant::now())
+}
+
+fn cells_of(action: Option<Action>) -> Vec<Cell> {
+    match action {
+        Some(Action::Run { cells, .. }) => cells,
+        other => panic!("expected a run, got {other:?}"),
+    }
+}
+
+#[test]
+fn starts_comparing_every_strategy_at_64k_one_thread() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    assert_eq!(a.mode, Mode::Compare);
+    assert_eq!(cells.len(), 3);
+    assert!(cells.iter().all(|c| c.size == 64 << 10 && c.threads == 1));
+    assert_eq!(cells.iter().map(|c| c.strategy).collect::<Vec<_>>(), Strategy::ALL);
+}
+
+#[test]
+fn arrows_move_the_cursor_and_clamp() {
+    let mut a = app();
+    assert_eq!(key(&mut a, Key::Right), None, "idle: moving runs nothing");
+    assert_eq!(a.selected_size(), 256 << 10);
+    key(&mut a, Key::Right);
+    key(&mut a, Key::Right);
+    assert_eq!(a.selected_size(), 1 << 20, "clamped at the largest size");
+    for _ in 0..10 {
+        key(&mut a, Key::Left);
+    }
+    assert_eq!(a.selected_size(), 1 << 10);
+    key(&mut a, Key::Up);
+    assert_eq!(a.selected_threads(), 2, "up is more threads");
+    key(&mut a, Key::Down);
+    key(&mut a, Key::Down);
+    assert_eq!(a.selected_threads(), 1, "clamped at one");
+}
+
+#[test]
+fn moving_while_comparing_restarts_the_comparison_there() {
+    let mut a = app();
+    a.start();
+    let g = a.generation;
+    let cells = cells_of(key(&mut a, Key::Up));
+    assert!(cells.iter().all(|c| c.threads == 2 && c.size == 64 << 10));
+    assert_eq!(a.generation, g + 1);
+    assert_eq!(key(&mut a, Key::Down).map(|_| ()), Some(()));
+    assert_eq!(key(&mut a, Key::Down), None, "no move, no restart");
+}
+
+#[test]
+fn tab_and_digits_choose_the_strategy() {
+    let mut a = app();
+    assert_eq!(a.selected_strategy(), Strategy::TwoCopy);
+    key(&mut a, Key::Tab);
+    assert_eq!(a.selected_strategy(), Strategy::OneCopy);
+    key(&mut a, Key::Char('3'));
+    assert_eq!(a.selected_strategy(), Strategy::ZeroCopy);
+    key(&mut a, Key::Tab);
+    assert_eq!(a.selected_strategy(), Strategy::TwoCopy, "wraps");
+    key(&mut a, Key::Char('2'));
+    assert_eq!(a.selected_strategy(), Strategy::OneCopy);
+}
+
+#[test]
+fn enter_runs_the_selected_cell_and_s_sweeps_everything() {
+    let mut a = app();
+    key(&mut a, Key::Char('3'));
+    let cells = cells_of(key(&mut a, Key::Enter));
+    assert_eq!(
+        cells,
+        vec![Cell {
+            strategy: Strategy::ZeroCopy,
+            size: 64 << 10,
+            threads: 1
+        }]
+    );
+    assert_eq!(a.mode, Mode::Single);
+    let cells = cells_of(key(&mut a, Key::Char('s')));
+    assert_eq!(cells.len(), 3 * 6 * 4);
+    assert_eq!(a.mode, Mode::Sweep);
+    cells_of(key(&mut a, Key::Char('c')));
+    assert_eq!(a.mode, Mode::Compare);
+}
+
+#[test]
+fn samples_fill_figures_history_and_the_running_cell() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    engine(&mut a, EngineEvent::CellStarted { index: 0, total: 3, cell: cells[0] });
+    assert_eq!(a.view().running.map(|r| r.cell), Some(cells[0]));
+    engine(&mut a, sample(cells[0], 1, 10.0));
+    engine(&mut a, sample(cells[0], 2, 12.0));
+    let v = a.view();
+    assert_eq!(v.figures[&cells[0]].throughput_gbps, 12.0);
+    assert_eq!(v.history[&cells[0]].gbps, [10.0, 12.0]);
+    assert_eq!(v.running.map(|r| r.seconds), Some(2));
+    assert_eq!(v.counting, Some(fixtures::counting()));
+}
+
+#[test]
+fn history_keeps_the_last_60_seconds() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    for s in 1..=75 {
+        engine(&mut a, sample(cells[0], s, s as f64));
+    }
+    let h = &a.view().history[&cells[0]];
+    assert_eq!(h.gbps.len(), HISTORY);
+    assert_eq!(h.gbps.front(), Some(&16.0));
+}
+
+#[test]
+fn events_of_a_replaced_run_are_ignored() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    let old = a.generation;
+    key(&mut a, Key::Char('c'));
+    a.update(
+        Inbox::Engine {
+            generation: old,
+            event: sample(cells[0], 1, 99.0),
+        },
+        Instant::now(),
+    );
+    assert!(a.view().figures.is_empty());
+}
+
+#[test]
+fn compare_goes_round_and_round_other_modes_stop() {
+    let mut a = app();
+    a.start();
+    let again = engine(&mut a, EngineEvent::RunEnded { cancelled: false });
+    assert_eq!(cells_of(again).len(), 3);
+    assert_eq!(a.mode, Mode::Compare);
+    key(&mut a, Key::Enter);
+    assert_eq!(engine(&mut a, EngineEvent::RunEnded { cancelled: false }), None);
+    assert_eq!(a.mode, Mode::Idle);
+}
+
+#[test]
+fn a_failed_cell_stops_and_is_reported() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    engine(
+        &mut a,
+        EngineEvent::CellFailed {
+            index: 0,
+            cell: cells[0],
+            error: "boom".into(),
+        },
+    );
+    assert!(a.status.as_deref().is_some_and(|s| s.contains("boom")));
+    assert_eq!(engine(&mut a, EngineEvent::RunEnded { cancelled: false }), None);
+    assert_eq!(a.mode, Mode::Idle);
+}
+
+#[test]
+fn space_freezes_the_display_while_measuring_goes_on() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    engine(&mut a, sample(cells[0], 1, 10.0));
+    key(&mut a, Key::Char(' '));
+    assert!(a.is_frozen());
+    engine(&mut a, sample(cells[0], 2, 20.0));
+    assert_eq!(a.view().figures[&cells[0]].throughput_gbps, 10.0, "display frozen");
+    assert_eq!(a.live.figures[&cells[0]].throughput_gbps, 20.0, "measuring went on");
+    key(&mut a, Key::Char(' '));
+    assert_eq!(a.view().figures[&cells[0]].throughput_gbps, 20.0);
+}
+
+#[test]
+fn r_toggles_recording_and_finished_cells_are_recorded() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    assert_eq!(engine(&mut a, finished(cells[0], 5.0)), None, "not recording");
+    assert_eq!(key(&mut a, Key::Char('r')), Some(Action::StartRecording));
+    a.recording_started("recordings/x.csv".into());
+    let action = engine(&mut a, finished(cells[1], 6.0));
+    assert!(matches!(action, Some(Action::Record(s)) if s.cell == cells[1]));
+    a.row_recorded();
+    assert_eq!(
+        a.recording,
+        Recording::On {
+            path: "recordings/x.csv".into(),
+            rows: 1
+        }
+    );
+    assert_eq!(key(&mut a, Key::Char('r')), Some(Action::StopRecording));
+    assert_eq!(a.recording, Recording::Off);
+    assert_eq!(a.finished.len(), 2, "both finished cells kept for the summary");
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it_but_q_still_quits() {
+    let mut a = app();
+    key(&mut a, Key::Char('?'));
+    assert!(a.help);
+    assert_eq!(key(&mut a, Key::Right), None);
+    assert!(!a.help);
+    assert_eq!(a.selected_size(), 64 << 10, "the closing key does nothing else");
+    key(&mut a, Key::Char('?'));
+    assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
+}
+
+#[test]
+fn q_esc_and_ctrl_c_quit() {
+    for k in [Key::Char('q'), Key::Esc, Key::CtrlC] {
+        assert_eq!(key(&mut app(), k), Some(Action::Quit), "{k:?}");
+    }
+    assert_eq!(key(&mut app(), Key::Char('x')), None);
+}
+
+#[test]
+fn resize_and_tick_change_nothing() {
+    let mut a = app();
+    assert_eq!(a.update(Inbox::Resize, Instant::now()), None);
+    assert_eq!(a.update(Inbox::Tick, Instant::now()), None);
+}

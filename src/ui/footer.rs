@@ -1,0 +1,51 @@
+//! Key hints, shortened on narrow terminals.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Theme;
+use crate::app::App;
+
+const WIDE: [(&str, &str); 10] = [
+    ("←/→", "size"),
+    ("↑/↓", "threads"),
+    ("Tab/1-3", "strategy"),
+    ("Enter", "run cell"),
+    ("c", "compare"),
+    ("s", "sweep"),
+    ("space", "freeze"),
+    ("r", "record"),
+    ("?", "help"),
+    ("q", "quit"),
+];
+
+/// Narrow terminals: how to quit and get help first, so they are never cut off.
+const NARROW: [(&str, &str); 10] = [
+    ("q", "quit"),
+    ("?", "help"),
+    ("←→", "size"),
+    ("↑↓", "thr"),
+    ("Tab", "strat"),
+    ("⏎", "run"),
+    ("c", "cmp"),
+    ("s", "sweep"),
+    ("␣", "freeze"),
+    ("r", "rec"),
+];
+
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let _ = app;
+    let keys = if area.width >= 110 { &WIDE } else { &NARROW };
+    let spans: Vec<Span> = keys
+        .iter()
+        .flat_map(|(k, what)| {
+            [
+                Span::styled(format!(" {k}"), theme.title()),
+                Span::styled(format!(" {what} "), theme.label()),
+            ]
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,23 @@
+//! How figures are written on screen: `—` for not measured yet, `n/a` for a counter the
+//! machine cannot provide.
+
+/// Not measured yet.
+pub const NOT_YET: &str = "—";
+/// The machine cannot count it.
+pub const NA: &str = "n/a";
+
+/// `v` with `digits` decimals, or `n/a`.
+pub fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map_or_else(|| NA.to_string(), |x| format!("{x:.digits$}"))
+}
+
+/// A byte rate, for the copy path: `1.23 GB`, `45.6 MB`.
+pub fn bytes(b: f64) -> String {
+    if b >= 1e9 {
+        format!("{:.2} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else {
+        format!("{:.0} kB", b / 1e3)
+    }
+}

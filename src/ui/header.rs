@@ -1,0 +1,77 @@
+//! The header: where the data goes, what the machine can count, what is being recorded,
+//! and the cell running now.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Theme;
+use crate::app::{App, Mode, Recording};
+use crate::engine::Phase;
+
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let m = &app.machine;
+    let view = app.view();
+    let net = match m.mtu {
+        Some(mtu) => format!("{} (MTU {mtu})", m.net_mode),
+        None => m.net_mode.clone(),
+    };
+    let hw = match view.counting {
+        Some(c) if c.hardware => "yes",
+        Some(_) => "no",
+        None => "—",
+    };
+    let rec = match &app.recording {
+        Recording::Off => "off".to_string(),
+        Recording::On { path, rows } => format!("{} ({rows} rows)", path.display()),
+    };
+    let sep = || Span::styled(" │ ", theme.dim());
+    let first = Line::from(vec![
+        Span::styled("netio-tui", theme.title()),
+        sep(),
+        Span::styled(net, theme.value()),
+        sep(),
+        Span::styled(format!("kernel {}", m.kernel), theme.label()),
+        sep(),
+        Span::styled(m.cpu.clone(), theme.label()),
+        sep(),
+        Span::styled(format!("hw counters: {hw}"), theme.label()),
+        sep(),
+        Span::styled(format!("rec: {rec}"), theme.label()),
+    ]);
+    let mode = match app.mode {
+        Mode::Idle => "idle",
+        Mode::Compare => "comparing",
+        Mode::Single => "single cell",
+        Mode::Sweep => "sweeping",
+    };
+    let mut second = vec![Span::styled(format!("{mode}: "), theme.label())];
+    match &view.running {
+        Some(r) => {
+            let phase = match r.phase {
+                Phase::Warmup => "warm-up",
+                Phase::Measure => "measuring",
+            };
+            second.push(Span::styled(format!("{}", r.cell), theme.strategy(r.cell.strategy)));
+            second.push(Span::styled(format!("  {phase}, {} s", r.seconds), theme.value()));
+        }
+        None => second.push(Span::styled("nothing running", theme.dim())),
+    }
+    if app.is_frozen() {
+        second.push(Span::styled("  FROZEN (space resumes)", theme.warn()));
+    }
+    if let Some(problem) = &app.status {
+        second.push(Span::styled(format!("  {problem}"), theme.error()));
+    }
+    let lines = if area.height >= 2 {
+        vec![first, Line::from(second)]
+    } else {
+        // One line: the running cell matters more than the machine.
+        let mut one = second;
+        one.push(sep());
+        one.extend(first.spans);
+        vec![Line::from(one)]
+    };
+    frame.render_widget(Paragraph::new(lines), area);
+}

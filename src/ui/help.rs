@@ -1,0 +1,39 @@
+//! The help overlay (`?`): the keys, and how to read the panels.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::{Theme, block};
+
+const TEXT: &str = "\
+←/→      message size            ↑/↓   thread pairs (↑ = more)
+Tab 1-3  strategy of the matrix   Enter run the selected cell once
+c        compare: every strategy at the selected cell, round and round
+s        sweep the whole matrix once (the matrix fills as it goes)
+space    freeze the display (measuring goes on)
+r        start/stop recording finished cells to CSV (recordings/)
+q Esc    quit (a summary of what was measured is printed)
+
+—    not measured yet        n/a  the machine cannot count it
+Gbps: message bytes received intact × 8 per second. p50/p99: one-way
+latency, send start to last byte received. ns/B: the side's thread CPU
+time per message byte. cs/s: context switches of both sides.
+zc copied: completions the kernel flagged COPIED (100% on loopback:
+it copies when delivering to a local socket).
+
+any key closes this help";
+
+pub fn render(frame: &mut Frame, theme: &Theme, area: Rect) {
+    let [row] = Layout::vertical([Constraint::Length(19)]).flex(Flex::Center).areas(area);
+    let [boxed] = Layout::horizontal([Constraint::Length(76)]).flex(Flex::Center).areas(row);
+    let boxed = boxed.intersection(area);
+    frame.render_widget(Clear, boxed);
+    frame.render_widget(
+        Paragraph::new(TEXT)
+            .style(theme.value())
+            .wrap(Wrap { trim: false })
+            .block(block(" Help ", theme)),
+        boxed,
+    );
+}

@@ -1,0 +1,151 @@
+//! The comparison table: one row per strategy at the selected size × threads, with the
+//! latest figures (the running cell's last second, or a finished cell's window).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Text;
+use ratatui::widgets::{Cell as TableCell, Row, Table};
+
+use super::format::{NOT_YET, opt};
+use super::{Theme, block};
+use crate::app::App;
+use crate::counters::perf::{Event, PerfValues, value};
+use crate::engine::Metrics;
+use crate::matrix::{Strategy, format_size};
+
+/// A column: header, width, and how to write a measured cell's figure.
+struct Column {
+    header: &'static str,
+    width: u16,
+    figure: fn(&Metrics, Strategy) -> String,
+}
+
+fn both(m: &Metrics, e: Event) -> Option<u64> {
+    let side = |p: &PerfValues| value(p, e);
+    Some(side(&m.tx_perf)? + side(&m.rx_perf)?)
+}
+
+fn per_kib(m: &Metrics, e: Event) -> Option<f64> {
+    let n = both(m, e)?;
+    (m.bytes > 0).then(|| n as f64 / (m.bytes as f64 / 1024.0))
+}
+
+/// In priority order: narrow terminals keep the first ones.
+const COLUMNS: [Column; 10] = [
+    Column {
+        header: "Gbps",
+        width: 7,
+        figure: |m, _| format!("{:.2}", m.throughput_gbps),
+    },
+    Column {
+        header: "p50 µs",
+        width: 8,
+        figure: |m, _| m.latency.map_or(NOT_YET.into(), |l| format!("{:.1}", l.p50_us)),
+    },
+    Column {
+        header: "p99 µs",
+        width: 8,
+        figure: |m, _| m.latency.map_or(NOT_YET.into(), |l| format!("{:.1}", l.p99_us)),
+    },
+    Column {
+        header: "tx ns/B",
+        width: 8,
+        figure: |m, _| opt(m.tx_cpu_ns_per_byte, 3),
+    },
+    Column {
+        header: "rx ns/B",
+        width: 8,
+        figure: |m, _| opt(m.rx_cpu_ns_per_byte, 3),
+    },
+    Column {
+        header: "cs/s",
+        width: 8,
+        figure: |m, _| {
+            opt(
+                both(m, Event::ContextSwitches).filter(|_| m.seconds > 0.0).map(|n| n as f64 / m.seconds),
+                0,
+            )
+        },
+    },
+    Column {
+        header: "zc copied",
+        width: 9,
+        figure: |m, s| match s {
+            Strategy::ZeroCopy => m.zc.copied_pct().map_or(NOT_YET.into(), |p| format!("{p:.0}%")),
+            _ => String::new(),
+        },
+    },
+    Column {
+        header: "cyc/B",
+        width: 7,
+        figure: |m, _| {
+            opt(
+                value(&m.tx_perf, Event::Cycles)
+                    .filter(|_| m.bytes > 0)
+                    .map(|c| c as f64 / m.bytes as f64),
+                2,
+            )
+        },
+    },
+    Column {
+        header: "L1/KB",
+        width: 7,
+        figure: |m, _| opt(per_kib(m, Event::L1dLoadMisses), 1),
+    },
+    Column {
+        header: "LLC/KB",
+        width: 7,
+        figure: |m, _| opt(per_kib(m, Event::LlcLoadMisses), 2),
+    },
+];
+
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let view = app.view();
+    let title = format!(
+        " Comparison at {} × {} thread{} ",
+        format_size(app.selected_size()),
+        app.selected_threads(),
+        if app.selected_threads() == 1 { "" } else { "s" }
+    );
+    // Columns that fit: strategy name (10) plus each column and its gap.
+    let mut room = area.width.saturating_sub(2 + 10);
+    let shown: Vec<&Column> = COLUMNS
+        .iter()
+        .take_while(|c| {
+            let fits = room >= c.width + 1;
+            room = room.saturating_sub(c.width + 1);
+            fits
+        })
+        .collect();
+    let right = |s: String| TableCell::from(Text::from(s).right_aligned());
+    let header = Row::new(
+        std::iter::once(TableCell::from("strategy"))
+            .chain(shown.iter().map(|c| right(c.header.to_string())))
+            .collect::<Vec<_>>(),
+    )
+    .style(theme.label());
+    let rows = app.strategies.iter().map(|&s| {
+        let cell = app.cell_for(s);
+        let figures = view.figures.get(&cell);
+        let values = shown.iter().map(|c| match figures {
+            Some(m) => right((c.figure)(m, s)),
+            None => right(NOT_YET.to_string()),
+        });
+        let running = view.running.is_some_and(|r| r.cell == cell);
+        let name = TableCell::from(s.name()).style(theme.strategy(s));
+        let row = Row::new(std::iter::once(name).chain(values).collect::<Vec<_>>());
+        if running {
+            row.style(theme.highlight())
+        } else {
+            row.style(theme.value())
+        }
+    });
+    let widths = std::iter::once(Constraint::Length(10))
+        .chain(shown.iter().map(|c| Constraint::Length(c.width)))
+        .collect::<Vec<_>>();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .block(block(title, theme));
+    frame.render_widget(table, area);
+}

@@ -1,0 +1,107 @@
+//! Whole-screen snapshots from fixture states (TestBackend + insta). The fixture has no
+//! hardware counters (`n/a`) and a strategy not measured yet (`—`).
+
+use std::time::Instant;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::{Theme, render};
+use crate::app::{App, Inbox, Key};
+use crate::engine::EngineEvent;
+use crate::fixtures::{app, finished, sample};
+
+/// Comparing at 64K × 1: two-copy finished, one-copy running (3 s in), zero-copy not
+/// measured yet; recording on; a few matrix cells known.
+fn mid_comparison() -> App {
+    let mut a = app();
+    a.start();
+    let g = a.generation;
+    let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
+    let now = Instant::now();
+    let mut feed = |a: &mut App, event: EngineEvent| {
+        a.update(Inbox::Engine { generation: g, event }, now);
+    };
+    feed(&mut a, EngineEvent::CellStarted { index: 0, total: 3, cell: cells[0] });
+    for s in 1..=5 {
+        feed(&mut a, sample(cells[0], s, 12.0 + s as f64 / 10.0));
+    }
+    feed(&mut a, finished(cells[0], 12.4));
+    feed(&mut a, EngineEvent::CellStarted { index: 1, total: 3, cell: cells[1] });
+    for s in 1..=3 {
+        feed(&mut a, sample(cells[1], s, 14.0 + s as f64));
+    }
+    a.recording_started("recordings/netio-test.csv".into());
+    a.row_recorded();
+    a
+}
+
+fn screen(a: &App, width: u16, height: u16) -> TestBackend {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| render(f, a, &Theme { color: false }))
+        .expect("draws");
+    terminal.backend().clone()
+}
+
+#[test]
+fn full_screen_120x40() {
+    insta::assert_snapshot!(screen(&mid_comparison(), 120, 40));
+}
+
+#[test]
+fn smallest_usable_60x15() {
+    insta::assert_snapshot!(screen(&mid_comparison(), 60, 15));
+}
+
+#[test]
+fn help_overlay_120x40() {
+    let mut a = mid_comparison();
+    a.update(Inbox::Key(Key::Char('?')), Instant::now());
+    insta::assert_snapshot!(screen(&a, 120, 40));
+}
+
+#[test]
+fn nothing_measured_yet_100x26() {
+    insta::assert_snapshot!(screen(&app(), 100, 26));
+}
+
+#[test]
+fn too_small_is_a_notice_not_a_panic() {
+    let a = mid_comparison();
+    for (w, h) in [(59, 15), (60, 14), (20, 5), (1, 1), (0, 0), (300, 3)] {
+        let backend = screen(&a, w, h);
+        if w >= 20 && h >= 3 {
+            assert!(format!("{backend}").contains("too small"), "{w}x{h}");
+        }
+    }
+    insta::assert_snapshot!(screen(&a, 40, 10));
+}
+
+#[test]
+fn colour_stays_within_the_16_ansi_colours() {
+    use ratatui::style::Color;
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    terminal
+        .draw(|f| render(f, &mid_comparison(), &Theme { color: true }))
+        .expect("draws");
+    let buffer = terminal.backend().buffer();
+    for cell in buffer.content() {
+        for c in [cell.fg, cell.bg] {
+            assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(_)), "{c:?} is not one of the 16");
+        }
+    }
+    // And without colour, no colour at all.
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    terminal
+        .draw(|f| render(f, &mid_comparison(), &Theme { color: false }))
+        .expect("draws");
+    assert!(
+        terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+}
