@@ -259,7 +259,10 @@ mod tests {
         assert_eq!(monitor.duration, Duration::from_secs(2));
         assert_eq!(monitor.warmup, Duration::from_millis(500));
         let given = Cli::try_parse_from(["netio-tui", "--duration", "3s"]).expect("parses");
-        assert_eq!(given.cell_config(RunMode::Monitor).duration, Duration::from_secs(3));
+        assert_eq!(
+            given.cell_config(RunMode::Monitor).duration,
+            Duration::from_secs(3)
+        );
     }
 
     #[test]

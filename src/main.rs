@@ -7,8 +7,8 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Parser;
 use netio_tui::cli::{Cli, Command};
-use netio_tui::{doctor, summary, tui};
 use netio_tui::headless::{self, Outputs, RunEnd};
+use netio_tui::{doctor, summary, tui};
 
 const BAD_INPUT: u8 = 2;
 const INTERRUPTED: u8 = 130;
@@ -55,14 +55,18 @@ fn main() -> ExitCode {
 
 /// The live monitor; on quit, a summary of what was measured goes to stdout.
 fn run_monitor(cli: &Cli, cancel: Arc<AtomicBool>) -> ExitCode {
-    match tui::run(cli, cancel) {
+    match tui::run(cli, Arc::clone(&cancel)) {
         Ok(rows) => {
             if rows.is_empty() {
                 println!("netio-tui: no cell finished, nothing to summarize");
             } else {
                 print!("{}", summary::table(&rows));
             }
-            ExitCode::SUCCESS
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                ExitCode::from(INTERRUPTED)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) if e.is::<tui::NotATerminal>() => {
             eprintln!("error: {e}");

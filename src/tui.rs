@@ -89,9 +89,13 @@ fn drive(queue: Receiver<(u64, Vec<Cell>)>, config: CellConfig, inbox: Sender<In
         let flag = Arc::clone(&cancel);
         let inbox = inbox.clone();
         let config = config.clone();
-        let spawned = thread::Builder::new().name("nio-engine".into()).spawn(move || {
-            run_matrix(&cells, &config, &flag, |event| inbox.send(Inbox::Engine { generation, event }).is_ok());
-        });
+        let spawned = thread::Builder::new()
+            .name("nio-engine".into())
+            .spawn(move || {
+                run_matrix(&cells, &config, &flag, |event| {
+                    inbox.send(Inbox::Engine { generation, event }).is_ok()
+                });
+            });
         match spawned {
             Ok(handle) => current = Some((cancel, handle)),
             Err(_) => break,
@@ -164,7 +168,8 @@ pub fn run(cli: &Cli, cancel: Arc<AtomicBool>) -> anyhow::Result<Vec<Row>> {
     let (inbox_tx, inbox) = unbounded::<Inbox>();
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
     let guard = TerminalGuard;
-    let driver = Driver::start(cli.cell_config(RunMode::Monitor), inbox_tx.clone()).context("starting the engine driver")?;
+    let driver = Driver::start(cli.cell_config(RunMode::Monitor), inbox_tx.clone())
+        .context("starting the engine driver")?;
     let input_stop = Arc::new(AtomicBool::new(false));
     let input = {
         let (tx, stop) = (inbox_tx.clone(), Arc::clone(&input_stop));
@@ -223,10 +228,10 @@ pub fn run(cli: &Cli, cancel: Arc<AtomicBool>) -> anyhow::Result<Vec<Row>> {
                 }
                 Err(_) => break Ok(()),
             },
-            recv(ticks) -> _ => {
-                // The running cell's elapsed seconds move on.
-                dirty |= app.view().running.is_some();
-            }
+            // Nothing on screen changes between events (elapsed seconds come with the
+            // samples): the tick only lets a pending redraw happen once FRAME has passed
+            // and the signal flag be seen.
+            recv(ticks) -> _ => {}
         }
     };
     input_stop.store(true, Relaxed);
@@ -235,7 +240,11 @@ pub fn run(cli: &Cli, cancel: Arc<AtomicBool>) -> anyhow::Result<Vec<Row>> {
     drop(terminal);
     drop(guard);
     result?;
-    Ok(app.finished.iter().map(|s| Row::from_summary(&ctx, s)).collect())
+    Ok(app
+        .finished
+        .iter()
+        .map(|s| Row::from_summary(&ctx, s))
+        .collect())
 }
 
 /// A new recording under recordings/, named by the time.
@@ -244,7 +253,10 @@ fn open_recording() -> anyhow::Result<(PathBuf, RowWriter)> {
     let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
         .to_string()
         .replace([':', '-'], "");
-    let path = PathBuf::from(format!("recordings/netio-{}.csv", stamp.trim_end_matches('Z')));
+    let path = PathBuf::from(format!(
+        "recordings/netio-{}.csv",
+        stamp.trim_end_matches('Z')
+    ));
     let writer = RowWriter::open(&path, &Row::default())?;
     Ok((path, writer))
 }

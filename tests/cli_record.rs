@@ -189,10 +189,13 @@ fn sigterm_keeps_finished_rows_and_exits_130() {
 }
 
 #[test]
-fn no_arguments_prints_help_and_a_hint() {
+fn the_monitor_without_a_terminal_says_so_and_points_to_record() {
     let o = bin().output().expect("runs");
-    assert!(o.status.success());
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("--record"), "{out}");
-    assert!(out.contains("hint:"), "{out}");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("terminal") && err.contains("--record"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }

@@ -31,7 +31,10 @@ pub enum Key {
 pub enum Inbox {
     Key(Key),
     /// An engine event of run `generation` (events of replaced runs are ignored).
-    Engine { generation: u64, event: EngineEvent },
+    Engine {
+        generation: u64,
+        event: EngineEvent,
+    },
     /// The terminal was resized.
     Resize,
     /// Time passed (seconds-elapsed display).
@@ -42,7 +45,10 @@ pub enum Inbox {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Replace whatever runs with these cells (numbered `generation`).
-    Run { generation: u64, cells: Vec<Cell> },
+    Run {
+        generation: u64,
+        cells: Vec<Cell>,
+    },
     /// Open a recording file; the loop reports back with [`App::recording_started`].
     StartRecording,
     StopRecording,
@@ -151,7 +157,12 @@ pub struct App {
 impl App {
     /// A monitor over these axes, the cursor on `size` × `threads` where present (else
     /// the nearest values).
-    pub fn new(machine: Machine, strategies: Vec<Strategy>, sizes: Vec<usize>, threads: Vec<usize>) -> App {
+    pub fn new(
+        machine: Machine,
+        strategies: Vec<Strategy>,
+        sizes: Vec<usize>,
+        threads: Vec<usize>,
+    ) -> App {
         let nearest = |axis: &[usize], want: usize| {
             axis.iter()
                 .enumerate()
@@ -251,7 +262,9 @@ impl App {
     pub fn update(&mut self, event: Inbox, now: Instant) -> Option<Action> {
         match event {
             Inbox::Key(key) => self.on_key(key),
-            Inbox::Engine { generation, event } if generation == self.generation => self.on_engine(event, now),
+            Inbox::Engine { generation, event } if generation == self.generation => {
+                self.on_engine(event, now)
+            }
             Inbox::Engine { .. } | Inbox::Resize | Inbox::Tick => None,
         }
     }
@@ -269,8 +282,12 @@ impl App {
         match key {
             Key::Char('q') | Key::Esc | Key::CtrlC => Some(Action::Quit),
             Key::Left => self.move_cursor(|a| a.size_idx = a.size_idx.saturating_sub(1)),
-            Key::Right => self.move_cursor(|a| a.size_idx = (a.size_idx + 1).min(a.sizes.len() - 1)),
-            Key::Up => self.move_cursor(|a| a.threads_idx = (a.threads_idx + 1).min(a.threads.len() - 1)),
+            Key::Right => {
+                self.move_cursor(|a| a.size_idx = (a.size_idx + 1).min(a.sizes.len() - 1))
+            }
+            Key::Up => {
+                self.move_cursor(|a| a.threads_idx = (a.threads_idx + 1).min(a.threads.len() - 1))
+            }
             Key::Down => self.move_cursor(|a| a.threads_idx = a.threads_idx.saturating_sub(1)),
             Key::Tab => {
                 self.strategy_idx = (self.strategy_idx + 1) % self.strategies.len();
@@ -346,12 +363,18 @@ impl App {
                     r.phase = s.phase;
                 }
                 self.live.counting = Some(s.counting);
-                self.live.history.entry(s.cell).or_default().push(&s.metrics);
+                self.live
+                    .history
+                    .entry(s.cell)
+                    .or_default()
+                    .push(&s.metrics);
                 self.live.figures.insert(s.cell, s.metrics);
                 None
             }
             EngineEvent::CellFinished { summary, .. } => {
-                self.live.figures.insert(summary.cell, summary.window.clone());
+                self.live
+                    .figures
+                    .insert(summary.cell, summary.window.clone());
                 self.live.counting = Some(summary.counting);
                 self.finished.push((*summary).clone());
                 match self.recording {

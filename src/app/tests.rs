@@ -29,7 +29,10 @@ fn starts_comparing_every_strategy_at_64k_one_thread() {
     assert_eq!(a.mode, Mode::Compare);
     assert_eq!(cells.len(), 3);
     assert!(cells.iter().all(|c| c.size == 64 << 10 && c.threads == 1));
-    assert_eq!(cells.iter().map(|c| c.strategy).collect::<Vec<_>>(), Strategy::ALL);
+    assert_eq!(
+        cells.iter().map(|c| c.strategy).collect::<Vec<_>>(),
+        Strategy::ALL
+    );
 }
 
 #[test]
@@ -102,7 +105,14 @@ fn enter_runs_the_selected_cell_and_s_sweeps_everything() {
 fn samples_fill_figures_history_and_the_running_cell() {
     let mut a = app();
     let cells = cells_of(a.start());
-    engine(&mut a, EngineEvent::CellStarted { index: 0, total: 3, cell: cells[0] });
+    engine(
+        &mut a,
+        EngineEvent::CellStarted {
+            index: 0,
+            total: 3,
+            cell: cells[0],
+        },
+    );
     assert_eq!(a.view().running.map(|r| r.cell), Some(cells[0]));
     engine(&mut a, sample(cells[0], 1, 10.0));
     engine(&mut a, sample(cells[0], 2, 12.0));
@@ -149,7 +159,10 @@ fn compare_goes_round_and_round_other_modes_stop() {
     assert_eq!(cells_of(again).len(), 3);
     assert_eq!(a.mode, Mode::Compare);
     key(&mut a, Key::Enter);
-    assert_eq!(engine(&mut a, EngineEvent::RunEnded { cancelled: false }), None);
+    assert_eq!(
+        engine(&mut a, EngineEvent::RunEnded { cancelled: false }),
+        None
+    );
     assert_eq!(a.mode, Mode::Idle);
 }
 
@@ -166,7 +179,10 @@ fn a_failed_cell_stops_and_is_reported() {
         },
     );
     assert!(a.status.as_deref().is_some_and(|s| s.contains("boom")));
-    assert_eq!(engine(&mut a, EngineEvent::RunEnded { cancelled: false }), None);
+    assert_eq!(
+        engine(&mut a, EngineEvent::RunEnded { cancelled: false }),
+        None
+    );
     assert_eq!(a.mode, Mode::Idle);
 }
 
@@ -178,8 +194,15 @@ fn space_freezes_the_display_while_measuring_goes_on() {
     key(&mut a, Key::Char(' '));
     assert!(a.is_frozen());
     engine(&mut a, sample(cells[0], 2, 20.0));
-    assert_eq!(a.view().figures[&cells[0]].throughput_gbps, 10.0, "display frozen");
-    assert_eq!(a.live.figures[&cells[0]].throughput_gbps, 20.0, "measuring went on");
+    assert_eq!(
+        a.view().figures[&cells[0]].throughput_gbps,
+        10.0,
+        "display frozen"
+    );
+    assert_eq!(
+        a.live.figures[&cells[0]].throughput_gbps, 20.0,
+        "measuring went on"
+    );
     key(&mut a, Key::Char(' '));
     assert_eq!(a.view().figures[&cells[0]].throughput_gbps, 20.0);
 }
@@ -188,7 +211,11 @@ fn space_freezes_the_display_while_measuring_goes_on() {
 fn r_toggles_recording_and_finished_cells_are_recorded() {
     let mut a = app();
     let cells = cells_of(a.start());
-    assert_eq!(engine(&mut a, finished(cells[0], 5.0)), None, "not recording");
+    assert_eq!(
+        engine(&mut a, finished(cells[0], 5.0)),
+        None,
+        "not recording"
+    );
     assert_eq!(key(&mut a, Key::Char('r')), Some(Action::StartRecording));
     a.recording_started("recordings/x.csv".into());
     let action = engine(&mut a, finished(cells[1], 6.0));
@@ -203,7 +230,11 @@ fn r_toggles_recording_and_finished_cells_are_recorded() {
     );
     assert_eq!(key(&mut a, Key::Char('r')), Some(Action::StopRecording));
     assert_eq!(a.recording, Recording::Off);
-    assert_eq!(a.finished.len(), 2, "both finished cells kept for the summary");
+    assert_eq!(
+        a.finished.len(),
+        2,
+        "both finished cells kept for the summary"
+    );
 }
 
 #[test]
@@ -213,7 +244,11 @@ fn help_opens_and_any_key_closes_it_but_q_still_quits() {
     assert!(a.help);
     assert_eq!(key(&mut a, Key::Right), None);
     assert!(!a.help);
-    assert_eq!(a.selected_size(), 64 << 10, "the closing key does nothing else");
+    assert_eq!(
+        a.selected_size(),
+        64 << 10,
+        "the closing key does nothing else"
+    );
     key(&mut a, Key::Char('?'));
     assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
 }

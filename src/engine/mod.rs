@@ -173,7 +173,12 @@ pub enum EngineEvent {
 /// Runs `cells` one at a time (never two at once: they would share the CPUs), handing
 /// every event to `emit`, until done or `cancel` is set. `emit` returns false when
 /// nobody listens any more, which stops the run quietly. Returns when the run has ended.
-pub fn run_matrix(cells: &[Cell], config: &CellConfig, cancel: &AtomicBool, mut emit: impl FnMut(EngineEvent) -> bool) {
+pub fn run_matrix(
+    cells: &[Cell],
+    config: &CellConfig,
+    cancel: &AtomicBool,
+    mut emit: impl FnMut(EngineEvent) -> bool,
+) {
     let total = cells.len();
     for (index, &cell) in cells.iter().enumerate() {
         if cancel.load(Relaxed) {
@@ -207,7 +212,12 @@ pub fn run_matrix(cells: &[Cell], config: &CellConfig, cancel: &AtomicBool, mut 
 }
 
 /// [`run_matrix`] into a channel.
-pub fn run_matrix_into(cells: &[Cell], config: &CellConfig, cancel: &AtomicBool, events: &Sender<EngineEvent>) {
+pub fn run_matrix_into(
+    cells: &[Cell],
+    config: &CellConfig,
+    cancel: &AtomicBool,
+    events: &Sender<EngineEvent>,
+) {
     run_matrix(cells, config, cancel, |e| events.send(e).is_ok());
 }
 

@@ -15,22 +15,30 @@ use crate::matrix::Strategy;
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
     let Some(running) = view.running else {
-        let p = Paragraph::new("Nothing running: press c to compare, Enter to run the selected cell.")
-            .style(theme.dim())
-            .wrap(Wrap { trim: true })
-            .block(block(" Copy path ", theme));
+        let p =
+            Paragraph::new("Nothing running: press c to compare, Enter to run the selected cell.")
+                .style(theme.dim())
+                .wrap(Wrap { trim: true })
+                .block(block(" Copy path ", theme));
         frame.render_widget(p, area);
         return;
     };
     let cell = running.cell;
     let m = view.figures.get(&cell);
     let per_s = |b: u64, secs: f64| if secs > 0.0 { b as f64 / secs } else { 0.0 };
-    let sent = m.map_or(NOT_YET.to_string(), |m| bytes(per_s(m.sent_wire_bytes, m.seconds)) + "/s");
-    let got = m.map_or(NOT_YET.to_string(), |m| bytes(per_s(m.bytes, m.seconds)) + "/s");
+    let sent = m.map_or(NOT_YET.to_string(), |m| {
+        bytes(per_s(m.sent_wire_bytes, m.seconds)) + "/s"
+    });
+    let got = m.map_or(NOT_YET.to_string(), |m| {
+        bytes(per_s(m.bytes, m.seconds)) + "/s"
+    });
     let arrow = |s: &str| Span::styled(format!("  │ {s}"), theme.label());
     let stage = |s: &str| Line::from(Span::styled(s.to_string(), theme.value()));
     let copy = |what: &str, amount: &str| {
-        Line::from(vec![arrow(what), Span::styled(format!("  {amount}"), theme.warn())])
+        Line::from(vec![
+            arrow(what),
+            Span::styled(format!("  {amount}"), theme.warn()),
+        ])
     };
     let mut lines = vec![stage("8 heap fields (the message)")];
     let copies_per_byte: String;

@@ -53,8 +53,14 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 Phase::Warmup => "warm-up",
                 Phase::Measure => "measuring",
             };
-            second.push(Span::styled(format!("{}", r.cell), theme.strategy(r.cell.strategy)));
-            second.push(Span::styled(format!("  {phase}, {} s", r.seconds), theme.value()));
+            second.push(Span::styled(
+                format!("{}", r.cell),
+                theme.strategy(r.cell.strategy),
+            ));
+            second.push(Span::styled(
+                format!("  {phase}, {} s", r.seconds),
+                theme.value(),
+            ));
         }
         None => second.push(Span::styled("nothing running", theme.dim())),
     }

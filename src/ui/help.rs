@@ -25,8 +25,12 @@ it copies when delivering to a local socket).
 any key closes this help";
 
 pub fn render(frame: &mut Frame, theme: &Theme, area: Rect) {
-    let [row] = Layout::vertical([Constraint::Length(19)]).flex(Flex::Center).areas(area);
-    let [boxed] = Layout::horizontal([Constraint::Length(76)]).flex(Flex::Center).areas(row);
+    let [row] = Layout::vertical([Constraint::Length(19)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [boxed] = Layout::horizontal([Constraint::Length(76)])
+        .flex(Flex::Center)
+        .areas(row);
     let boxed = boxed.intersection(area);
     frame.render_widget(Clear, boxed);
     frame.render_widget(

@@ -61,7 +61,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let [header, table, sparkline, bottom, footer] = Layout::vertical([
         Constraint::Length(header_lines),
         Constraint::Length(table_lines),
-        if sparks { Constraint::Fill(1) } else { Constraint::Length(0) },
+        if sparks {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(0)
+        },
         if sparks {
             Constraint::Length(bottom_rows)
         } else {
@@ -76,7 +80,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         sparklines::render(frame, app, theme, sparkline);
     }
     if area.width >= 100 {
-        let [m, c] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(bottom);
+        let [m, c] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+            .areas(bottom);
         matrix::render(frame, app, theme, m);
         copy_path::render(frame, app, theme, c);
     } else {
@@ -89,7 +94,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
 }
 
 /// A block with a styled title.
-fn block<'a>(title: impl Into<ratatui::text::Line<'a>>, theme: &Theme) -> ratatui::widgets::Block<'a> {
+fn block<'a>(
+    title: impl Into<ratatui::text::Line<'a>>,
+    theme: &Theme,
+) -> ratatui::widgets::Block<'a> {
     ratatui::widgets::Block::bordered()
         .title(title)
         .title_style(theme.title())

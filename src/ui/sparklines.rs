@@ -14,9 +14,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .running
         .map_or_else(|| app.cell_for(app.selected_strategy()), |r| r.cell);
     let history = view.history.get(&cell);
-    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
 
-    let gbps: Vec<f64> = history.map(|h| h.gbps.iter().copied().collect()).unwrap_or_default();
+    let gbps: Vec<f64> = history
+        .map(|h| h.gbps.iter().copied().collect())
+        .unwrap_or_default();
     let now = gbps.last().map_or("—".to_string(), |g| format!("{g:.2}"));
     // Sparkline bars are integers: hundredths of a Gbps.
     let bars: Vec<u64> = gbps.iter().map(|g| (g * 100.0).round() as u64).collect();
@@ -29,13 +32,18 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         left,
     );
 
-    let p99: Vec<Option<f64>> = history.map(|h| h.p99_us.iter().copied().collect()).unwrap_or_default();
+    let p99: Vec<Option<f64>> = history
+        .map(|h| h.p99_us.iter().copied().collect())
+        .unwrap_or_default();
     let now = match p99.last() {
         Some(Some(v)) => format!("{v:.0}"),
         _ => "—".to_string(),
     };
     // A second without a completed message has no p99: an absent bar, not a zero.
-    let bars: Vec<SparklineBar> = p99.iter().map(|v| SparklineBar::from(v.map(|x| x.round() as u64))).collect();
+    let bars: Vec<SparklineBar> = p99
+        .iter()
+        .map(|v| SparklineBar::from(v.map(|x| x.round() as u64)))
+        .collect();
     let title = format!(" p99 latency: {now} µs (60 s) ");
     frame.render_widget(
         Sparkline::default()

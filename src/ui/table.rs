@@ -40,12 +40,18 @@ const COLUMNS: [Column; 10] = [
     Column {
         header: "p50 µs",
         width: 8,
-        figure: |m, _| m.latency.map_or(NOT_YET.into(), |l| format!("{:.1}", l.p50_us)),
+        figure: |m, _| {
+            m.latency
+                .map_or(NOT_YET.into(), |l| format!("{:.1}", l.p50_us))
+        },
     },
     Column {
         header: "p99 µs",
         width: 8,
-        figure: |m, _| m.latency.map_or(NOT_YET.into(), |l| format!("{:.1}", l.p99_us)),
+        figure: |m, _| {
+            m.latency
+                .map_or(NOT_YET.into(), |l| format!("{:.1}", l.p99_us))
+        },
     },
     Column {
         header: "tx ns/B",
@@ -62,7 +68,9 @@ const COLUMNS: [Column; 10] = [
         width: 8,
         figure: |m, _| {
             opt(
-                both(m, Event::ContextSwitches).filter(|_| m.seconds > 0.0).map(|n| n as f64 / m.seconds),
+                both(m, Event::ContextSwitches)
+                    .filter(|_| m.seconds > 0.0)
+                    .map(|n| n as f64 / m.seconds),
                 0,
             )
         },
@@ -71,7 +79,10 @@ const COLUMNS: [Column; 10] = [
         header: "zc copied",
         width: 9,
         figure: |m, s| match s {
-            Strategy::ZeroCopy => m.zc.copied_pct().map_or(NOT_YET.into(), |p| format!("{p:.0}%")),
+            Strategy::ZeroCopy => {
+                m.zc.copied_pct()
+                    .map_or(NOT_YET.into(), |p| format!("{p:.0}%"))
+            }
             _ => String::new(),
         },
     },

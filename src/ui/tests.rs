@@ -20,14 +20,34 @@ fn mid_comparison() -> App {
     let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
     let now = Instant::now();
     let mut feed = |a: &mut App, event: EngineEvent| {
-        a.update(Inbox::Engine { generation: g, event }, now);
+        a.update(
+            Inbox::Engine {
+                generation: g,
+                event,
+            },
+            now,
+        );
     };
-    feed(&mut a, EngineEvent::CellStarted { index: 0, total: 3, cell: cells[0] });
+    feed(
+        &mut a,
+        EngineEvent::CellStarted {
+            index: 0,
+            total: 3,
+            cell: cells[0],
+        },
+    );
     for s in 1..=5 {
         feed(&mut a, sample(cells[0], s, 12.0 + s as f64 / 10.0));
     }
     feed(&mut a, finished(cells[0], 12.4));
-    feed(&mut a, EngineEvent::CellStarted { index: 1, total: 3, cell: cells[1] });
+    feed(
+        &mut a,
+        EngineEvent::CellStarted {
+            index: 1,
+            total: 3,
+            cell: cells[1],
+        },
+    );
     for s in 1..=3 {
         feed(&mut a, sample(cells[1], s, 14.0 + s as f64));
     }
@@ -88,7 +108,10 @@ fn colour_stays_within_the_16_ansi_colours() {
     let buffer = terminal.backend().buffer();
     for cell in buffer.content() {
         for c in [cell.fg, cell.bg] {
-            assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(_)), "{c:?} is not one of the 16");
+            assert!(
+                !matches!(c, Color::Rgb(..) | Color::Indexed(_)),
+                "{c:?} is not one of the 16"
+            );
         }
     }
     // And without colour, no colour at all.

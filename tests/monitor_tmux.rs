@@ -1,0 +1,150 @@
+//! The real monitor in a real terminal (tmux): figures for all three strategies appear,
+//! keys do what the footer says, q quits with status 0 and leaves the alternate screen.
+//! Skips, saying why, where tmux is missing (CI installs it).
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn tmux(args: &[&str]) -> Output {
+    Command::new("tmux")
+        .args(args)
+        .env("TERM", "xterm-256color")
+        .output()
+        .expect("tmux runs")
+}
+
+/// Kills the session however the test ends.
+struct Session(String);
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = tmux(&["kill-session", "-t", &self.0]);
+    }
+}
+
+impl Session {
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &self.0]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &str) {
+        tmux(&["send-keys", "-t", &self.0, keys]);
+    }
+
+    /// Waits until `ok(screen)` holds, or fails showing the last screen.
+    fn wait_for(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if ok(&s) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "waited {limit:?} for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+/// The Gbps figure of `strategy`'s row in the comparison table, if it has one.
+fn gbps(screen: &str, strategy: &str) -> Option<f64> {
+    screen
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix('│')
+                .filter(|r| r.starts_with(&format!("{strategy} ")))
+        })
+        .and_then(|row| row.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
+#[test]
+fn monitor_shows_live_figures_and_obeys_the_keys() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = dir.path().join("status");
+    let name = format!("nio-e2e-{}", std::process::id());
+    let command = format!(
+        "cd {}; {}; echo $? > {}; sleep 120",
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_netio-tui"),
+        status.display()
+    );
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    let s = Session(name);
+
+    let screen = s.wait_for(
+        "figures for all three strategies",
+        Duration::from_secs(40),
+        |sc| {
+            ["two-copy", "one-copy", "zero-copy"]
+                .iter()
+                .all(|st| gbps(sc, st).is_some_and(|g| g > 0.0))
+        },
+    );
+    assert!(screen.contains("Comparison at 64K × 1 thread"), "{screen}");
+    assert!(screen.contains("loopback"), "{screen}");
+
+    s.keys("Right");
+    s.wait_for("→ to select 256K", Duration::from_secs(5), |sc| {
+        sc.contains("Comparison at 256K × 1 thread")
+    });
+    s.keys("Up");
+    s.wait_for("↑ to select 2 threads", Duration::from_secs(5), |sc| {
+        sc.contains("Comparison at 256K × 2 threads")
+    });
+    s.keys("?");
+    s.wait_for("the help overlay", Duration::from_secs(5), |sc| {
+        sc.contains("any key closes this help")
+    });
+    s.keys("x");
+    s.wait_for("the help to close", Duration::from_secs(5), |sc| {
+        !sc.contains("any key closes this help")
+    });
+
+    s.keys("q");
+    let start = Instant::now();
+    while !Path::new(&status).exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no exit after q:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let code = std::fs::read_to_string(&status).expect("status written");
+    assert_eq!(code.trim(), "0");
+    let alternate = tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on}"]);
+    assert_eq!(
+        String::from_utf8_lossy(&alternate.stdout).trim(),
+        "0",
+        "still on the alternate screen"
+    );
+    let after = s.screen();
+    assert!(
+        after.contains("strategy") && after.contains("Gbps"),
+        "summary on quit:\n{after}"
+    );
+}
