@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Strategy::ZeroCopy => {
             let copied = m.and_then(|m| m.zc.copied_pct());
             lines.push(Line::from(vec![
-                arrow("sendmsg(MSG_ZEROCOPY): pages pinned, no copy at send"),
+                arrow("sendmsg(MSG_ZEROCOPY): pages pinned, no copy"),
                 Span::styled(format!("  {sent}"), theme.value()),
             ]));
             let verdict = match copied {

@@ -143,7 +143,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             None => right(NOT_YET.to_string()),
         });
         let running = view.running.is_some_and(|r| r.cell == cell);
-        let name = TableCell::from(s.name()).style(theme.strategy(s));
+        // On the highlighted row the strategy's colour would clash with the highlight.
+        let name_style = if running { theme.highlight() } else { theme.strategy(s) };
+        let name = TableCell::from(s.name()).style(name_style);
         let row = Row::new(std::iter::once(name).chain(values).collect::<Vec<_>>());
         if running {
             row.style(theme.highlight())
