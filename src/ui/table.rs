@@ -144,7 +144,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         });
         let running = view.running.is_some_and(|r| r.cell == cell);
         // On the highlighted row the strategy's colour would clash with the highlight.
-        let name_style = if running { theme.highlight() } else { theme.strategy(s) };
+        let name_style = if running {
+            theme.highlight()
+        } else {
+            theme.strategy(s)
+        };
         let name = TableCell::from(s.name()).style(name_style);
         let row = Row::new(std::iter::once(name).chain(values).collect::<Vec<_>>());
         if running {
