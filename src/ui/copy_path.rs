@@ -41,17 +41,16 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ])
     };
     let mut lines = vec![stage("8 heap fields (the message)")];
-    let copies_per_byte: String;
-    match cell.strategy {
+    let copies_per_byte: String = match cell.strategy {
         Strategy::TwoCopy => {
             lines.push(copy("memcpy: user linearization (copy 1)", &sent));
             lines.push(stage("linear buffer"));
             lines.push(copy("send(): user → kernel (copy 2)", &sent));
-            copies_per_byte = "3 copies per byte: 2 on the sender, 1 on the receiver".into();
+            "3 copies per byte: 2 on the sender, 1 on the receiver".into()
         }
         Strategy::OneCopy => {
             lines.push(copy("sendmsg(), 9 iovecs: kernel gathers (copy 1)", &sent));
-            copies_per_byte = "2 copies per byte: 1 on the sender, 1 on the receiver".into();
+            "2 copies per byte: 1 on the sender, 1 on the receiver".into()
         }
         Strategy::ZeroCopy => {
             let copied = m.and_then(|m| m.zc.copied_pct());
@@ -68,14 +67,14 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 arrow("delivered to a local socket: deferred copy"),
                 Span::styled(format!("  {verdict}"), theme.warn()),
             ]));
-            copies_per_byte = match copied {
+            match copied {
                 Some(p) if p >= 99.5 => "2 copies per byte: the deferred copy and recv()".into(),
                 Some(p) if p <= 0.5 => "1 copy per byte: only recv()".into(),
                 Some(p) => format!("1 + {:.2} copies per byte", p / 100.0),
                 None => NOT_YET.to_string(),
-            };
+            }
         }
-    }
+    };
     lines.push(stage("socket buffer ── loopback ──▶ receiver's socket"));
     lines.push(copy("recv(): kernel → user", &got));
     lines.push(stage("receiver buffer (checked)"));

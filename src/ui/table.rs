@@ -123,7 +123,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let shown: Vec<&Column> = COLUMNS
         .iter()
         .take_while(|c| {
-            let fits = room >= c.width + 1;
+            let fits = room > c.width;
             room = room.saturating_sub(c.width + 1);
             fits
         })

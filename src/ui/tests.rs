@@ -19,7 +19,7 @@ fn mid_comparison() -> App {
     let g = a.generation;
     let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
     let now = Instant::now();
-    let mut feed = |a: &mut App, event: EngineEvent| {
+    let feed = |a: &mut App, event: EngineEvent| {
         a.update(
             Inbox::Engine {
                 generation: g,
