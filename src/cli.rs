@@ -37,6 +37,7 @@ Examples:
   netio-tui --record results.csv
   netio-tui --record r.csv --sizes 4K,64K --threads 1,2 --duration 1s --warmup 200ms --verify
   netio-tui --record r.csv --strategies a2,a3 --sizes 64K --samples r-seconds.csv
+  sudo netio-tui --netns --record n.csv --sizes 64K --threads 1,4 --netem \"delay 1ms\"
   netio-tui doctor          what this machine can measure (perf counters...) and why not
 
 Sizes take K and M suffixes (powers of 1024): 8 (bytes) up to 64M.
@@ -87,6 +88,25 @@ pub struct Cli {
     /// Also write one row per second (warm-up included, marked by the phase column).
     #[arg(long, value_name = "FILE", requires = "record")]
     pub samples: Option<PathBuf>,
+
+    /// Run senders and receivers in two network namespaces joined by a veth pair, as
+    /// the course assignment does (needs root: sudo netio-tui --netns).
+    #[arg(long)]
+    pub netns: bool,
+
+    /// MTU of both veth ends with --netns, 68 to 65535.
+    #[arg(long, value_name = "BYTES", requires = "netns", default_value = "1500",
+          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    pub mtu: u32,
+
+    /// tc netem on the sender's veth end with --netns, e.g. "delay 1ms loss 0.1%".
+    #[arg(
+        long,
+        value_name = "SPEC",
+        requires = "netns",
+        allow_hyphen_values = true
+    )]
+    pub netem: Option<String>,
 
     /// No colours in the monitor (also when the NO_COLOR environment variable is set).
     #[arg(long)]

@@ -46,6 +46,7 @@ pub struct Report {
     pub network_namespaces: Check,
     pub iproute2: Check,
     pub tc: Check,
+    pub netem: Check,
 }
 
 /// Runs every probe.
@@ -69,6 +70,7 @@ pub fn examine() -> Report {
         network_namespaces: network_namespaces(root),
         iproute2: program("ip", "apt-get install iproute2"),
         tc: program("tc", "apt-get install iproute2 (tc is part of it)"),
+        netem: netem(root),
     }
 }
 
@@ -236,6 +238,31 @@ fn io_uring() -> Check {
     }
 }
 
+fn netem(root: bool) -> Check {
+    if !root {
+        return Check {
+            ok: false,
+            detail: "probing tc netem needs root".into(),
+            fix: Some("run as root: sudo netio-tui doctor".into()),
+        };
+    }
+    match crate::net::netns::probe_netem() {
+        Ok(()) => Check {
+            ok: true,
+            detail: "tc netem works (--netem is available)".into(),
+            fix: None,
+        },
+        Err(reason) => Check {
+            ok: false,
+            detail: format!("tc netem refused: {reason}"),
+            fix: Some(
+                "the kernel needs CONFIG_NET_SCH_NETEM (built in, or the sch_netem module: modprobe sch_netem)"
+                    .into(),
+            ),
+        },
+    }
+}
+
 fn network_namespaces(root: bool) -> Check {
     if !root {
         return Check {
@@ -353,6 +380,7 @@ pub fn render_text(r: &Report) -> String {
     check("netns", &r.network_namespaces);
     check("iproute2", &r.iproute2);
     check("tc", &r.tc);
+    check("netem", &r.netem);
     out
 }
 

@@ -10,6 +10,7 @@ pub fn machine() -> Machine {
     Machine {
         net_mode: "loopback".into(),
         mtu: Some(65536),
+        netem: None,
         kernel: "6.18.0-test".into(),
         cpu: "Test CPU @ 2.0GHz".into(),
     }

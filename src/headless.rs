@@ -10,7 +10,8 @@ use std::thread;
 use anyhow::Context;
 
 use crate::cli::{Cli, RunMode};
-use crate::engine::{EngineEvent, run_matrix_into};
+use crate::engine::{CellConfig, EngineEvent, run_matrix_into};
+use crate::net::Network;
 use crate::progress::Progress;
 use crate::record::{Row, RowWriter, RunContext};
 use crate::summary;
@@ -50,11 +51,20 @@ impl Outputs {
     }
 }
 
-/// Runs the matrix `cli` describes into `out`; `cancel` is set by the signal handlers.
-pub fn run(cli: &Cli, mut out: Outputs, cancel: Arc<AtomicBool>) -> anyhow::Result<RunEnd> {
-    let ctx = RunContext::loopback_now();
+/// Runs the matrix `cli` describes over `network` into `out`, every row carrying
+/// `ctx`; `cancel` is set by the signal handlers.
+pub fn run(
+    cli: &Cli,
+    mut out: Outputs,
+    cancel: Arc<AtomicBool>,
+    ctx: &RunContext,
+    network: &Network,
+) -> anyhow::Result<RunEnd> {
     let cells = cli.matrix().cells();
-    let config = cli.cell_config(RunMode::Headless);
+    let config = CellConfig {
+        network: network.clone(),
+        ..cli.cell_config(RunMode::Headless)
+    };
     let mut progress = Progress::new(cells.len(), config.warmup + config.duration);
     let (events_tx, events) = crossbeam_channel::unbounded();
     let engine_cancel = Arc::clone(&cancel);
@@ -75,12 +85,12 @@ pub fn run(cli: &Cli, mut out: Outputs, cancel: Arc<AtomicBool>) -> anyhow::Resu
             EngineEvent::Sample(s) => {
                 progress.sample(&s);
                 match out.samples.as_mut() {
-                    Some(w) => w.write(&Row::from_sample(&ctx, &s)),
+                    Some(w) => w.write(&Row::from_sample(ctx, &s)),
                     None => Ok(()),
                 }
             }
             EngineEvent::CellFinished { summary, .. } => {
-                let row = Row::from_summary(&ctx, &summary);
+                let row = Row::from_summary(ctx, &summary);
                 let written = out.cells.write(&row);
                 progress.cell_finished(&row);
                 rows.push(row);

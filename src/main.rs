@@ -8,6 +8,9 @@ use std::sync::atomic::AtomicBool;
 use clap::Parser;
 use netio_tui::cli::{Cli, Command};
 use netio_tui::headless::{self, Outputs, RunEnd};
+use netio_tui::net::netns::{self, NetnsError};
+use netio_tui::net::{NetnsPair, Network};
+use netio_tui::record::RunContext;
 use netio_tui::{doctor, summary, tui};
 
 const BAD_INPUT: u8 = 2;
@@ -21,22 +24,39 @@ fn main() -> ExitCode {
     if let Some(Command::Doctor { json }) = &cli.command {
         return run_doctor(*json);
     }
+    // Privilege first: nothing is created for a run that cannot happen.
+    // SAFETY: geteuid has no preconditions.
+    if cli.netns && unsafe { libc::geteuid() } != 0 {
+        eprintln!("error: --netns needs root (try: sudo netio-tui --netns)");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let outputs = match cli
+        .record
+        .as_deref()
+        .map(|r| Outputs::open(r, cli.samples.as_deref()))
+    {
+        Some(Err(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(BAD_INPUT);
+        }
+        Some(Ok(o)) => Some(o),
+        None => None,
+    };
     let cancel = Arc::new(AtomicBool::new(false));
     if let Err(e) = install_signal_handlers(&cancel) {
         eprintln!("error: installing signal handlers: {e}");
         return ExitCode::FAILURE;
     }
-    let Some(record) = cli.record.clone() else {
-        return run_monitor(&cli, cancel);
+    // The namespace pair lives until main returns: dropping it removes it, on every
+    // way out (normal end, error, Ctrl-C, SIGTERM, a panic unwinding through here).
+    let (ctx, network, _pair) = match prepare_network(&cli) {
+        Ok(n) => n,
+        Err(exit) => return exit,
     };
-    let outputs = match Outputs::open(&record, cli.samples.as_deref()) {
-        Ok(o) => o,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(BAD_INPUT);
-        }
+    let (Some(record), Some(outputs)) = (cli.record.clone(), outputs) else {
+        return run_monitor(&cli, cancel, &ctx, &network);
     };
-    match headless::run(&cli, outputs, cancel) {
+    match headless::run(&cli, outputs, cancel, &ctx, &network) {
         Ok(RunEnd::Completed) => ExitCode::SUCCESS,
         Ok(RunEnd::Interrupted) => {
             eprintln!("interrupted: finished cells are in {}", record.display());
@@ -54,8 +74,13 @@ fn main() -> ExitCode {
 }
 
 /// The live monitor; on quit, a summary of what was measured goes to stdout.
-fn run_monitor(cli: &Cli, cancel: Arc<AtomicBool>) -> ExitCode {
-    match tui::run(cli, Arc::clone(&cancel)) {
+fn run_monitor(
+    cli: &Cli,
+    cancel: Arc<AtomicBool>,
+    ctx: &RunContext,
+    network: &Network,
+) -> ExitCode {
+    match tui::run(cli, Arc::clone(&cancel), ctx, network) {
         Ok(rows) => {
             if rows.is_empty() {
                 println!("netio-tui: no cell finished, nothing to summarize");
@@ -75,6 +100,33 @@ fn run_monitor(cli: &Cli, cancel: Arc<AtomicBool>) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loopback, or a fresh namespace pair (after removing pairs left by killed runs).
+fn prepare_network(cli: &Cli) -> Result<(RunContext, Network, Option<NetnsPair>), ExitCode> {
+    if !cli.netns {
+        return Ok((RunContext::loopback_now(), Network::Loopback, None));
+    }
+    for name in netns::remove_stale() {
+        eprintln!(
+            "removed network namespace {name}, left behind by a netio-tui run that was killed"
+        );
+    }
+    match NetnsPair::create(cli.mtu, cli.netem.as_deref()) {
+        Ok(pair) => {
+            let ctx = RunContext::now("netns", pair.measured_mtu(), pair.netem.clone());
+            let network = Network::Netns(pair.path.clone());
+            Ok((ctx, network, Some(pair)))
+        }
+        Err(e @ (NetnsError::Netem { .. } | NetnsError::NoIp)) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(BAD_INPUT))
+        }
+        Err(e) => {
+            eprintln!("error: setting up --netns: {e}");
+            Err(ExitCode::FAILURE)
         }
     }
 }

@@ -22,11 +22,18 @@ pub struct RunContext {
     pub mtu: Option<u32>,
     pub kernel: String,
     pub cpu_model: String,
+    /// The tc netem spec on the sender's veth end, if any.
+    pub netem: Option<String>,
 }
 
 impl RunContext {
     /// The context of a loopback run starting now.
     pub fn loopback_now() -> RunContext {
+        RunContext::now("loopback", crate::machine::mtu("lo"), None)
+    }
+
+    /// The context of a run starting now over `net_mode`.
+    pub fn now(net_mode: &str, mtu: Option<u32>, netem: Option<String>) -> RunContext {
         let now = std::time::SystemTime::now();
         let secs = now
             .duration_since(std::time::UNIX_EPOCH)
@@ -35,8 +42,9 @@ impl RunContext {
         RunContext {
             run_id: format!("{secs:x}-{}", std::process::id()),
             started_at: humantime::format_rfc3339_seconds(now).to_string(),
-            net_mode: "loopback".into(),
-            mtu: crate::machine::mtu("lo"),
+            net_mode: net_mode.into(),
+            mtu,
+            netem,
             kernel: crate::machine::kernel_release(),
             cpu_model: crate::machine::cpu_model(),
         }
@@ -101,6 +109,7 @@ pub struct Row {
     pub zc_lost: Option<u64>,
     pub tx_task_clock_ms: Option<f64>,
     pub rx_task_clock_ms: Option<f64>,
+    pub netem: Option<String>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,
@@ -135,6 +144,7 @@ impl Row {
             cpu_model: ctx.cpu_model.clone(),
             hw_counters: Some(if counting.hardware { "yes" } else { "no" }.to_string()),
             kernel_counting: counting.mode.map(str::to_string),
+            netem: ctx.netem.clone(),
             strategy: cell.strategy.name().to_string(),
             size_bytes: cell.size as u64,
             threads: cell.threads as u32,

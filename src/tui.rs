@@ -24,6 +24,7 @@ use crate::app::{Action, App, Inbox, Key, Machine};
 use crate::cli::{Cli, RunMode};
 use crate::engine::{CellConfig, run_matrix};
 use crate::matrix::Cell;
+use crate::net::Network;
 use crate::record::{Row, RowWriter, RunContext};
 use crate::ui::{self, Theme};
 
@@ -145,16 +146,21 @@ pub struct NotATerminal;
 
 /// Runs the monitor until the user quits or `cancel` is set by a signal. Returns the
 /// rows of every finished cell, for the summary printed after the terminal is restored.
-pub fn run(cli: &Cli, cancel: Arc<AtomicBool>) -> anyhow::Result<Vec<Row>> {
+pub fn run(
+    cli: &Cli,
+    cancel: Arc<AtomicBool>,
+    ctx: &RunContext,
+    network: &Network,
+) -> anyhow::Result<Vec<Row>> {
     if !std::io::stdout().is_terminal() {
         return Err(NotATerminal.into());
     }
-    let ctx = RunContext::loopback_now();
     let matrix = cli.matrix();
     let mut app = App::new(
         Machine {
             net_mode: ctx.net_mode.clone(),
             mtu: ctx.mtu,
+            netem: ctx.netem.clone(),
             kernel: ctx.kernel.clone(),
             cpu: ctx.cpu_model.clone(),
         },
@@ -168,8 +174,11 @@ pub fn run(cli: &Cli, cancel: Arc<AtomicBool>) -> anyhow::Result<Vec<Row>> {
     let (inbox_tx, inbox) = unbounded::<Inbox>();
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
     let guard = TerminalGuard;
-    let driver = Driver::start(cli.cell_config(RunMode::Monitor), inbox_tx.clone())
-        .context("starting the engine driver")?;
+    let config = CellConfig {
+        network: network.clone(),
+        ..cli.cell_config(RunMode::Monitor)
+    };
+    let driver = Driver::start(config, inbox_tx.clone()).context("starting the engine driver")?;
     let input_stop = Arc::new(AtomicBool::new(false));
     let input = {
         let (tx, stop) = (inbox_tx.clone(), Arc::clone(&input_stop));
@@ -201,7 +210,7 @@ pub fn run(cli: &Cli, cancel: Arc<AtomicBool>) -> anyhow::Result<Vec<Row>> {
                 Action::StopRecording => recorder = None,
                 Action::Record(summary) => {
                     if let Some(w) = recorder.as_mut() {
-                        match w.write(&Row::from_summary(&ctx, &summary)) {
+                        match w.write(&Row::from_summary(ctx, &summary)) {
                             Ok(()) => app.row_recorded(),
                             Err(e) => app.report(format!("recording failed: {e}")),
                         }
@@ -243,7 +252,7 @@ pub fn run(cli: &Cli, cancel: Arc<AtomicBool>) -> anyhow::Result<Vec<Row>> {
     Ok(app
         .finished
         .iter()
-        .map(|s| Row::from_summary(&ctx, s))
+        .map(|s| Row::from_summary(ctx, s))
         .collect())
 }
 

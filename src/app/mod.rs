@@ -128,6 +128,8 @@ pub enum Recording {
 pub struct Machine {
     pub net_mode: String,
     pub mtu: Option<u32>,
+    /// tc netem on the sender's veth end, if any.
+    pub netem: Option<String>,
     pub kernel: String,
     pub cpu: String,
 }

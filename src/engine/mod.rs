@@ -27,7 +27,7 @@ use crossbeam_channel::Sender;
 use hdrhistogram::Histogram;
 
 use crate::matrix::{Cell, Strategy};
-use crate::net::{self, SocketOptions};
+use crate::net::{Network, SocketOptions};
 use crate::strategy::{self, StrategyOptions, ZeroCopyCounts};
 use crate::wire::HEADER_LEN;
 
@@ -46,6 +46,8 @@ pub struct CellConfig {
     pub verify: bool,
     /// Bytes each receiver asks of one `recv()`.
     pub recv_buffer: usize,
+    /// Loopback, or the namespace pair.
+    pub network: Network,
     pub socket: SocketOptions,
     pub strategy: StrategyOptions,
 }
@@ -57,6 +59,7 @@ impl Default for CellConfig {
             duration: Duration::from_secs(5),
             verify: false,
             recv_buffer: receiver::RECV_BUF,
+            network: Network::Loopback,
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),
         }
@@ -221,7 +224,7 @@ pub fn run_matrix_into(
     run_matrix(cells, config, cancel, |e| events.send(e).is_ok());
 }
 
-/// Runs one cell on loopback: sets up the connections, starts 2 × threads workers,
+/// Runs one cell: sets up the connections, starts 2 × threads workers,
 /// samples them each second (calling `on_sample`), stops them after warm-up + duration,
 /// and joins every thread and closes every socket before returning.
 pub fn run_cell(
@@ -234,8 +237,10 @@ pub fn run_cell(
         zerocopy: cell.strategy == Strategy::ZeroCopy,
         ..config.socket
     };
-    let connections =
-        net::connect_loopback(cell.threads, &socket_opts).map_err(EngineError::Setup)?;
+    let connections = config
+        .network
+        .connect(cell.threads, &socket_opts)
+        .map_err(EngineError::Setup)?;
     let stop = Arc::new(AtomicBool::new(false));
     // Nobody sends before every worker is ready.
     let start = Arc::new(Gate::default());
@@ -252,6 +257,7 @@ pub fn run_cell(
             cell,
             verify: config.verify,
             recv_buffer: config.recv_buffer,
+            namespace: config.network.receiver_ns().map(str::to_string),
             stats: Arc::clone(&rx_stats),
             start: Arc::clone(&start),
         };
@@ -263,6 +269,7 @@ pub fn run_cell(
             socket: conn.sender,
             cell,
             options: config.strategy,
+            namespace: config.network.sender_ns().map(str::to_string),
             wire_len,
             stats: Arc::clone(&tx_stats),
             stop: Arc::clone(&stop),

@@ -31,6 +31,8 @@ pub(super) struct ReceiverJob {
     pub cell: Cell,
     pub verify: bool,
     pub recv_buffer: usize,
+    /// The network namespace receivers live in (`None`: the process's own).
+    pub namespace: Option<String>,
     pub stats: Arc<ReceiverStats>,
     pub start: Arc<Gate>,
 }
@@ -41,11 +43,16 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         cell,
         verify,
         recv_buffer,
+        namespace,
         stats,
         start,
     } = job;
+    let entered = crate::net::enter(namespace.as_deref());
     stats.tid.store(clock::gettid(), Relaxed);
-    if !start.check_in_and_wait() {
+    // Check in whatever happened: the controller waits for every worker.
+    let go = start.check_in_and_wait();
+    entered.map_err(EngineError::Setup)?;
+    if !go {
         return Err(EngineError::Aborted);
     }
     let mut checker = FrameChecker::new(cell.strategy, cell.size, verify);

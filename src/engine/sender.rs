@@ -27,6 +27,8 @@ pub(super) struct SenderJob {
     pub socket: TcpStream,
     pub cell: Cell,
     pub options: StrategyOptions,
+    /// The network namespace senders live in (`None`: the process's own).
+    pub namespace: Option<String>,
     pub wire_len: u64,
     pub stats: Arc<SenderStats>,
     pub stop: Arc<AtomicBool>,
@@ -38,16 +40,21 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
         socket,
         cell,
         options,
+        namespace,
         wire_len,
         stats,
         stop,
         start,
     } = job;
+    let entered = crate::net::enter(namespace.as_deref());
     // Built here, so the message's pages are first touched (and faulted in) by the
     // thread that sends them.
     let mut strategy = strategy::for_cell(&cell, &options);
     stats.tid.store(clock::gettid(), Relaxed);
-    if !start.check_in_and_wait() {
+    // Check in whatever happened: the controller waits for every worker.
+    let go = start.check_in_and_wait();
+    entered.map_err(EngineError::Setup)?;
+    if !go {
         return Err(EngineError::Aborted);
     }
     let fd = socket.as_fd();

@@ -1,4 +1,5 @@
-//! Connections over 127.0.0.1: an ephemeral listener, then one connect + accept per pair.
+//! TCP connection pairs: an ephemeral listener, then one connect + accept per pair. Used
+//! for loopback and, with namespaces given, across the veth pair.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
@@ -7,20 +8,27 @@ use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::{Connection, SocketOptions};
+use super::{Connection, SocketOptions, within};
 use crate::strategy::enable_zerocopy;
 
 /// A receiver that hears nothing for this long gives up rather than hang the run.
 const RECV_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// `count` connected pairs over loopback. Both ends have TCP_NODELAY: every message is
-/// pushed out when its send call returns, so latency is not Nagle's delay.
-pub fn connect_loopback(count: usize, opts: &SocketOptions) -> io::Result<Vec<Connection>> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+/// `count` connected pairs: the listener on `listen` (created in `listener_ns`), each
+/// sender created in `sender_ns`. Both ends have TCP_NODELAY: every message is pushed
+/// out when its send call returns, so latency is not Nagle's delay.
+pub fn connect_pairs(
+    count: usize,
+    opts: &SocketOptions,
+    listen: Ipv4Addr,
+    listener_ns: Option<&str>,
+    sender_ns: Option<&str>,
+) -> io::Result<Vec<Connection>> {
+    let listener = within(listener_ns, || TcpListener::bind((listen, 0)))??;
     let addr = listener.local_addr()?;
     (0..count)
         .map(|_| {
-            let sender = connect(addr, opts)?;
+            let sender = within(sender_ns, || connect(addr, opts))??;
             let (receiver, _) = listener.accept()?;
             receiver.set_nodelay(true)?;
             receiver.set_read_timeout(Some(RECV_TIMEOUT))?;

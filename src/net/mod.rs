@@ -1,11 +1,18 @@
-//! Where the connections of a cell come from. Loopback now; a pair of network
-//! namespaces joined by veth is the other mode the design plans.
+//! Where the connections of a cell come from: loopback (127.0.0.1), or two network
+//! namespaces joined by a veth pair ([`netns`]).
+//!
+//! A socket stays in the namespace it was created in, so the listener is created inside
+//! the client namespace and each sender socket inside the server namespace (the setup
+//! thread enters each in turn and comes back); the worker threads then also enter their
+//! side's namespace, so everything a side does happens where it lives.
 
 mod loopback;
+pub mod netns;
 
-use std::net::TcpStream;
+use std::io;
+use std::net::{Ipv4Addr, TcpStream};
 
-pub use loopback::connect_loopback;
+pub use netns::{NetnsPair, NetnsPath};
 
 /// Socket options of one connection.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,4 +30,55 @@ pub struct SocketOptions {
 pub struct Connection {
     pub sender: TcpStream,
     pub receiver: TcpStream,
+}
+
+/// The path the data takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Network {
+    #[default]
+    Loopback,
+    Netns(NetnsPath),
+}
+
+impl Network {
+    /// The namespace sender threads live in (`None`: the process's own).
+    pub fn sender_ns(&self) -> Option<&str> {
+        match self {
+            Network::Loopback => None,
+            Network::Netns(p) => Some(&p.server_ns),
+        }
+    }
+
+    /// The namespace receiver threads live in.
+    pub fn receiver_ns(&self) -> Option<&str> {
+        match self {
+            Network::Loopback => None,
+            Network::Netns(p) => Some(&p.client_ns),
+        }
+    }
+
+    /// `count` connected pairs over this network.
+    pub fn connect(&self, count: usize, opts: &SocketOptions) -> io::Result<Vec<Connection>> {
+        let listen = match self {
+            Network::Loopback => Ipv4Addr::LOCALHOST,
+            Network::Netns(_) => netns::CLIENT_ADDR,
+        };
+        loopback::connect_pairs(count, opts, listen, self.receiver_ns(), self.sender_ns())
+    }
+}
+
+/// Runs `f` inside namespace `ns`, or right here when there is none.
+fn within<T>(ns: Option<&str>, f: impl FnOnce() -> T) -> io::Result<T> {
+    match ns {
+        None => Ok(f()),
+        Some(name) => netns::in_namespace(name, f).map_err(io::Error::other),
+    }
+}
+
+/// Moves the calling worker thread into `ns` (nothing for loopback).
+pub fn enter(ns: Option<&str>) -> io::Result<()> {
+    match ns {
+        None => Ok(()),
+        Some(name) => netns::enter(name).map_err(io::Error::other),
+    }
 }

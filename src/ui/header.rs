@@ -13,9 +13,11 @@ use crate::engine::Phase;
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let m = &app.machine;
     let view = app.view();
-    let net = match m.mtu {
-        Some(mtu) => format!("{} (MTU {mtu})", m.net_mode),
-        None => m.net_mode.clone(),
+    let net = match (m.mtu, &m.netem) {
+        (Some(mtu), Some(netem)) => format!("{} (MTU {mtu}, netem {netem})", m.net_mode),
+        (Some(mtu), None) => format!("{} (MTU {mtu})", m.net_mode),
+        (None, Some(netem)) => format!("{} (netem {netem})", m.net_mode),
+        (None, None) => m.net_mode.clone(),
     };
     let hw = match view.counting {
         Some(c) if c.hardware => "yes",
