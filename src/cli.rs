@@ -130,6 +130,43 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Answer the questions a recording supports, as markdown on stdout: where one-copy
+    /// and zero-copy overtake two-copy, the largest drop as threads rise, what the
+    /// kernel copied, where cache misses fall.
+    Report {
+        /// A file written by --record.
+        file: PathBuf,
+    },
+    /// Play a recording back in the monitor: no sockets, no root. With a samples file
+    /// the sparklines play second by second (space pauses, + and - change speed).
+    Replay {
+        /// A file written by --record.
+        file: PathBuf,
+        /// Its --samples file.
+        #[arg(long, value_name = "FILE")]
+        samples: Option<PathBuf>,
+    },
+    /// Draw charts from a recording.
+    Plot {
+        /// A file written by --record.
+        file: PathBuf,
+        /// Where the charts go (created if missing).
+        #[arg(long, value_name = "DIR", default_value = "plots")]
+        out_dir: PathBuf,
+        /// Image format.
+        #[arg(long, value_enum, default_value = "png")]
+        format: ImageFormat,
+        /// Also write a stand-alone matplotlib script with the data copied into it.
+        #[arg(long, value_name = "FILE")]
+        python: Option<PathBuf>,
+    },
+}
+
+/// Chart image formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageFormat {
+    Png,
+    Svg,
 }
 
 impl Cli {

@@ -38,7 +38,7 @@ pub fn metrics(gbps: f64, zero_copy: bool) -> Metrics {
     Metrics {
         seconds: 1.0,
         bytes,
-        sent_wire_bytes: bytes + bytes / 2048,
+        sent_wire_bytes: Some(bytes + bytes / 2048),
         messages: bytes / 65536,
         throughput_gbps: gbps,
         msgs_per_s: (bytes / 65536) as f64,

@@ -21,8 +21,19 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };
-    if let Some(Command::Doctor { json }) = &cli.command {
-        return run_doctor(*json);
+    match &cli.command {
+        Some(Command::Doctor { json }) => return run_doctor(*json),
+        Some(Command::Report { file }) => return run_report(file),
+        Some(Command::Replay { file, samples }) => {
+            return run_replay(file, samples.as_deref(), cli.no_color);
+        }
+        Some(Command::Plot {
+            file,
+            out_dir,
+            format,
+            python,
+        }) => return run_plot(file, out_dir, *format, python.as_deref()),
+        None => {}
     }
     // Privilege first: nothing is created for a run that cannot happen.
     // SAFETY: geteuid has no preconditions.
@@ -96,6 +107,104 @@ fn run_monitor(
         Err(e) if e.is::<tui::NotATerminal>() => {
             eprintln!("error: {e}");
             ExitCode::from(BAD_INPUT)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads a recording, or says in one line what is wrong with it (exit 2).
+fn read_recording(file: &std::path::Path) -> Result<Vec<netio_tui::record::Row>, ExitCode> {
+    netio_tui::record::read_rows(file).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(BAD_INPUT)
+    })
+}
+
+fn run_report(file: &std::path::Path) -> ExitCode {
+    match read_recording(file) {
+        Ok(rows) => {
+            print!(
+                "{}",
+                netio_tui::report::report(&file.display().to_string(), &rows)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn run_replay(
+    file: &std::path::Path,
+    samples: Option<&std::path::Path>,
+    no_color: bool,
+) -> ExitCode {
+    let cells = match read_recording(file) {
+        Ok(rows) => rows,
+        Err(code) => return code,
+    };
+    let seconds = match samples.map(read_recording).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(code) => return code,
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    if let Err(e) = install_signal_handlers(&cancel) {
+        eprintln!("error: installing signal handlers: {e}");
+        return ExitCode::FAILURE;
+    }
+    match tui::replay(
+        &file.display().to_string(),
+        &cells,
+        seconds,
+        no_color,
+        cancel,
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<tui::NotATerminal>() => {
+            eprintln!(
+                "error: replay needs a terminal on stdout; for text use: netio-tui report FILE"
+            );
+            ExitCode::from(BAD_INPUT)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
+fn run_plot(
+    file: &std::path::Path,
+    out_dir: &std::path::Path,
+    format: netio_tui::cli::ImageFormat,
+    python: Option<&std::path::Path>,
+) -> ExitCode {
+    let rows = match read_recording(file) {
+        Ok(rows) => rows,
+        Err(code) => return code,
+    };
+    if rows.is_empty() {
+        eprintln!("error: {}: no rows to plot", file.display());
+        return ExitCode::from(BAD_INPUT);
+    }
+    let outcome = netio_tui::plot::plot_all(&rows, out_dir, format).and_then(|written| {
+        if let Some(py) = python {
+            netio_tui::plot::write_python(&rows, py, out_dir)?;
+            eprintln!("wrote {}", py.display());
+        }
+        Ok(written)
+    });
+    match outcome {
+        Ok(plot) => {
+            for note in &plot.skipped {
+                eprintln!("skipped: {note}");
+            }
+            for path in &plot.written {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -20,7 +20,7 @@ use anyhow::Context;
 use crossbeam_channel::{Receiver, Sender, select, tick, unbounded};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
-use crate::app::{Action, App, Inbox, Key, Machine};
+use crate::app::{Action, App, Inbox, Key, Machine, Playback};
 use crate::cli::{Cli, RunMode};
 use crate::engine::{CellConfig, run_matrix};
 use crate::matrix::Cell;
@@ -37,6 +37,20 @@ struct TerminalGuard;
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         ratatui::restore();
+    }
+}
+
+/// What feeds the event loop engine events: the engine itself, or a recording.
+trait Source {
+    /// Replace whatever runs with `cells`.
+    fn run(&self, generation: u64, cells: Vec<Cell>);
+    /// Replay only: play at this speed, or pause.
+    fn playback(&self, _p: Playback) {}
+}
+
+impl Source for Driver {
+    fn run(&self, generation: u64, cells: Vec<Cell>) {
+        Driver::run(self, generation, cells);
     }
 }
 
@@ -144,6 +158,52 @@ fn read_input(inbox: Sender<Inbox>, stop: Arc<AtomicBool>) {
 #[error("the live monitor needs a terminal on stdout; for a headless run use --record FILE")]
 pub struct NotATerminal;
 
+/// The terminal in monitor mode and the thread reading keys; dropping it stops the
+/// reader and restores the terminal.
+struct Session {
+    terminal: ratatui::DefaultTerminal,
+    _guard: TerminalGuard,
+    input_stop: Arc<AtomicBool>,
+    input: Option<JoinHandle<()>>,
+}
+
+impl Session {
+    fn open(inbox: Sender<Inbox>) -> anyhow::Result<Session> {
+        if !std::io::stdout().is_terminal() {
+            return Err(NotATerminal.into());
+        }
+        let terminal = ratatui::try_init().context("opening the terminal")?;
+        let guard = TerminalGuard;
+        let input_stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&input_stop);
+        let input = thread::Builder::new()
+            .name("nio-input".into())
+            .spawn(move || read_input(inbox, stop))
+            .context("starting the input reader")?;
+        Ok(Session {
+            terminal,
+            _guard: guard,
+            input_stop,
+            input: Some(input),
+        })
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.input_stop.store(true, Relaxed);
+        if let Some(t) = self.input.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn theme(no_color: bool) -> Theme {
+    Theme {
+        color: !no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
 /// Runs the monitor until the user quits or `cancel` is set by a signal. Returns the
 /// rows of every finished cell, for the summary printed after the terminal is restored.
 pub fn run(
@@ -152,9 +212,6 @@ pub fn run(
     ctx: &RunContext,
     network: &Network,
 ) -> anyhow::Result<Vec<Row>> {
-    if !std::io::stdout().is_terminal() {
-        return Err(NotATerminal.into());
-    }
     let matrix = cli.matrix();
     let mut app = App::new(
         Machine {
@@ -168,38 +225,86 @@ pub fn run(
         matrix.sizes,
         matrix.threads,
     );
-    let theme = Theme {
-        color: !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
     let (inbox_tx, inbox) = unbounded::<Inbox>();
-    let mut terminal = ratatui::try_init().context("opening the terminal")?;
-    let guard = TerminalGuard;
+    let mut session = Session::open(inbox_tx.clone())?;
     let config = CellConfig {
         network: network.clone(),
         ..cli.cell_config(RunMode::Monitor)
     };
-    let driver = Driver::start(config, inbox_tx.clone()).context("starting the engine driver")?;
-    let input_stop = Arc::new(AtomicBool::new(false));
-    let input = {
-        let (tx, stop) = (inbox_tx.clone(), Arc::clone(&input_stop));
-        thread::Builder::new()
-            .name("nio-input".into())
-            .spawn(move || read_input(tx, stop))
-            .context("starting the input reader")?
-    };
-    drop(inbox_tx);
+    let driver = Driver::start(config, inbox_tx).context("starting the engine driver")?;
+    let first = app.start();
+    let result = event_loop(
+        &mut session,
+        &mut app,
+        &driver,
+        &inbox,
+        &theme(cli.no_color),
+        &cancel,
+        first,
+        Some(ctx),
+    );
+    drop(driver);
+    drop(session);
+    result?;
+    Ok(app
+        .finished
+        .iter()
+        .map(|s| Row::from_summary(ctx, s))
+        .collect())
+}
 
+/// Plays a recording back in the monitor: the cells' figures at once, then (with a
+/// samples file) the seconds one by one. No sockets, no root.
+pub fn replay(
+    file: &str,
+    cells: &[Row],
+    samples: Vec<Row>,
+    no_color: bool,
+    cancel: Arc<AtomicBool>,
+) -> anyhow::Result<()> {
+    let mut app = App::for_replay(file, cells, !samples.is_empty())
+        .ok_or_else(|| anyhow::anyhow!("{file}: no rows to replay"))?;
+    let (inbox_tx, inbox) = unbounded::<Inbox>();
+    let mut session = Session::open(inbox_tx.clone())?;
+    let player = Player::start(samples, inbox_tx).context("starting the player")?;
+    let result = event_loop(
+        &mut session,
+        &mut app,
+        &player,
+        &inbox,
+        &theme(no_color),
+        &cancel,
+        None,
+        None,
+    );
+    drop(player);
+    drop(session);
+    result
+}
+
+/// The one loop: applies each inbox event to the app, carries out its action, redraws.
+#[allow(clippy::too_many_arguments)]
+fn event_loop(
+    session: &mut Session,
+    app: &mut App,
+    source: &dyn Source,
+    inbox: &Receiver<Inbox>,
+    theme: &Theme,
+    cancel: &AtomicBool,
+    mut pending: Option<Action>,
+    ctx: Option<&RunContext>,
+) -> anyhow::Result<()> {
     let mut recorder: Option<RowWriter> = None;
     let ticks = tick(FRAME);
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
-    let mut pending = app.start();
     let mut quit = false;
-    let result: anyhow::Result<()> = loop {
+    loop {
         while let Some(action) = pending.take() {
             match action {
                 Action::Quit => quit = true,
-                Action::Run { generation, cells } => driver.run(generation, cells),
+                Action::Run { generation, cells } => source.run(generation, cells),
+                Action::SetPlayback(p) => source.playback(p),
                 Action::StartRecording => match open_recording() {
                     Ok((path, w)) => {
                         recorder = Some(w);
@@ -209,7 +314,7 @@ pub fn run(
                 },
                 Action::StopRecording => recorder = None,
                 Action::Record(summary) => {
-                    if let Some(w) = recorder.as_mut() {
+                    if let (Some(w), Some(ctx)) = (recorder.as_mut(), ctx) {
                         match w.write(&Row::from_summary(ctx, &summary)) {
                             Ok(()) => app.row_recorded(),
                             Err(e) => app.report(format!("recording failed: {e}")),
@@ -220,12 +325,10 @@ pub fn run(
             dirty = true;
         }
         if quit || cancel.load(Relaxed) {
-            break Ok(());
+            return Ok(());
         }
         if dirty && last_draw.elapsed() >= FRAME {
-            if let Err(e) = terminal.draw(|f| ui::render(f, &app, &theme)) {
-                break Err(e.into());
-            }
+            session.terminal.draw(|f| ui::render(f, app, theme))?;
             last_draw = Instant::now();
             dirty = false;
         }
@@ -235,25 +338,136 @@ pub fn run(
                     pending = app.update(event, Instant::now());
                     dirty = true;
                 }
-                Err(_) => break Ok(()),
+                Err(_) => return Ok(()),
             },
             // Nothing on screen changes between events (elapsed seconds come with the
             // samples): the tick only lets a pending redraw happen once FRAME has passed
             // and the signal flag be seen.
             recv(ticks) -> _ => {}
         }
+    }
+}
+
+/// Plays a samples file as engine events, a recorded second per 1/speed real seconds.
+struct Player {
+    speed_bits: Arc<std::sync::atomic::AtomicU64>,
+    paused: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Player {
+    fn start(samples: Vec<Row>, inbox: Sender<Inbox>) -> std::io::Result<Player> {
+        let speed_bits = Arc::new(std::sync::atomic::AtomicU64::new(1.0f64.to_bits()));
+        let paused = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (sp, pa, st) = (
+            Arc::clone(&speed_bits),
+            Arc::clone(&paused),
+            Arc::clone(&stop),
+        );
+        let thread = thread::Builder::new()
+            .name("nio-player".into())
+            .spawn(move || play(samples, inbox, sp, pa, st))?;
+        Ok(Player {
+            speed_bits,
+            paused,
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Source for Player {
+    fn run(&self, _generation: u64, _cells: Vec<Cell>) {}
+
+    fn playback(&self, p: Playback) {
+        self.speed_bits.store(p.speed.to_bits(), Relaxed);
+        self.paused.store(p.paused, Relaxed);
+    }
+}
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        self.stop.store(true, Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn play(
+    samples: Vec<Row>,
+    inbox: Sender<Inbox>,
+    speed_bits: Arc<std::sync::atomic::AtomicU64>,
+    paused: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+) {
+    use crate::engine::{EngineEvent, Phase, Sample};
+    // The app starts at generation 0 in replay and never changes it.
+    let send = |event: EngineEvent| {
+        inbox
+            .send(Inbox::Engine {
+                generation: 0,
+                event,
+            })
+            .is_ok()
     };
-    input_stop.store(true, Relaxed);
-    drop(driver);
-    let _ = input.join();
-    drop(terminal);
-    drop(guard);
-    result?;
-    Ok(app
-        .finished
-        .iter()
-        .map(|s| Row::from_summary(ctx, s))
-        .collect())
+    let mut current: Option<Cell> = None;
+    for row in &samples {
+        let Ok(strategy) = row.strategy.parse() else {
+            continue;
+        };
+        let cell = Cell {
+            strategy,
+            size: row.size_bytes as usize,
+            threads: row.threads as usize,
+        };
+        if current != Some(cell) {
+            current = Some(cell);
+            if !send(EngineEvent::CellStarted {
+                index: 0,
+                total: 0,
+                cell,
+            }) {
+                return;
+            }
+        }
+        // A recorded second takes 1/speed real seconds; paused time does not count.
+        let mut waited = Duration::ZERO;
+        loop {
+            if stop.load(Relaxed) {
+                return;
+            }
+            let speed = f64::from_bits(speed_bits.load(Relaxed)).max(0.01);
+            let due = Duration::from_secs_f64(row.duration_s.max(0.0) / speed);
+            if !paused.load(Relaxed) && waited >= due {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+            if !paused.load(Relaxed) {
+                waited += Duration::from_millis(20);
+            }
+        }
+        let sample = Sample {
+            cell,
+            second: row.second.unwrap_or(0),
+            phase: if row.phase.as_deref() == Some("warmup") {
+                Phase::Warmup
+            } else {
+                Phase::Measure
+            },
+            metrics: crate::record::metrics_of(row),
+            counting: crate::engine::Counting {
+                hardware: row.hw_counters.as_deref() == Some("yes"),
+                mode: None,
+            },
+        };
+        if !send(EngineEvent::Sample(Box::new(sample))) {
+            return;
+        }
+    }
+    let _ = send(EngineEvent::RunEnded { cancelled: false });
 }
 
 /// A new recording under recordings/, named by the time.

@@ -54,7 +54,17 @@ pub enum Action {
     StopRecording,
     /// Write this finished cell to the recording.
     Record(Box<CellSummary>),
+    /// Replay only: play at this speed, or pause.
+    SetPlayback(Playback),
     Quit,
+}
+
+/// Playing a recording back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Playback {
+    /// Recorded seconds per real second.
+    pub speed: f64,
+    pub paused: bool,
 }
 
 /// What the engine is asked to do.
@@ -154,6 +164,9 @@ pub struct App {
     pub status: Option<String>,
     /// Every finished cell, for the summary printed on quit.
     pub finished: Vec<CellSummary>,
+    /// Replaying a recording (its file name): no sockets, nothing measured.
+    pub replaying: Option<String>,
+    pub playback: Option<Playback>,
 }
 
 impl App {
@@ -187,7 +200,65 @@ impl App {
             help: false,
             status: None,
             finished: Vec::new(),
+            replaying: None,
+            playback: None,
         }
+    }
+
+    /// A monitor showing a recording: its axes, its machine, every cell's figures.
+    /// `None` for a file without rows.
+    pub fn for_replay(file: &str, rows: &[crate::record::Row], with_samples: bool) -> Option<App> {
+        let first = rows.first()?;
+        let cells: Vec<(Cell, &crate::record::Row)> = rows
+            .iter()
+            .filter_map(|r| {
+                let strategy = r.strategy.parse().ok()?;
+                Some((
+                    Cell {
+                        strategy,
+                        size: r.size_bytes as usize,
+                        threads: r.threads as usize,
+                    },
+                    r,
+                ))
+            })
+            .collect();
+        let axis = |f: fn(&Cell) -> usize| {
+            let mut v: Vec<usize> = cells.iter().map(|(c, _)| f(c)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let strategies: Vec<Strategy> = Strategy::ALL
+            .into_iter()
+            .filter(|s| cells.iter().any(|(c, _)| c.strategy == *s))
+            .collect();
+        if strategies.is_empty() {
+            return None;
+        }
+        let machine = Machine {
+            net_mode: first.net_mode.clone(),
+            mtu: first.mtu,
+            netem: first.netem.clone(),
+            kernel: first.kernel.clone(),
+            cpu: first.cpu_model.clone(),
+        };
+        let mut app = App::new(machine, strategies, axis(|c| c.size), axis(|c| c.threads));
+        for (cell, row) in &cells {
+            app.live
+                .figures
+                .insert(*cell, crate::record::metrics_of(row));
+        }
+        app.live.counting = Some(Counting {
+            hardware: first.hw_counters.as_deref() == Some("yes"),
+            mode: None,
+        });
+        app.replaying = Some(file.to_string());
+        app.playback = with_samples.then_some(Playback {
+            speed: 1.0,
+            paused: false,
+        });
+        Some(app)
     }
 
     /// What the panels show now.
@@ -272,6 +343,22 @@ impl App {
     }
 
     fn on_key(&mut self, key: Key) -> Option<Action> {
+        if self.replaying.is_some() && !self.help {
+            match key {
+                // Nothing to measure or record in a replay.
+                Key::Enter | Key::Char('c' | 's' | 'r') => return None,
+                Key::Char(' ' | '+' | '-') => {
+                    let p = self.playback.as_mut()?;
+                    match key {
+                        Key::Char('+') => p.speed = (p.speed * 2.0).min(64.0),
+                        Key::Char('-') => p.speed = (p.speed / 2.0).max(0.25),
+                        _ => p.paused = !p.paused,
+                    }
+                    return Some(Action::SetPlayback(*p));
+                }
+                _ => {}
+            }
+        }
         if self.help {
             return match key {
                 Key::Char('q') | Key::CtrlC => Some(Action::Quit),

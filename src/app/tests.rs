@@ -267,3 +267,36 @@ fn resize_and_tick_change_nothing() {
     assert_eq!(a.update(Inbox::Resize, Instant::now()), None);
     assert_eq!(a.update(Inbox::Tick, Instant::now()), None);
 }
+
+#[test]
+fn replay_keys_control_playback_and_measure_nothing() {
+    use crate::record::Row;
+    let rows = vec![Row {
+        strategy: "one-copy".into(),
+        size_bytes: 4096,
+        threads: 2,
+        throughput_gbps: 3.0,
+        ..Row::default()
+    }];
+    let mut a = App::for_replay("r.csv", &rows, true).expect("replayable");
+    assert_eq!(a.strategies, vec![Strategy::OneCopy]);
+    assert_eq!((a.selected_size(), a.selected_threads()), (4096, 2));
+    assert_eq!(a.view().figures.len(), 1);
+    for k in [Key::Enter, Key::Char('c'), Key::Char('s'), Key::Char('r')] {
+        assert_eq!(
+            key(&mut a, k),
+            None,
+            "{k:?} measures or records nothing in a replay"
+        );
+    }
+    let p = |speed, paused| Some(Action::SetPlayback(Playback { speed, paused }));
+    assert_eq!(key(&mut a, Key::Char('+')), p(2.0, false));
+    assert_eq!(key(&mut a, Key::Char(' ')), p(2.0, true));
+    assert_eq!(key(&mut a, Key::Char('-')), p(1.0, true));
+    for _ in 0..5 {
+        key(&mut a, Key::Char('-'));
+    }
+    assert_eq!(a.playback.map(|p| p.speed), Some(0.25));
+    assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
+    assert!(App::for_replay("empty.csv", &[], false).is_none());
+}

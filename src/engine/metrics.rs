@@ -170,8 +170,9 @@ pub struct Metrics {
     pub seconds: f64,
     /// Message bytes received intact in the interval.
     pub bytes: u64,
-    /// Bytes the senders handed to the kernel in the interval (headers included).
-    pub sent_wire_bytes: u64,
+    /// Bytes the senders handed to the kernel in the interval (headers included);
+    /// `None` when replaying a recording, which does not hold it.
+    pub sent_wire_bytes: Option<u64>,
     pub messages: u64,
     pub throughput_gbps: f64,
     pub msgs_per_s: f64,
@@ -208,7 +209,7 @@ impl Metrics {
         Metrics {
             seconds,
             bytes,
-            sent_wire_bytes: b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes),
+            sent_wire_bytes: Some(b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes)),
             messages,
             throughput_gbps: rate(bytes as f64 * 8.0) / 1e9,
             msgs_per_s: rate(messages as f64),

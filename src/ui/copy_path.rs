@@ -15,20 +15,24 @@ use crate::matrix::Strategy;
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
     let Some(running) = view.running else {
-        let p =
-            Paragraph::new("Nothing running: press c to compare, Enter to run the selected cell.")
-                .style(theme.dim())
-                .wrap(Wrap { trim: true })
-                .block(block(" Copy path ", theme));
+        let idle = if app.replaying.is_some() {
+            "Replaying a recording: the copy path follows the recorded seconds (replay with --samples FILE)."
+        } else {
+            "Nothing running: press c to compare, Enter to run the selected cell."
+        };
+        let p = Paragraph::new(idle)
+            .style(theme.dim())
+            .wrap(Wrap { trim: true })
+            .block(block(" Copy path ", theme));
         frame.render_widget(p, area);
         return;
     };
     let cell = running.cell;
     let m = view.figures.get(&cell);
     let per_s = |b: u64, secs: f64| if secs > 0.0 { b as f64 / secs } else { 0.0 };
-    let sent = m.map_or(NOT_YET.to_string(), |m| {
-        bytes(per_s(m.sent_wire_bytes, m.seconds)) + "/s"
-    });
+    let sent = m
+        .and_then(|m| m.sent_wire_bytes.map(|b| bytes(per_s(b, m.seconds)) + "/s"))
+        .unwrap_or_else(|| NOT_YET.to_string());
     let got = m.map_or(NOT_YET.to_string(), |m| {
         bytes(per_s(m.bytes, m.seconds)) + "/s"
     });

@@ -35,9 +35,25 @@ const NARROW: [(&str, &str); 10] = [
     ("r", "rec"),
 ];
 
+/// Replay: nothing to run or record; space, + and - drive the playback.
+const REPLAY: [(&str, &str); 7] = [
+    ("q", "quit"),
+    ("?", "help"),
+    ("←→", "size"),
+    ("↑↓", "threads"),
+    ("Tab", "strategy"),
+    ("space", "pause"),
+    ("+/-", "speed"),
+];
+
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let _ = app;
-    let keys = if area.width >= 110 { &WIDE } else { &NARROW };
+    let keys: &[(&str, &str)] = if app.replaying.is_some() {
+        &REPLAY
+    } else if area.width >= 110 {
+        &WIDE
+    } else {
+        &NARROW
+    };
     let spans: Vec<Span> = keys
         .iter()
         .flat_map(|(k, what)| {

@@ -24,9 +24,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Some(_) => "no",
         None => "—",
     };
-    let rec = match &app.recording {
-        Recording::Off => "off".to_string(),
-        Recording::On { path, rows } => format!("{} ({rows} rows)", path.display()),
+    let rec = match (&app.replaying, &app.recording) {
+        (Some(file), _) => format!("replaying {file}"),
+        (None, Recording::Off) => "rec: off".to_string(),
+        (None, Recording::On { path, rows }) => format!("rec: {} ({rows} rows)", path.display()),
     };
     let sep = || Span::styled(" │ ", theme.dim());
     let first = Line::from(vec![
@@ -40,13 +41,18 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         sep(),
         Span::styled(format!("hw counters: {hw}"), theme.label()),
         sep(),
-        Span::styled(format!("rec: {rec}"), theme.label()),
+        Span::styled(rec, theme.label()),
     ]);
     let mode = match app.mode {
-        Mode::Idle => "idle",
-        Mode::Compare => "comparing",
-        Mode::Single => "single cell",
-        Mode::Sweep => "sweeping",
+        _ if app.replaying.is_some() => match app.playback {
+            Some(p) if p.paused => format!("replay paused at {}x", p.speed),
+            Some(p) => format!("replay at {}x", p.speed),
+            None => "recorded cells".to_string(),
+        },
+        Mode::Idle => "idle".to_string(),
+        Mode::Compare => "comparing".to_string(),
+        Mode::Single => "single cell".to_string(),
+        Mode::Sweep => "sweeping".to_string(),
     };
     let mut second = vec![Span::styled(format!("{mode}: "), theme.label())];
     match &view.running {

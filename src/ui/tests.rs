@@ -128,3 +128,41 @@ fn colour_stays_within_the_16_ansi_colours() {
             .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
     );
 }
+
+/// A recording of 2 strategies × 2 sizes × 1 thread, as `replay` loads it.
+fn replay_fixture() -> App {
+    use crate::record::Row;
+    let mut rows = Vec::new();
+    for (i, strategy) in ["one-copy", "zero-copy"].iter().enumerate() {
+        for (j, size) in [4096u64, 65536].iter().enumerate() {
+            rows.push(Row {
+                net_mode: "netns".into(),
+                mtu: Some(1500),
+                kernel: "6.18.0-test".into(),
+                cpu_model: "Test CPU @ 2.0GHz".into(),
+                hw_counters: Some("no".into()),
+                strategy: (*strategy).into(),
+                size_bytes: *size,
+                threads: 1,
+                duration_s: 5.0,
+                bytes: 1 << 30,
+                throughput_gbps: 10.0 + i as f64 * 5.0 + j as f64,
+                lat_p50_us: Some(50.0),
+                lat_p99_us: Some(700.0),
+                lat_p999_us: Some(900.0),
+                lat_max_us: Some(1000.0),
+                tx_cpu_ns_per_byte: Some(0.5),
+                rx_cpu_ns_per_byte: None,
+                zc_completions: (*strategy == "zero-copy").then_some(200),
+                zc_copied_pct: (*strategy == "zero-copy").then_some(100.0),
+                ..Row::default()
+            });
+        }
+    }
+    App::for_replay("recordings/test.csv", &rows, true).expect("rows to replay")
+}
+
+#[test]
+fn replay_120x40() {
+    insta::assert_snapshot!(screen(&replay_fixture(), 120, 40));
+}

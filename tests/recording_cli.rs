@@ -1,0 +1,198 @@
+//! report, plot and replay on recordings: answers from the file, charts from the file,
+//! and one clear line (exit 2) for a file that is missing or malformed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_netio-tui"))
+}
+
+/// A small recording made by the real binary (loopback, one size, two thread counts).
+fn recording(dir: &Path) -> PathBuf {
+    let csv = dir.join("r.csv");
+    let o = bin()
+        .arg("--record")
+        .arg(&csv)
+        .args([
+            "--sizes",
+            "4K,64K",
+            "--threads",
+            "1",
+            "--duration",
+            "300ms",
+            "--warmup",
+            "0s",
+        ])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    csv
+}
+
+#[test]
+fn report_answers_from_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = recording(dir.path());
+    let o = bin().arg("report").arg(&csv).output().expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    for heading in [
+        "## Summary",
+        "## Where one-copy beats two-copy",
+        "## Where zero-copy beats the copying strategies",
+        "## The largest throughput drop as threads rise",
+        "## What the kernel copied for zero-copy",
+        "## Where cache misses per byte fall most",
+    ] {
+        assert!(text.contains(heading), "{heading} missing:\n{text}");
+    }
+    // Six data rows, each listed with its row number.
+    assert!(text.contains("| 6 | zero-copy | 64K | 1 |"), "{text}");
+}
+
+#[test]
+fn bad_recordings_get_one_line_naming_file_row_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("nope.csv");
+    let columns = dir.path().join("columns.csv");
+    std::fs::write(&columns, "strategy,threads\none-copy,1\n").expect("write");
+    let good = recording(dir.path());
+    let text = std::fs::read_to_string(&good).expect("read");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Row 2's throughput becomes unparsable.
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "throughput_gbps")
+        .expect("column");
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    cells[col] = "fast".into();
+    lines[2] = cells.join(",");
+    let broken = dir.path().join("broken.csv");
+    std::fs::write(&broken, lines.join("\n") + "\n").expect("write");
+
+    for sub in ["report", "replay", "plot"] {
+        for (file, expected) in [
+            (&missing, format!("error: {}: ", missing.display())),
+            (
+                &columns,
+                format!(
+                    "error: {}: row 0, column run_id: missing column",
+                    columns.display()
+                ),
+            ),
+            (
+                &broken,
+                format!(
+                    "error: {}: row 2, column throughput_gbps: ",
+                    broken.display()
+                ),
+            ),
+        ] {
+            let o = bin().arg(sub).arg(file).output().expect("runs");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{sub} {}: {err}", file.display());
+            assert_eq!(err.trim_end().lines().count(), 1, "{sub}: {err}");
+            assert!(
+                err.starts_with(&expected),
+                "{sub}: expected {expected:?}, got {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn plot_writes_charts_and_a_python_script_that_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = recording(dir.path());
+    let out = dir.path().join("charts");
+    let py = dir.path().join("charts.py");
+    let o = bin()
+        .arg("plot")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .arg("--python")
+        .arg(&py)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let written: Vec<&str> = std::str::from_utf8(&o.stdout)
+        .expect("utf-8")
+        .lines()
+        .collect();
+    assert!(
+        written
+            .iter()
+            .any(|p| p.ends_with("throughput-vs-size-1threads.png")),
+        "{written:?}"
+    );
+    for p in &written {
+        let bytes = std::fs::read(p).expect("chart written");
+        assert_eq!(&bytes[..4], b"\x89PNG");
+    }
+    // No hardware counters here: the cache-miss charts are skipped, and said so.
+    if !std::fs::read_to_string(&csv)
+        .expect("read")
+        .contains(",yes,")
+    {
+        assert!(
+            err.contains("skipped: cache-misses-vs-size-1threads"),
+            "{err}"
+        );
+    }
+    let has_matplotlib = Command::new("python3")
+        .args(["-c", "import matplotlib"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_matplotlib {
+        eprintln!("skipped the python part: python3 with matplotlib is not installed");
+        return;
+    }
+    let run = Command::new("python3")
+        .arg(&py)
+        .output()
+        .expect("python runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let png = out.join("py-throughput-vs-size-1threads.png");
+    assert!(
+        std::fs::read(&png).is_ok_and(|b| b.starts_with(b"\x89PNG")),
+        "{}",
+        png.display()
+    );
+    let script = std::fs::read_to_string(&py).expect("script");
+    let rows = netio_tui::record::read_rows(&csv).expect("reads");
+    let first = rows
+        .iter()
+        .find(|r| r.strategy == "two-copy")
+        .expect("two-copy row");
+    assert!(
+        script.contains(&format!("{}", first.throughput_gbps)),
+        "the arrays hold the file's values"
+    );
+}
+
+#[test]
+fn svg_charts_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = recording(dir.path());
+    let out = dir.path().join("svg");
+    let o = bin()
+        .arg("plot")
+        .arg(&csv)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(["--format", "svg"])
+        .output()
+        .expect("runs");
+    assert!(o.status.success());
+    let svg =
+        std::fs::read_to_string(out.join("throughput-vs-size-1threads.svg")).expect("svg written");
+    assert!(svg.starts_with("<svg") && svg.contains("Throughput vs message size"));
+}
