@@ -106,9 +106,10 @@ impl Snapshot {
         let mut rx = SideSnapshot::default();
         let mut rx_threads = Vec::with_capacity(receivers.len());
         for r in receivers {
-            rx.messages += r.messages.load(Relaxed);
+            let messages = r.messages.load(Relaxed);
+            rx.messages += messages;
+            rx.payload_bytes += messages * r.message_size;
             rx.wire_bytes += r.wire_bytes.load(Relaxed);
-            rx.payload_bytes += r.payload_bytes.load(Relaxed);
             rx.integrity_errors += r.integrity_errors.load(Relaxed);
             rx_threads.push(ThreadReading::of_thread(r.tid.load(Relaxed)));
         }

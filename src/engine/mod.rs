@@ -250,7 +250,10 @@ pub fn run_cell(
     let mut receivers = Vec::with_capacity(cell.threads);
     let mut workers = Workers::default();
     for (i, conn) in connections.into_iter().enumerate() {
-        let rx_stats = Arc::new(ReceiverStats::default());
+        let rx_stats = Arc::new(ReceiverStats {
+            message_size: cell.size as u64,
+            ..ReceiverStats::default()
+        });
         let tx_stats = Arc::new(SenderStats::default());
         let job = receiver::ReceiverJob {
             socket: conn.receiver,

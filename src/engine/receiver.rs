@@ -94,9 +94,8 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
                     h.saturating_record(ns.max(1));
                 }
             }
-            stats
-                .payload_bytes
-                .fetch_add(frames * cell.size as u64, Relaxed);
+            // Payload bytes are derived (messages × size) where they are read: one
+            // counter, so no snapshot can see one without the other.
             stats.messages.fetch_add(frames, Relaxed);
         }
     }

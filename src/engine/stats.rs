@@ -71,8 +71,8 @@ pub struct ReceiverStats {
     pub wire_bytes: AtomicU64,
     /// Frames that arrived whole and intact.
     pub messages: AtomicU64,
-    /// Message bytes (fields, no headers) of those frames.
-    pub payload_bytes: AtomicU64,
+    /// Message bytes of each frame (the cell's size): intact bytes are messages × this.
+    pub message_size: u64,
     /// Frames with a wrong stamp or pattern byte, and bad headers.
     pub integrity_errors: AtomicU64,
     /// One-way latencies (ns) of the frames completed since the sampler last took it.
@@ -85,7 +85,7 @@ impl Default for ReceiverStats {
             tid: AtomicI32::new(0),
             wire_bytes: AtomicU64::new(0),
             messages: AtomicU64::new(0),
-            payload_bytes: AtomicU64::new(0),
+            message_size: 0,
             integrity_errors: AtomicU64::new(0),
             latency: Mutex::new(new_latency_histogram()),
         }
