@@ -9,6 +9,10 @@
 //! The terminal is restored on quit, on panic (ratatui's hook, chained before ours), and
 //! on SIGINT/SIGTERM (a flag the loop checks every tick), by [`TerminalGuard`]'s `Drop`.
 
+mod driver;
+mod input;
+mod player;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,11 +22,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use crossbeam_channel::{Receiver, Sender, select, tick, unbounded};
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
-use crate::app::{Action, App, Inbox, Key, Machine, Playback};
+use crate::app::{Action, App, Inbox, Machine, Playback};
 use crate::cli::{Cli, RunMode};
-use crate::engine::{CellConfig, run_matrix};
+use crate::engine::CellConfig;
 use crate::matrix::Cell;
 use crate::net::Network;
 use crate::record::{Row, RowWriter, RunContext};
@@ -31,14 +34,9 @@ use crate::ui::{self, Theme};
 /// Redraws at most this often.
 const FRAME: Duration = Duration::from_millis(100);
 
-/// Restores the terminal when dropped, however the monitor ends.
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        ratatui::restore();
-    }
-}
+use driver::Driver;
+use input::read_input;
+use player::Player;
 
 /// What feeds the event loop engine events: the engine itself, or a recording.
 trait Source {
@@ -48,108 +46,12 @@ trait Source {
     fn playback(&self, _p: Playback) {}
 }
 
-impl Source for Driver {
-    fn run(&self, generation: u64, cells: Vec<Cell>) {
-        Driver::run(self, generation, cells);
-    }
-}
+/// Restores the terminal when dropped, however the monitor ends.
+struct TerminalGuard;
 
-/// Runs the engine plan by plan: a new plan cancels the one running (and waits for its
-/// threads), so at most one cell runs at any time. Dropping the driver stops it.
-struct Driver {
-    plans: Option<Sender<(u64, Vec<Cell>)>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Driver {
-    fn start(config: CellConfig, inbox: Sender<Inbox>) -> std::io::Result<Driver> {
-        let (plans, queue) = unbounded::<(u64, Vec<Cell>)>();
-        let thread = thread::Builder::new()
-            .name("nio-driver".into())
-            .spawn(move || drive(queue, config, inbox))?;
-        Ok(Driver {
-            plans: Some(plans),
-            thread: Some(thread),
-        })
-    }
-
-    fn run(&self, generation: u64, cells: Vec<Cell>) {
-        if let Some(p) = &self.plans {
-            let _ = p.send((generation, cells));
-        }
-    }
-}
-
-impl Drop for Driver {
+impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        // Closing the queue ends the driver, which cancels and joins the running plan.
-        self.plans.take();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn drive(queue: Receiver<(u64, Vec<Cell>)>, config: CellConfig, inbox: Sender<Inbox>) {
-    let mut current: Option<(Arc<AtomicBool>, JoinHandle<()>)> = None;
-    let stop = |current: &mut Option<(Arc<AtomicBool>, JoinHandle<()>)>| {
-        if let Some((cancel, handle)) = current.take() {
-            cancel.store(true, Relaxed);
-            let _ = handle.join();
-        }
-    };
-    for (generation, cells) in queue.iter() {
-        stop(&mut current);
-        let cancel = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&cancel);
-        let inbox = inbox.clone();
-        let config = config.clone();
-        let spawned = thread::Builder::new()
-            .name("nio-engine".into())
-            .spawn(move || {
-                run_matrix(&cells, &config, &flag, |event| {
-                    inbox.send(Inbox::Engine { generation, event }).is_ok()
-                });
-            });
-        match spawned {
-            Ok(handle) => current = Some((cancel, handle)),
-            Err(_) => break,
-        }
-    }
-    stop(&mut current);
-}
-
-/// Reads keys and resizes until `stop` is set, polling so it can notice.
-fn read_input(inbox: Sender<Inbox>, stop: Arc<AtomicBool>) {
-    while !stop.load(Relaxed) {
-        match event::poll(Duration::from_millis(100)) {
-            Ok(true) => {}
-            Ok(false) => continue,
-            Err(_) => return,
-        }
-        let message = match event::read() {
-            Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match (k.code, k.modifiers) {
-                (KeyCode::Char('c'), m) if m.contains(KeyModifiers::CONTROL) => Some(Key::CtrlC),
-                (KeyCode::Left, _) => Some(Key::Left),
-                (KeyCode::Right, _) => Some(Key::Right),
-                (KeyCode::Up, _) => Some(Key::Up),
-                (KeyCode::Down, _) => Some(Key::Down),
-                (KeyCode::Tab, _) => Some(Key::Tab),
-                (KeyCode::Enter, _) => Some(Key::Enter),
-                (KeyCode::Esc, _) => Some(Key::Esc),
-                (KeyCode::Char(c), _) => Some(Key::Char(c)),
-                _ => None,
-            }
-            .map(Inbox::Key),
-            Ok(Event::Resize(..)) => Some(Inbox::Resize),
-            Ok(_) => None,
-            Err(_) => return,
-        };
-        if let Some(m) = message
-            && inbox.send(m).is_err()
-        {
-            return;
-        }
+        ratatui::restore();
     }
 }
 
@@ -346,128 +248,6 @@ fn event_loop(
             recv(ticks) -> _ => {}
         }
     }
-}
-
-/// Plays a samples file as engine events, a recorded second per 1/speed real seconds.
-struct Player {
-    speed_bits: Arc<std::sync::atomic::AtomicU64>,
-    paused: Arc<AtomicBool>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Player {
-    fn start(samples: Vec<Row>, inbox: Sender<Inbox>) -> std::io::Result<Player> {
-        let speed_bits = Arc::new(std::sync::atomic::AtomicU64::new(1.0f64.to_bits()));
-        let paused = Arc::new(AtomicBool::new(false));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (sp, pa, st) = (
-            Arc::clone(&speed_bits),
-            Arc::clone(&paused),
-            Arc::clone(&stop),
-        );
-        let thread = thread::Builder::new()
-            .name("nio-player".into())
-            .spawn(move || play(samples, inbox, sp, pa, st))?;
-        Ok(Player {
-            speed_bits,
-            paused,
-            stop,
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Source for Player {
-    fn run(&self, _generation: u64, _cells: Vec<Cell>) {}
-
-    fn playback(&self, p: Playback) {
-        self.speed_bits.store(p.speed.to_bits(), Relaxed);
-        self.paused.store(p.paused, Relaxed);
-    }
-}
-
-impl Drop for Player {
-    fn drop(&mut self) {
-        self.stop.store(true, Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn play(
-    samples: Vec<Row>,
-    inbox: Sender<Inbox>,
-    speed_bits: Arc<std::sync::atomic::AtomicU64>,
-    paused: Arc<AtomicBool>,
-    stop: Arc<AtomicBool>,
-) {
-    use crate::engine::{EngineEvent, Phase, Sample};
-    // The app starts at generation 0 in replay and never changes it.
-    let send = |event: EngineEvent| {
-        inbox
-            .send(Inbox::Engine {
-                generation: 0,
-                event,
-            })
-            .is_ok()
-    };
-    let mut current: Option<Cell> = None;
-    for row in &samples {
-        let Ok(strategy) = row.strategy.parse() else {
-            continue;
-        };
-        let cell = Cell {
-            strategy,
-            size: row.size_bytes as usize,
-            threads: row.threads as usize,
-        };
-        if current != Some(cell) {
-            current = Some(cell);
-            if !send(EngineEvent::CellStarted {
-                index: 0,
-                total: 0,
-                cell,
-            }) {
-                return;
-            }
-        }
-        // A recorded second takes 1/speed real seconds; paused time does not count.
-        let mut waited = Duration::ZERO;
-        loop {
-            if stop.load(Relaxed) {
-                return;
-            }
-            let speed = f64::from_bits(speed_bits.load(Relaxed)).max(0.01);
-            let due = Duration::from_secs_f64(row.duration_s.max(0.0) / speed);
-            if !paused.load(Relaxed) && waited >= due {
-                break;
-            }
-            thread::sleep(Duration::from_millis(20));
-            if !paused.load(Relaxed) {
-                waited += Duration::from_millis(20);
-            }
-        }
-        let sample = Sample {
-            cell,
-            second: row.second.unwrap_or(0),
-            phase: if row.phase.as_deref() == Some("warmup") {
-                Phase::Warmup
-            } else {
-                Phase::Measure
-            },
-            metrics: crate::record::metrics_of(row),
-            counting: crate::engine::Counting {
-                hardware: row.hw_counters.as_deref() == Some("yes"),
-                mode: None,
-            },
-        };
-        if !send(EngineEvent::Sample(Box::new(sample))) {
-            return;
-        }
-    }
-    let _ = send(EngineEvent::RunEnded { cancelled: false });
 }
 
 /// A new recording under recordings/, named by the time.

@@ -1,0 +1,301 @@
+//! Which charts a recording supports, and their points: pure, from the rows only.
+
+use std::collections::BTreeMap;
+
+use plotters::style::RGBColor;
+
+use crate::matrix::{Strategy, format_size};
+use crate::record::Row;
+
+/// One line of a chart.
+#[derive(Debug, Clone)]
+pub(super) struct Series {
+    pub label: String,
+    pub color: RGBColor,
+    pub width: u32,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// One chart: x is log2 of a size or a thread count.
+#[derive(Debug, Clone)]
+pub(super) struct Chart {
+    pub stem: String,
+    pub title: String,
+    pub x_label: &'static str,
+    pub x_is_size: bool,
+    pub y_label: String,
+    pub series: Vec<Series>,
+}
+
+fn color(s: &str) -> RGBColor {
+    match s {
+        "two-copy" => RGBColor(214, 120, 0),
+        "one-copy" => RGBColor(0, 140, 70),
+        "zero-copy" => RGBColor(160, 40, 170),
+        _ => RGBColor(40, 90, 200),
+    }
+}
+
+/// Distinct values of `f` over the rows, sorted.
+pub(super) fn axis<T: Ord + Copy>(rows: &[Row], f: impl Fn(&Row) -> T) -> Vec<T> {
+    let mut v: Vec<T> = rows.iter().map(f).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+pub(super) fn strategies(rows: &[Row]) -> Vec<&'static str> {
+    Strategy::ALL
+        .iter()
+        .map(|s| s.name())
+        .filter(|n| rows.iter().any(|r| r.strategy == *n))
+        .collect()
+}
+
+/// The latest row of each (strategy, size, threads).
+pub(super) fn cells(rows: &[Row]) -> BTreeMap<(String, u64, u32), &Row> {
+    rows.iter()
+        .map(|r| ((r.strategy.clone(), r.size_bytes, r.threads), r))
+        .collect()
+}
+
+/// Points of `metric` against size (x = log2 size) for one strategy at one thread count.
+fn vs_size(
+    rows: &[Row],
+    strategy: &str,
+    threads: u32,
+    metric: impl Fn(&Row) -> Option<f64>,
+) -> Vec<(f64, f64)> {
+    cells(rows)
+        .into_iter()
+        .filter(|((s, _, t), _)| s == strategy && *t == threads)
+        .filter_map(|((_, size, _), r)| metric(r).map(|y| ((size as f64).log2(), y)))
+        .collect()
+}
+
+/// Points of `metric` against threads (x = log2 threads) for one strategy at one size.
+fn vs_threads(
+    rows: &[Row],
+    strategy: &str,
+    size: u64,
+    metric: impl Fn(&Row) -> Option<f64>,
+) -> Vec<(f64, f64)> {
+    cells(rows)
+        .into_iter()
+        .filter(|((s, z, _), _)| s == strategy && *z == size)
+        .filter_map(|((_, _, t), r)| metric(r).map(|y| ((t as f64).log2(), y)))
+        .collect()
+}
+
+fn per_kib(misses: Option<u64>, other: Option<u64>, bytes: u64) -> Option<f64> {
+    (bytes > 0).then_some(())?;
+    Some((misses? + other?) as f64 / (bytes as f64 / 1024.0))
+}
+
+/// Every chart the file supports, and notes for those it does not.
+pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    let threads = axis(rows, |r| r.threads);
+    let sizes = axis(rows, |r| r.size_bytes);
+    let strats = strategies(rows);
+    let line = |s: &str, label: String, width: u32, points: Vec<(f64, f64)>| Series {
+        label,
+        color: color(s),
+        width,
+        points,
+    };
+    let mut push = |chart: Chart, what: &str| {
+        if chart.series.iter().any(|s| !s.points.is_empty()) {
+            out.push(chart);
+        } else {
+            skipped.push(format!("{}: the file has no {what}", chart.stem));
+        }
+    };
+    for &t in &threads {
+        push(
+            Chart {
+                stem: format!("throughput-vs-size-{t}threads"),
+                title: format!("Throughput vs message size, {t} thread pair(s)"),
+                x_label: "message size (bytes, log scale)",
+                x_is_size: true,
+                y_label: "throughput (Gbit/s)".into(),
+                series: strats
+                    .iter()
+                    .map(|s| {
+                        line(
+                            s,
+                            s.to_string(),
+                            3,
+                            vs_size(rows, s, t, |r| Some(r.throughput_gbps)),
+                        )
+                    })
+                    .collect(),
+            },
+            "throughput",
+        );
+        let cycles = rows.iter().any(|r| r.cycles_per_byte.is_some());
+        push(
+            Chart {
+                stem: format!("cost-vs-size-{t}threads"),
+                title: if cycles {
+                    format!("Sender cycles per byte vs message size, {t} thread pair(s)")
+                } else {
+                    format!(
+                        "CPU ns per byte vs message size, {t} thread pair(s) (no cycle counter)"
+                    )
+                },
+                x_label: "message size (bytes, log scale)",
+                x_is_size: true,
+                y_label: if cycles {
+                    "sender cycles per byte".into()
+                } else {
+                    "CPU time per byte, sender + receiver (ns)".into()
+                },
+                series: strats
+                    .iter()
+                    .map(|s| {
+                        let metric = |r: &Row| {
+                            if cycles {
+                                r.cycles_per_byte
+                            } else {
+                                Some(r.tx_cpu_ns_per_byte? + r.rx_cpu_ns_per_byte?)
+                            }
+                        };
+                        line(s, s.to_string(), 3, vs_size(rows, s, t, metric))
+                    })
+                    .collect(),
+            },
+            "cycles or CPU time per byte",
+        );
+        let mut miss_series = Vec::new();
+        for s in &strats {
+            miss_series.push(line(
+                s,
+                format!("{s} L1d"),
+                3,
+                vs_size(rows, s, t, |r| {
+                    per_kib(r.tx_l1d_load_misses, r.rx_l1d_load_misses, r.bytes)
+                }),
+            ));
+            miss_series.push(line(
+                s,
+                format!("{s} LLC"),
+                1,
+                vs_size(rows, s, t, |r| {
+                    per_kib(r.tx_llc_load_misses, r.rx_llc_load_misses, r.bytes)
+                }),
+            ));
+        }
+        push(
+            Chart {
+                stem: format!("cache-misses-vs-size-{t}threads"),
+                title: format!("Cache load misses per KiB vs message size, {t} thread pair(s)"),
+                x_label: "message size (bytes, log scale)",
+                x_is_size: true,
+                y_label: "load misses per KiB moved (both sides)".into(),
+                series: miss_series,
+            },
+            "L1 or LLC miss counts (hardware counters were not available when it was recorded)",
+        );
+    }
+    for &size in &sizes {
+        let mut lat = Vec::new();
+        for s in &strats {
+            lat.push(line(
+                s,
+                format!("{s} p99"),
+                3,
+                vs_threads(rows, s, size, |r| r.lat_p99_us),
+            ));
+            lat.push(line(
+                s,
+                format!("{s} p50"),
+                1,
+                vs_threads(rows, s, size, |r| r.lat_p50_us),
+            ));
+        }
+        let z = format_size(size as usize);
+        push(
+            Chart {
+                stem: format!("latency-vs-threads-{z}"),
+                title: format!("One-way latency vs thread pairs, {z} messages"),
+                x_label: "thread pairs (log scale)",
+                x_is_size: false,
+                y_label: "latency (µs): p99 thick, p50 thin".into(),
+                series: lat,
+            },
+            "latency percentiles",
+        );
+        push(
+            Chart {
+                stem: format!("context-switches-vs-threads-{z}"),
+                title: format!("Context switches per second vs thread pairs, {z} messages"),
+                x_label: "thread pairs (log scale)",
+                x_is_size: false,
+                y_label: "context switches per second (both sides)".into(),
+                series: strats
+                    .iter()
+                    .map(|s| {
+                        // perf's count, or else the same kernel counters from /proc
+                        // (voluntary + involuntary), which older recordings hold.
+                        let metric = |r: &Row| {
+                            let n = match (r.tx_context_switches, r.rx_context_switches) {
+                                (Some(t), Some(x)) => t + x,
+                                _ => {
+                                    r.tx_voluntary_switches?
+                                        + r.tx_involuntary_switches?
+                                        + r.rx_voluntary_switches?
+                                        + r.rx_involuntary_switches?
+                                }
+                            };
+                            (r.duration_s > 0.0).then(|| n as f64 / r.duration_s)
+                        };
+                        line(s, s.to_string(), 3, vs_threads(rows, s, size, metric))
+                    })
+                    .collect(),
+            },
+            "context-switch counts",
+        );
+    }
+    let palette = [
+        RGBColor(160, 40, 170),
+        RGBColor(40, 90, 200),
+        RGBColor(0, 140, 70),
+        RGBColor(214, 120, 0),
+    ];
+    push(
+        Chart {
+            stem: "zero-copy-copied-vs-size".into(),
+            title: "Zero-copy completions the kernel copied anyway".into(),
+            x_label: "message size (bytes, log scale)",
+            x_is_size: true,
+            y_label: "completions flagged COPIED (%)".into(),
+            series: threads
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| Series {
+                    label: format!("{t} thread pair(s)"),
+                    color: palette[i % palette.len()],
+                    width: 3,
+                    points: vs_size(rows, "zero-copy", t, |r| r.zc_copied_pct),
+                })
+                .collect(),
+        },
+        "zero-copy rows with completions",
+    );
+    (out, skipped)
+}
+
+pub(super) fn footer(rows: &[Row]) -> String {
+    let r = &rows[0];
+    let net = match (r.mtu, &r.netem) {
+        (Some(m), Some(n)) => format!("{} (MTU {m}, netem {n})", r.net_mode),
+        (Some(m), None) => format!("{} (MTU {m})", r.net_mode),
+        (None, _) => r.net_mode.clone(),
+    };
+    format!(
+        "netio-tui · {} · kernel {} · {net} · recorded {}",
+        r.cpu_model, r.kernel, r.started_at
+    )
+}

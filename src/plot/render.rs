@@ -1,0 +1,109 @@
+//! Drawing a chart: plotters to SVG text, and SVG to PNG with resvg and the bundled font.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use plotters::prelude::*;
+
+use super::charts::Chart;
+use super::{FONT, FONT_FAMILY, HEIGHT, WIDTH};
+use crate::matrix::format_size;
+
+/// One chart as SVG text.
+pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (plot_area, foot) = root.split_vertically(HEIGHT - 28);
+        foot.draw(&Text::new(
+            footer,
+            (12, 6),
+            (FONT_FAMILY, 13).into_font().color(&RGBColor(90, 90, 90)),
+        ))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let points = chart.series.iter().flat_map(|s| s.points.iter());
+        let (mut x0, mut x1, mut y1) = (f64::MAX, f64::MIN, 0.0f64);
+        for &(x, y) in points {
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+        if x1 <= x0 {
+            (x0, x1) = (x0 - 1.0, x0 + 1.0);
+        }
+        let y1 = if y1 > 0.0 { y1 * 1.1 } else { 1.0 };
+        let ticks = ((x1 - x0).round() as usize + 1).max(2);
+        let mut ctx = ChartBuilder::on(&plot_area)
+            .caption(&chart.title, (FONT_FAMILY, 20))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(84)
+            .build_cartesian_2d(x0..x1, 0.0..y1)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let is_size = chart.x_is_size;
+        ctx.configure_mesh()
+            .x_labels(ticks)
+            .x_label_formatter(&|v| {
+                let n = 2f64.powf(*v).round() as usize;
+                if (v - v.round()).abs() > 1e-6 {
+                    String::new()
+                } else if is_size {
+                    format_size(n)
+                } else {
+                    n.to_string()
+                }
+            })
+            .x_desc(chart.x_label)
+            .y_desc(chart.y_label.as_str())
+            .label_style((FONT_FAMILY, 14))
+            .axis_desc_style((FONT_FAMILY, 15))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for s in chart.series.iter().filter(|s| !s.points.is_empty()) {
+            let style = ShapeStyle::from(&s.color).stroke_width(s.width);
+            let color = s.color;
+            let width = s.width;
+            ctx.draw_series(LineSeries::new(s.points.clone(), style).point_size(3))
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .label(s.label.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new(
+                        [(x, y), (x + 20, y)],
+                        ShapeStyle::from(&color).stroke_width(width),
+                    )
+                });
+        }
+        ctx.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font((FONT_FAMILY, 14))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(text)
+}
+
+/// Renders SVG text to a PNG file with the bundled font.
+pub(super) fn png(svg_text: &str, path: &Path) -> anyhow::Result<()> {
+    use resvg::{tiny_skia, usvg};
+    let mut db = usvg::fontdb::Database::new();
+    db.load_font_data(FONT.to_vec());
+    let options = usvg::Options {
+        font_family: FONT_FAMILY.into(),
+        fontdb: Arc::new(db),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg_text, &options).context("parsing the chart")?;
+    let size = tree.size().to_int_size();
+    let mut pixmap =
+        tiny_skia::Pixmap::new(size.width(), size.height()).context("allocating the image")?;
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap
+        .save_png(path)
+        .with_context(|| format!("writing {}", path.display()))
+}
