@@ -61,7 +61,8 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
     let mut seq = 0u64;
     while !stop.load(Relaxed) {
         let t0 = clock::monotonic_ns();
-        let calls = strategy.send_message(fd, seq)?;
+        // One clock read serves as the latency stamp and the start of send_call_us.
+        let calls = strategy.send_message(fd, seq, t0)?;
         let spent = clock::monotonic_ns().saturating_sub(t0);
         seq += 1;
         stats.messages.store(seq, Relaxed);

@@ -1,8 +1,8 @@
 //! The send strategies, one file each, behind one small trait: send one whole message.
 //!
-//! Every strategy stamps the message when its send operation begins (before the
-//! linearizing `memcpy` for two-copy, before waiting for a free slot for zero-copy), so
-//! one-way latency covers the whole cost of the strategy.
+//! Every strategy stamps the message with the time its send operation began (taken by
+//! the caller, before the linearizing `memcpy` for two-copy and before waiting for a
+//! free slot for zero-copy), so one-way latency covers the whole cost of the strategy.
 
 mod one_copy;
 mod two_copy;
@@ -31,9 +31,15 @@ pub enum SendError {
 
 /// One way of sending a whole message on a connected TCP socket.
 pub trait SendStrategy: Send {
-    /// Sends message number `seq` completely (partial sends are continued) and returns
+    /// Sends message number `seq` completely (partial sends are continued), stamped
+    /// `started_ns` (CLOCK_MONOTONIC when the caller began the operation), and returns
     /// how many send calls it took.
-    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64) -> Result<u64, SendError>;
+    fn send_message(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        seq: u64,
+        started_ns: u64,
+    ) -> Result<u64, SendError>;
 
     /// Called once after the last message: waits at most `patience` for anything the
     /// kernel still holds (zero-copy completions).

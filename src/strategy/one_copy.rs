@@ -6,7 +6,6 @@ use std::os::fd::BorrowedFd;
 use std::io;
 
 use super::{SendError, SendStrategy, advance_iovecs, sendmsg, wait_writable};
-use crate::clock::monotonic_ns;
 use crate::matrix::Strategy;
 use crate::message::Message;
 
@@ -24,9 +23,14 @@ impl OneCopy {
 }
 
 impl SendStrategy for OneCopy {
-    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64) -> Result<u64, SendError> {
+    fn send_message(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        seq: u64,
+        started_ns: u64,
+    ) -> Result<u64, SendError> {
         self.message
-            .stamp(Strategy::OneCopy.wire_id(), seq, monotonic_ns());
+            .stamp(Strategy::OneCopy.wire_id(), seq, started_ns);
         let mut iov = self.message.iovecs();
         let mut first = 0;
         let mut calls = 0;

@@ -6,7 +6,6 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 use super::{SendError, SendStrategy, wait_writable};
-use crate::clock::monotonic_ns;
 use crate::matrix::Strategy;
 use crate::message::Message;
 
@@ -25,9 +24,14 @@ impl TwoCopy {
 }
 
 impl SendStrategy for TwoCopy {
-    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64) -> Result<u64, SendError> {
+    fn send_message(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        seq: u64,
+        started_ns: u64,
+    ) -> Result<u64, SendError> {
         self.message
-            .stamp(Strategy::TwoCopy.wire_id(), seq, monotonic_ns());
+            .stamp(Strategy::TwoCopy.wire_id(), seq, started_ns);
         self.message.linearize_into(&mut self.linear);
         let mut rest: &[u8] = &self.linear;
         let mut calls = 0;

@@ -12,7 +12,6 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_writable};
-use crate::clock::monotonic_ns;
 use crate::matrix::Strategy;
 use crate::message::{CompletionLedger, SlotPool};
 
@@ -151,14 +150,18 @@ impl ZeroCopy {
 }
 
 impl SendStrategy for ZeroCopy {
-    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64) -> Result<u64, SendError> {
-        let started = monotonic_ns();
+    fn send_message(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        seq: u64,
+        started_ns: u64,
+    ) -> Result<u64, SendError> {
         if !self.unsafe_reuse {
             self.wait_for_free_slot(fd)?;
         }
         let slot = self.pool.take_next();
         slot.message
-            .stamp(Strategy::ZeroCopy.wire_id(), seq, started);
+            .stamp(Strategy::ZeroCopy.wire_id(), seq, started_ns);
         let first_id = self.sent;
         let mut iov = slot.message.iovecs();
         let mut first = 0;
