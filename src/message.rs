@@ -48,19 +48,9 @@ impl Message {
         }
     }
 
-    /// Message bytes (the 8 fields, no header).
-    pub fn size(&self) -> usize {
-        self.size
-    }
-
     /// Bytes on the wire: header plus fields.
     pub fn wire_len(&self) -> usize {
         HEADER_LEN + self.size
-    }
-
-    /// The header as last stamped.
-    pub fn header(&self) -> &[u8] {
-        &self.header
     }
 
     /// The 8 fields.

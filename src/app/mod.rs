@@ -37,8 +37,6 @@ pub enum Inbox {
     },
     /// The terminal was resized.
     Resize,
-    /// Time passed (seconds-elapsed display).
-    Tick,
 }
 
 /// What the loop must do after an update.
@@ -338,7 +336,7 @@ impl App {
             Inbox::Engine { generation, event } if generation == self.generation => {
                 self.on_engine(event, now)
             }
-            Inbox::Engine { .. } | Inbox::Resize | Inbox::Tick => None,
+            Inbox::Engine { .. } | Inbox::Resize => None,
         }
     }
 

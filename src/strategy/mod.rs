@@ -94,15 +94,16 @@ fn sendmsg(fd: BorrowedFd<'_>, iov: &[libc::iovec], flags: libc::c_int) -> io::R
     }
 }
 
-/// Waits until the socket can take more data (after EAGAIN from a timed-out send).
-fn wait_writable(fd: BorrowedFd<'_>) -> io::Result<()> {
+/// Blocks up to `timeout` until the socket reports `events` (POLLERR, an error-queue
+/// entry, is always reported, so `events` 0 waits for that alone).
+fn wait_for(fd: BorrowedFd<'_>, events: libc::c_short, timeout: Duration) -> io::Result<()> {
     let mut pfd = libc::pollfd {
         fd: fd.as_raw_fd(),
-        events: libc::POLLOUT,
+        events,
         revents: 0,
     };
     // SAFETY: one valid pollfd.
-    let rc = unsafe { libc::poll(&mut pfd, 1, 100) };
+    let rc = unsafe { libc::poll(&mut pfd, 1, timeout.as_millis() as libc::c_int) };
     if rc < 0 {
         let err = io::Error::last_os_error();
         if err.kind() != io::ErrorKind::Interrupted {
@@ -110,6 +111,11 @@ fn wait_writable(fd: BorrowedFd<'_>) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Waits until the socket can take more data (after EAGAIN from a timed-out send).
+fn wait_writable(fd: BorrowedFd<'_>) -> io::Result<()> {
+    wait_for(fd, libc::POLLOUT, Duration::from_millis(100))
 }
 
 /// Drops the first `sent` bytes from the iovec list `iov[*first..]` after a partial send.

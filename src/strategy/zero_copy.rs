@@ -11,7 +11,9 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
-use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_writable};
+use super::{
+    SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_for, wait_writable,
+};
 use crate::matrix::Strategy;
 use crate::message::{CompletionLedger, SlotPool};
 
@@ -229,22 +231,9 @@ impl SendStrategy for ZeroCopy {
     }
 }
 
-/// Blocks up to `timeout` until the socket reports an error-queue entry (POLLERR).
+/// Blocks up to `timeout` until the socket has an error-queue entry.
 fn wait_for_errqueue(fd: BorrowedFd<'_>, timeout: Duration) -> io::Result<()> {
-    let mut pfd = libc::pollfd {
-        fd: fd.as_raw_fd(),
-        events: 0, // POLLERR is always reported
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd.
-    let rc = unsafe { libc::poll(&mut pfd, 1, timeout.as_millis() as libc::c_int) };
-    if rc < 0 {
-        let err = io::Error::last_os_error();
-        if err.kind() != io::ErrorKind::Interrupted {
-            return Err(err);
-        }
-    }
-    Ok(())
+    wait_for(fd, 0, timeout)
 }
 
 /// Reads every pending zero-copy notification from the error queue into `ledger`;

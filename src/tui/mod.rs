@@ -1,13 +1,15 @@
-//! The live monitor's event loop and terminal handling.
+//! The monitor's event loop and terminal handling, live and in replay.
 //!
-//! One inbox (a crossbeam channel of [`Inbox`]) receives keys from one input thread,
-//! engine events from the driver, and ticks; one loop owns the [`App`], applies each
-//! event with [`App::update`], carries out the returned [`Action`], and redraws at most
-//! 10 times a second. The engine runs in its own threads; the UI only reads finished
-//! samples.
+//! One inbox (a crossbeam channel of [`Inbox`]) receives keys and resizes from one input
+//! thread and engine events from the source (the engine driver, or the replay player);
+//! one loop owns the [`App`], applies each event with [`App::update`], carries out the
+//! returned [`Action`], and redraws after events, at most 10 times a second (a 100 ms
+//! timer beside the inbox lets a held-back redraw happen and the signal flag be seen).
+//! The engine runs in its own threads; the UI only reads finished samples.
 //!
-//! The terminal is restored on quit, on panic (ratatui's hook, chained before ours), and
-//! on SIGINT/SIGTERM (a flag the loop checks every tick), by [`TerminalGuard`]'s `Drop`.
+//! The terminal is restored on quit and on SIGINT/SIGTERM by [`TerminalGuard`]'s `Drop`,
+//! and on a panic by the hook `ratatui::try_init` installs (it restores, then calls the
+//! previous hook).
 
 mod driver;
 mod input;
