@@ -35,7 +35,8 @@ pub struct EventCheck {
 pub struct Report {
     pub kernel: String,
     pub cpu_model: String,
-    pub cores: usize,
+    /// `None` when the kernel would not say.
+    pub cores: Option<usize>,
     pub root: bool,
     pub perf_event_paranoid: Option<i32>,
     pub events: Vec<EventCheck>,
@@ -59,7 +60,7 @@ pub fn examine() -> Report {
     Report {
         kernel: crate::machine::kernel_release(),
         cpu_model: crate::machine::cpu_model(),
-        cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+        cores: std::thread::available_parallelism().ok().map(|n| n.get()),
         root,
         perf_event_paranoid: paranoid,
         hardware_counters: hardware_verdict(&events),
@@ -340,7 +341,7 @@ pub fn render_text(r: &Report) -> String {
         } else {
             &r.cpu_model
         },
-        r.cores,
+        r.cores.map_or("unknown".to_string(), |n| n.to_string()),
         if r.root {
             "running as root"
         } else {
