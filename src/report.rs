@@ -32,9 +32,14 @@ fn by_cell<'a>(rows: &[Numbered<'a>], strategy: &str) -> BTreeMap<(u32, u64), Nu
 
 /// Where `challenger` overtakes `baseline` at one thread count.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Crossover {
-    /// Ahead from this size on, at every larger measured size; with the rows.
-    From { size: u64, rows: Vec<usize> },
+pub enum Crossover<'a> {
+    /// Ahead from this size on, at every larger measured size; with the two rows
+    /// (numbers in the file) compared at that size.
+    From {
+        size: u64,
+        challenger: Numbered<'a>,
+        baseline: Numbered<'a>,
+    },
     /// Ahead at some sizes, behind again at a larger one.
     Intermittent { ahead_at: Vec<u64> },
     /// Never ahead (a tie is not ahead).
@@ -45,7 +50,12 @@ pub enum Crossover {
 
 /// The crossover of `challenger` over `baseline` at `threads`: sizes where both were
 /// measured, in increasing order, compared by throughput.
-pub fn crossover(rows: &[Numbered], challenger: &str, baseline: &str, threads: u32) -> Crossover {
+pub fn crossover<'a>(
+    rows: &[Numbered<'a>],
+    challenger: &str,
+    baseline: &str,
+    threads: u32,
+) -> Crossover<'a> {
     let c = by_cell(rows, challenger);
     let b = by_cell(rows, baseline);
     let pairs: Vec<(u64, Numbered, Numbered)> = c
@@ -67,7 +77,8 @@ pub fn crossover(rows: &[Numbered], challenger: &str, baseline: &str, threads: u
         let (size, c, b) = &pairs[first];
         return Crossover::From {
             size: *size,
-            rows: vec![c.0, b.0],
+            challenger: *c,
+            baseline: *b,
         };
     }
     Crossover::Intermittent {
@@ -82,10 +93,11 @@ pub fn crossover(rows: &[Numbered], challenger: &str, baseline: &str, threads: u
 
 fn crossover_text(rows: &[Numbered], challenger: &str, baseline: &str, threads: u32) -> String {
     match crossover(rows, challenger, baseline, threads) {
-        Crossover::From { size, .. } => {
-            let b = by_cell(rows, baseline);
-            let c = by_cell(rows, challenger);
-            let (cr, br) = (c[&(threads, size)], b[&(threads, size)]);
+        Crossover::From {
+            size,
+            challenger: cr,
+            baseline: br,
+        } => {
             format!(
                 "from **{}** on ({:.2} vs {:.2} Gbps: {} vs {}); ahead at every larger size measured",
                 format_size(size as usize),
@@ -339,7 +351,8 @@ mod tests {
             crossover(&numbered(&rows), "one-copy", "two-copy", 1),
             Crossover::From {
                 size: 4096,
-                rows: vec![4, 3]
+                challenger: (4, &rows[3]),
+                baseline: (3, &rows[2])
             }
         );
     }
@@ -387,7 +400,8 @@ mod tests {
             crossover(&n, "one-copy", "two-copy", 1),
             Crossover::From {
                 size: 65536,
-                rows: vec![4, 3]
+                challenger: (4, &rows[3]),
+                baseline: (3, &rows[2])
             }
         );
         assert_eq!(crossover(&n, "one-copy", "two-copy", 8), Crossover::NoData);
