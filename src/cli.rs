@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::engine::CellConfig;
+use crate::engine::{CellConfig, Lowat, Pin};
 use crate::matrix::{Matrix, Strategy};
-use crate::wire::{MAX_MESSAGE, MIN_MESSAGE};
+use crate::net::{CcName, SocketOptions};
+use crate::strategy::StrategyOptions;
+use crate::wire::{MAX_MESSAGE, MIN_REQUEST, effective_size};
 
 /// Most sender/receiver pairs one cell may use.
 pub const MAX_THREADS: usize = 64;
@@ -61,7 +63,8 @@ pub struct Cli {
           default_value = "two-copy,one-copy,zero-copy")]
     pub strategies: Vec<Strategy>,
 
-    /// Message sizes (the 8 fields together), comma-separated, 8 to 64M.
+    /// Message sizes (the 8 fields together, frame header included), comma-separated,
+    /// 8 to 64M; sizes below 32 bytes (the header) are rounded up to 32.
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_size, allow_hyphen_values = true,
           default_value = "1K,4K,16K,64K,256K,1M")]
     pub sizes: Vec<usize>,
@@ -80,6 +83,40 @@ pub struct Cli {
     /// headless, 500ms in the monitor]
     #[arg(long, value_name = "TIME", value_parser = parse_warmup, allow_hyphen_values = true)]
     pub warmup: Option<Duration>,
+
+    /// Measure each cell N times, the repeats interleaved across the matrix (round
+    /// robin) so drift spreads over every cell; report, plot and the summary show the
+    /// median and 95% confidence interval [default: 5 headless, 1 in the monitor]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub repeat: Option<u32>,
+
+    /// Where workers run: auto (the measured default: the scheduler, recorded), same
+    /// (sender and receiver on one core), split (on different cores), none, or a CPU
+    /// list such as 0,1 or 0-3 given out sender, receiver, sender, ...
+    #[arg(long, value_name = "CHOICE", value_parser = Pin::parse, default_value = "auto")]
+    pub pin: Pin,
+
+    /// TCP congestion control for every connection, e.g. cubic, bbr, reno [default:
+    /// the system's, net.ipv4.tcp_congestion_control]. It changes results: BBR paces
+    /// in software and roughly halves loopback throughput against cubic.
+    #[arg(long, value_name = "NAME", value_parser = CcName::new)]
+    pub cc: Option<CcName>,
+
+    /// TCP_NODELAY on both ends (off: Nagle's algorithm batches small writes).
+    #[arg(long, value_name = "on|off", value_parser = parse_on_off, default_value = "on",
+          action = clap::ArgAction::Set)]
+    pub nodelay: bool,
+
+    /// Sender-side coalescing for the copying strategies: MSG_MORE, so small messages
+    /// share full segments (never used with zero-copy, where it was measured to hurt).
+    #[arg(long, value_name = "on|off", value_parser = parse_on_off, default_value = "on",
+          action = clap::ArgAction::Set)]
+    pub coalesce: bool,
+
+    /// When a blocked receiver wakes: frame (SO_RCVLOWAT = frame size), missing (the
+    /// bytes still missing from the current frame) or off (every segment).
+    #[arg(long, value_name = "MODE", value_parser = Lowat::parse, default_value = "frame")]
+    pub rcvlowat: Lowat,
 
     /// Check every payload byte on arrival, not only headers and per-field stamps.
     #[arg(long)]
@@ -170,25 +207,52 @@ pub enum ImageFormat {
 }
 
 impl Cli {
-    /// The matrix the options describe, each axis without repeats, in the given order.
+    /// The matrix the options describe, each axis without repeats, in the given order;
+    /// sizes below the header's length rounded up to it.
     pub fn matrix(&self) -> Matrix {
+        let sizes: Vec<usize> = self.sizes.iter().map(|&s| effective_size(s)).collect();
         Matrix {
             strategies: dedup(&self.strategies),
-            sizes: dedup(&self.sizes),
+            sizes: dedup(&sizes),
             threads: dedup(&self.threads),
         }
     }
 
-    /// How every cell is run in `mode`.
+    /// The sizes that were rounded up: (used, requested), for the rows to say so.
+    pub fn rounded_sizes(&self) -> Vec<(u64, u64)> {
+        self.sizes
+            .iter()
+            .filter(|&&s| effective_size(s) != s)
+            .map(|&s| (effective_size(s) as u64, s as u64))
+            .collect()
+    }
+
+    /// How every cell is run in `mode`. Headless: 5 repeats of 2 s + 0.5 s warm-up, so
+    /// the default matrix (72 cells) takes about 16 minutes and every cell gets a
+    /// confidence interval from 5 interleaved repeats (with 2 or 3 the t factor is 12.7
+    /// or 4.3 and the intervals say little). The monitor: one repeat of the same length,
+    /// so its comparison turns over quickly.
     pub fn cell_config(&self, mode: RunMode) -> CellConfig {
-        let (duration, warmup) = match mode {
-            RunMode::Headless => (Duration::from_secs(5), Duration::from_secs(1)),
-            RunMode::Monitor => (Duration::from_secs(2), Duration::from_millis(500)),
+        let (duration, warmup, repeats) = match mode {
+            RunMode::Headless => (Duration::from_secs(2), Duration::from_millis(500), 5),
+            RunMode::Monitor => (Duration::from_secs(2), Duration::from_millis(500), 1),
         };
         CellConfig {
             warmup: self.warmup.unwrap_or(warmup),
             duration: self.duration.unwrap_or(duration),
+            repeats: self.repeat.unwrap_or(repeats),
             verify: self.verify,
+            pin: self.pin.clone(),
+            lowat: self.rcvlowat,
+            socket: SocketOptions {
+                cc: self.cc,
+                nagle: !self.nodelay,
+                ..SocketOptions::default()
+            },
+            strategy: StrategyOptions {
+                coalesce: self.coalesce,
+                ..StrategyOptions::default()
+            },
             ..CellConfig::default()
         }
     }
@@ -206,6 +270,14 @@ fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
 
 fn parse_strategy(s: &str) -> Result<Strategy, String> {
     s.parse()
+}
+
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s.trim() {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("'{s}' is not on or off")),
+    }
 }
 
 /// `8`, `8B`, `4K`, `64k`, `1M`: bytes, powers of 1024.
@@ -226,8 +298,8 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         .map_err(|_| format!("'{s}' is not a size (use e.g. 512, 4K, 1M)"))?;
     let bytes = n
         .checked_mul(multiplier)
-        .filter(|b| (MIN_MESSAGE..=MAX_MESSAGE).contains(b))
-        .ok_or_else(|| format!("size must be from {MIN_MESSAGE} bytes (one per field) to 64M"))?;
+        .filter(|b| (MIN_REQUEST..=MAX_MESSAGE).contains(b))
+        .ok_or_else(|| format!("size must be from {MIN_REQUEST} bytes (one per field) to 64M"))?;
     Ok(bytes)
 }
 
@@ -310,16 +382,52 @@ mod tests {
         );
         assert_eq!(m.threads, vec![1, 2, 4, 8]);
         let headless = cli.cell_config(RunMode::Headless);
-        assert_eq!(headless.duration, Duration::from_secs(5));
-        assert_eq!(headless.warmup, Duration::from_secs(1));
+        assert_eq!(headless.duration, Duration::from_secs(2));
+        assert_eq!(headless.warmup, Duration::from_millis(500));
+        assert_eq!(headless.repeats, 5);
+        assert!(headless.strategy.coalesce);
+        assert!(!headless.socket.nagle);
+        assert_eq!(headless.socket.cc, None, "the system's congestion control");
+        assert_eq!(headless.pin, Pin::Auto);
         let monitor = cli.cell_config(RunMode::Monitor);
         assert_eq!(monitor.duration, Duration::from_secs(2));
         assert_eq!(monitor.warmup, Duration::from_millis(500));
+        assert_eq!(monitor.repeats, 1);
         let given = Cli::try_parse_from(["netio-tui", "--duration", "3s"]).expect("parses");
         assert_eq!(
             given.cell_config(RunMode::Monitor).duration,
             Duration::from_secs(3)
         );
+    }
+
+    #[test]
+    fn small_sizes_are_rounded_up_to_the_header_and_said_so() {
+        let cli = Cli::try_parse_from(["netio-tui", "--sizes", "8,32,16,4K"]).expect("parses");
+        assert_eq!(cli.matrix().sizes, vec![32, 4096]);
+        assert_eq!(cli.rounded_sizes(), vec![(32, 8), (32, 16)]);
+    }
+
+    #[test]
+    fn socket_choices_parse_or_name_the_problem() {
+        let cli = Cli::try_parse_from([
+            "netio-tui", "--cc", "cubic", "--nodelay", "off", "--coalesce", "off", "--pin",
+            "split", "--repeat", "3", "--rcvlowat", "missing",
+        ])
+        .expect("parses");
+        let c = cli.cell_config(RunMode::Headless);
+        assert_eq!(c.socket.cc.map(|c| c.to_string()), Some("cubic".into()));
+        assert!(c.socket.nagle);
+        assert!(!c.strategy.coalesce);
+        assert_eq!((c.pin, c.repeats, c.lowat), (Pin::Split, 3, Lowat::Missing));
+        for bad in [
+            ["--nodelay", "maybe"],
+            ["--cc", "Cubic!"],
+            ["--pin", "fast"],
+            ["--repeat", "0"],
+            ["--rcvlowat", "x"],
+        ] {
+            assert!(Cli::try_parse_from(["netio-tui", bad[0], bad[1]]).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub fn metrics(gbps: f64, zero_copy: bool) -> Metrics {
         },
         tx_perf,
         rx_perf,
+        tcp: None,
     }
 }
 
@@ -81,6 +82,7 @@ pub fn counting() -> Counting {
 pub fn sample(cell: Cell, second: u32, gbps: f64) -> EngineEvent {
     EngineEvent::Sample(Box::new(Sample {
         cell,
+        repeat: 1,
         second,
         phase: Phase::Measure,
         metrics: metrics(gbps, cell.strategy == Strategy::ZeroCopy),
@@ -93,11 +95,17 @@ pub fn finished(cell: Cell, gbps: f64) -> EngineEvent {
         index: 0,
         summary: Box::new(CellSummary {
             cell,
+            repeat: 1,
             window: metrics(gbps, cell.strategy == Strategy::ZeroCopy),
             zero_copy: None,
             integrity_errors: 0,
             connections: Vec::new(),
             counting: counting(),
+            seconds_gbps: vec![gbps],
+            setup: crate::engine::SocketSetup::default(),
+            tx_cpus: vec![0],
+            rx_cpus: vec![1],
+            host: None,
         }),
     }
 }

@@ -65,7 +65,10 @@ pub fn run(
         network: network.clone(),
         ..cli.cell_config(RunMode::Headless)
     };
-    let mut progress = Progress::new(cells.len(), config.warmup + config.duration);
+    let mut progress = Progress::new(
+        cells.len() * config.repeats as usize,
+        config.warmup + config.duration,
+    );
     let (events_tx, events) = crossbeam_channel::unbounded();
     let engine_cancel = Arc::clone(&cancel);
     let engine = thread::Builder::new()
@@ -78,8 +81,13 @@ pub fn run(
     let mut write_error = None;
     for event in events.iter() {
         let written = match event {
-            EngineEvent::CellStarted { index, cell, .. } => {
-                progress.cell_started(index, &cell);
+            EngineEvent::CellStarted {
+                index,
+                cell,
+                repeat,
+                ..
+            } => {
+                progress.cell_started(index, &cell, repeat);
                 Ok(())
             }
             EngineEvent::Sample(s) => {

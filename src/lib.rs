@@ -2,6 +2,7 @@
 //! two-copy (`memcpy` + `send`), one-copy (`sendmsg` scatter-gather) and zero-copy
 //! (`MSG_ZEROCOPY`). See DESIGN.md for the data flow and the measurement contract.
 
+pub mod aggregate;
 pub mod app;
 pub mod cli;
 pub mod clock;
@@ -16,9 +17,11 @@ pub mod matrix;
 pub mod message;
 pub mod net;
 pub mod plot;
+pub mod preflight;
 pub mod progress;
 pub mod record;
 pub mod report;
+pub mod stats;
 pub mod strategy;
 pub mod summary;
 pub mod tui;

@@ -41,6 +41,10 @@ fn main() -> ExitCode {
         eprintln!("error: --netns needs root (try: sudo netio-tui --netns)");
         return ExitCode::from(BAD_INPUT);
     }
+    if let Err(msg) = netio_tui::preflight::check(&cli) {
+        eprintln!("error: {msg}");
+        return ExitCode::from(BAD_INPUT);
+    }
     let outputs = match cli
         .record
         .as_deref()
@@ -60,10 +64,11 @@ fn main() -> ExitCode {
     }
     // The namespace pair lives until main returns: dropping it removes it, on every
     // way out (normal end, error, Ctrl-C, SIGTERM, a panic unwinding through here).
-    let (ctx, network, _pair) = match prepare_network(&cli) {
+    let (mut ctx, network, _pair) = match prepare_network(&cli) {
         Ok(n) => n,
         Err(exit) => return exit,
     };
+    ctx.rounded_sizes = cli.rounded_sizes();
     let (Some(record), Some(outputs)) = (cli.record.clone(), outputs) else {
         return run_monitor(&cli, cancel, &ctx, &network);
     };

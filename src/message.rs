@@ -4,17 +4,20 @@
 
 use crate::wire::{self, FIELDS, HEADER_LEN, Header, STAMP_LEN};
 
-/// One message: a frame header and 8 fields, each its own heap allocation (that is the
-/// point: two-copy must linearize them, one-copy gathers them with an iovec each).
+/// One message: 8 fields, each its own heap allocation (that is the point: two-copy
+/// must linearize them, one-copy gathers them with an iovec each). The frame header is
+/// the message's first [`HEADER_LEN`] bytes, so the frame on the wire is exactly the
+/// message.
 pub struct Message {
-    header: [u8; HEADER_LEN],
     fields: [Box<[u8]>; FIELDS],
     size: usize,
 }
 
 impl Message {
-    /// A `size`-byte message (8 B to 64 MiB) filled with the payload pattern.
+    /// A `size`-byte message (raised to [`wire::MIN_MESSAGE`], up to 64 MiB) filled
+    /// with the payload pattern.
     pub fn new(size: usize) -> Message {
+        let size = wire::effective_size(size);
         let lens = wire::field_lens(size);
         let mut offset = 0u64;
         let fields = std::array::from_fn(|i| {
@@ -23,17 +26,13 @@ impl Message {
             offset += lens[i] as u64;
             field
         });
-        Message {
-            header: [0; HEADER_LEN],
-            fields,
-            size,
-        }
+        Message { fields, size }
     }
 
     /// Writes the header and the per-field sequence stamps for message `seq`. These are
     /// the only bytes that change between messages.
     pub fn stamp(&mut self, strategy_id: u8, seq: u64, sent_ns: u64) {
-        self.header = Header {
+        let header = Header {
             strategy_id,
             seq,
             msg_len: self.size as u64,
@@ -41,16 +40,23 @@ impl Message {
         }
         .encode();
         let stamp = seq.to_le_bytes();
+        let mut start = 0usize;
         for field in &mut self.fields {
-            if field.len() >= STAMP_LEN {
+            let len = field.len();
+            if start < HEADER_LEN {
+                // The header spills over into this field.
+                let n = (HEADER_LEN - start).min(len);
+                field[..n].copy_from_slice(&header[start..start + n]);
+            } else if len >= STAMP_LEN {
                 field[..STAMP_LEN].copy_from_slice(&stamp);
             }
+            start += len;
         }
     }
 
-    /// Bytes on the wire: header plus fields.
+    /// Bytes on the wire: exactly the message.
     pub fn wire_len(&self) -> usize {
-        HEADER_LEN + self.size
+        self.size
     }
 
     /// The 8 fields.
@@ -58,27 +64,19 @@ impl Message {
         &self.fields
     }
 
-    /// One iovec for the header and one per field, pointing into this message. The
-    /// pointers stay valid while the message is neither moved nor written.
-    pub fn iovecs(&self) -> [libc::iovec; FIELDS + 1] {
-        let iov = |b: &[u8]| libc::iovec {
-            iov_base: b.as_ptr() as *mut libc::c_void,
-            iov_len: b.len(),
-        };
-        std::array::from_fn(|i| {
-            if i == 0 {
-                iov(&self.header)
-            } else {
-                iov(&self.fields[i - 1])
-            }
+    /// One iovec per field, pointing into this message. The pointers stay valid while
+    /// the message is neither moved nor written.
+    pub fn iovecs(&self) -> [libc::iovec; FIELDS] {
+        std::array::from_fn(|i| libc::iovec {
+            iov_base: self.fields[i].as_ptr() as *mut libc::c_void,
+            iov_len: self.fields[i].len(),
         })
     }
 
-    /// Copies header and fields, in order, into `dst` (cleared first): the two-copy
+    /// Copies the fields, in order, into `dst` (cleared first): the two-copy
     /// strategy's user-space linearization.
     pub fn linearize_into(&self, dst: &mut Vec<u8>) {
         dst.clear();
-        dst.extend_from_slice(&self.header);
         for field in &self.fields {
             dst.extend_from_slice(field);
         }
@@ -283,9 +281,9 @@ mod tests {
         let mut m = Message::new(1000);
         m.stamp(2, 7, 99);
         assert_eq!(m.fields().iter().map(|f| f.len()).sum::<usize>(), 1000);
-        assert_eq!(m.wire_len(), 1032);
+        assert_eq!(m.wire_len(), 1000, "the header lives inside the message");
         let iov = m.iovecs();
-        assert_eq!(iov.iter().map(|v| v.iov_len).sum::<usize>(), 1032);
+        assert_eq!(iov.iter().map(|v| v.iov_len).sum::<usize>(), 1000);
         // Separately allocated: no field starts where the previous one ends.
         let contiguous = (1..FIELDS).all(|i| {
             m.fields()[i].as_ptr() as usize
@@ -296,8 +294,10 @@ mod tests {
         m.linearize_into(&mut linear);
         let mut checker = wire::FrameChecker::new(crate::matrix::Strategy::OneCopy, 1000, true);
         let mut frames = Vec::new();
-        // seq 7 is not what a fresh checker expects, so check the stamp bytes directly.
-        assert_eq!(&linear[HEADER_LEN..HEADER_LEN + 8], &7u64.to_le_bytes());
+        // seq 7 is not what a fresh checker expects, so check the stamp bytes directly:
+        // in the header, and at the start of field 1 (fields are 125 bytes).
+        assert_eq!(&linear[8..16], &7u64.to_le_bytes());
+        assert_eq!(&linear[125..133], &7u64.to_le_bytes());
         m.stamp(2, 0, 99);
         m.linearize_into(&mut linear);
         checker
@@ -305,6 +305,26 @@ mod tests {
             .expect("valid frame");
         assert_eq!(frames.len(), 1);
         assert!(frames[0].intact);
+    }
+
+    #[test]
+    fn small_messages_carry_the_header_across_fields() {
+        for size in [8, 32, 33, 40, 100, 255] {
+            let mut m = Message::new(size);
+            assert_eq!(m.wire_len(), wire::effective_size(size));
+            m.stamp(1, 0, 5);
+            let mut linear = Vec::new();
+            m.linearize_into(&mut linear);
+            assert_eq!(linear.len(), wire::effective_size(size));
+            let mut checker = wire::FrameChecker::new(crate::matrix::Strategy::TwoCopy, size, true);
+            let mut frames = Vec::new();
+            checker
+                .feed(&linear, |f| frames.push(f))
+                .expect("valid frame");
+            assert_eq!(frames.len(), 1, "size {size}");
+            assert!(frames[0].intact, "size {size}");
+            assert_eq!(frames[0].sent_ns, 5);
+        }
     }
 
     #[test]

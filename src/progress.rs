@@ -47,14 +47,14 @@ impl Progress {
         } else {
             self.planned_per_cell
         };
-        per_cell * (self.total - self.finished) as u32
+        per_cell * self.total.saturating_sub(self.finished) as u32
     }
 
-    pub fn cell_started(&mut self, index: usize, cell: &Cell) {
+    pub fn cell_started(&mut self, index: usize, cell: &Cell, repeat: u32) {
         match &self.bar {
-            Some(bar) => bar.set_message(format!("{cell}")),
+            Some(bar) => bar.set_message(format!("{cell} (repeat {repeat})")),
             None => eprintln!(
-                "[{}/{}] {cell} ... ETA {}",
+                "[{}/{}] {cell} (repeat {repeat}) ... ETA {}",
                 index + 1,
                 self.total,
                 humantime::format_duration(Duration::from_secs(self.eta().as_secs()))

@@ -24,6 +24,8 @@ pub struct RunContext {
     pub cpu_model: String,
     /// The tc netem spec on the sender's veth end, if any.
     pub netem: Option<String>,
+    /// Sizes the CLI rounded up to hold the frame header: (used, requested).
+    pub rounded_sizes: Vec<(u64, u64)>,
 }
 
 impl RunContext {
@@ -47,6 +49,7 @@ impl RunContext {
             netem,
             kernel: crate::machine::kernel_release(),
             cpu_model: crate::machine::cpu_model(),
+            rounded_sizes: Vec::new(),
         }
     }
 }
@@ -110,6 +113,35 @@ pub struct Row {
     pub tx_task_clock_ms: Option<f64>,
     pub rx_task_clock_ms: Option<f64>,
     pub netem: Option<String>,
+    // Wave 2 (issue 10): repeats, socket choices, placement, host noise, TCP_INFO.
+    /// Which repeat of the cell this row is (from 1).
+    pub repeat: Option<u32>,
+    /// The size asked for, when it was below the header and rounded up to size_bytes.
+    pub size_requested_bytes: Option<u64>,
+    /// The resolved --pin choice, and the CPUs each side was seen on.
+    pub pin: Option<String>,
+    pub tx_cpus: Option<String>,
+    pub rx_cpus: Option<String>,
+    pub cc: Option<String>,
+    pub nodelay: Option<String>,
+    pub coalesce: Option<String>,
+    pub sndbuf_bytes: Option<u64>,
+    pub rcvbuf_bytes: Option<u64>,
+    pub rcvlowat_mode: Option<String>,
+    pub rcvlowat_bytes: Option<u64>,
+    /// The host-noise probe before the cell: in-cache memcpy GB/s and its CV (%).
+    pub host_memcpy_gbps: Option<f64>,
+    pub host_noise_cv: Option<f64>,
+    /// Per-second throughputs in the window: how many, and their standard deviation.
+    pub seconds_n: Option<u32>,
+    pub seconds_sd_gbps: Option<f64>,
+    pub tcpi_rtt_us: Option<f64>,
+    pub tcpi_retrans: Option<u64>,
+    pub tcpi_cwnd: Option<f64>,
+    pub rwnd_limited_pct: Option<f64>,
+    pub sndbuf_limited_pct: Option<f64>,
+    pub zc_pool_waits: Option<u64>,
+    pub zc_bogus: Option<u64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,
@@ -191,6 +223,18 @@ impl Row {
             zc_copied_pct: if zc { sig(m.zc.copied_pct()) } else { None },
             zc_enobufs: zc.then_some(m.zc.enobufs),
             zc_gaps: zc.then_some(m.zc.gaps),
+            zc_pool_waits: zc.then_some(m.zc.pool_waits),
+            zc_bogus: zc.then_some(m.zc.bogus),
+            size_requested_bytes: ctx
+                .rounded_sizes
+                .iter()
+                .find(|(used, _)| *used == cell.size as u64)
+                .map(|&(_, requested)| requested),
+            tcpi_rtt_us: sig(m.tcp.map(|t| t.rtt_us)),
+            tcpi_retrans: m.tcp.map(|t| t.retrans),
+            tcpi_cwnd: sig(m.tcp.map(|t| t.cwnd)),
+            rwnd_limited_pct: sig(m.tcp.and_then(|t| t.rwnd_limited_pct)),
+            sndbuf_limited_pct: sig(m.tcp.and_then(|t| t.sndbuf_limited_pct)),
             ..Row::default()
         }
     }
@@ -200,6 +244,27 @@ impl Row {
     pub fn from_summary(ctx: &RunContext, s: &CellSummary) -> Row {
         let mut row = Row::base(ctx, &s.cell, &s.window, &s.counting);
         row.integrity_errors = s.integrity_errors;
+        row.repeat = Some(s.repeat);
+        let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
+        let st = &s.setup;
+        row.pin = Some(st.pin.clone());
+        row.cc = st.cc.map(|c| c.to_string());
+        row.nodelay = st.nodelay.map(on_off);
+        row.coalesce = Some(on_off(st.coalesce));
+        row.sndbuf_bytes = st.sndbuf;
+        row.rcvbuf_bytes = st.rcvbuf;
+        row.rcvlowat_mode = Some(st.lowat.to_string());
+        row.rcvlowat_bytes = st.rcvlowat;
+        let cpus = |c: &[usize]| {
+            (!c.is_empty()).then(|| crate::engine::placement::format_cpus(c.iter().copied()))
+        };
+        row.tx_cpus = cpus(&s.tx_cpus);
+        row.rx_cpus = cpus(&s.rx_cpus);
+        row.host_memcpy_gbps = s.host.map(|h| sig6(h.memcpy_gbps));
+        row.host_noise_cv = s.host.map(|h| sig6(h.cv_pct));
+        let spread = crate::stats::Summary::of(&s.seconds_gbps);
+        row.seconds_n = spread.map(|x| x.n as u32);
+        row.seconds_sd_gbps = spread.and_then(|x| x.sd).map(sig6);
         if let Some(z) = s.zero_copy {
             row.zc_sends = Some(z.sends);
             row.zc_completions = Some(z.completions);
@@ -207,6 +272,8 @@ impl Row {
             row.zc_enobufs = Some(z.enobufs);
             row.zc_gaps = Some(z.gaps);
             row.zc_lost = s.zc_lost();
+            row.zc_pool_waits = Some(z.pool_waits);
+            row.zc_bogus = Some(z.bogus);
         }
         row
     }
@@ -214,6 +281,7 @@ impl Row {
     /// The row of one second of a cell.
     pub fn from_sample(ctx: &RunContext, s: &Sample) -> Row {
         let mut row = Row::base(ctx, &s.cell, &s.metrics, &s.counting);
+        row.repeat = Some(s.repeat);
         row.second = Some(s.second);
         row.phase = Some(
             match s.phase {
@@ -379,6 +447,7 @@ pub fn metrics_of(row: &Row) -> Metrics {
             gaps: row.zc_gaps.unwrap_or(0),
             ..Default::default()
         },
+        tcp: None,
         tx_perf: perf([
             row.tx_cycles,
             row.tx_instructions,
@@ -572,7 +641,7 @@ mod tests {
             "run_id,started_at,net_mode,mtu,kernel,cpu_model,hw_counters,kernel_counting,strategy,"
         ));
         assert!(cells.contains(",zc_enobufs,integrity_errors,"));
-        assert!(!cells.contains("second"));
+        assert!(!cells.split(',').any(|c| c == "second" || c == "phase"));
         assert_eq!(samples, format!("{cells},second,phase"));
     }
 }

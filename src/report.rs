@@ -1,12 +1,16 @@
 //! `netio-tui report FILE`: the answers a recording supports, as markdown. Every answer
-//! cites the rows it rests on (row numbers as in the file, the header being row 0), and
-//! says so when the file cannot answer. Pure: rows in, text out.
+//! is computed from the rows and cites them (row numbers as in the file, the header
+//! being row 0); a comparison is stated only where the 95 % intervals of the two cells
+//! do not overlap, and is otherwise "no measurable difference (±x %)". Says so when the
+//! file cannot answer. Pure: rows in, text out.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::aggregate::{self, CellStats};
 use crate::matrix::format_size;
 use crate::record::Row;
+use crate::stats::{self, Verdict};
 
 /// A row and its number in the file (1 = first data row).
 pub type Numbered<'a> = (usize, &'a Row);
@@ -21,8 +25,101 @@ fn cite(n: &Numbered) -> String {
     )
 }
 
-/// Throughput of `strategy` per (threads, size), from the rows (the last row wins when a
-/// file holds a cell twice).
+/// Where `challenger` measurably overtakes `baseline` at one thread count.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Crossover {
+    /// Measurably ahead from this size on, at every larger measured size.
+    From { size: u64, verdict: Verdict },
+    /// Measurably ahead at some sizes, not at a larger one.
+    Intermittent { ahead_at: Vec<u64> },
+    /// Never measurably ahead; `ties` are the sizes with no measurable difference.
+    Never { ties: Vec<(u64, Verdict)> },
+    /// No size where both were measured.
+    NoData,
+}
+
+/// The crossover of `challenger` over `baseline` at `threads`, judged by the 95 %
+/// intervals of each cell (a tie is not ahead).
+pub fn crossover(cells: &[CellStats], challenger: &str, baseline: &str, threads: u32) -> Crossover {
+    let verdicts: Vec<(u64, Verdict)> = cells
+        .iter()
+        .filter(|c| c.strategy == challenger && c.threads == threads)
+        .filter_map(|c| {
+            let b = aggregate::find(cells, baseline, threads, c.size)?;
+            Some((c.size, stats::compare(c.gbps.as_ref()?, b.gbps.as_ref()?)))
+        })
+        .collect();
+    if verdicts.is_empty() {
+        return Crossover::NoData;
+    }
+    let ahead: Vec<bool> = verdicts
+        .iter()
+        .map(|(_, v)| matches!(v, Verdict::ABeats { .. }))
+        .collect();
+    let Some(first) = ahead.iter().position(|&a| a) else {
+        return Crossover::Never {
+            ties: verdicts
+                .into_iter()
+                .filter(|(_, v)| matches!(v, Verdict::NoDifference { .. } | Verdict::Unknown))
+                .collect(),
+        };
+    };
+    if ahead[first..].iter().all(|&a| a) {
+        return Crossover::From {
+            size: verdicts[first].0,
+            verdict: verdicts[first].1,
+        };
+    }
+    Crossover::Intermittent {
+        ahead_at: verdicts
+            .iter()
+            .zip(&ahead)
+            .filter(|(_, a)| **a)
+            .map(|(v, _)| v.0)
+            .collect(),
+    }
+}
+
+fn sizes(list: &[u64]) -> String {
+    list.iter()
+        .map(|&s| format_size(s as usize))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn crossover_text(cells: &[CellStats], challenger: &str, baseline: &str, threads: u32) -> String {
+    match crossover(cells, challenger, baseline, threads) {
+        Crossover::From { size, verdict } => format!(
+            "from **{}** on, and at every larger size measured ({} there)",
+            format_size(size as usize),
+            verdict.words(challenger, baseline)
+        ),
+        Crossover::Intermittent { ahead_at } => format!(
+            "no clean crossover: measurably ahead at {} but not at a larger size",
+            sizes(&ahead_at)
+        ),
+        Crossover::Never { ties } if ties.is_empty() => {
+            "never measurably ahead within the measured sizes".to_string()
+        }
+        Crossover::Never { ties } => format!(
+            "never measurably ahead; no measurable difference at {}",
+            ties.iter()
+                .map(|(s, v)| match v {
+                    Verdict::NoDifference { within_pct } => {
+                        format!("{} (±{within_pct:.0} %)", format_size(*s as usize))
+                    }
+                    _ => format!("{} (no spread measured)", format_size(*s as usize)),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Crossover::NoData => {
+            format!("cannot tell: no size where both {challenger} and {baseline} were measured")
+        }
+    }
+}
+
+/// The last row of `strategy` per (threads, size).
 fn by_cell<'a>(rows: &[Numbered<'a>], strategy: &str) -> BTreeMap<(u32, u64), Numbered<'a>> {
     rows.iter()
         .filter(|(_, r)| r.strategy == strategy)
@@ -30,119 +127,29 @@ fn by_cell<'a>(rows: &[Numbered<'a>], strategy: &str) -> BTreeMap<(u32, u64), Nu
         .collect()
 }
 
-/// Where `challenger` overtakes `baseline` at one thread count.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Crossover<'a> {
-    /// Ahead from this size on, at every larger measured size; with the two rows
-    /// (numbers in the file) compared at that size.
-    From {
-        size: u64,
-        challenger: Numbered<'a>,
-        baseline: Numbered<'a>,
-    },
-    /// Ahead at some sizes, behind again at a larger one.
-    Intermittent { ahead_at: Vec<u64> },
-    /// Never ahead (a tie is not ahead).
-    Never,
-    /// No size where both were measured.
-    NoData,
-}
-
-/// The crossover of `challenger` over `baseline` at `threads`: sizes where both were
-/// measured, in increasing order, compared by throughput.
-pub fn crossover<'a>(
-    rows: &[Numbered<'a>],
-    challenger: &str,
-    baseline: &str,
-    threads: u32,
-) -> Crossover<'a> {
-    let c = by_cell(rows, challenger);
-    let b = by_cell(rows, baseline);
-    let pairs: Vec<(u64, Numbered, Numbered)> = c
-        .iter()
-        .filter(|((t, _), _)| *t == threads)
-        .filter_map(|(&(_, size), &cr)| b.get(&(threads, size)).map(|&br| (size, cr, br)))
-        .collect();
-    if pairs.is_empty() {
-        return Crossover::NoData;
+/// The largest measurable fall in median throughput when threads rise (next measured
+/// thread count, same strategy and size): (fall in %, from cell, to cell). A fall whose
+/// intervals overlap is not a fall.
+pub fn largest_drop<'c, 'a>(
+    cells: &'c [CellStats<'a>],
+) -> Option<(f64, &'c CellStats<'a>, &'c CellStats<'a>)> {
+    let mut best: Option<(f64, &CellStats, &CellStats)> = None;
+    let mut groups: BTreeMap<(&str, u64), Vec<&CellStats>> = BTreeMap::new();
+    for c in cells {
+        groups.entry((c.strategy, c.size)).or_default().push(c);
     }
-    let ahead: Vec<bool> = pairs
-        .iter()
-        .map(|(_, c, b)| c.1.throughput_gbps > b.1.throughput_gbps)
-        .collect();
-    let Some(first) = ahead.iter().position(|&a| a) else {
-        return Crossover::Never;
-    };
-    if ahead[first..].iter().all(|&a| a) {
-        let (size, c, b) = &pairs[first];
-        return Crossover::From {
-            size: *size,
-            challenger: *c,
-            baseline: *b,
-        };
-    }
-    Crossover::Intermittent {
-        ahead_at: pairs
-            .iter()
-            .zip(&ahead)
-            .filter(|(_, a)| **a)
-            .map(|(p, _)| p.0)
-            .collect(),
-    }
-}
-
-fn crossover_text(rows: &[Numbered], challenger: &str, baseline: &str, threads: u32) -> String {
-    match crossover(rows, challenger, baseline, threads) {
-        Crossover::From {
-            size,
-            challenger: cr,
-            baseline: br,
-        } => {
-            format!(
-                "from **{}** on ({:.2} vs {:.2} Gbps: {} vs {}); ahead at every larger size measured",
-                format_size(size as usize),
-                cr.1.throughput_gbps,
-                br.1.throughput_gbps,
-                cite(&cr),
-                cite(&br),
-            )
-        }
-        Crossover::Intermittent { ahead_at } => format!(
-            "no clean crossover: ahead at {} but behind again at a larger size",
-            ahead_at
-                .iter()
-                .map(|&s| format_size(s as usize))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Crossover::Never => "not within the measured sizes".to_string(),
-        Crossover::NoData => {
-            format!("cannot tell: no size where both {challenger} and {baseline} were measured")
-        }
-    }
-}
-
-/// The largest fall in throughput when threads rise (next measured thread count, same
-/// strategy and size): (fall in %, from row, to row).
-pub fn largest_drop<'a>(rows: &[Numbered<'a>]) -> Option<(f64, Numbered<'a>, Numbered<'a>)> {
-    let mut best: Option<(f64, Numbered, Numbered)> = None;
-    let mut groups: BTreeMap<(&str, u64), Vec<Numbered>> = BTreeMap::new();
-    for &(n, r) in rows {
-        groups
-            .entry((&r.strategy, r.size_bytes))
-            .or_default()
-            .push((n, r));
-    }
-    for cells in groups.values_mut() {
-        cells.sort_by_key(|(_, r)| r.threads);
-        for w in cells.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            if a.1.threads == b.1.threads || a.1.throughput_gbps <= 0.0 {
+    for group in groups.values_mut() {
+        group.sort_by_key(|c| c.threads);
+        for w in group.windows(2) {
+            let (Some(a), Some(b)) = (w[0].gbps, w[1].gbps) else {
+                continue;
+            };
+            if a.median <= 0.0 || !matches!(stats::compare(&a, &b), Verdict::ABeats { .. }) {
                 continue;
             }
-            let fall = (a.1.throughput_gbps - b.1.throughput_gbps) / a.1.throughput_gbps * 100.0;
+            let fall = (a.median - b.median) / a.median * 100.0;
             if fall > 0.0 && best.is_none_or(|(f, ..)| fall > f) {
-                best = Some((fall, a, b));
+                best = Some((fall, w[0], w[1]));
             }
         }
     }
@@ -152,9 +159,11 @@ pub fn largest_drop<'a>(rows: &[Numbered<'a>]) -> Option<(f64, Numbered<'a>, Num
 /// The whole report.
 pub fn report(file: &str, rows: &[Row]) -> String {
     let numbered: Vec<Numbered> = rows.iter().enumerate().map(|(i, r)| (i + 1, r)).collect();
+    let cells = aggregate::cells(rows);
     let mut out = String::new();
     let _ = writeln!(out, "# netio-tui report: {file}\n");
     if let Some(r) = rows.first() {
+        let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "not recorded".into());
         let _ = writeln!(
             out,
             "{} rows · {} · MTU {} · kernel {} · {} · hardware counters: {} · started {}\n",
@@ -166,37 +175,18 @@ pub fn report(file: &str, rows: &[Row]) -> String {
             r.hw_counters.as_deref().unwrap_or("unknown"),
             r.started_at
         );
-    }
-    let _ = writeln!(out, "## Summary\n");
-    let _ = writeln!(
-        out,
-        "| row | strategy | size | threads | Gbps | p50 µs | p99 µs | tx ns/B | rx ns/B | zc copied % | integrity errors |"
-    );
-    let _ = writeln!(
-        out,
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    );
-    let f = |v: Option<f64>, d: usize| v.map_or("n/a".to_string(), |x| format!("{x:.d$}"));
-    for (n, r) in &numbered {
         let _ = writeln!(
             out,
-            "| {n} | {} | {} | {} | {:.3} | {} | {} | {} | {} | {} | {} |",
-            r.strategy,
-            format_size(r.size_bytes as usize),
-            r.threads,
-            r.throughput_gbps,
-            f(r.lat_p50_us, 1),
-            f(r.lat_p99_us, 1),
-            f(r.tx_cpu_ns_per_byte, 3),
-            f(r.rx_cpu_ns_per_byte, 3),
-            if r.strategy == "zero-copy" {
-                f(r.zc_copied_pct, 0)
-            } else {
-                String::new()
-            },
-            r.integrity_errors
+            "Congestion control {} · TCP_NODELAY {} · coalescing {} · placement {} · receive low-water mark {}\n",
+            or_unknown(&r.cc),
+            or_unknown(&r.nodelay),
+            or_unknown(&r.coalesce),
+            or_unknown(&r.pin),
+            or_unknown(&r.rcvlowat_mode),
         );
     }
+    summary_table(&mut out, &cells);
+    host_noise_section(&mut out, &cells);
 
     let mut threads: Vec<u32> = rows.iter().map(|r| r.threads).collect();
     threads.sort_unstable();
@@ -206,7 +196,7 @@ pub fn report(file: &str, rows: &[Row]) -> String {
         let _ = writeln!(
             out,
             "- {t} thread(s): {}",
-            crossover_text(&numbered, "one-copy", "two-copy", t)
+            crossover_text(&cells, "one-copy", "two-copy", t)
         );
     }
     let _ = writeln!(out, "\n## Where zero-copy beats the copying strategies\n");
@@ -214,29 +204,32 @@ pub fn report(file: &str, rows: &[Row]) -> String {
         let _ = writeln!(
             out,
             "- {t} thread(s): against two-copy {}; against one-copy {}",
-            crossover_text(&numbered, "zero-copy", "two-copy", t),
-            crossover_text(&numbered, "zero-copy", "one-copy", t)
+            crossover_text(&cells, "zero-copy", "two-copy", t),
+            crossover_text(&cells, "zero-copy", "one-copy", t)
         );
     }
 
     let _ = writeln!(out, "\n## The largest throughput drop as threads rise\n");
-    match largest_drop(&numbered) {
+    match largest_drop(&cells) {
         Some((fall, a, b)) => {
             let _ = writeln!(
                 out,
-                "{} falls {fall:.1} % from {} to {} threads at {}: {:.2} → {:.2} Gbps ({} → {}).",
-                a.1.strategy,
-                a.1.threads,
-                b.1.threads,
-                format_size(a.1.size_bytes as usize),
-                a.1.throughput_gbps,
-                b.1.throughput_gbps,
-                cite(&a),
-                cite(&b)
+                "{} falls {fall:.1} % (medians) from {} to {} threads at {}: {:.2} → {:.2} Gbps ({} → {}); the intervals do not overlap.",
+                a.strategy,
+                a.threads,
+                b.threads,
+                format_size(a.size as usize),
+                a.gbps.map_or(0.0, |s| s.median),
+                b.gbps.map_or(0.0, |s| s.median),
+                a.cite(),
+                b.cite()
             );
         }
         None => {
-            let _ = writeln!(out, "Throughput never fell as threads rose in this file.");
+            let _ = writeln!(
+                out,
+                "No measurable fall in throughput as threads rose in this file (none whose intervals separate)."
+            );
         }
     }
 
@@ -264,7 +257,7 @@ pub fn report(file: &str, rows: &[Row]) -> String {
             "The kernel flagged {min:.0}–{max:.0} % of zero-copy completions as copied (rows {cited})."
         );
         let meaning = if min >= 99.5 {
-            "Every completion was copied: the data was delivered to a local socket (loopback or veth), where the kernel makes a deferred copy. Zero-copy paid for pinning pages and reaping completions and still copied, which is why it trails here; only data leaving through a real NIC avoids the copy."
+            "Every completion was copied: the data was delivered to a local socket (loopback or veth), where the kernel makes a deferred copy. Only data leaving through a real device avoids that copy."
         } else if max <= 0.5 {
             "No completion was copied: the pages went to the device without a copy, which is what zero-copy is for."
         } else {
@@ -319,135 +312,199 @@ pub fn report(file: &str, rows: &[Row]) -> String {
     out
 }
 
+
+/// One line per cell: median, interval, CV, and what the interval rests on.
+fn summary_table(out: &mut String, cells: &[CellStats]) {
+    let _ = writeln!(out, "## Summary (throughput per cell)\n");
+    let _ = writeln!(
+        out,
+        "| strategy | size | threads | n | median Gbps | 95 % CI | CV % | host CV % | spread | flags | rows |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---:|---|---|---|");
+    let f = |v: Option<f64>, d: usize| v.map_or("n/a".to_string(), |x| format!("{x:.d$}"));
+    for c in cells {
+        let g = c.gbps;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            c.strategy,
+            format_size(c.size as usize),
+            c.threads,
+            c.rows.len(),
+            f(g.map(|s| s.median), 3),
+            g.and_then(|s| s.ci95)
+                .map_or("n/a".into(), |(lo, hi)| format!("{lo:.2}–{hi:.2}")),
+            f(g.and_then(|s| s.cv_pct), 1),
+            f(c.host.and_then(|h| h.cv_pct), 1),
+            c.basis.label(),
+            if c.receiver_behind { "receiver behind" } else { "" },
+            c.cite()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n\"receiver behind\": the sender spent ≥ {:.0} % of its busy time held back by the receiver's window (TCP_INFO); such a cell measures the receiver as much as the strategy. An interval \"within one run\" comes from the per-second samples of a single run and says nothing of run-to-run drift: record with --repeat for that.",
+        crate::engine::tcp_window::RECEIVER_BEHIND_PCT
+    );
+}
+
+/// The tool's spread beside the machine's own, over the same repeats.
+fn host_noise_section(out: &mut String, cells: &[CellStats]) {
+    let _ = writeln!(out, "\n## The tool's spread and the host's\n");
+    let pairs: Vec<(f64, f64)> = cells
+        .iter()
+        .filter(|c| c.basis == stats::Basis::Repeats)
+        .filter_map(|c| Some((c.gbps?.cv_pct?, c.host?.cv_pct?)))
+        .collect();
+    let (Some(tool), Some(host)) = (
+        stats::Summary::of(&pairs.iter().map(|p| p.0).collect::<Vec<_>>()),
+        stats::Summary::of(&pairs.iter().map(|p| p.1).collect::<Vec<_>>()),
+    ) else {
+        let _ = writeln!(
+            out,
+            "This file has no cell measured more than once with the host-noise probe: record with --repeat 2 or more to compare the tool's spread with the machine's."
+        );
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "Over {} cells with repeats, the median CV of throughput was {:.1} % and the median CV of the host's in-cache memcpy probe, taken before each of the same repeats, was {:.1} % (ratio {:.2}). A ratio near 1 means the tool varies about as much as the machine itself does.",
+        pairs.len(),
+        tool.median,
+        host.median,
+        if host.median > 0.0 { tool.median / host.median } else { f64::NAN }
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn row(strategy: &str, size: u64, threads: u32, gbps: f64) -> Row {
-        Row {
-            strategy: strategy.into(),
-            size_bytes: size,
-            threads,
-            throughput_gbps: gbps,
-            ..Row::default()
-        }
+    /// Five repeats of a cell around `gbps` (±2 %), so every cell has an interval.
+    fn repeats(strategy: &str, size: u64, threads: u32, gbps: f64) -> Vec<Row> {
+        [1.0, 0.98, 1.02, 0.99, 1.01]
+            .iter()
+            .map(|k| Row {
+                strategy: strategy.into(),
+                size_bytes: size,
+                threads,
+                throughput_gbps: gbps * k,
+                ..Row::default()
+            })
+            .collect()
     }
 
-    fn numbered(rows: &[Row]) -> Vec<Numbered<'_>> {
-        rows.iter().enumerate().map(|(i, r)| (i + 1, r)).collect()
+    fn file(cells: &[(&str, u64, u32, f64)]) -> Vec<Row> {
+        cells
+            .iter()
+            .flat_map(|&(s, size, t, g)| repeats(s, size, t, g))
+            .collect()
     }
 
     #[test]
     fn crosses_and_stays_ahead() {
-        let rows = vec![
-            row("two-copy", 1024, 1, 5.0),
-            row("one-copy", 1024, 1, 4.0),
-            row("two-copy", 4096, 1, 8.0),
-            row("one-copy", 4096, 1, 9.0),
-            row("two-copy", 65536, 1, 10.0),
-            row("one-copy", 65536, 1, 12.0),
-        ];
-        assert_eq!(
-            crossover(&numbered(&rows), "one-copy", "two-copy", 1),
-            Crossover::From {
-                size: 4096,
-                challenger: (4, &rows[3]),
-                baseline: (3, &rows[2])
-            }
-        );
+        let rows = file(&[
+            ("two-copy", 1024, 1, 5.0),
+            ("one-copy", 1024, 1, 4.0),
+            ("two-copy", 4096, 1, 8.0),
+            ("one-copy", 4096, 1, 9.0),
+            ("two-copy", 65536, 1, 10.0),
+            ("one-copy", 65536, 1, 12.0),
+        ]);
+        let c = aggregate::cells(&rows);
+        assert!(matches!(
+            crossover(&c, "one-copy", "two-copy", 1),
+            Crossover::From { size: 4096, verdict: Verdict::ABeats { .. } }
+        ));
     }
 
     #[test]
-    fn never_crosses_and_ties_do_not_count() {
+    fn overlapping_intervals_are_ties_not_wins() {
+        // 2 % apart with ±2 % spread: not a measurable difference.
+        let rows = file(&[
+            ("two-copy", 1024, 1, 10.0),
+            ("one-copy", 1024, 1, 10.2),
+            ("two-copy", 4096, 1, 8.0),
+            ("one-copy", 4096, 1, 7.0),
+        ]);
+        let c = aggregate::cells(&rows);
+        let Crossover::Never { ties } = crossover(&c, "one-copy", "two-copy", 1) else {
+            panic!("a tie is not ahead");
+        };
+        assert_eq!(ties.len(), 1);
+        assert_eq!(ties[0].0, 1024);
+        let text = crossover_text(&c, "one-copy", "two-copy", 1);
+        assert!(text.contains("no measurable difference at 1K (±"), "{text}");
+    }
+
+    #[test]
+    fn single_rows_without_spread_give_no_verdict() {
         let rows = vec![
-            row("two-copy", 1024, 1, 5.0),
-            row("one-copy", 1024, 1, 5.0),
-            row("two-copy", 4096, 1, 8.0),
-            row("one-copy", 4096, 1, 7.0),
+            Row { strategy: "two-copy".into(), size_bytes: 4096, threads: 1, throughput_gbps: 5.0, ..Row::default() },
+            Row { strategy: "one-copy".into(), size_bytes: 4096, threads: 1, throughput_gbps: 9.0, ..Row::default() },
         ];
-        assert_eq!(
-            crossover(&numbered(&rows), "one-copy", "two-copy", 1),
-            Crossover::Never
-        );
+        let c = aggregate::cells(&rows);
+        assert!(matches!(crossover(&c, "one-copy", "two-copy", 1), Crossover::Never { .. }));
+        assert!(crossover_text(&c, "one-copy", "two-copy", 1).contains("no spread measured"));
     }
 
     #[test]
     fn ahead_then_behind_is_not_a_crossover() {
-        let rows = vec![
-            row("two-copy", 1024, 2, 5.0),
-            row("zero-copy", 1024, 2, 6.0),
-            row("two-copy", 4096, 2, 8.0),
-            row("zero-copy", 4096, 2, 7.0),
-        ];
+        let rows = file(&[
+            ("two-copy", 1024, 2, 5.0),
+            ("zero-copy", 1024, 2, 6.0),
+            ("two-copy", 4096, 2, 8.0),
+            ("zero-copy", 4096, 2, 7.0),
+        ]);
+        let c = aggregate::cells(&rows);
         assert_eq!(
-            crossover(&numbered(&rows), "zero-copy", "two-copy", 2),
-            Crossover::Intermittent {
-                ahead_at: vec![1024]
-            }
+            crossover(&c, "zero-copy", "two-copy", 2),
+            Crossover::Intermittent { ahead_at: vec![1024] }
         );
+        assert_eq!(crossover(&c, "zero-copy", "two-copy", 8), Crossover::NoData);
     }
 
     #[test]
-    fn missing_cells_are_skipped_or_reported() {
-        let rows = vec![
-            row("two-copy", 1024, 1, 5.0),
-            row("one-copy", 4096, 1, 9.0), // no two-copy at 4K
-            row("two-copy", 65536, 1, 10.0),
-            row("one-copy", 65536, 1, 12.0),
-        ];
-        let n = numbered(&rows);
-        assert_eq!(
-            crossover(&n, "one-copy", "two-copy", 1),
-            Crossover::From {
-                size: 65536,
-                challenger: (4, &rows[3]),
-                baseline: (3, &rows[2])
+    fn largest_measurable_drop_as_threads_rise() {
+        let rows = file(&[
+            ("two-copy", 1024, 1, 10.0),
+            ("two-copy", 1024, 2, 9.9), // within the spread: not a drop
+            ("one-copy", 1024, 1, 10.0),
+            ("one-copy", 1024, 2, 20.0),
+            ("one-copy", 1024, 4, 5.0),
+        ]);
+        let c = aggregate::cells(&rows);
+        let (fall, a, b) = largest_drop(&c).expect("a drop");
+        assert!((fall - 75.0).abs() < 1e-9, "{fall}");
+        assert_eq!((a.threads, b.threads), (2, 4));
+        let flat = file(&[("two-copy", 1024, 1, 10.0), ("two-copy", 1024, 2, 9.9)]);
+        assert!(largest_drop(&aggregate::cells(&flat)).is_none());
+    }
+
+    #[test]
+    fn report_answers_with_evidence_and_admits_what_it_cannot() {
+        let mut rows = file(&[
+            ("two-copy", 4096, 1, 8.0),
+            ("one-copy", 4096, 1, 9.0),
+            ("zero-copy", 4096, 1, 4.0),
+        ]);
+        for r in rows.iter_mut() {
+            r.hw_counters = Some("no".into());
+            if r.strategy == "zero-copy" {
+                r.zc_copied_pct = Some(100.0);
             }
-        );
-        assert_eq!(crossover(&n, "one-copy", "two-copy", 8), Crossover::NoData);
-        assert_eq!(crossover(&n, "zero-copy", "two-copy", 1), Crossover::NoData);
-    }
-
-    #[test]
-    fn largest_drop_as_threads_rise() {
-        let rows = vec![
-            row("two-copy", 1024, 1, 10.0),
-            row("two-copy", 1024, 2, 9.0),
-            row("one-copy", 1024, 1, 10.0),
-            row("one-copy", 1024, 2, 20.0),
-            row("one-copy", 1024, 4, 5.0),
-        ];
-        let n = numbered(&rows);
-        let (fall, a, b) = largest_drop(&n).expect("a drop");
-        assert!((fall - 75.0).abs() < 1e-9);
-        assert_eq!((a.0, b.0), (4, 5));
-        assert!(largest_drop(&numbered(&[row("two-copy", 1, 1, 1.0)])).is_none());
-    }
-
-    #[test]
-    fn report_answers_and_admits_what_it_cannot() {
-        let mut rows = vec![
-            row("two-copy", 4096, 1, 8.0),
-            row("one-copy", 4096, 1, 9.0),
-            row("zero-copy", 4096, 1, 4.0),
-        ];
-        rows[2].zc_copied_pct = Some(100.0);
-        rows.iter_mut()
-            .for_each(|r| r.hw_counters = Some("no".into()));
+        }
         let text = report("r.csv", &rows);
-        assert!(text.contains("1 thread(s): from **4K** on (9.00 vs 8.00 Gbps: one-copy 4K ×1 (row 2) vs two-copy 4K ×1 (row 1))"), "{text}");
         assert!(
-            text.contains("against two-copy not within the measured sizes"),
+            text.contains("1 thread(s): from **4K** on, and at every larger size measured (one-copy beats two-copy by"),
             "{text}"
         );
-        assert!(
-            text.contains("100–100 % of zero-copy completions as copied (rows 3)"),
-            "{text}"
-        );
-        assert!(
-            text.contains("could not count cache misses (hw_counters = no)"),
-            "{text}"
-        );
-        assert!(text.contains("Throughput never fell"), "{text}");
+        assert!(text.contains("against two-copy never measurably ahead"), "{text}");
+        assert!(text.contains("% of zero-copy completions as copied (rows 11, 12, 13, 14, 15)"), "{text}");
+        assert!(!text.contains("which is why"), "no canned verdicts: {text}");
+        assert!(text.contains("could not count cache misses (hw_counters = no)"), "{text}");
+        assert!(text.contains("No measurable fall"), "{text}");
+        assert!(text.contains("| one-copy | 4K | 1 | 5 | 9.000 |"), "{text}");
+        assert!(text.contains("no cell measured more than once with the host-noise probe"), "{text}");
     }
 }

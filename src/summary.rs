@@ -1,19 +1,24 @@
-//! The table of finished cells printed at the end of a run: pure formatting of rows.
+//! The table of finished cells printed at the end of a run, one line per cell with its
+//! repeats together: pure formatting of rows.
 
 use std::fmt::Write;
 
+use crate::aggregate::{self, CellStats};
 use crate::matrix::format_size;
 use crate::record::Row;
+use crate::stats::Summary;
 
-const HEADERS: [&str; 12] = [
+const HEADERS: [&str; 14] = [
     "strategy",
     "size",
     "thr",
+    "n",
     "Gbps",
-    "msg/s",
+    "95% CI",
+    "CV %",
+    "host CV %",
     "p50 µs",
     "p99 µs",
-    "send µs",
     "tx ns/B",
     "rx ns/B",
     "zc copied",
@@ -24,33 +29,48 @@ fn opt(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| "n/a".to_string(), |x| format!("{x:.digits$}"))
 }
 
-/// The rows as an aligned text table; `n/a` where a figure was not measured.
+/// The median of a figure over a cell's rows; `None` if no row has it.
+fn median_of(c: &CellStats, f: impl Fn(&Row) -> Option<f64>) -> Option<f64> {
+    Summary::of(&c.rows.iter().filter_map(|(_, r)| f(r)).collect::<Vec<_>>()).map(|s| s.median)
+}
+
+/// One line per cell (its repeats together), in the order the cells were first run:
+/// medians, the 95 % interval and CV of throughput (over repeats, or within one run
+/// when there was one), and the host's CV over the same repeats; `n/a` where a figure
+/// was not measured. Cells where the receiver fell behind are marked `*`.
 pub fn table(rows: &[Row]) -> String {
-    let cells: Vec<[String; 12]> = rows
+    let mut cells = aggregate::cells(rows);
+    cells.sort_by_key(|c| c.rows.first().map(|(n, _)| *n));
+    let behind = cells.iter().any(|c| c.receiver_behind);
+    let cells: Vec<[String; 14]> = cells
         .iter()
-        .map(|r| {
+        .map(|c| {
+            let g = c.gbps;
+            let zc_sent = c.rows.iter().any(|(_, r)| r.zc_sends.is_some());
             [
-                r.strategy.clone(),
-                format_size(r.size_bytes as usize),
-                r.threads.to_string(),
-                format!("{:.3}", r.throughput_gbps),
-                format!("{:.0}", r.msgs_per_s),
-                opt(r.lat_p50_us, 1),
-                opt(r.lat_p99_us, 1),
-                opt(r.send_call_us, 2),
-                opt(r.tx_cpu_ns_per_byte, 3),
-                opt(r.rx_cpu_ns_per_byte, 3),
-                r.zc_copied_pct.map_or_else(
-                    || {
-                        if r.zc_sends.is_some() {
-                            "n/a".into()
-                        } else {
-                            "-".into()
-                        }
-                    },
-                    |p| format!("{p:.0}%"),
-                ),
-                r.integrity_errors.to_string(),
+                format!("{}{}", c.strategy, if c.receiver_behind { "*" } else { "" }),
+                format_size(c.size as usize),
+                c.threads.to_string(),
+                c.rows.len().to_string(),
+                opt(g.map(|s| s.median), 3),
+                g.and_then(|s| s.ci95)
+                    .map_or("n/a".into(), |(lo, hi)| format!("{lo:.2}–{hi:.2}")),
+                opt(g.and_then(|s| s.cv_pct), 1),
+                opt(c.host.and_then(|h| h.cv_pct), 1),
+                opt(median_of(c, |r| r.lat_p50_us), 1),
+                opt(median_of(c, |r| r.lat_p99_us), 1),
+                opt(median_of(c, |r| r.tx_cpu_ns_per_byte), 3),
+                opt(median_of(c, |r| r.rx_cpu_ns_per_byte), 3),
+                match median_of(c, |r| r.zc_copied_pct) {
+                    Some(p) => format!("{p:.0}%"),
+                    None if zc_sent => "n/a".into(),
+                    None => "-".into(),
+                },
+                c.rows
+                    .iter()
+                    .map(|(_, r)| r.integrity_errors)
+                    .sum::<u64>()
+                    .to_string(),
             ]
         })
         .collect();
@@ -79,6 +99,12 @@ pub fn table(rows: &[Row]) -> String {
     for row in &cells {
         line(row);
     }
+    out.push_str(
+        "Gbps is the median over the n repeats; 95% CI and CV are over repeats (n > 1) or within one run's seconds (n = 1).\n",
+    );
+    if behind {
+        out.push_str("* the receiver fell behind (the sender was limited by its window for >= 10% of the time).\n");
+    }
     out
 }
 
@@ -87,36 +113,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn absent_figures_show_as_na_and_columns_align() {
+    fn repeats_fold_into_one_line_and_absent_figures_show_as_na() {
+        let zc = |gbps: f64| Row {
+            strategy: "zero-copy".into(),
+            size_bytes: 65536,
+            threads: 2,
+            throughput_gbps: gbps,
+            lat_p50_us: Some(40.0),
+            zc_sends: Some(10),
+            zc_copied_pct: Some(100.0),
+            host_memcpy_gbps: Some(gbps * 3.0),
+            ..Row::default()
+        };
         let rows = vec![
-            Row {
-                strategy: "zero-copy".into(),
-                size_bytes: 65536,
-                threads: 2,
-                throughput_gbps: 12.3456,
-                msgs_per_s: 23_000.4,
-                lat_p50_us: Some(40.0),
-                lat_p99_us: None,
-                zc_sends: Some(10),
-                zc_copied_pct: Some(100.0),
-                ..Row::default()
-            },
+            zc(12.0),
             Row {
                 strategy: "one-copy".into(),
                 size_bytes: 8,
                 threads: 1,
                 ..Row::default()
             },
+            zc(13.0),
+            zc(14.0),
         ];
         let t = table(&rows);
         let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.len(), 4, "{t}");
         assert!(
-            lines[1].starts_with("zero-copy   64K    2  12.346  23000    40.0     n/a"),
+            lines[1].starts_with("zero-copy   64K    2  3  13.000  10.52–15.48   7.7        7.7    40.0     n/a"),
             "{t}"
         );
         assert!(lines[1].ends_with("100%       0"), "{t}");
-        assert!(lines[2].starts_with("one-copy     8B    1   0.000"), "{t}");
+        assert!(lines[2].starts_with("one-copy     8B    1  1   0.000          n/a   n/a"), "{t}");
         assert!(lines[2].ends_with("-       0"), "{t}");
+        assert!(lines[3].starts_with("Gbps is the median"), "{t}");
     }
 }

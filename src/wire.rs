@@ -1,7 +1,10 @@
-//! What travels on a connection: a 32-byte frame header followed by the message's 8
-//! fields back to back, and the streaming checker the receiver runs over the byte stream.
+//! What travels on a connection: each frame is exactly one message, its 8 fields back
+//! to back, and its first 32 bytes are the frame header (they live in the first field,
+//! or spill over into the next ones when fields are shorter than 32 bytes). So the bytes
+//! on the wire per message equal the message size; sizes below 32 bytes are rounded up
+//! ([`effective_size`]). Also the streaming checker the receiver runs over the stream.
 //!
-//! Header (little-endian):
+//! Header (little-endian, message bytes 0..32):
 //!
 //! ```text
 //!  0..4   magic "NIO1"        4  version (1)      5  strategy id    6..8 reserved (0)
@@ -9,9 +12,9 @@
 //! 24..32  send stamp, ns of CLOCK_MONOTONIC taken when the send operation began
 //! ```
 //!
-//! Payload: field `i` starts with the sequence number (8 bytes, little-endian) when the
-//! field is at least 8 bytes long; every other byte at payload offset `o` is
-//! [`pattern_byte`]`(o)`. The checker always checks headers and stamps (cheap), and with
+//! After the header: field `i` starts with the sequence number (8 bytes, little-endian)
+//! when the field starts after the header and is at least 8 bytes long; every other
+//! byte at message offset `o` is [`pattern_byte`]`(o)`. The checker always checks headers and stamps (cheap), and with
 //! `verify` every pattern byte too. Pure code: no sockets, no clocks.
 
 use std::sync::OnceLock;
@@ -28,8 +31,16 @@ pub const VERSION: u8 = 1;
 pub const FIELDS: usize = 8;
 /// Bytes of the per-field sequence stamp.
 pub const STAMP_LEN: usize = 8;
-/// Smallest message: one byte per field.
-pub const MIN_MESSAGE: usize = FIELDS;
+/// Smallest message: the header must fit in it.
+pub const MIN_MESSAGE: usize = HEADER_LEN;
+/// Smallest size the CLI accepts (one byte per field); below [`MIN_MESSAGE`] it is
+/// rounded up.
+pub const MIN_REQUEST: usize = FIELDS;
+
+/// The message size actually used for a requested size: never below the header.
+pub fn effective_size(requested: usize) -> usize {
+    requested.max(MIN_MESSAGE)
+}
 /// Largest message: 64 MiB.
 pub const MAX_MESSAGE: usize = 64 << 20;
 
@@ -196,8 +207,9 @@ pub struct FrameChecker {
 
 impl FrameChecker {
     /// A checker for a connection carrying `msg_len`-byte messages of `strategy`,
-    /// sequence numbers from 0.
+    /// sequence numbers from 0. `msg_len` is raised to [`MIN_MESSAGE`] if below it.
     pub fn new(strategy: Strategy, msg_len: usize, verify: bool) -> Self {
+        let msg_len = effective_size(msg_len);
         let lens = field_lens(msg_len);
         let mut bounds = [0u64; FIELDS + 1];
         for i in 0..FIELDS {
@@ -242,11 +254,11 @@ impl FrameChecker {
                             Ok(header) => {
                                 self.state = State::Payload {
                                     header,
-                                    offset: 0,
+                                    offset: HEADER_LEN as u64,
                                     intact: true,
                                 };
-                                // A zero-length payload cannot happen (MIN_MESSAGE > 0),
-                                // but a frame must still complete if it did.
+                                // A message of exactly the header's length is complete
+                                // with its header.
                                 self.finish_if_complete(&mut on_frame);
                             }
                             Err(e) => {
@@ -321,7 +333,8 @@ impl FrameChecker {
     }
 }
 
-/// Checks the payload bytes `chunk` found at payload offset `offset` of frame `seq`.
+/// Checks the bytes `chunk` found at message offset `offset` (past the header) of
+/// frame `seq`.
 fn check_chunk(
     bounds: &[u64; FIELDS + 1],
     seq: u64,
@@ -336,7 +349,7 @@ fn check_chunk(
         if fe <= offset || fs >= end {
             continue;
         }
-        let stamped = if fe - fs >= STAMP_LEN as u64 {
+        let stamped = if fs >= HEADER_LEN as u64 && fe - fs >= STAMP_LEN as u64 {
             STAMP_LEN as u64
         } else {
             0
@@ -367,23 +380,26 @@ mod tests {
 
     /// A whole frame as a sender would put it on the wire.
     fn frame(strategy: Strategy, size: usize, seq: u64) -> Vec<u8> {
+        let size = effective_size(size);
         let header = Header {
             strategy_id: strategy.wire_id(),
             seq,
             msg_len: size as u64,
             sent_ns: 1000 + seq,
         };
-        let mut out = header.encode().to_vec();
+        let mut out = Vec::with_capacity(size);
         let mut off = 0u64;
         for len in field_lens(size) {
             let mut field = vec![0u8; len];
             fill_pattern(&mut field, off);
-            if len >= STAMP_LEN {
+            if off >= HEADER_LEN as u64 && len >= STAMP_LEN {
                 field[..STAMP_LEN].copy_from_slice(&seq.to_le_bytes());
             }
             out.extend_from_slice(&field);
             off += len as u64;
         }
+        out[..HEADER_LEN].copy_from_slice(&header.encode());
+        assert_eq!(out.len(), size, "the frame is exactly the message");
         out
     }
 
@@ -424,7 +440,7 @@ mod tests {
 
     #[test]
     fn good_stream_parses_in_any_chunking() {
-        for size in [8, 63, 64, 4096] {
+        for size in [8, 32, 33, 63, 64, 300, 4096] {
             let stream: Vec<u8> = (0..5)
                 .flat_map(|s| frame(Strategy::OneCopy, size, s))
                 .collect();
@@ -491,10 +507,11 @@ mod tests {
 
     #[test]
     fn wrong_stamp_marks_frame_even_without_verify() {
-        let mut bad = frame(Strategy::OneCopy, 64, 0);
-        // First byte of field 3's stamp (fields are 8 bytes each).
-        bad[HEADER_LEN + 3 * 8] ^= 0xFF;
-        let mut c = FrameChecker::new(Strategy::OneCopy, 64, false);
+        let mut bad = frame(Strategy::OneCopy, 320, 0);
+        // First byte of field 5's stamp (fields are 40 bytes each; fields 0 holds the
+        // header, 1.. start with the stamp).
+        bad[5 * 40] ^= 0xFF;
+        let mut c = FrameChecker::new(Strategy::OneCopy, 320, false);
         let (frames, err) = run(&mut c, &bad, 3);
         assert_eq!(err, None);
         assert_eq!(frames.len(), 1);
@@ -542,6 +559,7 @@ mod tests {
             chunk in 1usize..100,
         ) {
             let mut stream = frame(Strategy::ZeroCopy, 40, 0);
+            proptest::prop_assert_eq!(stream.len(), 40);
             stream.extend(garbage);
             let mut c = FrameChecker::new(Strategy::ZeroCopy, 40, true);
             let (frames, _) = run(&mut c, &stream, chunk);

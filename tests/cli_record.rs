@@ -72,6 +72,8 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
             "1",
             "--duration",
             "1s",
+            "--repeat",
+            "2",
             "--warmup",
             "0s",
             "--verify",
@@ -85,7 +87,9 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
         "summary table on stdout: {stdout}"
     );
     let rows = read_rows(&cells).expect("cells file reads back");
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 6, "3 cells x 2 repeats");
+    let repeats: Vec<Option<u32>> = rows.iter().map(|r| r.repeat).collect();
+    assert_eq!(repeats, [Some(1), Some(1), Some(1), Some(2), Some(2), Some(2)], "round robin");
     for r in &rows {
         assert!(r.throughput_gbps > 0.0, "{r:?}");
         assert_eq!(r.integrity_errors, 0);
@@ -95,6 +99,14 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
         assert_eq!(r.tx_cycles, None);
         let is_zc = r.strategy == "zero-copy";
         assert_eq!(r.zc_sends.is_some(), is_zc);
+        // The socket choices and placement are recorded in every row.
+        assert!(r.cc.as_deref().is_some_and(|c| !c.is_empty()), "{r:?}");
+        assert_eq!(r.nodelay.as_deref(), Some("on"));
+        assert_eq!(r.coalesce.as_deref(), Some(if is_zc { "off" } else { "on" }));
+        assert_eq!(r.rcvlowat_bytes, Some(4096));
+        assert!(r.tx_cpus.is_some() && r.rx_cpus.is_some(), "{r:?}");
+        assert!(r.host_memcpy_gbps.is_some_and(|g| g > 0.0));
+        assert_eq!(r.seconds_n, Some(1));
         if is_zc {
             assert_eq!(r.zc_completions, r.zc_sends);
             assert_eq!(r.zc_lost, Some(0));
@@ -106,7 +118,7 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
     // The empty perf-counter cells are really empty.
     assert!(text.lines().nth(1).expect("row").contains(",,,,"));
     let seconds = read_rows(&samples).expect("samples file reads back");
-    assert_eq!(seconds.len(), 3, "one 1 s sample per cell");
+    assert_eq!(seconds.len(), 6, "one 1 s sample per cell repeat");
     assert!(
         seconds
             .iter()
@@ -131,6 +143,8 @@ fn existing_recording_is_appended_to_never_overwritten() {
                 "1",
                 "--duration",
                 "200ms",
+                "--repeat",
+                "1",
                 "--warmup",
                 "0s",
             ])
@@ -165,6 +179,8 @@ fn sigterm_keeps_finished_rows_and_exits_130() {
             "1",
             "--duration",
             "1s",
+            "--repeat",
+            "1",
             "--warmup",
             "0s",
         ])

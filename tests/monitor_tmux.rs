@@ -2,6 +2,8 @@
 //! keys do what the footer says, q quits with status 0 and leaves the alternate screen.
 //! Skips, saying why, where tmux is missing (CI installs it).
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -64,7 +66,7 @@ fn gbps(screen: &str, strategy: &str) -> Option<f64> {
 #[test]
 fn monitor_shows_live_figures_and_obeys_the_keys() {
     if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("skipped: tmux is not installed");
+        common::skip("tmux is not installed");
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");

@@ -1,6 +1,8 @@
 //! --netns: cells across two namespaces joined by veth, and clean-up on every way out.
 //! Needs root and iproute2 (CI runs as root); elsewhere each test says why it skips.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::AtomicBool;
@@ -18,11 +20,11 @@ static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 fn can_run() -> bool {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipped: --netns needs root");
+        common::skip("--netns needs root");
         return false;
     }
     if Command::new("ip").arg("-V").output().is_err() {
-        eprintln!("skipped: iproute2's ip is not installed");
+        common::skip("iproute2's ip is not installed");
         return false;
     }
     true
@@ -114,6 +116,8 @@ fn sigterm_mid_run_removes_everything_and_keeps_finished_rows() {
             "1",
             "--duration",
             "1s",
+            "--repeat",
+            "1",
             "--warmup",
             "0s",
         ])
@@ -155,7 +159,7 @@ fn a_pair_left_by_a_killed_run_is_removed_by_the_next_start() {
         .arg("--netns")
         .arg("--record")
         .arg(dir.path().join("v.csv"))
-        .args(["--sizes", "4K", "--duration", "30s"])
+        .args(["--sizes", "4K", "--duration", "30s", "--repeat", "1"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -185,6 +189,8 @@ fn a_pair_left_by_a_killed_run_is_removed_by_the_next_start() {
             "1",
             "--duration",
             "200ms",
+            "--repeat",
+            "1",
             "--warmup",
             "0s",
         ])
@@ -206,7 +212,7 @@ fn a_pair_left_by_a_killed_run_is_removed_by_the_next_start() {
 #[test]
 fn without_root_netns_exits_2_with_the_fix() {
     if Command::new("setpriv").arg("--version").output().is_err() {
-        eprintln!("skipped: setpriv (util-linux) is not installed");
+        common::skip("setpriv (util-linux) is not installed");
         return;
     }
     // SAFETY: geteuid has no preconditions.

@@ -1,6 +1,8 @@
 //! perf counters per side over real cells. Written to pass both on a machine without a
 //! hardware PMU (these VMs) and on one with it: hardware expectations follow a probe.
 
+mod common;
+
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
@@ -39,7 +41,7 @@ fn from_the_start() -> CellConfig {
 
 fn software_counting_available(s: &CellSummary) -> bool {
     if value(&s.window.tx_perf, Event::TaskClock).is_none() {
-        eprintln!("skipped: perf software events cannot be opened here (perf_event_paranoid?)");
+        common::skip("perf software events cannot be opened here (perf_event_paranoid?)");
         return false;
     }
     true
@@ -110,11 +112,6 @@ fn task_clock_agrees_with_thread_cpu_time_on_the_busy_side() {
         };
         let cpu_ns = per_byte.expect("thread clocks readable") * w.bytes as f64;
         let task_clock = value(p, Event::TaskClock).expect("task-clock counted") as f64;
-        let busy = cpu_ns / (w.seconds * 1e9);
-        assert!(
-            busy > 0.8,
-            "{side} was meant to be the busy side: {busy:.2} of a CPU"
-        );
         let ratio = task_clock / cpu_ns;
         assert!(
             (0.95..=1.05).contains(&ratio),
@@ -168,7 +165,7 @@ fn page_faults_in_fresh_process(strategy: &str) -> Option<(u64, u64)> {
         .arg("--record")
         .arg(&csv)
         .args(["--strategies", strategy, "--sizes", "1M", "--threads", "1"])
-        .args(["--duration", "500ms", "--warmup", "0s"])
+        .args(["--duration", "500ms", "--warmup", "0s", "--repeat", "1"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
@@ -179,28 +176,21 @@ fn page_faults_in_fresh_process(strategy: &str) -> Option<(u64, u64)> {
     Some((row.tx_page_faults?, row.rx_page_faults?))
 }
 
-/// Page faults land on the side that first touched the memory. Two-copy's sender
-/// touches its fresh 1 MiB linear buffer in the window; one-copy's sender filled its
-/// message before the window (it builds it before the start), while the receiver
-/// touches its fresh 256 KiB receive buffer in it.
+/// No page fault on the hot path: every buffer (the sender's message and two-copy's
+/// linear buffer, the receiver's 1 MiB ring, zero-copy's pool) is allocated and touched
+/// before the window opens. In a fresh process, with no warm-up, a 1 MiB buffer first
+/// touched in the window would show 256 faults on its side; a handful remain (stacks,
+/// the allocator's bookkeeping).
 #[test]
-fn page_faults_show_on_the_side_that_touched_fresh_memory() {
+fn no_buffer_is_first_touched_in_the_window() {
     let _turn = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let Some((tx, rx)) = page_faults_in_fresh_process("two-copy") else {
-        eprintln!("skipped: page faults cannot be counted here");
-        return;
-    };
-    assert!(
-        tx >= 200,
-        "two-copy sender faulted in its 1 MiB buffer: tx {tx}, rx {rx}"
-    );
-    assert!(tx > rx, "tx {tx}, rx {rx}");
-    let (tx, rx) = page_faults_in_fresh_process("one-copy").expect("counted");
-    assert!(
-        rx >= 40,
-        "receiver faulted in its 256 KiB buffer: tx {tx}, rx {rx}"
-    );
-    assert!(rx > tx, "tx {tx}, rx {rx}");
+    for strategy in ["two-copy", "one-copy", "zero-copy"] {
+        let Some((tx, rx)) = page_faults_in_fresh_process(strategy) else {
+            common::skip("page faults cannot be counted here");
+            return;
+        };
+        assert!(tx < 64 && rx < 64, "{strategy}: tx {tx}, rx {rx} page faults in the window");
+    }
 }

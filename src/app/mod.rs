@@ -9,6 +9,9 @@ use std::time::Instant;
 use crate::engine::{CellSummary, Counting, EngineEvent, Metrics, Phase};
 use crate::matrix::{Cell, Strategy};
 
+mod standing;
+pub use standing::{RUNS_KEPT, Standing, standings};
+
 /// Seconds of history the sparklines keep per cell.
 pub const HISTORY: usize = 60;
 
@@ -113,6 +116,8 @@ pub struct View {
     /// window once it finished.
     pub figures: HashMap<Cell, Metrics>,
     pub history: HashMap<Cell, History>,
+    /// Window throughputs of each cell's last finished runs (at most [`RUNS_KEPT`]).
+    pub runs: HashMap<Cell, VecDeque<f64>>,
     pub running: Option<Running>,
     pub counting: Option<Counting>,
 }
@@ -292,6 +297,22 @@ impl App {
         }
     }
 
+    /// Each strategy's standing at the selected point, in the order of `strategies`.
+    pub fn standings(&self) -> Vec<Standing> {
+        let view = self.view();
+        let runs: Vec<Vec<f64>> = self
+            .strategies
+            .iter()
+            .map(|&s| {
+                view.runs
+                    .get(&self.cell_for(s))
+                    .map(|r| r.iter().copied().collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        standings(&runs.iter().map(Vec::as_slice).collect::<Vec<_>>())
+    }
+
     /// The start-up mode: compare every strategy at the selected cell.
     pub fn start(&mut self) -> Option<Action> {
         self.compare()
@@ -462,6 +483,11 @@ impl App {
                 self.live
                     .figures
                     .insert(summary.cell, summary.window.clone());
+                let runs = self.live.runs.entry(summary.cell).or_default();
+                if runs.len() == RUNS_KEPT {
+                    runs.pop_front();
+                }
+                runs.push_back(summary.window.throughput_gbps);
                 self.live.counting = Some(summary.counting);
                 self.finished.push((*summary).clone());
                 match self.recording {

@@ -111,6 +111,7 @@ fn samples_fill_figures_history_and_the_running_cell() {
             index: 0,
             total: 3,
             cell: cells[0],
+            repeat: 1,
         },
     );
     assert_eq!(a.view().running.map(|r| r.cell), Some(cells[0]));

@@ -2,6 +2,7 @@
 //! Per-second samples and the cell summary are both [`Metrics::between`] two snapshots:
 //! one formula for both, so a row and its seconds always agree.
 
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use std::time::Instant;
 use hdrhistogram::Histogram;
 
 use super::stats::{ReceiverStats, SenderStats};
+use super::tcp_window::{TcpFigures, TcpTotals};
 use crate::counters::perf::{self, PerfValues, ThreadCounters};
 use crate::counters::{ContextSwitches, MachineCpu, ThreadReading};
 use crate::strategy::ZeroCopyCounts;
@@ -84,33 +86,39 @@ pub struct Snapshot {
     pub tx: SideSnapshot,
     pub rx: SideSnapshot,
     pub machine: Option<MachineCpu>,
+    /// TCP_INFO of the senders' connections; `None` where it could not be read.
+    pub tcp: Option<TcpTotals>,
 }
 
 impl Snapshot {
-    /// Reads every worker's published totals and its thread's CPU time and switches.
+    /// Reads every worker's published record (each one whole, from one moment), its
+    /// thread's CPU time and switches, and TCP_INFO of `sockets` (the senders').
     pub fn take(
         senders: &[Arc<SenderStats>],
         receivers: &[Arc<ReceiverStats>],
         counters: &Counters,
+        sockets: &[TcpStream],
+        wire_len: u64,
     ) -> Snapshot {
         let mut tx = SideSnapshot::default();
         let mut tx_threads = Vec::with_capacity(senders.len());
         for s in senders {
-            tx.messages += s.messages.load(Relaxed);
-            tx.wire_bytes += s.wire_bytes.load(Relaxed);
-            tx.send_ns += s.send_ns.load(Relaxed);
-            tx.send_calls += s.send_calls.load(Relaxed);
-            tx.zc = tx.zc.plus(s.zero_copy());
+            let t = s.totals();
+            tx.messages += t.messages;
+            tx.wire_bytes += t.messages * wire_len;
+            tx.send_ns += t.send_ns;
+            tx.send_calls += t.send_calls;
+            tx.zc = tx.zc.plus(t.zc);
             tx_threads.push(ThreadReading::of_thread(s.tid.load(Relaxed)));
         }
         let mut rx = SideSnapshot::default();
         let mut rx_threads = Vec::with_capacity(receivers.len());
         for r in receivers {
-            let messages = r.messages.load(Relaxed);
-            rx.messages += messages;
-            rx.payload_bytes += messages * r.message_size;
-            rx.wire_bytes += r.wire_bytes.load(Relaxed);
-            rx.integrity_errors += r.integrity_errors.load(Relaxed);
+            let t = r.totals();
+            rx.messages += t.messages;
+            rx.payload_bytes += t.messages * r.message_size;
+            rx.wire_bytes += t.wire_bytes;
+            rx.integrity_errors += t.integrity_errors;
             rx_threads.push(ThreadReading::of_thread(r.tid.load(Relaxed)));
         }
         (tx.cpu_ns, tx.switches) = sum_threads(&tx_threads);
@@ -125,6 +133,7 @@ impl Snapshot {
             tx,
             rx,
             machine: MachineCpu::read(),
+            tcp: TcpTotals::read(sockets),
         }
     }
 }
@@ -193,6 +202,8 @@ pub struct Metrics {
     /// perf counters of each side over the interval.
     pub tx_perf: PerfValues,
     pub rx_perf: PerfValues,
+    /// TCP_INFO figures of the senders' connections over the interval.
+    pub tcp: Option<TcpFigures>,
 }
 
 impl Metrics {
@@ -207,6 +218,7 @@ impl Metrics {
             _ => None,
         };
         let rate = |x: f64| if seconds > 0.0 { x / seconds } else { 0.0 };
+        let tcp = TcpFigures::between(a.tcp, b.tcp);
         Metrics {
             seconds,
             bytes,
@@ -231,6 +243,7 @@ impl Metrics {
             zc: b.tx.zc.since(a.tx.zc),
             tx_perf: perf::since(&b.tx.perf, &a.tx.perf),
             rx_perf: perf::since(&b.rx.perf, &a.rx.perf),
+            tcp,
         }
     }
 }
@@ -268,6 +281,7 @@ mod tests {
                 ..SideSnapshot::default()
             },
             machine: None,
+            tcp: None,
         }
     }
 

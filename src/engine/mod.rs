@@ -12,12 +12,19 @@
 //!                                                 summary = Metrics::between(W, E)
 //! ```
 
+mod aligned;
 mod gate;
+pub mod host_noise;
 mod metrics;
+pub mod placement;
 mod receiver;
 mod sender;
+pub mod seqlock;
 pub mod stats;
+pub mod tcp_window;
+mod workers;
 
+use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
@@ -27,15 +34,18 @@ use crossbeam_channel::Sender;
 use hdrhistogram::Histogram;
 
 use crate::matrix::{Cell, Strategy};
-use crate::net::{Network, SocketOptions};
+use crate::net::{CcName, Network, SocketOptions, sockopt};
 use crate::strategy::{self, StrategyOptions, ZeroCopyCounts};
-use crate::wire::HEADER_LEN;
 
 use gate::Gate;
+pub use host_noise::HostNoise;
 pub use metrics::{Counters, Counting, Latency, Metrics, SideSnapshot, Snapshot};
-pub use receiver::{ReceiverEnd, tcp_bytes_received};
+pub use placement::Pin;
+pub use receiver::{Lowat, RECV_BUF, ReceiverEnd, tcp_bytes_received};
 pub use sender::{COMPLETION_PATIENCE, SenderEnd};
 use stats::{ReceiverStats, SenderStats, new_latency_histogram};
+pub use tcp_window::TcpFigures;
+use workers::{Workers, spawn};
 
 /// How the engine runs every cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +54,15 @@ pub struct CellConfig {
     pub duration: Duration,
     /// Check every payload byte, not just headers and stamps.
     pub verify: bool,
-    /// Bytes each receiver asks of one `recv()`.
+    /// Most bytes each receiver asks of one `recv()`.
     pub recv_buffer: usize,
+    /// When a blocked receiver wakes.
+    pub lowat: Lowat,
+    /// Where workers run.
+    pub pin: Pin,
+    /// Each cell is measured this many times, the repeats interleaved across the
+    /// matrix (round robin) so that drift spreads over every cell.
+    pub repeats: u32,
     /// Loopback, or the namespace pair.
     pub network: Network,
     pub socket: SocketOptions,
@@ -59,11 +76,39 @@ impl Default for CellConfig {
             duration: Duration::from_secs(5),
             verify: false,
             recv_buffer: receiver::RECV_BUF,
+            lowat: Lowat::default(),
+            pin: Pin::default(),
+            repeats: 1,
             network: Network::Loopback,
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),
         }
     }
+}
+
+/// The socket choices in effect for a cell, read back from its first connection.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SocketSetup {
+    /// Congestion control of the sender's socket.
+    pub cc: Option<CcName>,
+    pub nodelay: Option<bool>,
+    /// The sender used MSG_MORE.
+    pub coalesce: bool,
+    pub sndbuf: Option<u64>,
+    pub rcvbuf: Option<u64>,
+    pub rcvlowat: Option<u64>,
+    /// `frame`, `missing` or `off`.
+    pub lowat: &'static str,
+    /// The resolved `--pin` choice.
+    pub pin: String,
+}
+
+/// The order cells are run in: `repeats` rounds, each over the whole matrix, so the
+/// repeats of one cell are spread over the run. Pairs of (cell, repeat number from 1).
+pub fn schedule(cells: &[Cell], repeats: u32) -> Vec<(Cell, u32)> {
+    (1..=repeats.max(1))
+        .flat_map(|r| cells.iter().map(move |&c| (c, r)))
+        .collect()
 }
 
 /// Which part of the cell a sample belongs to.
@@ -77,6 +122,8 @@ pub enum Phase {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
     pub cell: Cell,
+    /// Which repeat of the cell (from 1).
+    pub repeat: u32,
     /// 1-based index of the interval within the cell, warm-up included.
     pub second: u32,
     pub phase: Phase,
@@ -101,6 +148,8 @@ pub struct ConnectionTotals {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellSummary {
     pub cell: Cell,
+    /// Which repeat of the cell (from 1).
+    pub repeat: u32,
     /// The measuring window (warm-up excluded).
     pub window: Metrics,
     /// The zero-copy ledger over the whole cell, after the final wait for completions
@@ -110,6 +159,15 @@ pub struct CellSummary {
     pub integrity_errors: u64,
     pub connections: Vec<ConnectionTotals>,
     pub counting: Counting,
+    /// Throughput of each interval of the window, Gbps: the spread within one run.
+    pub seconds_gbps: Vec<f64>,
+    /// The socket choices in effect.
+    pub setup: SocketSetup,
+    /// CPUs the senders and the receivers were seen on during the cell.
+    pub tx_cpus: Vec<usize>,
+    pub rx_cpus: Vec<usize>,
+    /// The host-noise probe taken just before the cell.
+    pub host: Option<HostNoise>,
 }
 
 impl CellSummary {
@@ -155,6 +213,7 @@ pub enum EngineEvent {
         index: usize,
         total: usize,
         cell: Cell,
+        repeat: u32,
     },
     Sample(Box<Sample>),
     CellFinished {
@@ -182,16 +241,33 @@ pub fn run_matrix(
     cancel: &AtomicBool,
     mut emit: impl FnMut(EngineEvent) -> bool,
 ) {
-    let total = cells.len();
-    for (index, &cell) in cells.iter().enumerate() {
+    let runs = schedule(cells, config.repeats);
+    let total = runs.len();
+    for (index, &(cell, repeat)) in runs.iter().enumerate() {
         if cancel.load(Relaxed) {
             break;
         }
-        if !emit(EngineEvent::CellStarted { index, total, cell }) {
+        if !emit(EngineEvent::CellStarted {
+            index,
+            total,
+            cell,
+            repeat,
+        }) {
             return;
         }
-        let outcome = run_cell(cell, config, cancel, |s| {
+        // Measured while no worker runs: how fast this machine copies right now.
+        let host = host_noise::probe();
+        let outcome = run_cell(cell, config, cancel, |mut s| {
+            s.repeat = repeat;
             emit(EngineEvent::Sample(Box::new(s)));
+        });
+        let outcome = outcome.map(|o| match o {
+            CellOutcome::Finished(mut summary) => {
+                summary.repeat = repeat;
+                summary.host = host;
+                CellOutcome::Finished(summary)
+            }
+            other => other,
         });
         match outcome {
             Ok(CellOutcome::Finished(summary)) => {
@@ -224,42 +300,72 @@ pub fn run_matrix_into(
     run_matrix(cells, config, cancel, |e| events.send(e).is_ok());
 }
 
-/// Runs one cell: sets up the connections, starts 2 × threads workers,
-/// samples them each second (calling `on_sample`), stops them after warm-up + duration,
-/// and joins every thread and closes every socket before returning.
+/// Runs one cell: sets up the connections, starts 2 × threads workers (pinned as
+/// `config.pin` says), samples them each second (calling `on_sample`), stops them after
+/// warm-up + duration, and joins every thread and closes every socket before returning.
 pub fn run_cell(
     cell: Cell,
     config: &CellConfig,
     cancel: &AtomicBool,
     mut on_sample: impl FnMut(Sample),
 ) -> Result<CellOutcome, EngineError> {
+    // The frame header lives inside the message: never smaller than it.
+    let cell = Cell {
+        size: crate::wire::effective_size(cell.size),
+        ..cell
+    };
+    let zero_copy = cell.strategy == Strategy::ZeroCopy;
     let socket_opts = SocketOptions {
-        zerocopy: cell.strategy == Strategy::ZeroCopy,
+        zerocopy: zero_copy,
         ..config.socket
+    };
+    // Zero-copy never coalesces: MSG_MORE was measured to hurt it.
+    let strategy_opts = StrategyOptions {
+        coalesce: config.strategy.coalesce && !zero_copy,
+        ..config.strategy
     };
     let connections = config
         .network
         .connect(cell.threads, &socket_opts)
         .map_err(EngineError::Setup)?;
+    if config.lowat != Lowat::Off {
+        for c in &connections {
+            sockopt::set_rcvlowat(c.receiver.as_fd(), cell.size.min(RECV_BUF))
+                .map_err(EngineError::Setup)?;
+        }
+    }
+    let setup = SocketSetup {
+        lowat: config.lowat.name(),
+        pin: config.pin.label(),
+        coalesce: strategy_opts.coalesce,
+        ..connections.first().map(socket_setup).unwrap_or_default()
+    };
     let stop = Arc::new(AtomicBool::new(false));
     // Nobody sends before every worker is ready.
     let start = Arc::new(Gate::default());
-    let wire_len = (HEADER_LEN + cell.size) as u64;
+    let wire_len = cell.size as u64;
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
 
     let mut senders = Vec::with_capacity(cell.threads);
     let mut receivers = Vec::with_capacity(cell.threads);
+    // The sampler's own handles on the sender sockets, for TCP_INFO.
+    let mut watched = Vec::with_capacity(cell.threads);
     let mut workers = Workers::default();
     for (i, conn) in connections.into_iter().enumerate() {
-        let rx_stats = Arc::new(ReceiverStats {
-            message_size: cell.size as u64,
-            ..ReceiverStats::default()
-        });
+        let (tx_cpu, rx_cpu) = config.pin.cpus_for(i, cpus);
+        match conn.sender.try_clone() {
+            Ok(dup) => watched.push(dup),
+            Err(e) => return Err(workers.abort(&start, EngineError::Setup(e))),
+        }
+        let rx_stats = Arc::new(ReceiverStats::new(cell.size as u64));
         let tx_stats = Arc::new(SenderStats::default());
         let job = receiver::ReceiverJob {
             socket: conn.receiver,
             cell,
             verify: config.verify,
             recv_buffer: config.recv_buffer,
+            lowat: config.lowat,
+            cpu: rx_cpu,
             namespace: config.network.receiver_ns().map(str::to_string),
             stats: Arc::clone(&rx_stats),
             start: Arc::clone(&start),
@@ -271,9 +377,9 @@ pub fn run_cell(
         let job = sender::SenderJob {
             socket: conn.sender,
             cell,
-            options: config.strategy,
+            options: strategy_opts,
+            cpu: tx_cpu,
             namespace: config.network.sender_ns().map(str::to_string),
-            wire_len,
             stats: Arc::clone(&tx_stats),
             stop: Arc::clone(&stop),
             start: Arc::clone(&start),
@@ -290,12 +396,13 @@ pub fn run_cell(
     // snapshot, and only then let the workers go, so a window without warm-up starts
     // before the first send.
     let counters = Counters::open(&senders, &receivers);
-    let take = || Snapshot::take(&senders, &receivers, &counters);
+    let take = || Snapshot::take(&senders, &receivers, &counters, &watched, wire_len);
     let mut prev = take();
     start.open(true);
     let t0 = Instant::now();
     let mut window_start = (config.warmup.is_zero()).then_some(prev);
     let mut window_latency = new_latency_histogram();
+    let mut seconds_gbps = Vec::new();
     let mut failed = false;
     for (second, (offset, phase)) in (1u32..).zip(tick_schedule(config.warmup, config.duration)) {
         if !sleep_until(t0 + offset, cancel, &workers) {
@@ -308,9 +415,11 @@ pub fn run_cell(
         if phase == Phase::Measure {
             // Merging cannot fail: every histogram has the same bounds.
             let _ = window_latency.add(&lat);
+            seconds_gbps.push(metrics.throughput_gbps);
         }
         on_sample(Sample {
             cell,
+            repeat: 1,
             second,
             phase,
             metrics,
@@ -333,7 +442,7 @@ pub fn run_cell(
     let window_start = window_start.unwrap_or(window_end);
     let final_tx = senders
         .iter()
-        .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.zero_copy()));
+        .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.totals().zc));
     let connections = sent
         .iter()
         .zip(&senders)
@@ -341,23 +450,45 @@ pub fn run_cell(
         .map(|((s, tx), (r, stats))| ConnectionTotals {
             sent_messages: s.messages,
             sent_wire_bytes: s.messages * wire_len,
-            send_calls: tx.send_calls.load(Relaxed),
-            received_messages: stats.messages.load(Relaxed),
+            send_calls: tx.totals().send_calls,
+            received_messages: stats.totals().messages,
             received_wire_bytes: r.wire_bytes,
             tcpi_bytes_received: r.tcpi_bytes_received,
         })
         .collect();
+    let cpus_of = |seen: Vec<Vec<usize>>| {
+        let mut all: Vec<usize> = seen.into_iter().flatten().collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
     Ok(CellOutcome::Finished(Box::new(CellSummary {
         cell,
+        repeat: 1,
         window: Metrics::between(&window_start, &window_end, &window_latency),
-        zero_copy: (cell.strategy == Strategy::ZeroCopy).then_some(final_tx),
-        integrity_errors: receivers
-            .iter()
-            .map(|r| r.integrity_errors.load(Relaxed))
-            .sum(),
+        zero_copy: zero_copy.then_some(final_tx),
+        integrity_errors: receivers.iter().map(|r| r.totals().integrity_errors).sum(),
         connections,
         counting: counters.counting,
+        seconds_gbps,
+        setup,
+        tx_cpus: cpus_of(senders.iter().map(|s| s.cpus.cpus()).collect()),
+        rx_cpus: cpus_of(receivers.iter().map(|r| r.cpus.cpus()).collect()),
+        host: None,
     })))
+}
+
+/// The socket choices in effect on `conn`, as the kernel reports them.
+fn socket_setup(conn: &crate::net::Connection) -> SocketSetup {
+    let (tx, rx) = (conn.sender.as_fd(), conn.receiver.as_fd());
+    SocketSetup {
+        cc: sockopt::get_cc(tx),
+        nodelay: sockopt::get_nodelay(tx),
+        sndbuf: sockopt::get_sndbuf(tx),
+        rcvbuf: sockopt::get_rcvbuf(rx),
+        rcvlowat: sockopt::get_rcvlowat(rx),
+        ..SocketSetup::default()
+    }
 }
 
 /// The tick offsets from the start of a cell: every second of warm-up, its end, then
@@ -405,55 +536,6 @@ fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> boo
         }
         thread::sleep((deadline - now).min(Duration::from_millis(20)));
     }
-}
-
-type Handle<T> = thread::JoinHandle<Result<T, EngineError>>;
-
-/// The worker threads of a cell.
-#[derive(Default)]
-struct Workers {
-    senders: Vec<Handle<SenderEnd>>,
-    receivers: Vec<Handle<ReceiverEnd>>,
-}
-
-impl Workers {
-    /// Setting up failed: send the workers already waiting home, join them, and
-    /// return `error`.
-    fn abort(self, gate: &Gate, error: EngineError) -> EngineError {
-        gate.open(false);
-        let _ = self.join();
-        error
-    }
-
-    fn any_finished(&self) -> bool {
-        self.senders.iter().any(|h| h.is_finished())
-            || self.receivers.iter().any(|h| h.is_finished())
-    }
-
-    /// Joins every thread (senders first: they close their sockets, which ends the
-    /// receivers), returning the first error.
-    fn join(self) -> Result<(Vec<SenderEnd>, Vec<ReceiverEnd>), EngineError> {
-        let senders: Vec<_> = self.senders.into_iter().map(join_one).collect();
-        let receivers: Vec<_> = self.receivers.into_iter().map(join_one).collect();
-        Ok((
-            senders.into_iter().collect::<Result<_, _>>()?,
-            receivers.into_iter().collect::<Result<_, _>>()?,
-        ))
-    }
-}
-
-fn join_one<T>(h: Handle<T>) -> Result<T, EngineError> {
-    h.join().map_err(|_| EngineError::WorkerPanicked)?
-}
-
-fn spawn<T: Send + 'static>(
-    name: String,
-    f: impl FnOnce() -> Result<T, EngineError> + Send + 'static,
-) -> Result<Handle<T>, EngineError> {
-    thread::Builder::new()
-        .name(name)
-        .spawn(f)
-        .map_err(EngineError::Spawn)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The sender thread: send messages back to back until told to stop, publishing totals
-//! after each one.
+//! The sender thread: send messages back to back until told to stop, publishing its
+//! totals as one record after each one.
 
 use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsFd;
@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use super::EngineError;
 use super::gate::Gate;
-use super::stats::SenderStats;
+use super::placement::{CpuTracker, pin_current_thread};
+use super::stats::{SenderStats, SenderTotals};
 use crate::clock;
 use crate::matrix::Cell;
 use crate::strategy::{self, StrategyOptions};
@@ -27,9 +28,9 @@ pub(super) struct SenderJob {
     pub socket: TcpStream,
     pub cell: Cell,
     pub options: StrategyOptions,
+    pub cpu: Option<usize>,
     /// The network namespace senders live in (`None`: the process's own).
     pub namespace: Option<String>,
-    pub wire_len: u64,
     pub stats: Arc<SenderStats>,
     pub stop: Arc<AtomicBool>,
     pub start: Arc<Gate>,
@@ -40,15 +41,16 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
         socket,
         cell,
         options,
+        cpu,
         namespace,
-        wire_len,
         stats,
         stop,
         start,
     } = job;
-    let entered = crate::net::enter(namespace.as_deref());
+    let entered = crate::net::enter(namespace.as_deref())
+        .and_then(|()| cpu.map_or(Ok(()), pin_current_thread));
     // Built here, so the message's pages are first touched (and faulted in) by the
-    // thread that sends them.
+    // thread that sends them, before the window.
     let mut strategy = strategy::for_cell(&cell, &options);
     stats.tid.store(clock::gettid(), Relaxed);
     // Check in whatever happened: the controller waits for every worker.
@@ -58,26 +60,30 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
         return Err(EngineError::Aborted);
     }
     let fd = socket.as_fd();
-    let mut seq = 0u64;
+    let mut totals = SenderTotals::default();
+    let mut tracker = CpuTracker::default();
     while !stop.load(Relaxed) {
+        tracker.note(&stats.cpus);
         let t0 = clock::monotonic_ns();
         // One clock read serves as the latency stamp and the start of send_call_us.
-        let calls = strategy.send_message(fd, seq, t0)?;
+        let calls = strategy.send_message(fd, totals.messages, t0)?;
         let spent = clock::monotonic_ns().saturating_sub(t0);
-        seq += 1;
-        stats.messages.store(seq, Relaxed);
-        stats.wire_bytes.fetch_add(wire_len, Relaxed);
-        stats.send_ns.fetch_add(spent, Relaxed);
-        stats.send_calls.fetch_add(calls, Relaxed);
+        totals.messages += 1;
+        totals.send_ns += spent;
+        totals.send_calls += calls;
         if let Some(z) = strategy.zero_copy() {
-            stats.store_zero_copy(&z);
+            totals.zc = z;
         }
+        stats.publish(&totals);
     }
     strategy.finish(fd, COMPLETION_PATIENCE)?;
     if let Some(z) = strategy.zero_copy() {
-        stats.store_zero_copy(&z);
+        totals.zc = z;
+        stats.publish(&totals);
     }
     // Tell the receiver the stream is complete; it reads to EOF.
     socket.shutdown(Shutdown::Write)?;
-    Ok(SenderEnd { messages: seq })
+    Ok(SenderEnd {
+        messages: totals.messages,
+    })
 }

@@ -1,12 +1,15 @@
-//! What each worker thread publishes for the sampler: plain atomics written on the hot
-//! path with relaxed stores (one writer each), and the receiver's latency histogram for
-//! the current interval, locked once per `recv()` batch, never per frame.
+//! What each worker thread publishes for the sampler: its totals as one consistent
+//! record behind a single-writer [`SeqLock`] (written after every message or `recv`,
+//! never a lock), the CPUs it was seen on, and the receiver's latency histogram for the
+//! current interval, locked once per `recv()` batch, never per frame.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::AtomicI32;
 
 use hdrhistogram::Histogram;
 
+use super::placement::CpusSeen;
+use super::seqlock::SeqLock;
 use crate::strategy::ZeroCopyCounts;
 
 /// Latency histograms hold nanoseconds from 1 ns to 100 s at 3 significant digits.
@@ -16,83 +19,122 @@ pub fn new_latency_histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, 100_000_000_000, 3).expect("valid histogram bounds")
 }
 
-/// A sender thread's running totals.
+/// A sender's running totals, as one record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SenderTotals {
+    pub messages: u64,
+    /// Sum of the time spent in `send_message`, ns.
+    pub send_ns: u64,
+    /// Send system calls made (more than messages when sends were partial).
+    pub send_calls: u64,
+    pub zc: ZeroCopyCounts,
+}
+
+const SENDER_FIELDS: usize = 10;
+
+impl SenderTotals {
+    fn to_array(self) -> [u64; SENDER_FIELDS] {
+        let z = self.zc;
+        [
+            self.messages,
+            self.send_ns,
+            self.send_calls,
+            z.sends,
+            z.completions,
+            z.copied,
+            z.enobufs,
+            z.gaps,
+            z.pool_waits,
+            z.bogus,
+        ]
+    }
+
+    fn from_array(a: [u64; SENDER_FIELDS]) -> SenderTotals {
+        SenderTotals {
+            messages: a[0],
+            send_ns: a[1],
+            send_calls: a[2],
+            zc: ZeroCopyCounts {
+                sends: a[3],
+                completions: a[4],
+                copied: a[5],
+                enobufs: a[6],
+                gaps: a[7],
+                pool_waits: a[8],
+                bogus: a[9],
+            },
+        }
+    }
+}
+
+/// A sender thread's published state.
 #[derive(Debug, Default)]
 pub struct SenderStats {
     /// Kernel thread id, 0 until the thread has started.
     pub tid: AtomicI32,
-    pub messages: AtomicU64,
-    pub wire_bytes: AtomicU64,
-    /// Sum of the time spent in `send_message`, ns.
-    pub send_ns: AtomicU64,
-    /// Send system calls made (more than messages when sends were partial).
-    pub send_calls: AtomicU64,
-    pub zc_sends: AtomicU64,
-    pub zc_completions: AtomicU64,
-    pub zc_copied: AtomicU64,
-    pub zc_enobufs: AtomicU64,
-    pub zc_gaps: AtomicU64,
-    pub zc_pool_waits: AtomicU64,
-    pub zc_bogus: AtomicU64,
+    pub cpus: CpusSeen,
+    record: SeqLock<SENDER_FIELDS>,
 }
 
 impl SenderStats {
-    /// Publishes the strategy's zero-copy ledger.
-    pub fn store_zero_copy(&self, z: &ZeroCopyCounts) {
-        self.zc_sends.store(z.sends, Relaxed);
-        self.zc_completions.store(z.completions, Relaxed);
-        self.zc_copied.store(z.copied, Relaxed);
-        self.zc_enobufs.store(z.enobufs, Relaxed);
-        self.zc_gaps.store(z.gaps, Relaxed);
-        self.zc_pool_waits.store(z.pool_waits, Relaxed);
-        self.zc_bogus.store(z.bogus, Relaxed);
+    pub fn publish(&self, t: &SenderTotals) {
+        self.record.write(&t.to_array());
     }
 
-    /// The published zero-copy ledger.
-    pub fn zero_copy(&self) -> ZeroCopyCounts {
-        ZeroCopyCounts {
-            sends: self.zc_sends.load(Relaxed),
-            completions: self.zc_completions.load(Relaxed),
-            copied: self.zc_copied.load(Relaxed),
-            enobufs: self.zc_enobufs.load(Relaxed),
-            gaps: self.zc_gaps.load(Relaxed),
-            pool_waits: self.zc_pool_waits.load(Relaxed),
-            bogus: self.zc_bogus.load(Relaxed),
-        }
+    pub fn totals(&self) -> SenderTotals {
+        SenderTotals::from_array(self.record.read())
     }
 }
 
-/// A receiver thread's running totals.
+/// A receiver's running totals, as one record.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReceiverTotals {
+    /// Every byte `recv()` returned.
+    pub wire_bytes: u64,
+    /// Frames that arrived whole and intact.
+    pub messages: u64,
+    /// Frames with a wrong stamp or pattern byte, and bad headers.
+    pub integrity_errors: u64,
+}
+
+/// A receiver thread's published state.
 #[derive(Debug)]
 pub struct ReceiverStats {
     /// Kernel thread id, 0 until the thread has started.
     pub tid: AtomicI32,
-    /// Every byte `recv()` returned (headers included).
-    pub wire_bytes: AtomicU64,
-    /// Frames that arrived whole and intact.
-    pub messages: AtomicU64,
+    pub cpus: CpusSeen,
     /// Message bytes of each frame (the cell's size): intact bytes are messages × this.
     pub message_size: u64,
-    /// Frames with a wrong stamp or pattern byte, and bad headers.
-    pub integrity_errors: AtomicU64,
+    record: SeqLock<3>,
     /// One-way latencies (ns) of the frames completed since the sampler last took it.
     pub latency: Mutex<Histogram<u64>>,
 }
 
-impl Default for ReceiverStats {
-    fn default() -> Self {
+impl ReceiverStats {
+    pub fn new(message_size: u64) -> ReceiverStats {
         ReceiverStats {
             tid: AtomicI32::new(0),
-            wire_bytes: AtomicU64::new(0),
-            messages: AtomicU64::new(0),
-            message_size: 0,
-            integrity_errors: AtomicU64::new(0),
+            cpus: CpusSeen::default(),
+            message_size,
+            record: SeqLock::default(),
             latency: Mutex::new(new_latency_histogram()),
         }
     }
-}
 
-impl ReceiverStats {
+    pub fn publish(&self, t: &ReceiverTotals) {
+        self.record
+            .write(&[t.wire_bytes, t.messages, t.integrity_errors]);
+    }
+
+    pub fn totals(&self) -> ReceiverTotals {
+        let [wire_bytes, messages, integrity_errors] = self.record.read();
+        ReceiverTotals {
+            wire_bytes,
+            messages,
+            integrity_errors,
+        }
+    }
+
     /// Takes the interval's latencies, leaving an empty histogram behind.
     pub fn take_latency(&self) -> Histogram<u64> {
         match self.latency.lock() {
@@ -101,5 +143,39 @@ impl ReceiverStats {
             // and the cell fails anyway; report no latencies rather than wrong ones.
             Err(_) => new_latency_histogram(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_round_trip_through_the_record() {
+        let s = SenderStats::default();
+        let t = SenderTotals {
+            messages: 1,
+            send_ns: 2,
+            send_calls: 3,
+            zc: ZeroCopyCounts {
+                sends: 4,
+                completions: 5,
+                copied: 6,
+                enobufs: 7,
+                gaps: 8,
+                pool_waits: 9,
+                bogus: 10,
+            },
+        };
+        s.publish(&t);
+        assert_eq!(s.totals(), t);
+        let r = ReceiverStats::new(64);
+        let rt = ReceiverTotals {
+            wire_bytes: 640,
+            messages: 10,
+            integrity_errors: 1,
+        };
+        r.publish(&rt);
+        assert_eq!(r.totals(), rt);
     }
 }

@@ -8,15 +8,16 @@ use std::time::Duration;
 
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::{Connection, SocketOptions, within};
+use super::{Connection, SocketOptions, sockopt, within};
 use crate::strategy::enable_zerocopy;
 
 /// A receiver that hears nothing for this long gives up rather than hang the run.
 const RECV_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `count` connected pairs: the listener on `listen` (created in `listener_ns`), each
-/// sender created in `sender_ns`. Both ends have TCP_NODELAY: every message is pushed
-/// out when its send call returns, so latency is not Nagle's delay.
+/// sender created in `sender_ns`. Both ends have TCP_NODELAY unless `opts.nagle` (every
+/// message is pushed out when its send call returns, so latency is not Nagle's delay),
+/// and the congestion control `opts.cc` when one is chosen.
 pub fn connect_pairs(
     count: usize,
     opts: &SocketOptions,
@@ -30,7 +31,10 @@ pub fn connect_pairs(
         .map(|_| {
             let sender = within(sender_ns, || connect(addr, opts))??;
             let (receiver, _) = listener.accept()?;
-            receiver.set_nodelay(true)?;
+            receiver.set_nodelay(!opts.nagle)?;
+            if let Some(cc) = &opts.cc {
+                sockopt::set_cc(receiver.as_fd(), cc)?;
+            }
             receiver.set_read_timeout(Some(RECV_TIMEOUT))?;
             Ok(Connection { sender, receiver })
         })
@@ -39,7 +43,10 @@ pub fn connect_pairs(
 
 fn connect(addr: SocketAddr, opts: &SocketOptions) -> io::Result<std::net::TcpStream> {
     let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_tcp_nodelay(true)?;
+    socket.set_tcp_nodelay(!opts.nagle)?;
+    if let Some(cc) = &opts.cc {
+        sockopt::set_cc(socket.as_fd(), cc)?;
+    }
     if let Some(bytes) = opts.sndbuf {
         // Before connect, so the window is negotiated with it.
         socket.set_send_buffer_size(bytes)?;

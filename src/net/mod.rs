@@ -8,11 +8,13 @@
 
 mod loopback;
 pub mod netns;
+pub mod sockopt;
 
 use std::io;
 use std::net::{Ipv4Addr, TcpStream};
 
 pub use netns::{NetnsPair, NetnsPath};
+pub use sockopt::CcName;
 
 /// Socket options of one connection.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,6 +26,10 @@ pub struct SocketOptions {
     /// `SO_SNDTIMEO` on the sender: a blocking send that times out returns what it
     /// managed to queue, so tests use it to force partial sends.
     pub send_timeout: Option<std::time::Duration>,
+    /// `TCP_CONGESTION` on both ends (`None`: the system's default).
+    pub cc: Option<CcName>,
+    /// Nagle's algorithm on (`--nodelay off`); by default both ends set TCP_NODELAY.
+    pub nagle: bool,
 }
 
 /// One connection: the sender's end and the receiver's end.

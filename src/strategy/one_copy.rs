@@ -12,12 +12,15 @@ use crate::message::Message;
 /// The one-copy sender: one message, reused.
 pub struct OneCopy {
     message: Message,
+    /// Extra send flags (`MSG_MORE` when coalescing).
+    flags: libc::c_int,
 }
 
 impl OneCopy {
-    pub fn new(size: usize) -> OneCopy {
+    pub fn new(size: usize, flags: libc::c_int) -> OneCopy {
         OneCopy {
             message: Message::new(size),
+            flags,
         }
     }
 }
@@ -36,7 +39,7 @@ impl SendStrategy for OneCopy {
         let mut calls = 0;
         while first < iov.len() {
             calls += 1;
-            match sendmsg(fd, &iov[first..], 0) {
+            match sendmsg(fd, &iov[first..], self.flags) {
                 Ok(n) => advance_iovecs(&mut iov, &mut first, n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => wait_writable(fd)?,
                 Err(e) => return Err(e.into()),

@@ -13,13 +13,21 @@ use crate::message::Message;
 pub struct TwoCopy {
     message: Message,
     linear: Vec<u8>,
+    /// Extra send flags (`MSG_MORE` when coalescing).
+    flags: libc::c_int,
 }
 
 impl TwoCopy {
-    pub fn new(size: usize) -> TwoCopy {
+    pub fn new(size: usize, flags: libc::c_int) -> TwoCopy {
         let message = Message::new(size);
-        let linear = Vec::with_capacity(message.wire_len());
-        TwoCopy { message, linear }
+        let mut linear = Vec::with_capacity(message.wire_len());
+        // Touch the linear buffer now, not in the measuring window.
+        message.linearize_into(&mut linear);
+        TwoCopy {
+            message,
+            linear,
+            flags,
+        }
     }
 }
 
@@ -43,7 +51,7 @@ impl SendStrategy for TwoCopy {
                     fd.as_raw_fd(),
                     rest.as_ptr() as *const libc::c_void,
                     rest.len(),
-                    libc::MSG_NOSIGNAL,
+                    libc::MSG_NOSIGNAL | self.flags,
                 )
             };
             if n < 0 {

@@ -93,6 +93,7 @@ fn play(
                 index: 0,
                 total: 0,
                 cell,
+                repeat: row.repeat.unwrap_or(1),
             }) {
                 return;
             }
@@ -115,6 +116,7 @@ fn play(
         }
         let sample = Sample {
             cell,
+            repeat: row.repeat.unwrap_or(1),
             second: row.second.unwrap_or(0),
             phase: if row.phase.as_deref() == Some("warmup") {
                 Phase::Warmup

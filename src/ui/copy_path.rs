@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             "3 copies per byte: 2 on the sender, 1 on the receiver".into()
         }
         Strategy::OneCopy => {
-            lines.push(copy("sendmsg(), 9 iovecs: kernel gathers (copy 1)", &sent));
+            lines.push(copy("sendmsg(), 8 iovecs: kernel gathers (copy 1)", &sent));
             "2 copies per byte: 1 on the sender, 1 on the receiver".into()
         }
         Strategy::ZeroCopy => {

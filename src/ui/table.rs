@@ -1,5 +1,7 @@
 //! The comparison table: one row per strategy at the selected size × threads, with the
-//! latest figures (the running cell's last second, or a finished cell's window).
+//! latest figures (the running cell's last second, or a finished cell's window), the
+//! 95 % interval over the cell's finished runs, and the verdict against the leader: a
+//! tie is shown as a tie.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -8,16 +10,24 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 
 use super::format::{NOT_YET, opt};
 use super::{Theme, block};
-use crate::app::App;
+use crate::app::{App, Standing};
+use crate::stats::Summary;
 use crate::counters::perf::{Event, PerfValues, value};
 use crate::engine::Metrics;
 use crate::matrix::{Strategy, format_size};
+
+/// What a row knows beyond its latest figures: the spread of its finished runs and
+/// its standing against the leader.
+struct Extra {
+    spread: Option<Summary>,
+    standing: Standing,
+}
 
 /// A column: header, width, and how to write a measured cell's figure.
 struct Column {
     header: &'static str,
     width: u16,
-    figure: fn(&Metrics, Strategy) -> String,
+    figure: fn(&Metrics, Strategy, &Extra) -> String,
 }
 
 fn both(m: &Metrics, e: Event) -> Option<u64> {
@@ -31,16 +41,32 @@ fn per_kib(m: &Metrics, e: Event) -> Option<f64> {
 }
 
 /// In priority order: narrow terminals keep the first ones.
-const COLUMNS: [Column; 10] = [
+const COLUMNS: [Column; 12] = [
     Column {
         header: "Gbps",
         width: 7,
-        figure: |m, _| format!("{:.2}", m.throughput_gbps),
+        figure: |m, _, _| format!("{:.2}", m.throughput_gbps),
+    },
+    Column {
+        header: "±95% n",
+        width: 9,
+        figure: |_, _, x| match x.spread {
+            Some(s) => match s.ci_half_pct() {
+                Some(h) => format!("±{h:.0}% {}", s.n),
+                None => format!("– {}", s.n),
+            },
+            None => NOT_YET.into(),
+        },
+    },
+    Column {
+        header: "verdict",
+        width: 9,
+        figure: |_, _, x| x.standing.label(),
     },
     Column {
         header: "p50 µs",
         width: 8,
-        figure: |m, _| {
+        figure: |m, _, _| {
             m.latency
                 .map_or(NOT_YET.into(), |l| format!("{:.1}", l.p50_us))
         },
@@ -48,7 +74,7 @@ const COLUMNS: [Column; 10] = [
     Column {
         header: "p99 µs",
         width: 8,
-        figure: |m, _| {
+        figure: |m, _, _| {
             m.latency
                 .map_or(NOT_YET.into(), |l| format!("{:.1}", l.p99_us))
         },
@@ -56,17 +82,17 @@ const COLUMNS: [Column; 10] = [
     Column {
         header: "tx ns/B",
         width: 8,
-        figure: |m, _| opt(m.tx_cpu_ns_per_byte, 3),
+        figure: |m, _, _| opt(m.tx_cpu_ns_per_byte, 3),
     },
     Column {
         header: "rx ns/B",
         width: 8,
-        figure: |m, _| opt(m.rx_cpu_ns_per_byte, 3),
+        figure: |m, _, _| opt(m.rx_cpu_ns_per_byte, 3),
     },
     Column {
         header: "cs/s",
         width: 8,
-        figure: |m, _| {
+        figure: |m, _, _| {
             opt(
                 both(m, Event::ContextSwitches)
                     .filter(|_| m.seconds > 0.0)
@@ -78,7 +104,7 @@ const COLUMNS: [Column; 10] = [
     Column {
         header: "zc copied",
         width: 9,
-        figure: |m, s| match s {
+        figure: |m, s, _| match s {
             Strategy::ZeroCopy => {
                 m.zc.copied_pct()
                     .map_or(NOT_YET.into(), |p| format!("{p:.0}%"))
@@ -89,7 +115,7 @@ const COLUMNS: [Column; 10] = [
     Column {
         header: "cyc/B",
         width: 7,
-        figure: |m, _| {
+        figure: |m, _, _| {
             opt(
                 value(&m.tx_perf, Event::Cycles)
                     .filter(|_| m.bytes > 0)
@@ -101,12 +127,12 @@ const COLUMNS: [Column; 10] = [
     Column {
         header: "L1/KB",
         width: 7,
-        figure: |m, _| opt(per_kib(m, Event::L1dLoadMisses), 1),
+        figure: |m, _, _| opt(per_kib(m, Event::L1dLoadMisses), 1),
     },
     Column {
         header: "LLC/KB",
         width: 7,
-        figure: |m, _| opt(per_kib(m, Event::LlcLoadMisses), 2),
+        figure: |m, _, _| opt(per_kib(m, Event::LlcLoadMisses), 2),
     },
 ];
 
@@ -135,11 +161,19 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .collect::<Vec<_>>(),
     )
     .style(theme.label());
-    let rows = app.strategies.iter().map(|&s| {
+    let standings = app.standings();
+    let rows = app.strategies.iter().zip(standings).map(|(&s, standing)| {
         let cell = app.cell_for(s);
         let figures = view.figures.get(&cell);
+        let extra = Extra {
+            spread: view
+                .runs
+                .get(&cell)
+                .and_then(|r| Summary::of(&r.iter().copied().collect::<Vec<_>>())),
+            standing,
+        };
         let values = shown.iter().map(|c| match figures {
-            Some(m) => right((c.figure)(m, s)),
+            Some(m) => right((c.figure)(m, s, &extra)),
             None => right(NOT_YET.to_string()),
         });
         let running = view.running.is_some_and(|r| r.cell == cell);

@@ -34,6 +34,7 @@ fn mid_comparison() -> App {
             index: 0,
             total: 3,
             cell: cells[0],
+            repeat: 1,
         },
     );
     for s in 1..=5 {
@@ -46,6 +47,7 @@ fn mid_comparison() -> App {
             index: 1,
             total: 3,
             cell: cells[1],
+            repeat: 1,
         },
     );
     for s in 1..=3 {

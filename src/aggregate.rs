@@ -1,0 +1,134 @@
+//! Rows of a recording grouped into cells (strategy × size × threads), each with the
+//! spread of its throughput: over its repeats when there are several, else over the
+//! per-second samples of its one run (labelled "within one run"), and the host-noise
+//! reference over the same repeats. What `report`, `plot` and the headless summary
+//! compare. Pure: rows in, summaries out.
+
+use std::collections::BTreeMap;
+
+use crate::engine::tcp_window::RECEIVER_BEHIND_PCT;
+use crate::record::Row;
+use crate::stats::{Basis, Summary};
+
+/// One cell of a recording and what its rows say together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellStats<'a> {
+    pub strategy: &'a str,
+    pub size: u64,
+    pub threads: u32,
+    /// The rows (numbered from 1 as in the file) that measured it.
+    pub rows: Vec<(usize, &'a Row)>,
+    /// Throughput, Gbps; `None` only if no row had a finite figure.
+    pub gbps: Option<Summary>,
+    pub basis: Basis,
+    /// The host-noise probe's copy rate over the same repeats.
+    pub host: Option<Summary>,
+    /// Some row spent at least [`RECEIVER_BEHIND_PCT`] % of its busy time limited by
+    /// the receiver's window.
+    pub receiver_behind: bool,
+}
+
+impl CellStats<'_> {
+    /// Row numbers, for citing: "rows 3, 12, 21".
+    pub fn cite(&self) -> String {
+        let n: Vec<String> = self.rows.iter().map(|(n, _)| n.to_string()).collect();
+        format!("{} {}", if n.len() == 1 { "row" } else { "rows" }, n.join(", "))
+    }
+}
+
+/// Groups `rows` into cells, in (strategy, threads, size) order.
+pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
+    let mut groups: BTreeMap<(&str, u32, u64), Vec<(usize, &Row)>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        groups
+            .entry((r.strategy.as_str(), r.threads, r.size_bytes))
+            .or_default()
+            .push((i + 1, r));
+    }
+    groups
+        .into_iter()
+        .map(|((strategy, threads, size), rows)| {
+            let gbps: Vec<f64> = rows.iter().map(|(_, r)| r.throughput_gbps).collect();
+            let (gbps, basis) = match rows.as_slice() {
+                [(_, r)] => (
+                    within_one_run(r).or_else(|| Summary::of(&gbps)),
+                    Basis::WithinOneRun,
+                ),
+                _ => (Summary::of(&gbps), Basis::Repeats),
+            };
+            let host: Vec<f64> = rows.iter().filter_map(|(_, r)| r.host_memcpy_gbps).collect();
+            let receiver_behind = rows.iter().any(|(_, r)| {
+                r.rwnd_limited_pct
+                    .is_some_and(|p| p >= RECEIVER_BEHIND_PCT)
+            });
+            CellStats {
+                strategy,
+                size,
+                threads,
+                gbps,
+                basis,
+                host: (host.len() > 1).then(|| Summary::of(&host)).flatten(),
+                receiver_behind,
+                rows,
+            }
+        })
+        .collect()
+}
+
+/// A single run's spread from its per-second samples, when the row recorded them.
+fn within_one_run(r: &Row) -> Option<Summary> {
+    Summary::from_moments(r.throughput_gbps, r.seconds_sd_gbps?, r.seconds_n? as usize)
+}
+
+/// The cell of `strategy` at `threads` × `size`.
+pub fn find<'c, 'a>(
+    cells: &'c [CellStats<'a>],
+    strategy: &str,
+    threads: u32,
+    size: u64,
+) -> Option<&'c CellStats<'a>> {
+    cells
+        .iter()
+        .find(|c| c.strategy == strategy && c.threads == threads && c.size == size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(strategy: &str, gbps: f64) -> Row {
+        Row {
+            strategy: strategy.into(),
+            size_bytes: 4096,
+            threads: 1,
+            throughput_gbps: gbps,
+            ..Row::default()
+        }
+    }
+
+    #[test]
+    fn repeats_make_one_cell_with_their_spread() {
+        let mut rows = vec![row("one-copy", 10.0), row("one-copy", 12.0), row("one-copy", 11.0)];
+        rows[0].host_memcpy_gbps = Some(40.0);
+        rows[1].host_memcpy_gbps = Some(44.0);
+        rows[2].rwnd_limited_pct = Some(30.0);
+        let c = cells(&rows);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].basis, Basis::Repeats);
+        assert_eq!(c[0].gbps.map(|s| s.median), Some(11.0));
+        assert_eq!(c[0].host.map(|s| s.n), Some(2));
+        assert!(c[0].receiver_behind);
+        assert_eq!(c[0].cite(), "rows 1, 2, 3");
+    }
+
+    #[test]
+    fn one_run_uses_its_seconds_or_has_no_interval() {
+        let mut r = row("two-copy", 10.0);
+        assert_eq!(cells(std::slice::from_ref(&r))[0].gbps.and_then(|s| s.ci95), None);
+        r.seconds_n = Some(4);
+        r.seconds_sd_gbps = Some(0.5);
+        let c = cells(std::slice::from_ref(&r));
+        assert_eq!(c[0].basis, Basis::WithinOneRun);
+        assert!(c[0].gbps.and_then(|s| s.ci95).is_some());
+    }
+}

@@ -1,0 +1,96 @@
+//! How each strategy stands at the selected point, from the finished runs the monitor
+//! has seen of each cell: the spread of their throughputs and whether the best one is
+//! measurably ahead of each other strategy (separated 95 % intervals) or tied.
+
+use crate::stats::{Summary, Verdict, compare};
+
+/// Finished runs kept per cell for the spread: enough for a tight interval, bounded.
+pub const RUNS_KEPT: usize = 10;
+
+/// A strategy's standing among those measured at one point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Standing {
+    /// Fewer than two finished runs of this cell or of the leader: no interval yet.
+    Unknown,
+    /// The highest mean throughput, measurably ahead of at least one other.
+    Best,
+    /// Not measurably different from the leader (±`within_pct` %).
+    Tie { within_pct: f64 },
+    /// Measurably behind the leader by at least `min_pct` %.
+    Behind { min_pct: f64 },
+}
+
+impl Standing {
+    /// The monitor's short form.
+    pub fn label(&self) -> String {
+        match *self {
+            Standing::Unknown => "–".into(),
+            Standing::Best => "best".into(),
+            Standing::Tie { within_pct } => format!("tie ±{within_pct:.0}%"),
+            Standing::Behind { min_pct } => format!("−{min_pct:.0}%+"),
+        }
+    }
+}
+
+/// The standings of `runs` (each strategy's finished-run throughputs, in order).
+pub fn standings(runs: &[&[f64]]) -> Vec<Standing> {
+    let summaries: Vec<Option<Summary>> = runs
+        .iter()
+        .map(|r| Summary::of(r).filter(|s| s.ci95.is_some()))
+        .collect();
+    let leader = summaries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.map(|s| (i, s)))
+        .max_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
+    let Some((lead, best)) = leader else {
+        return vec![Standing::Unknown; runs.len()];
+    };
+    let mut out: Vec<Standing> = summaries
+        .iter()
+        .map(|s| match s.map(|s| compare(&best, &s)) {
+            None => Standing::Unknown,
+            Some(Verdict::ABeats { min_pct, .. }) => Standing::Behind { min_pct },
+            Some(Verdict::NoDifference { within_pct }) => Standing::Tie { within_pct },
+            Some(_) => Standing::Unknown,
+        })
+        .collect();
+    let ahead_of_any = out.iter().any(|s| matches!(s, Standing::Behind { .. }));
+    out[lead] = if ahead_of_any {
+        Standing::Best
+    } else {
+        // Tied with every other measured strategy: the leader is a tie too.
+        out.iter()
+            .enumerate()
+            .filter(|&(i, _)| i != lead)
+            .find_map(|(_, s)| match s {
+                Standing::Tie { within_pct } => Some(Standing::Tie {
+                    within_pct: *within_pct,
+                }),
+                _ => None,
+            })
+            .unwrap_or(Standing::Unknown)
+    };
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaders_ties_and_laggards() {
+        let fast = [20.0, 20.4, 19.6, 20.1];
+        let close = [19.0, 21.0, 20.5, 19.5];
+        let slow = [10.0, 10.2, 9.9, 10.1];
+        let one = [30.0];
+        let s = standings(&[&fast, &close, &slow, &one]);
+        assert_eq!(s[0], Standing::Best);
+        assert!(matches!(s[1], Standing::Tie { .. }), "{s:?}");
+        assert!(matches!(s[2], Standing::Behind { min_pct } if min_pct > 40.0), "{s:?}");
+        assert_eq!(s[3], Standing::Unknown, "one run: no interval");
+        let tied = standings(&[&fast, &close]);
+        assert!(tied.iter().all(|s| matches!(s, Standing::Tie { .. })), "{tied:?}");
+        assert_eq!(standings(&[&one]), vec![Standing::Unknown]);
+    }
+}
