@@ -4,7 +4,7 @@
 run *ARGS:
     cargo run --release -- {{ARGS}}
 
-# Record the default matrix (3 strategies x 6 sizes x 4 thread counts, about 8 min).
+# Record the default matrix (3 strategies x 6 sizes x 4 thread counts, 5 repeats, ~16 min).
 record:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -21,6 +21,12 @@ lint:
     cargo fmt --check
     cargo clippy --all-targets -- -D warnings
 
-# one-copy 64K x1 against iperf3 -l 64K on loopback, alternated 3 times.
+# Every strategy against iperf3 (-l, -N, -Z) at 4K..1M, 5 alternated rounds, with the
+# system's congestion control and then with cubic. Run it alone on the machine.
 bench:
-    bash scripts/bench-iperf3.sh
+    bash scripts/bench-peers.sh
+    CC=cubic bash scripts/bench-peers.sh
+
+# The same for one congestion control: `just bench-cc bbr`.
+bench-cc CC:
+    CC={{CC}} bash scripts/bench-peers.sh

@@ -10,6 +10,9 @@ use crate::engine::tcp_window::RECEIVER_BEHIND_PCT;
 use crate::record::Row;
 use crate::stats::{Basis, Summary};
 
+/// A row and its number in the file (1 = first data row).
+pub type Numbered<'a> = (usize, &'a Row);
+
 /// One cell of a recording and what its rows say together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellStats<'a> {
@@ -17,7 +20,7 @@ pub struct CellStats<'a> {
     pub size: u64,
     pub threads: u32,
     /// The rows (numbered from 1 as in the file) that measured it.
-    pub rows: Vec<(usize, &'a Row)>,
+    pub rows: Vec<Numbered<'a>>,
     /// Throughput, Gbps; `None` only if no row had a finite figure.
     pub gbps: Option<Summary>,
     pub basis: Basis,
@@ -32,13 +35,17 @@ impl CellStats<'_> {
     /// Row numbers, for citing: "rows 3, 12, 21".
     pub fn cite(&self) -> String {
         let n: Vec<String> = self.rows.iter().map(|(n, _)| n.to_string()).collect();
-        format!("{} {}", if n.len() == 1 { "row" } else { "rows" }, n.join(", "))
+        format!(
+            "{} {}",
+            if n.len() == 1 { "row" } else { "rows" },
+            n.join(", ")
+        )
     }
 }
 
 /// Groups `rows` into cells, in (strategy, threads, size) order.
 pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
-    let mut groups: BTreeMap<(&str, u32, u64), Vec<(usize, &Row)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(&str, u32, u64), Vec<Numbered>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         groups
             .entry((r.strategy.as_str(), r.threads, r.size_bytes))
@@ -56,11 +63,13 @@ pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
                 ),
                 _ => (Summary::of(&gbps), Basis::Repeats),
             };
-            let host: Vec<f64> = rows.iter().filter_map(|(_, r)| r.host_memcpy_gbps).collect();
-            let receiver_behind = rows.iter().any(|(_, r)| {
-                r.rwnd_limited_pct
-                    .is_some_and(|p| p >= RECEIVER_BEHIND_PCT)
-            });
+            let host: Vec<f64> = rows
+                .iter()
+                .filter_map(|(_, r)| r.host_memcpy_gbps)
+                .collect();
+            let receiver_behind = rows
+                .iter()
+                .any(|(_, r)| r.rwnd_limited_pct.is_some_and(|p| p >= RECEIVER_BEHIND_PCT));
             CellStats {
                 strategy,
                 size,
@@ -108,7 +117,11 @@ mod tests {
 
     #[test]
     fn repeats_make_one_cell_with_their_spread() {
-        let mut rows = vec![row("one-copy", 10.0), row("one-copy", 12.0), row("one-copy", 11.0)];
+        let mut rows = vec![
+            row("one-copy", 10.0),
+            row("one-copy", 12.0),
+            row("one-copy", 11.0),
+        ];
         rows[0].host_memcpy_gbps = Some(40.0);
         rows[1].host_memcpy_gbps = Some(44.0);
         rows[2].rwnd_limited_pct = Some(30.0);
@@ -124,7 +137,10 @@ mod tests {
     #[test]
     fn one_run_uses_its_seconds_or_has_no_interval() {
         let mut r = row("two-copy", 10.0);
-        assert_eq!(cells(std::slice::from_ref(&r))[0].gbps.and_then(|s| s.ci95), None);
+        assert_eq!(
+            cells(std::slice::from_ref(&r))[0].gbps.and_then(|s| s.ci95),
+            None
+        );
         r.seconds_n = Some(4);
         r.seconds_sd_gbps = Some(0.5);
         let c = cells(std::slice::from_ref(&r));

@@ -410,8 +410,19 @@ mod tests {
     #[test]
     fn socket_choices_parse_or_name_the_problem() {
         let cli = Cli::try_parse_from([
-            "netio-tui", "--cc", "cubic", "--nodelay", "off", "--coalesce", "off", "--pin",
-            "split", "--repeat", "3", "--rcvlowat", "missing",
+            "netio-tui",
+            "--cc",
+            "cubic",
+            "--nodelay",
+            "off",
+            "--coalesce",
+            "off",
+            "--pin",
+            "split",
+            "--repeat",
+            "3",
+            "--rcvlowat",
+            "missing",
         ])
         .expect("parses");
         let c = cli.cell_config(RunMode::Headless);
@@ -426,7 +437,10 @@ mod tests {
             ["--repeat", "0"],
             ["--rcvlowat", "x"],
         ] {
-            assert!(Cli::try_parse_from(["netio-tui", bad[0], bad[1]]).is_err(), "{bad:?}");
+            assert!(
+                Cli::try_parse_from(["netio-tui", bad[0], bad[1]]).is_err(),
+                "{bad:?}"
+            );
         }
     }
 

@@ -48,6 +48,10 @@ pub struct Report {
     pub iproute2: Check,
     pub tc: Check,
     pub netem: Check,
+    /// The system's default TCP congestion control: it changes results.
+    pub congestion_control: Check,
+    /// The queueing discipline on `lo`: it changes results too.
+    pub loopback_qdisc: Check,
 }
 
 /// Runs every probe.
@@ -72,6 +76,52 @@ pub fn examine() -> Report {
         iproute2: program("ip", "apt-get install iproute2"),
         tc: program("tc", "apt-get install iproute2 (tc is part of it)"),
         netem: netem(root),
+        congestion_control: congestion_control(),
+        loopback_qdisc: loopback_qdisc(),
+    }
+}
+
+fn congestion_control() -> Check {
+    let default = crate::preflight::default_cc();
+    let available = crate::preflight::available_cc().unwrap_or_default();
+    match default {
+        Some(cc) => Check {
+            ok: true,
+            detail: format!(
+                "default {cc} (available: {}). It changes results: BBR paces even on loopback and roughly halves throughput against cubic; netio-tui records it per row (cc) and --cc chooses it",
+                available.join(" ")
+            ),
+            fix: None,
+        },
+        None => Check {
+            ok: false,
+            detail: "the default congestion control is unreadable".into(),
+            fix: Some("choose one explicitly with --cc cubic".into()),
+        },
+    }
+}
+
+fn loopback_qdisc() -> Check {
+    let out = std::process::Command::new("tc")
+        .args(["qdisc", "show", "dev", "lo"])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            let first = text.lines().next().unwrap_or("").trim().to_string();
+            Check {
+                ok: true,
+                detail: format!(
+                    "lo: {first}. A qdisc other than noqueue on lo (fq, netem) paces or delays every loopback run"
+                ),
+                fix: None,
+            }
+        }
+        _ => Check {
+            ok: false,
+            detail: "could not read the qdisc on lo (tc missing?)".into(),
+            fix: Some("apt-get install iproute2".into()),
+        },
     }
 }
 
@@ -382,6 +432,8 @@ pub fn render_text(r: &Report) -> String {
     check("iproute2", &r.iproute2);
     check("tc", &r.tc);
     check("netem", &r.netem);
+    check("tcp cc", &r.congestion_control);
+    check("lo qdisc", &r.loopback_qdisc);
     out
 }
 

@@ -69,9 +69,16 @@ mod tests {
     fn unknown_choices_are_refused_with_the_option_named() {
         let cli = Cli::try_parse_from(["netio-tui", "--cc", "nosuchcc"]).expect("parses");
         let err = check(&cli).expect_err("not on this kernel");
-        assert!(err.starts_with("--cc: 'nosuchcc' is not available"), "{err}");
+        assert!(
+            err.starts_with("--cc: 'nosuchcc' is not available"),
+            "{err}"
+        );
         let cli = Cli::try_parse_from(["netio-tui", "--pin", "255"]).expect("parses");
-        assert!(check(&cli).expect_err("no CPU 255").starts_with("--pin: CPU 255"));
+        assert!(
+            check(&cli)
+                .expect_err("no CPU 255")
+                .starts_with("--pin: CPU 255")
+        );
         let cli = Cli::try_parse_from(["netio-tui", "--cc", "reno", "--pin", "0"]).expect("ok");
         assert_eq!(check(&cli), Ok(()));
         assert!(allowed_cpus().contains(&0));

@@ -12,8 +12,7 @@ use crate::matrix::format_size;
 use crate::record::Row;
 use crate::stats::{self, Verdict};
 
-/// A row and its number in the file (1 = first data row).
-pub type Numbered<'a> = (usize, &'a Row);
+pub use crate::aggregate::Numbered;
 
 fn cite(n: &Numbered) -> String {
     format!(
@@ -312,7 +311,6 @@ pub fn report(file: &str, rows: &[Row]) -> String {
     out
 }
 
-
 /// One line per cell: median, interval, CV, and what the interval rests on.
 fn summary_table(out: &mut String, cells: &[CellStats]) {
     let _ = writeln!(out, "## Summary (throughput per cell)\n");
@@ -337,7 +335,11 @@ fn summary_table(out: &mut String, cells: &[CellStats]) {
             f(g.and_then(|s| s.cv_pct), 1),
             f(c.host.and_then(|h| h.cv_pct), 1),
             c.basis.label(),
-            if c.receiver_behind { "receiver behind" } else { "" },
+            if c.receiver_behind {
+                "receiver behind"
+            } else {
+                ""
+            },
             c.cite()
         );
     }
@@ -372,7 +374,11 @@ fn host_noise_section(out: &mut String, cells: &[CellStats]) {
         pairs.len(),
         tool.median,
         host.median,
-        if host.median > 0.0 { tool.median / host.median } else { f64::NAN }
+        if host.median > 0.0 {
+            tool.median / host.median
+        } else {
+            f64::NAN
+        }
     );
 }
 
@@ -414,7 +420,10 @@ mod tests {
         let c = aggregate::cells(&rows);
         assert!(matches!(
             crossover(&c, "one-copy", "two-copy", 1),
-            Crossover::From { size: 4096, verdict: Verdict::ABeats { .. } }
+            Crossover::From {
+                size: 4096,
+                verdict: Verdict::ABeats { .. }
+            }
         ));
     }
 
@@ -440,11 +449,26 @@ mod tests {
     #[test]
     fn single_rows_without_spread_give_no_verdict() {
         let rows = vec![
-            Row { strategy: "two-copy".into(), size_bytes: 4096, threads: 1, throughput_gbps: 5.0, ..Row::default() },
-            Row { strategy: "one-copy".into(), size_bytes: 4096, threads: 1, throughput_gbps: 9.0, ..Row::default() },
+            Row {
+                strategy: "two-copy".into(),
+                size_bytes: 4096,
+                threads: 1,
+                throughput_gbps: 5.0,
+                ..Row::default()
+            },
+            Row {
+                strategy: "one-copy".into(),
+                size_bytes: 4096,
+                threads: 1,
+                throughput_gbps: 9.0,
+                ..Row::default()
+            },
         ];
         let c = aggregate::cells(&rows);
-        assert!(matches!(crossover(&c, "one-copy", "two-copy", 1), Crossover::Never { .. }));
+        assert!(matches!(
+            crossover(&c, "one-copy", "two-copy", 1),
+            Crossover::Never { .. }
+        ));
         assert!(crossover_text(&c, "one-copy", "two-copy", 1).contains("no spread measured"));
     }
 
@@ -459,7 +483,9 @@ mod tests {
         let c = aggregate::cells(&rows);
         assert_eq!(
             crossover(&c, "zero-copy", "two-copy", 2),
-            Crossover::Intermittent { ahead_at: vec![1024] }
+            Crossover::Intermittent {
+                ahead_at: vec![1024]
+            }
         );
         assert_eq!(crossover(&c, "zero-copy", "two-copy", 8), Crossover::NoData);
     }
@@ -499,12 +525,24 @@ mod tests {
             text.contains("1 thread(s): from **4K** on, and at every larger size measured (one-copy beats two-copy by"),
             "{text}"
         );
-        assert!(text.contains("against two-copy never measurably ahead"), "{text}");
-        assert!(text.contains("% of zero-copy completions as copied (rows 11, 12, 13, 14, 15)"), "{text}");
+        assert!(
+            text.contains("against two-copy never measurably ahead"),
+            "{text}"
+        );
+        assert!(
+            text.contains("% of zero-copy completions as copied (rows 11, 12, 13, 14, 15)"),
+            "{text}"
+        );
         assert!(!text.contains("which is why"), "no canned verdicts: {text}");
-        assert!(text.contains("could not count cache misses (hw_counters = no)"), "{text}");
+        assert!(
+            text.contains("could not count cache misses (hw_counters = no)"),
+            "{text}"
+        );
         assert!(text.contains("No measurable fall"), "{text}");
         assert!(text.contains("| one-copy | 4K | 1 | 5 | 9.000 |"), "{text}");
-        assert!(text.contains("no cell measured more than once with the host-noise probe"), "{text}");
+        assert!(
+            text.contains("no cell measured more than once with the host-noise probe"),
+            "{text}"
+        );
     }
 }

@@ -55,9 +55,8 @@ impl Summary {
             (v[n / 2 - 1] + v[n / 2]) / 2.0
         };
         let mean = v.iter().sum::<f64>() / n as f64;
-        let sd = (n > 1).then(|| {
-            (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
-        });
+        let sd = (n > 1)
+            .then(|| (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt());
         Some(Summary {
             n,
             median,
@@ -200,7 +199,11 @@ mod tests {
             panic!("overlapping intervals are a tie");
         };
         assert!(within_pct > 0.0);
-        assert!(compare(&c, &b).words("one-copy", "two-copy").starts_with("no measurable"));
+        assert!(
+            compare(&c, &b)
+                .words("one-copy", "two-copy")
+                .starts_with("no measurable")
+        );
         let single = Summary::of(&[10.0]).expect("one");
         assert_eq!(compare(&single, &b), Verdict::Unknown);
         let within = Summary::from_moments(10.0, 1.0, 5).expect("moments");

@@ -140,11 +140,16 @@ mod tests {
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 4, "{t}");
         assert!(
-            lines[1].starts_with("zero-copy   64K    2  3  13.000  10.52–15.48   7.7        7.7    40.0     n/a"),
+            lines[1].starts_with(
+                "zero-copy   64K    2  3  13.000  10.52–15.48   7.7        7.7    40.0     n/a"
+            ),
             "{t}"
         );
         assert!(lines[1].ends_with("100%       0"), "{t}");
-        assert!(lines[2].starts_with("one-copy     8B    1  1   0.000          n/a   n/a"), "{t}");
+        assert!(
+            lines[2].starts_with("one-copy     8B    1  1   0.000          n/a   n/a"),
+            "{t}"
+        );
         assert!(lines[2].ends_with("-       0"), "{t}");
         assert!(lines[3].starts_with("Gbps is the median"), "{t}");
     }

@@ -89,7 +89,11 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
     let rows = read_rows(&cells).expect("cells file reads back");
     assert_eq!(rows.len(), 6, "3 cells x 2 repeats");
     let repeats: Vec<Option<u32>> = rows.iter().map(|r| r.repeat).collect();
-    assert_eq!(repeats, [Some(1), Some(1), Some(1), Some(2), Some(2), Some(2)], "round robin");
+    assert_eq!(
+        repeats,
+        [Some(1), Some(1), Some(1), Some(2), Some(2), Some(2)],
+        "round robin"
+    );
     for r in &rows {
         assert!(r.throughput_gbps > 0.0, "{r:?}");
         assert_eq!(r.integrity_errors, 0);
@@ -102,7 +106,10 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
         // The socket choices and placement are recorded in every row.
         assert!(r.cc.as_deref().is_some_and(|c| !c.is_empty()), "{r:?}");
         assert_eq!(r.nodelay.as_deref(), Some("on"));
-        assert_eq!(r.coalesce.as_deref(), Some(if is_zc { "off" } else { "on" }));
+        assert_eq!(
+            r.coalesce.as_deref(),
+            Some(if is_zc { "off" } else { "on" })
+        );
         assert_eq!(r.rcvlowat_bytes, Some(4096));
         assert!(r.tx_cpus.is_some() && r.rx_cpus.is_some(), "{r:?}");
         assert!(r.host_memcpy_gbps.is_some_and(|g| g > 0.0));

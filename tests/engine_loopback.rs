@@ -298,12 +298,29 @@ fn pinned_workers_are_seen_where_they_were_pinned() {
     let s = run(Strategy::OneCopy, 16 << 10, 1, &config);
     assert_eq!(s.setup.pin, "split");
     if std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2 {
-        assert_eq!((s.tx_cpus.as_slice(), s.rx_cpus.as_slice()), (&[0][..], &[1][..]));
+        assert_eq!(
+            (s.tx_cpus.as_slice(), s.rx_cpus.as_slice()),
+            (&[0][..], &[1][..])
+        );
     }
-    let same = run(Strategy::OneCopy, 16 << 10, 1, &CellConfig { pin: Pin::Same, ..quick(false) });
-    assert_eq!((same.tx_cpus.as_slice(), same.rx_cpus.as_slice()), (&[0][..], &[0][..]));
+    let same = run(
+        Strategy::OneCopy,
+        16 << 10,
+        1,
+        &CellConfig {
+            pin: Pin::Same,
+            ..quick(false)
+        },
+    );
+    assert_eq!(
+        (same.tx_cpus.as_slice(), same.rx_cpus.as_slice()),
+        (&[0][..], &[0][..])
+    );
     let free = run(Strategy::OneCopy, 16 << 10, 1, &quick(false));
-    assert!(!free.tx_cpus.is_empty() && !free.rx_cpus.is_empty(), "recorded unpinned too");
+    assert!(
+        !free.tx_cpus.is_empty() && !free.rx_cpus.is_empty(),
+        "recorded unpinned too"
+    );
 }
 
 #[test]
@@ -333,6 +350,13 @@ fn repeats_are_interleaved_round_robin_and_numbered() {
     use Strategy::{OneCopy, TwoCopy};
     assert_eq!(
         finished,
-        [(TwoCopy, 1), (OneCopy, 1), (TwoCopy, 2), (OneCopy, 2), (TwoCopy, 3), (OneCopy, 3)]
+        [
+            (TwoCopy, 1),
+            (OneCopy, 1),
+            (TwoCopy, 2),
+            (OneCopy, 2),
+            (TwoCopy, 3),
+            (OneCopy, 3)
+        ]
     );
 }

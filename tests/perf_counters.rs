@@ -191,6 +191,9 @@ fn no_buffer_is_first_touched_in_the_window() {
             common::skip("page faults cannot be counted here");
             return;
         };
-        assert!(tx < 64 && rx < 64, "{strategy}: tx {tx}, rx {rx} page faults in the window");
+        assert!(
+            tx < 64 && rx < 64,
+            "{strategy}: tx {tx}, rx {rx} page faults in the window"
+        );
     }
 }

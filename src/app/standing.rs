@@ -87,10 +87,16 @@ mod tests {
         let s = standings(&[&fast, &close, &slow, &one]);
         assert_eq!(s[0], Standing::Best);
         assert!(matches!(s[1], Standing::Tie { .. }), "{s:?}");
-        assert!(matches!(s[2], Standing::Behind { min_pct } if min_pct > 40.0), "{s:?}");
+        assert!(
+            matches!(s[2], Standing::Behind { min_pct } if min_pct > 40.0),
+            "{s:?}"
+        );
         assert_eq!(s[3], Standing::Unknown, "one run: no interval");
         let tied = standings(&[&fast, &close]);
-        assert!(tied.iter().all(|s| matches!(s, Standing::Tie { .. })), "{tied:?}");
+        assert!(
+            tied.iter().all(|s| matches!(s, Standing::Tie { .. })),
+            "{tied:?}"
+        );
         assert_eq!(standings(&[&one]), vec![Standing::Unknown]);
     }
 }

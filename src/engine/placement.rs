@@ -54,9 +54,10 @@ impl Pin {
         match self.resolve() {
             Pin::Same => (Some(pair % cpus), Some(pair % cpus)),
             Pin::Split => (Some((2 * pair) % cpus), Some((2 * pair + 1) % cpus)),
-            Pin::List(l) if !l.is_empty() => {
-                (Some(l[(2 * pair) % l.len()]), Some(l[(2 * pair + 1) % l.len()]))
-            }
+            Pin::List(l) if !l.is_empty() => (
+                Some(l[(2 * pair) % l.len()]),
+                Some(l[(2 * pair + 1) % l.len()]),
+            ),
             _ => (None, None),
         }
     }

@@ -104,8 +104,8 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         start,
     } = job;
     // The controller set the low-water mark (frame or missing) on the socket already.
-    let entered =
-        crate::net::enter(namespace.as_deref()).and_then(|()| cpu.map_or(Ok(()), pin_current_thread));
+    let entered = crate::net::enter(namespace.as_deref())
+        .and_then(|()| cpu.map_or(Ok(()), pin_current_thread));
     // Allocated and touched before the gate: no page fault in the window.
     let frame = cell.size.max(1);
     let mut ring = AlignedBuf::new(ring_len(frame));

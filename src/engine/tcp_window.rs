@@ -110,7 +110,10 @@ mod tests {
         assert_eq!((f.retrans, f.rtt_us, f.cwnd), (3, 30.0, 10.0));
         assert!(f.receiver_behind());
         let idle = TcpFigures::between(Some(a), Some(a)).expect("read");
-        assert_eq!(idle.rwnd_limited_pct, None, "no busy time: undefined, not 0");
+        assert_eq!(
+            idle.rwnd_limited_pct, None,
+            "no busy time: undefined, not 0"
+        );
         assert_eq!(TcpFigures::between(None, Some(b)), None);
     }
 }

@@ -54,4 +54,3 @@ pub(super) fn spawn<T: Send + 'static>(
         .spawn(f)
         .map_err(EngineError::Spawn)
 }
-

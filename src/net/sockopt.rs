@@ -190,7 +190,10 @@ mod tests {
 
     #[test]
     fn cc_names_are_checked() {
-        assert_eq!(CcName::new("cubic").map(|c| c.to_string()), Ok("cubic".into()));
+        assert_eq!(
+            CcName::new("cubic").map(|c| c.to_string()),
+            Ok("cubic".into())
+        );
         for bad in ["", "CUBIC", "a b", "0123456789abcdef", "x;rm"] {
             assert!(CcName::new(bad).is_err(), "{bad}");
         }

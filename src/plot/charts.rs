@@ -4,8 +4,12 @@ use std::collections::BTreeMap;
 
 use plotters::style::RGBColor;
 
+use crate::aggregate::{self, CellStats};
 use crate::matrix::{Strategy, format_size};
 use crate::record::Row;
+
+/// A 95 % interval bar: (x, low, high).
+pub(super) type Bar = (f64, f64, f64);
 
 /// One line of a chart.
 #[derive(Debug, Clone)]
@@ -14,6 +18,8 @@ pub(super) struct Series {
     pub color: RGBColor,
     pub width: u32,
     pub points: Vec<(f64, f64)>,
+    /// 95 % intervals drawn as vertical bars: (x, low, high).
+    pub bars: Vec<Bar>,
 }
 
 /// One chart: x is log2 of a size or a thread count.
@@ -87,6 +93,29 @@ fn vs_threads(
         .collect()
 }
 
+/// Median throughput against size (x = log2 size) for one strategy at one thread
+/// count, with the 95 % interval of each point where one was measured.
+fn medians_vs_size(
+    cells: &[CellStats],
+    strategy: &str,
+    threads: u32,
+) -> (Vec<(f64, f64)>, Vec<Bar>) {
+    let mut points = Vec::new();
+    let mut bars = Vec::new();
+    for c in cells
+        .iter()
+        .filter(|c| c.strategy == strategy && c.threads == threads)
+    {
+        let Some(g) = c.gbps else { continue };
+        let x = (c.size as f64).log2();
+        points.push((x, g.median));
+        if let Some((lo, hi)) = g.ci95 {
+            bars.push((x, lo.max(0.0), hi));
+        }
+    }
+    (points, bars)
+}
+
 fn per_kib(misses: Option<u64>, other: Option<u64>, bytes: u64) -> Option<f64> {
     (bytes > 0).then_some(())?;
     Some((misses? + other?) as f64 / (bytes as f64 / 1024.0))
@@ -104,7 +133,10 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         color: color(s),
         width,
         points,
+        bars: Vec::new(),
     };
+    let grouped = aggregate::cells(rows);
+    let repeats = grouped.iter().map(|c| c.rows.len()).max().unwrap_or(1);
     let mut push = |chart: Chart, what: &str| {
         if chart.series.iter().any(|s| !s.points.is_empty()) {
             out.push(chart);
@@ -116,19 +148,26 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         push(
             Chart {
                 stem: format!("throughput-vs-size-{t}threads"),
-                title: format!("Throughput vs message size, {t} thread pair(s)"),
+                title: if repeats > 1 {
+                    format!(
+                        "Throughput vs message size, {t} thread pair(s): median of up to {repeats} repeats, bars 95% CI"
+                    )
+                } else {
+                    format!(
+                        "Throughput vs message size, {t} thread pair(s): bars 95% CI within one run"
+                    )
+                },
                 x_label: "message size (bytes, log scale)",
                 x_is_size: true,
                 y_label: "throughput (Gbit/s)".into(),
                 series: strats
                     .iter()
                     .map(|s| {
-                        line(
-                            s,
-                            s.to_string(),
-                            3,
-                            vs_size(rows, s, t, |r| Some(r.throughput_gbps)),
-                        )
+                        let (points, bars) = medians_vs_size(&grouped, s, t);
+                        Series {
+                            bars,
+                            ..line(s, s.to_string(), 3, points)
+                        }
                     })
                     .collect(),
             },
@@ -279,6 +318,7 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                     color: palette[i % palette.len()],
                     width: 3,
                     points: vs_size(rows, "zero-copy", t, |r| r.zc_copied_pct),
+                    bars: Vec::new(),
                 })
                 .collect(),
         },

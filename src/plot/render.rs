@@ -23,9 +23,14 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
             (FONT_FAMILY, 13).into_font().color(&RGBColor(90, 90, 90)),
         ))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let points = chart.series.iter().flat_map(|s| s.points.iter());
+        let points = chart.series.iter().flat_map(|s| {
+            s.points
+                .iter()
+                .copied()
+                .chain(s.bars.iter().map(|&(x, _, hi)| (x, hi)))
+        });
         let (mut x0, mut x1, mut y1) = (f64::MAX, f64::MIN, 0.0f64);
-        for &(x, y) in points {
+        for (x, y) in points {
             x0 = x0.min(x);
             x1 = x1.max(x);
             y1 = y1.max(y);
@@ -62,6 +67,19 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+        // Half a size step wide caps on each interval bar.
+        let cap = 0.08;
+        for s in chart.series.iter().filter(|s| !s.bars.is_empty()) {
+            let style = ShapeStyle::from(&s.color).stroke_width(2);
+            let bars = s.bars.iter().flat_map(|&(x, lo, hi)| {
+                [
+                    PathElement::new([(x, lo), (x, hi)], style),
+                    PathElement::new([(x - cap, lo), (x + cap, lo)], style),
+                    PathElement::new([(x - cap, hi), (x + cap, hi)], style),
+                ]
+            });
+            ctx.draw_series(bars).map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
         for s in chart.series.iter().filter(|s| !s.points.is_empty()) {
             let style = ShapeStyle::from(&s.color).stroke_width(s.width);
             let color = s.color;

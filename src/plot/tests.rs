@@ -102,3 +102,26 @@ fn writes_valid_png_and_svg() {
     }
     assert_eq!(png_out.written.len(), svg_out.written.len());
 }
+
+#[test]
+fn repeats_plot_as_medians_with_interval_bars() {
+    let rows: Vec<Row> = [9.0, 10.0, 11.0]
+        .iter()
+        .map(|&g| row("one-copy", 4096, 1, g))
+        .collect();
+    let (charts, _) = charts(&rows);
+    let tp = charts
+        .iter()
+        .find(|c| c.stem == "throughput-vs-size-1threads")
+        .expect("chart");
+    assert!(
+        tp.title.contains("median of up to 3 repeats"),
+        "{}",
+        tp.title
+    );
+    let s = &tp.series[0];
+    assert_eq!(s.points, vec![(12.0, 10.0)]);
+    let (x, lo, hi) = s.bars[0];
+    assert_eq!(x, 12.0);
+    assert!(lo < 10.0 && hi > 10.0, "{lo} {hi}");
+}

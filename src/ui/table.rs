@@ -11,10 +11,10 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 use super::format::{NOT_YET, opt};
 use super::{Theme, block};
 use crate::app::{App, Standing};
-use crate::stats::Summary;
 use crate::counters::perf::{Event, PerfValues, value};
 use crate::engine::Metrics;
 use crate::matrix::{Strategy, format_size};
+use crate::stats::Summary;
 
 /// What a row knows beyond its latest figures: the spread of its finished runs and
 /// its standing against the leader.
