@@ -89,6 +89,35 @@ fn within_one_run(r: &Row) -> Option<Summary> {
     Summary::from_moments(r.throughput_gbps, r.seconds_sd_gbps?, r.seconds_n? as usize)
 }
 
+/// The throughputs of `a` and `b` measured in the same rounds (same run, same repeat
+/// number), in pairs; empty when they were not repeated together.
+pub fn paired(a: &CellStats, b: &CellStats) -> (Vec<f64>, Vec<f64>) {
+    let mut xs = Vec::new();
+    let mut ys = Vec::new();
+    for (_, ra) in &a.rows {
+        let Some(rep) = ra.repeat else { continue };
+        if let Some((_, rb)) = b
+            .rows
+            .iter()
+            .find(|(_, rb)| rb.repeat == Some(rep) && rb.run_id == ra.run_id)
+        {
+            xs.push(ra.throughput_gbps);
+            ys.push(rb.throughput_gbps);
+        }
+    }
+    (xs, ys)
+}
+
+/// A against B: paired by round where at least two rounds hold both (the drift of the
+/// host cancels), else by their two intervals.
+pub fn verdict(a: &CellStats, b: &CellStats) -> Option<crate::stats::Verdict> {
+    let (xs, ys) = paired(a, b);
+    if xs.len() >= 2 {
+        return Some(crate::stats::compare_paired(&xs, &ys));
+    }
+    Some(crate::stats::compare(a.gbps.as_ref()?, b.gbps.as_ref()?))
+}
+
 /// The cell of `strategy` at `threads` × `size`.
 pub fn find<'c, 'a>(
     cells: &'c [CellStats<'a>],

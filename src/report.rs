@@ -38,14 +38,15 @@ pub enum Crossover {
 }
 
 /// The crossover of `challenger` over `baseline` at `threads`, judged by the 95 %
-/// intervals of each cell (a tie is not ahead).
+/// interval of their per-round ratio when they were repeated in the same rounds, else
+/// by each cell's interval (a tie is not ahead).
 pub fn crossover(cells: &[CellStats], challenger: &str, baseline: &str, threads: u32) -> Crossover {
     let verdicts: Vec<(u64, Verdict)> = cells
         .iter()
         .filter(|c| c.strategy == challenger && c.threads == threads)
         .filter_map(|c| {
             let b = aggregate::find(cells, baseline, threads, c.size)?;
-            Some((c.size, stats::compare(c.gbps.as_ref()?, b.gbps.as_ref()?)))
+            Some((c.size, aggregate::verdict(c, b)?))
         })
         .collect();
     if verdicts.is_empty() {
@@ -143,7 +144,9 @@ pub fn largest_drop<'c, 'a>(
             let (Some(a), Some(b)) = (w[0].gbps, w[1].gbps) else {
                 continue;
             };
-            if a.median <= 0.0 || !matches!(stats::compare(&a, &b), Verdict::ABeats { .. }) {
+            if a.median <= 0.0
+                || !matches!(aggregate::verdict(w[0], w[1]), Some(Verdict::ABeats { .. }))
+            {
                 continue;
             }
             let fall = (a.median - b.median) / a.median * 100.0;

@@ -3,8 +3,9 @@
 //! between two such intervals. The t quantiles come from `statrs`.
 //!
 //! A verdict is stated only with evidence: A beats B when A's whole interval lies above
-//! B's; otherwise there is no measurable difference, and the verdict says by how much
-//! it could go either way.
+//! B's (or, for measurements paired by round, when the interval of the ratio A/B lies
+//! above 1); otherwise there is no measurable difference, and the verdict says by how
+//! much it could go either way.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -140,6 +141,47 @@ pub fn compare(a: &Summary, b: &Summary) -> Verdict {
     }
 }
 
+/// Compares A and B by their paired measurements (`a[i]` and `b[i]` taken in the same
+/// round, seconds apart): the 95 % interval of the geometric mean of A/B, from Student
+/// t on the log ratios. Drift of the host that hits both members of a pair cancels, so
+/// this separates far smaller differences than [`compare`] on noisy machines.
+/// `Unknown` with fewer than two pairs or a non-positive value.
+pub fn compare_paired(a: &[f64], b: &[f64]) -> Verdict {
+    if a.len() != b.len() || a.len() < 2 || a.iter().chain(b).any(|&x| !(x > 0.0 && x.is_finite()))
+    {
+        return Verdict::Unknown;
+    }
+    let logs: Vec<f64> = a.iter().zip(b).map(|(x, y)| (x / y).ln()).collect();
+    let Some(Summary {
+        mean,
+        sd: Some(sd),
+        n,
+        ..
+    }) = Summary::of(&logs)
+    else {
+        return Verdict::Unknown;
+    };
+    let half = t975(n - 1) * sd / (n as f64).sqrt();
+    let (lo, hi) = ((mean - half).exp(), (mean + half).exp());
+    let pct = |r: f64| (r - 1.0) * 100.0;
+    if lo > 1.0 {
+        Verdict::ABeats {
+            min_pct: pct(lo),
+            max_pct: pct(hi),
+        }
+    } else if hi < 1.0 {
+        // B over A, as a % of B: 1 − A/B.
+        Verdict::BBeats {
+            min_pct: -pct(hi),
+            max_pct: -pct(lo),
+        }
+    } else {
+        Verdict::NoDifference {
+            within_pct: pct(hi).max(-pct(lo)),
+        }
+    }
+}
+
 impl Verdict {
     /// The verdict in words, naming A and B.
     pub fn words(&self, a: &str, b: &str) -> String {
@@ -208,5 +250,31 @@ mod tests {
         assert_eq!(compare(&single, &b), Verdict::Unknown);
         let within = Summary::from_moments(10.0, 1.0, 5).expect("moments");
         assert!(within.ci95.is_some());
+    }
+
+    #[test]
+    fn pairing_cancels_drift_that_hits_both() {
+        // The host drifts 2x between rounds; A is 10 % faster in every round.
+        let b = [10.0, 20.0, 12.0, 18.0, 15.0];
+        let a: Vec<f64> = b.iter().map(|x| x * 1.1).collect();
+        assert!(matches!(
+            compare(&Summary::of(&a).expect("a"), &Summary::of(&b).expect("b")),
+            Verdict::NoDifference { .. }
+        ));
+        let Verdict::ABeats { min_pct, max_pct } = compare_paired(&a, &b) else {
+            panic!("paired: A beats B");
+        };
+        assert!((min_pct - 10.0).abs() < 1e-6 && (max_pct - 10.0).abs() < 1e-6);
+        let Verdict::BBeats { min_pct, .. } = compare_paired(&b, &a) else {
+            panic!("paired: B beats A");
+        };
+        assert!((min_pct - 9.0909).abs() < 1e-3, "{min_pct}");
+        let noisy = [11.0, 19.0, 13.0, 17.0, 16.0];
+        assert!(matches!(
+            compare_paired(&noisy, &b),
+            Verdict::NoDifference { .. }
+        ));
+        assert_eq!(compare_paired(&a[..1], &b[..1]), Verdict::Unknown);
+        assert_eq!(compare_paired(&[1.0, 0.0], &[1.0, 1.0]), Verdict::Unknown);
     }
 }
