@@ -1,8 +1,10 @@
 //! How each strategy stands at the selected point, from the finished runs the monitor
 //! has seen of each cell: the spread of their throughputs and whether the best one is
-//! measurably ahead of each other strategy (separated 95 % intervals) or tied.
+//! measurably ahead of each other strategy or tied. The monitor compares strategies in
+//! rounds (each in turn, round and round), so the last runs of two strategies are
+//! paired round by round, which cancels the host's drift ([`compare_paired`]).
 
-use crate::stats::{Summary, Verdict, compare};
+use crate::stats::{Summary, Verdict, compare_paired};
 
 /// Finished runs kept per cell for the spread: enough for a tight interval, bounded.
 pub const RUNS_KEPT: usize = 10;
@@ -32,6 +34,12 @@ impl Standing {
     }
 }
 
+/// The last `k` runs of each, `k` the shorter length (at least 2): the latest rounds.
+fn last_pairs<'a>(a: &'a [f64], b: &'a [f64]) -> Option<(&'a [f64], &'a [f64])> {
+    let k = a.len().min(b.len());
+    (k >= 2).then(|| (&a[a.len() - k..], &b[b.len() - k..]))
+}
+
 /// The standings of `runs` (each strategy's finished-run throughputs, in order).
 pub fn standings(runs: &[&[f64]]) -> Vec<Standing> {
     let summaries: Vec<Option<Summary>> = runs
@@ -43,16 +51,21 @@ pub fn standings(runs: &[&[f64]]) -> Vec<Standing> {
         .enumerate()
         .filter_map(|(i, s)| s.map(|s| (i, s)))
         .max_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
-    let Some((lead, best)) = leader else {
+    let Some((lead, _)) = leader else {
         return vec![Standing::Unknown; runs.len()];
     };
-    let mut out: Vec<Standing> = summaries
+    let mut out: Vec<Standing> = runs
         .iter()
-        .map(|s| match s.map(|s| compare(&best, &s)) {
+        .map(|r| match last_pairs(runs[lead], r) {
             None => Standing::Unknown,
-            Some(Verdict::ABeats { min_pct, .. }) => Standing::Behind { min_pct },
-            Some(Verdict::NoDifference { within_pct }) => Standing::Tie { within_pct },
-            Some(_) => Standing::Unknown,
+            Some((a, b)) => match compare_paired(a, b) {
+                Verdict::ABeats { min_pct, .. } => Standing::Behind {
+                    // As a share of the leader: 1 − B/A.
+                    min_pct: min_pct / (1.0 + min_pct / 100.0),
+                },
+                Verdict::NoDifference { within_pct } => Standing::Tie { within_pct },
+                _ => Standing::Unknown,
+            },
         })
         .collect();
     let ahead_of_any = out.iter().any(|s| matches!(s, Standing::Behind { .. }));

@@ -300,3 +300,30 @@ fn replay_keys_control_playback_and_measure_nothing() {
     assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
     assert!(App::for_replay("empty.csv", &[], false).is_none());
 }
+
+#[test]
+fn repeated_comparisons_name_a_leader_and_mark_ties_as_ties() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    assert!(a.standings().iter().all(|s| *s == Standing::Unknown));
+    // Three rounds: one-copy clearly ahead of zero-copy, two-copy within its spread.
+    for (two, one, zero) in [(17.0, 17.5, 8.0), (16.0, 16.4, 8.2), (18.0, 17.9, 7.9)] {
+        for (cell, gbps) in cells.iter().zip([two, one, zero]) {
+            engine(&mut a, finished(*cell, gbps));
+        }
+    }
+    let s = a.standings();
+    assert_eq!(a.strategies, Strategy::ALL.to_vec());
+    assert!(matches!(s[0], Standing::Tie { .. }), "{s:?}");
+    assert_eq!(s[1], Standing::Best, "{s:?}");
+    assert!(
+        matches!(s[2], Standing::Behind { min_pct } if min_pct > 40.0),
+        "{s:?}"
+    );
+    assert_eq!(a.view().runs[&cells[1]].len(), 3);
+    // Bounded: only the last RUNS_KEPT runs are kept.
+    for _ in 0..RUNS_KEPT {
+        engine(&mut a, finished(cells[0], 17.0));
+    }
+    assert_eq!(a.view().runs[&cells[0]].len(), RUNS_KEPT);
+}

@@ -16,16 +16,19 @@ r        start/stop recording finished cells to CSV (recordings/)
 q Esc    quit (a summary of what was measured is printed)
 
 —    not measured yet        n/a  the machine cannot count it
-Gbps: message bytes received intact × 8 per second. p50/p99: one-way
-latency, send start to last byte received. ns/B: the side's thread CPU
-time per message byte. cs/s: context switches of both sides.
+Gbps: message bytes received intact × 8 per second (last second or run);
+median ±95% n CV%: over the cell's last n finished runs. verdict: best,
+tie ±x% (no measurable difference from the best), −x%+ (behind the best
+by at least x%), paired round by round; – until two rounds finished.
+p50/p99: one-way latency, send start to last byte received. ns/B: the
+side's thread CPU time per message byte. cs/s: context switches.
 zc copied: completions the kernel flagged COPIED (100% on loopback:
 it copies when delivering to a local socket).
 
 any key closes this help";
 
 pub fn render(frame: &mut Frame, theme: &Theme, area: Rect) {
-    let [row] = Layout::vertical([Constraint::Length(19)])
+    let [row] = Layout::vertical([Constraint::Length(22)])
         .flex(Flex::Center)
         .areas(area);
     let [boxed] = Layout::horizontal([Constraint::Length(76)])

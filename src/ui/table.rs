@@ -1,7 +1,7 @@
 //! The comparison table: one row per strategy at the selected size × threads, with the
 //! latest figures (the running cell's last second, or a finished cell's window), the
-//! 95 % interval over the cell's finished runs, and the verdict against the leader: a
-//! tie is shown as a tie.
+//! median, 95 % interval and CV of the cell's finished runs, and the verdict against
+//! the leader: a tie is shown as a tie.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -41,11 +41,19 @@ fn per_kib(m: &Metrics, e: Event) -> Option<f64> {
 }
 
 /// In priority order: narrow terminals keep the first ones.
-const COLUMNS: [Column; 12] = [
+const COLUMNS: [Column; 14] = [
     Column {
         header: "Gbps",
         width: 7,
         figure: |m, _, _| format!("{:.2}", m.throughput_gbps),
+    },
+    Column {
+        header: "median",
+        width: 7,
+        figure: |_, _, x| {
+            x.spread
+                .map_or(NOT_YET.into(), |s| format!("{:.2}", s.median))
+        },
     },
     Column {
         header: "±95% n",
@@ -56,6 +64,15 @@ const COLUMNS: [Column; 12] = [
                 None => format!("– {}", s.n),
             },
             None => NOT_YET.into(),
+        },
+    },
+    Column {
+        header: "CV%",
+        width: 5,
+        figure: |_, _, x| match x.spread {
+            None => NOT_YET.into(),
+            // One run: the spread is undefined, not unavailable.
+            Some(s) => s.cv_pct.map_or("–".into(), |c| format!("{c:.0}")),
         },
     },
     Column {
