@@ -59,7 +59,10 @@ fn report_answers_from_the_file() {
         .lines()
         .find(|l| l.starts_with("| zero-copy | 64K | 1 |"))
         .expect("zero-copy 64K line");
-    assert!(row6.contains("| within one run |") && row6.ends_with("| row 6 |"), "{row6}");
+    assert!(
+        row6.contains("| within one run |") && row6.ends_with("| row 6 |"),
+        "{row6}"
+    );
     assert!(!text.contains("which is why"), "{text}");
 }
 
