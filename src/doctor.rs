@@ -2,7 +2,6 @@
 //! to do about it. Every line is a probe run now (an event opened, a socket option set,
 //! a syscall made), never an assumption.
 
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -377,99 +376,8 @@ fn program(name: &str, fix: &str) -> Check {
     }
 }
 
-/// The report as text for a person.
-pub fn render_text(r: &Report) -> String {
-    let mut out = String::new();
-    let yes_no = |ok: bool| if ok { "yes" } else { "no " };
-    let _ = writeln!(out, "netio-tui doctor: what this machine can measure\n");
-    let _ = writeln!(
-        out,
-        "machine    {} · {} · {} cores · {}",
-        r.kernel,
-        if r.cpu_model.is_empty() {
-            "unknown CPU"
-        } else {
-            &r.cpu_model
-        },
-        r.cores.map_or("unknown".to_string(), |n| n.to_string()),
-        if r.root {
-            "running as root"
-        } else {
-            "not root"
-        }
-    );
-    let _ = writeln!(
-        out,
-        "perf       perf_event_paranoid = {}",
-        r.perf_event_paranoid
-            .map_or("unreadable".into(), |p| p.to_string())
-    );
-    for e in &r.events {
-        let how = match (&e.mode, &e.error) {
-            (Some(m), _) => format!("counts ({m})"),
-            (None, Some(err)) => err.clone(),
-            (None, None) => String::new(),
-        };
-        let _ = writeln!(
-            out,
-            "  {:<8}  {:<22} {}  {how}",
-            e.group,
-            e.event,
-            yes_no(e.opens)
-        );
-    }
-    let mut check = |label: &str, c: &Check| {
-        let _ = writeln!(out, "{label:<10} {}  {}", yes_no(c.ok), c.detail);
-        if let Some(fix) = &c.fix {
-            let _ = writeln!(out, "{:<10}      fix: {fix}", "");
-        }
-    };
-    check("hardware", &r.hardware_counters);
-    check("kernel", &r.kernel_counting);
-    check("zerocopy", &r.so_zerocopy);
-    check("io_uring", &r.io_uring);
-    check("netns", &r.network_namespaces);
-    check("iproute2", &r.iproute2);
-    check("tc", &r.tc);
-    check("netem", &r.netem);
-    check("tcp cc", &r.congestion_control);
-    check("lo qdisc", &r.loopback_qdisc);
-    out
-}
+mod render;
+pub use render::render_text;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hardware_verdict_names_the_cause() {
-        let ev = |event, group, opens, errno| EventCheck {
-            event,
-            group,
-            opens,
-            mode: None,
-            errno,
-            error: None,
-        };
-        let all_open = vec![ev("cycles", "hardware", true, None)];
-        assert!(hardware_verdict(&all_open).ok);
-        let refused = vec![ev("cycles", "hardware", false, Some(libc::ENOENT))];
-        let v = hardware_verdict(&refused);
-        assert!(!v.ok);
-        assert!(v.fix.is_some());
-    }
-
-    #[test]
-    fn text_lists_every_event_and_check() {
-        let r = examine();
-        let text = render_text(&r);
-        for e in Event::ALL {
-            assert!(text.contains(e.name()), "{text}");
-        }
-        for label in [
-            "hardware", "kernel", "zerocopy", "io_uring", "netns", "iproute2",
-        ] {
-            assert!(text.contains(label), "{text}");
-        }
-    }
-}
+mod tests;

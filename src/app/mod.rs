@@ -2,150 +2,21 @@
 //! engine event in, at most one [`Action`] out for the event loop to carry out. No
 //! drawing and no I/O here, so whole sessions are unit-tested.
 
-use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::engine::{CellSummary, Counting, EngineEvent, Metrics, Phase};
+use crate::engine::{CellSummary, Counting, EngineEvent, Phase};
 use crate::matrix::{Cell, Strategy};
 
+mod protocol;
 mod standing;
+mod view;
+pub use protocol::{Action, Inbox, Key, Mode, Playback};
 pub use standing::{RUNS_KEPT, Standing, standings};
+pub use view::{Display, History, Machine, Recording, Running, View};
 
 /// Seconds of history the sparklines keep per cell.
 pub const HISTORY: usize = 60;
-
-/// The keys the monitor knows, decoupled from the terminal library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    Left,
-    Right,
-    Up,
-    Down,
-    Tab,
-    Enter,
-    Esc,
-    CtrlC,
-    Char(char),
-}
-
-/// Everything that reaches the event loop's one inbox.
-#[derive(Debug, Clone)]
-pub enum Inbox {
-    Key(Key),
-    /// An engine event of run `generation` (events of replaced runs are ignored).
-    Engine {
-        generation: u64,
-        event: EngineEvent,
-    },
-    /// The terminal was resized.
-    Resize,
-}
-
-/// What the loop must do after an update.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// Replace whatever runs with these cells (numbered `generation`).
-    Run {
-        generation: u64,
-        cells: Vec<Cell>,
-    },
-    /// Open a recording file; the loop reports back with [`App::recording_started`].
-    StartRecording,
-    StopRecording,
-    /// Write this finished cell to the recording.
-    Record(Box<CellSummary>),
-    /// Replay only: play at this speed, or pause.
-    SetPlayback(Playback),
-    Quit,
-}
-
-/// Playing a recording back.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Playback {
-    /// Recorded seconds per real second.
-    pub speed: f64,
-    pub paused: bool,
-}
-
-/// What the engine is asked to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Idle,
-    /// Every strategy at the selected cell, in turn, round and round.
-    Compare,
-    /// The selected cell once.
-    Single,
-    /// The whole matrix once.
-    Sweep,
-}
-
-/// The cell being measured now.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Running {
-    pub cell: Cell,
-    pub started: Instant,
-    /// Seconds reported so far (warm-up included).
-    pub seconds: u32,
-    pub phase: Phase,
-}
-
-/// Per-second history of one cell.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct History {
-    pub gbps: VecDeque<f64>,
-    /// `None` for a second without a completed message.
-    pub p99_us: VecDeque<Option<f64>>,
-}
-
-impl History {
-    fn push(&mut self, m: &Metrics) {
-        if self.gbps.len() == HISTORY {
-            self.gbps.pop_front();
-            self.p99_us.pop_front();
-        }
-        self.gbps.push_back(m.throughput_gbps);
-        self.p99_us.push_back(m.latency.map(|l| l.p99_us));
-    }
-}
-
-/// What the panels show: the live one, or a frozen copy of it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct View {
-    /// The latest figures of each measured cell: its last second while it runs, its
-    /// window once it finished.
-    pub figures: HashMap<Cell, Metrics>,
-    pub history: HashMap<Cell, History>,
-    /// Window throughputs of each cell's last finished runs (at most [`RUNS_KEPT`]).
-    pub runs: HashMap<Cell, VecDeque<f64>>,
-    pub running: Option<Running>,
-    pub counting: Option<Counting>,
-}
-
-/// Frozen or not: a frozen display holds its own copy (measuring goes on behind it).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Display {
-    Live,
-    Frozen(Box<View>),
-}
-
-/// Recording finished cells to CSV.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recording {
-    Off,
-    On { path: PathBuf, rows: usize },
-}
-
-/// Facts for the header, injected so tests do not depend on the machine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Machine {
-    pub net_mode: String,
-    pub mtu: Option<u32>,
-    /// tc netem on the sender's veth end, if any.
-    pub netem: Option<String>,
-    pub kernel: String,
-    pub cpu: String,
-}
 
 /// The monitor's whole state.
 #[derive(Debug, Clone)]

@@ -13,6 +13,8 @@
 //! ```
 
 mod aligned;
+mod config;
+mod events;
 mod gate;
 pub mod host_noise;
 mod metrics;
@@ -34,9 +36,13 @@ use crossbeam_channel::Sender;
 use hdrhistogram::Histogram;
 
 use crate::matrix::{Cell, Strategy};
-use crate::net::{CcName, Network, SocketOptions, sockopt};
-use crate::strategy::{self, StrategyOptions, ZeroCopyCounts};
+use crate::net::{SocketOptions, sockopt};
+use crate::strategy::{StrategyOptions, ZeroCopyCounts};
 
+pub use config::{CellConfig, SocketSetup, schedule};
+pub use events::{
+    CellOutcome, CellSummary, ConnectionTotals, EngineError, EngineEvent, Phase, Sample,
+};
 use gate::Gate;
 pub use host_noise::HostNoise;
 pub use metrics::{Counters, Counting, Latency, Metrics, SideSnapshot, Snapshot};
@@ -46,191 +52,6 @@ pub use sender::{COMPLETION_PATIENCE, SenderEnd};
 use stats::{ReceiverStats, SenderStats, new_latency_histogram};
 pub use tcp_window::TcpFigures;
 use workers::{Workers, spawn};
-
-/// How the engine runs every cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellConfig {
-    pub warmup: Duration,
-    pub duration: Duration,
-    /// Check every payload byte, not just headers and stamps.
-    pub verify: bool,
-    /// Most bytes each receiver asks of one `recv()`.
-    pub recv_buffer: usize,
-    /// When a blocked receiver wakes.
-    pub lowat: Lowat,
-    /// Where workers run.
-    pub pin: Pin,
-    /// Each cell is measured this many times, the repeats interleaved across the
-    /// matrix (round robin) so that drift spreads over every cell.
-    pub repeats: u32,
-    /// Loopback, or the namespace pair.
-    pub network: Network,
-    pub socket: SocketOptions,
-    pub strategy: StrategyOptions,
-}
-
-impl Default for CellConfig {
-    fn default() -> Self {
-        CellConfig {
-            warmup: Duration::from_secs(1),
-            duration: Duration::from_secs(5),
-            verify: false,
-            recv_buffer: receiver::RECV_BUF,
-            lowat: Lowat::default(),
-            pin: Pin::default(),
-            repeats: 1,
-            network: Network::Loopback,
-            socket: SocketOptions::default(),
-            strategy: StrategyOptions::default(),
-        }
-    }
-}
-
-/// The socket choices in effect for a cell, read back from its first connection.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SocketSetup {
-    /// Congestion control of the sender's socket.
-    pub cc: Option<CcName>,
-    pub nodelay: Option<bool>,
-    /// The sender used MSG_MORE.
-    pub coalesce: bool,
-    pub sndbuf: Option<u64>,
-    pub rcvbuf: Option<u64>,
-    pub rcvlowat: Option<u64>,
-    /// `frame`, `missing` or `off`.
-    pub lowat: &'static str,
-    /// The resolved `--pin` choice.
-    pub pin: String,
-}
-
-/// The order cells are run in: `repeats` rounds, each over the whole matrix, so the
-/// repeats of one cell are spread over the run. Pairs of (cell, repeat number from 1).
-pub fn schedule(cells: &[Cell], repeats: u32) -> Vec<(Cell, u32)> {
-    (1..=repeats.max(1))
-        .flat_map(|r| cells.iter().map(move |&c| (c, r)))
-        .collect()
-}
-
-/// Which part of the cell a sample belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Warmup,
-    Measure,
-}
-
-/// One interval (normally a second) of a running cell.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
-    pub cell: Cell,
-    /// Which repeat of the cell (from 1).
-    pub repeat: u32,
-    /// 1-based index of the interval within the cell, warm-up included.
-    pub second: u32,
-    pub phase: Phase,
-    pub metrics: Metrics,
-    pub counting: Counting,
-}
-
-/// Per-connection totals over the whole cell (warm-up and drain included): what the
-/// tests compare exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ConnectionTotals {
-    pub sent_messages: u64,
-    pub sent_wire_bytes: u64,
-    /// Send system calls (more than messages when sends were partial).
-    pub send_calls: u64,
-    pub received_messages: u64,
-    pub received_wire_bytes: u64,
-    pub tcpi_bytes_received: Option<u64>,
-}
-
-/// A finished cell.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellSummary {
-    pub cell: Cell,
-    /// Which repeat of the cell (from 1).
-    pub repeat: u32,
-    /// The measuring window (warm-up excluded).
-    pub window: Metrics,
-    /// The zero-copy ledger over the whole cell, after the final wait for completions
-    /// (so sends and completions balance); `None` for the other strategies.
-    pub zero_copy: Option<ZeroCopyCounts>,
-    /// Integrity errors over the whole cell.
-    pub integrity_errors: u64,
-    pub connections: Vec<ConnectionTotals>,
-    pub counting: Counting,
-    /// Throughput of each interval of the window, Gbps: the spread within one run.
-    pub seconds_gbps: Vec<f64>,
-    /// The socket choices in effect.
-    pub setup: SocketSetup,
-    /// CPUs the senders and the receivers were seen on during the cell.
-    pub tx_cpus: Vec<usize>,
-    pub rx_cpus: Vec<usize>,
-    /// The host-noise probe taken just before the cell.
-    pub host: Option<HostNoise>,
-}
-
-impl CellSummary {
-    /// Zero-copy ids sent but never reported complete.
-    pub fn zc_lost(&self) -> Option<u64> {
-        self.zero_copy
-            .map(|z| z.sends.saturating_sub(z.completions))
-    }
-}
-
-/// How a cell ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CellOutcome {
-    Finished(Box<CellSummary>),
-    /// The run was cancelled while the cell ran; its figures are dropped.
-    Cancelled,
-}
-
-/// Failures of the engine.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error("setting up connections: {0}")]
-    Setup(#[source] std::io::Error),
-    #[error("starting a worker thread: {0}")]
-    Spawn(#[source] std::io::Error),
-    #[error(transparent)]
-    Send(#[from] strategy::SendError),
-    #[error("closing a connection: {0}")]
-    Close(#[from] std::io::Error),
-    #[error("receiving: {0}")]
-    Receive(#[source] std::io::Error),
-    #[error("the cell was aborted before it started")]
-    Aborted,
-    #[error("a worker thread panicked")]
-    WorkerPanicked,
-}
-
-/// The whole protocol between the engine and whatever shows or records its results.
-#[derive(Debug, Clone)]
-pub enum EngineEvent {
-    /// Cell `index` (0-based) of `total` is starting.
-    CellStarted {
-        index: usize,
-        total: usize,
-        cell: Cell,
-        repeat: u32,
-    },
-    Sample(Box<Sample>),
-    CellFinished {
-        index: usize,
-        summary: Box<CellSummary>,
-    },
-    /// The cell failed; the run stops.
-    CellFailed {
-        index: usize,
-        cell: Cell,
-        error: String,
-    },
-    /// No more events follow.
-    RunEnded {
-        cancelled: bool,
-    },
-}
 
 /// Runs `cells` one at a time (never two at once: they would share the CPUs), handing
 /// every event to `emit`, until done or `cancel` is set. `emit` returns false when
@@ -539,28 +360,4 @@ fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> boo
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticks_cover_warmup_and_window() {
-        let s = |ms| Duration::from_millis(ms);
-        let ticks = tick_schedule(s(200), s(1000));
-        assert_eq!(
-            ticks,
-            vec![(s(200), Phase::Warmup), (s(1200), Phase::Measure)]
-        );
-        let ticks = tick_schedule(s(1000), s(2500));
-        assert_eq!(
-            ticks,
-            vec![
-                (s(1000), Phase::Warmup),
-                (s(2000), Phase::Measure),
-                (s(3000), Phase::Measure),
-                (s(3500), Phase::Measure)
-            ]
-        );
-        let ticks = tick_schedule(Duration::ZERO, s(1000));
-        assert_eq!(ticks, vec![(s(1000), Phase::Measure)]);
-    }
-}
+mod tests;

@@ -1,0 +1,123 @@
+use super::*;
+
+#[test]
+fn sizes_parse_with_suffixes_and_bounds() {
+    assert_eq!(parse_size("8"), Ok(8));
+    assert_eq!(parse_size("8B"), Ok(8));
+    assert_eq!(parse_size("4K"), Ok(4096));
+    assert_eq!(parse_size("64k"), Ok(65536));
+    assert_eq!(parse_size("1M"), Ok(1 << 20));
+    assert_eq!(parse_size("64M"), Ok(64 << 20));
+    for bad in [
+        "0",
+        "7",
+        "65M",
+        "4X",
+        "",
+        "K",
+        "-1",
+        "99999999999999999999999M",
+    ] {
+        assert!(parse_size(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn threads_and_durations_are_bounded() {
+    assert_eq!(parse_threads("64"), Ok(64));
+    assert!(parse_threads("0").is_err());
+    assert!(parse_threads("65").is_err());
+    assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+    assert_eq!(parse_warmup("0s"), Ok(Duration::ZERO));
+    assert!(parse_duration("0s").is_err());
+    assert!(parse_duration("fast").is_err());
+    assert!(parse_duration("25h").is_err());
+}
+
+#[test]
+fn defaults_match_the_design() {
+    let cli = Cli::try_parse_from(["netio-tui"]).expect("defaults parse");
+    let m = cli.matrix();
+    assert_eq!(m.strategies, Strategy::ALL.to_vec());
+    assert_eq!(
+        m.sizes,
+        vec![1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20]
+    );
+    assert_eq!(m.threads, vec![1, 2, 4, 8]);
+    let headless = cli.cell_config(RunMode::Headless);
+    assert_eq!(headless.duration, Duration::from_secs(2));
+    assert_eq!(headless.warmup, Duration::from_millis(500));
+    assert_eq!(headless.repeats, 5);
+    assert!(headless.strategy.coalesce);
+    assert!(!headless.socket.nagle);
+    assert_eq!(headless.socket.cc, None, "the system's congestion control");
+    assert_eq!(headless.pin, Pin::Auto);
+    let monitor = cli.cell_config(RunMode::Monitor);
+    assert_eq!(monitor.duration, Duration::from_secs(2));
+    assert_eq!(monitor.warmup, Duration::from_millis(500));
+    assert_eq!(monitor.repeats, 1);
+    let given = Cli::try_parse_from(["netio-tui", "--duration", "3s"]).expect("parses");
+    assert_eq!(
+        given.cell_config(RunMode::Monitor).duration,
+        Duration::from_secs(3)
+    );
+}
+
+#[test]
+fn small_sizes_are_rounded_up_to_the_header_and_said_so() {
+    let cli = Cli::try_parse_from(["netio-tui", "--sizes", "8,32,16,4K"]).expect("parses");
+    assert_eq!(cli.matrix().sizes, vec![32, 4096]);
+    assert_eq!(cli.rounded_sizes(), vec![(32, 8), (32, 16)]);
+}
+
+#[test]
+fn socket_choices_parse_or_name_the_problem() {
+    let cli = Cli::try_parse_from([
+        "netio-tui",
+        "--cc",
+        "cubic",
+        "--nodelay",
+        "off",
+        "--coalesce",
+        "off",
+        "--pin",
+        "split",
+        "--repeat",
+        "3",
+        "--rcvlowat",
+        "missing",
+    ])
+    .expect("parses");
+    let c = cli.cell_config(RunMode::Headless);
+    assert_eq!(c.socket.cc.map(|c| c.to_string()), Some("cubic".into()));
+    assert!(c.socket.nagle);
+    assert!(!c.strategy.coalesce);
+    assert_eq!((c.pin, c.repeats, c.lowat), (Pin::Split, 3, Lowat::Missing));
+    for bad in [
+        ["--nodelay", "maybe"],
+        ["--cc", "Cubic!"],
+        ["--pin", "fast"],
+        ["--repeat", "0"],
+        ["--rcvlowat", "x"],
+    ] {
+        assert!(
+            Cli::try_parse_from(["netio-tui", bad[0], bad[1]]).is_err(),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn repeated_values_run_once() {
+    let cli = Cli::try_parse_from([
+        "netio-tui",
+        "--sizes",
+        "4K,4096,1K",
+        "--strategies",
+        "a1,two-copy",
+    ])
+    .expect("parses");
+    let m = cli.matrix();
+    assert_eq!(m.sizes, vec![4096, 1024]);
+    assert_eq!(m.strategies, vec![Strategy::TwoCopy]);
+}

@@ -1,0 +1,33 @@
+use super::*;
+
+#[test]
+fn hardware_verdict_names_the_cause() {
+    let ev = |event, group, opens, errno| EventCheck {
+        event,
+        group,
+        opens,
+        mode: None,
+        errno,
+        error: None,
+    };
+    let all_open = vec![ev("cycles", "hardware", true, None)];
+    assert!(hardware_verdict(&all_open).ok);
+    let refused = vec![ev("cycles", "hardware", false, Some(libc::ENOENT))];
+    let v = hardware_verdict(&refused);
+    assert!(!v.ok);
+    assert!(v.fix.is_some());
+}
+
+#[test]
+fn text_lists_every_event_and_check() {
+    let r = examine();
+    let text = render_text(&r);
+    for e in Event::ALL {
+        assert!(text.contains(e.name()), "{text}");
+    }
+    for label in [
+        "hardware", "kernel", "zerocopy", "io_uring", "netns", "iproute2",
+    ] {
+        assert!(text.contains(label), "{text}");
+    }
+}

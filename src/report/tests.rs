@@ -1,0 +1,161 @@
+use super::*;
+
+/// Five repeats of a cell around `gbps` (±2 %), so every cell has an interval.
+fn repeats(strategy: &str, size: u64, threads: u32, gbps: f64) -> Vec<Row> {
+    [1.0, 0.98, 1.02, 0.99, 1.01]
+        .iter()
+        .map(|k| Row {
+            strategy: strategy.into(),
+            size_bytes: size,
+            threads,
+            throughput_gbps: gbps * k,
+            ..Row::default()
+        })
+        .collect()
+}
+
+fn file(cells: &[(&str, u64, u32, f64)]) -> Vec<Row> {
+    cells
+        .iter()
+        .flat_map(|&(s, size, t, g)| repeats(s, size, t, g))
+        .collect()
+}
+
+#[test]
+fn crosses_and_stays_ahead() {
+    let rows = file(&[
+        ("two-copy", 1024, 1, 5.0),
+        ("one-copy", 1024, 1, 4.0),
+        ("two-copy", 4096, 1, 8.0),
+        ("one-copy", 4096, 1, 9.0),
+        ("two-copy", 65536, 1, 10.0),
+        ("one-copy", 65536, 1, 12.0),
+    ]);
+    let c = aggregate::cells(&rows);
+    assert!(matches!(
+        crossover(&c, "one-copy", "two-copy", 1),
+        Crossover::From {
+            size: 4096,
+            verdict: Verdict::ABeats { .. }
+        }
+    ));
+}
+
+#[test]
+fn overlapping_intervals_are_ties_not_wins() {
+    // 2 % apart with ±2 % spread: not a measurable difference.
+    let rows = file(&[
+        ("two-copy", 1024, 1, 10.0),
+        ("one-copy", 1024, 1, 10.2),
+        ("two-copy", 4096, 1, 8.0),
+        ("one-copy", 4096, 1, 7.0),
+    ]);
+    let c = aggregate::cells(&rows);
+    let Crossover::Never { ties } = crossover(&c, "one-copy", "two-copy", 1) else {
+        panic!("a tie is not ahead");
+    };
+    assert_eq!(ties.len(), 1);
+    assert_eq!(ties[0].0, 1024);
+    let text = crossover_text(&c, "one-copy", "two-copy", 1);
+    assert!(text.contains("no measurable difference at 1K (±"), "{text}");
+}
+
+#[test]
+fn single_rows_without_spread_give_no_verdict() {
+    let rows = vec![
+        Row {
+            strategy: "two-copy".into(),
+            size_bytes: 4096,
+            threads: 1,
+            throughput_gbps: 5.0,
+            ..Row::default()
+        },
+        Row {
+            strategy: "one-copy".into(),
+            size_bytes: 4096,
+            threads: 1,
+            throughput_gbps: 9.0,
+            ..Row::default()
+        },
+    ];
+    let c = aggregate::cells(&rows);
+    assert!(matches!(
+        crossover(&c, "one-copy", "two-copy", 1),
+        Crossover::Never { .. }
+    ));
+    assert!(crossover_text(&c, "one-copy", "two-copy", 1).contains("no spread measured"));
+}
+
+#[test]
+fn ahead_then_behind_is_not_a_crossover() {
+    let rows = file(&[
+        ("two-copy", 1024, 2, 5.0),
+        ("zero-copy", 1024, 2, 6.0),
+        ("two-copy", 4096, 2, 8.0),
+        ("zero-copy", 4096, 2, 7.0),
+    ]);
+    let c = aggregate::cells(&rows);
+    assert_eq!(
+        crossover(&c, "zero-copy", "two-copy", 2),
+        Crossover::Intermittent {
+            ahead_at: vec![1024]
+        }
+    );
+    assert_eq!(crossover(&c, "zero-copy", "two-copy", 8), Crossover::NoData);
+}
+
+#[test]
+fn largest_measurable_drop_as_threads_rise() {
+    let rows = file(&[
+        ("two-copy", 1024, 1, 10.0),
+        ("two-copy", 1024, 2, 9.9), // within the spread: not a drop
+        ("one-copy", 1024, 1, 10.0),
+        ("one-copy", 1024, 2, 20.0),
+        ("one-copy", 1024, 4, 5.0),
+    ]);
+    let c = aggregate::cells(&rows);
+    let (fall, a, b) = largest_drop(&c).expect("a drop");
+    assert!((fall - 75.0).abs() < 1e-9, "{fall}");
+    assert_eq!((a.threads, b.threads), (2, 4));
+    let flat = file(&[("two-copy", 1024, 1, 10.0), ("two-copy", 1024, 2, 9.9)]);
+    assert!(largest_drop(&aggregate::cells(&flat)).is_none());
+}
+
+#[test]
+fn report_answers_with_evidence_and_admits_what_it_cannot() {
+    let mut rows = file(&[
+        ("two-copy", 4096, 1, 8.0),
+        ("one-copy", 4096, 1, 9.0),
+        ("zero-copy", 4096, 1, 4.0),
+    ]);
+    for r in rows.iter_mut() {
+        r.hw_counters = Some("no".into());
+        if r.strategy == "zero-copy" {
+            r.zc_copied_pct = Some(100.0);
+        }
+    }
+    let text = report("r.csv", &rows);
+    assert!(
+        text.contains("1 thread(s): from **4K** on, and at every larger size measured (one-copy beats two-copy by"),
+        "{text}"
+    );
+    assert!(
+        text.contains("against two-copy never measurably ahead"),
+        "{text}"
+    );
+    assert!(
+        text.contains("% of zero-copy completions as copied (rows 11, 12, 13, 14, 15)"),
+        "{text}"
+    );
+    assert!(!text.contains("which is why"), "no canned verdicts: {text}");
+    assert!(
+        text.contains("could not count cache misses (hw_counters = no)"),
+        "{text}"
+    );
+    assert!(text.contains("No measurable fall"), "{text}");
+    assert!(text.contains("| one-copy | 4K | 1 | 5 | 9.000 |"), "{text}");
+    assert!(
+        text.contains("no cell measured more than once with the host-noise probe"),
+        "{text}"
+    );
+}

@@ -1,0 +1,186 @@
+use super::*;
+
+/// A whole frame as a sender would put it on the wire.
+fn frame(strategy: Strategy, size: usize, seq: u64) -> Vec<u8> {
+    let size = effective_size(size);
+    let header = Header {
+        strategy_id: strategy.wire_id(),
+        seq,
+        msg_len: size as u64,
+        sent_ns: 1000 + seq,
+    };
+    let mut out = Vec::with_capacity(size);
+    let mut off = 0u64;
+    for len in field_lens(size) {
+        let mut field = vec![0u8; len];
+        fill_pattern(&mut field, off);
+        if off >= HEADER_LEN as u64 && len >= STAMP_LEN {
+            field[..STAMP_LEN].copy_from_slice(&seq.to_le_bytes());
+        }
+        out.extend_from_slice(&field);
+        off += len as u64;
+    }
+    out[..HEADER_LEN].copy_from_slice(&header.encode());
+    assert_eq!(out.len(), size, "the frame is exactly the message");
+    out
+}
+
+fn run(checker: &mut FrameChecker, bytes: &[u8], chunk: usize) -> (Vec<Frame>, Option<WireError>) {
+    let mut frames = Vec::new();
+    let mut err = None;
+    for piece in bytes.chunks(chunk.max(1)) {
+        if let Err(e) = checker.feed(piece, |f| frames.push(f)) {
+            err = Some(e);
+        }
+    }
+    (frames, err)
+}
+
+#[test]
+fn field_lens_add_up() {
+    for size in [8, 9, 15, 64, 1000, 4096, 65537] {
+        let lens = field_lens(size);
+        assert_eq!(lens.iter().sum::<usize>(), size);
+        assert!(lens.iter().all(|&l| l >= size / 8));
+    }
+}
+
+#[test]
+fn header_round_trips() {
+    let h = Header {
+        strategy_id: 3,
+        seq: u64::MAX - 1,
+        msg_len: 1 << 20,
+        sent_ns: 123_456_789,
+    };
+    assert_eq!(Header::decode(&h.encode()), Ok(h));
+}
+
+#[test]
+fn good_stream_parses_in_any_chunking() {
+    for size in [8, 32, 33, 63, 64, 300, 4096] {
+        let stream: Vec<u8> = (0..5)
+            .flat_map(|s| frame(Strategy::OneCopy, size, s))
+            .collect();
+        for chunk in [1, 7, 32, 33, 1000, stream.len()] {
+            let mut c = FrameChecker::new(Strategy::OneCopy, size, true);
+            let (frames, err) = run(&mut c, &stream, chunk);
+            assert_eq!(err, None, "size {size} chunk {chunk}");
+            assert_eq!(frames.len(), 5);
+            assert!(frames.iter().all(|f| f.intact));
+            assert_eq!(frames[4].seq, 4);
+            assert_eq!(frames[4].sent_ns, 1004);
+        }
+    }
+}
+
+#[test]
+fn corrupted_headers_are_rejected() {
+    let good = frame(Strategy::TwoCopy, 64, 0);
+    type Case = (usize, u8, fn(&WireError) -> bool);
+    let cases: [Case; 5] = [
+        (0, b'X', |e| matches!(e, WireError::BadMagic(_))),
+        (4, 9, |e| matches!(e, WireError::BadVersion(9))),
+        (5, 3, |e| {
+            matches!(
+                e,
+                WireError::WrongStrategy {
+                    expected: 1,
+                    got: 3
+                }
+            )
+        }),
+        (6, 1, |e| matches!(e, WireError::BadReserved)),
+        (16, 65, |e| {
+            matches!(e, WireError::WrongLength { got: 65, .. })
+        }),
+    ];
+    for (at, value, is_expected) in cases {
+        let mut bad = good.clone();
+        bad[at] = value;
+        let mut c = FrameChecker::new(Strategy::TwoCopy, 64, false);
+        let (frames, err) = run(&mut c, &bad, 5);
+        let err = err.expect("corruption must be reported");
+        assert!(is_expected(&err), "byte {at}: {err:?}");
+        assert!(frames.is_empty());
+        assert!(c.is_desynced());
+    }
+}
+
+#[test]
+fn skipped_sequence_number_is_rejected() {
+    let mut stream = frame(Strategy::ZeroCopy, 16, 0);
+    stream.extend(frame(Strategy::ZeroCopy, 16, 2));
+    let mut c = FrameChecker::new(Strategy::ZeroCopy, 16, false);
+    let (frames, err) = run(&mut c, &stream, 100);
+    assert_eq!(frames.len(), 1);
+    assert_eq!(
+        err,
+        Some(WireError::OutOfSequence {
+            expected: 1,
+            got: 2
+        })
+    );
+}
+
+#[test]
+fn wrong_stamp_marks_frame_even_without_verify() {
+    let mut bad = frame(Strategy::OneCopy, 320, 0);
+    // First byte of field 5's stamp (fields are 40 bytes each; fields 0 holds the
+    // header, 1.. start with the stamp).
+    bad[5 * 40] ^= 0xFF;
+    let mut c = FrameChecker::new(Strategy::OneCopy, 320, false);
+    let (frames, err) = run(&mut c, &bad, 3);
+    assert_eq!(err, None);
+    assert_eq!(frames.len(), 1);
+    assert!(!frames[0].intact);
+}
+
+#[test]
+fn pattern_byte_is_checked_only_with_verify() {
+    let mut bad = frame(Strategy::OneCopy, 4096, 0);
+    bad[HEADER_LEN + 100] ^= 0x01;
+    for (verify, intact) in [(false, true), (true, false)] {
+        let mut c = FrameChecker::new(Strategy::OneCopy, 4096, verify);
+        let (frames, _) = run(&mut c, &bad, 1000);
+        assert_eq!(frames[0].intact, intact, "verify {verify}");
+    }
+}
+
+#[test]
+fn pattern_helpers_agree_with_pattern_byte() {
+    let mut buf = vec![0u8; 600_000];
+    fill_pattern(&mut buf, 77);
+    assert!(
+        buf.iter()
+            .enumerate()
+            .all(|(i, &b)| b == pattern_byte(77 + i as u64))
+    );
+    assert!(matches_pattern(&buf[1000..], 1077));
+    assert!(!matches_pattern(&buf[1000..], 1078));
+}
+
+proptest::proptest! {
+    #[test]
+    fn checker_never_panics_on_arbitrary_bytes(
+        bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048),
+        chunk in 1usize..300,
+        size in 8usize..512,
+    ) {
+        let mut c = FrameChecker::new(Strategy::TwoCopy, size, true);
+        let _ = run(&mut c, &bytes, chunk);
+    }
+
+    #[test]
+    fn valid_prefix_then_garbage_never_panics(
+        garbage in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+        chunk in 1usize..100,
+    ) {
+        let mut stream = frame(Strategy::ZeroCopy, 40, 0);
+        proptest::prop_assert_eq!(stream.len(), 40);
+        stream.extend(garbage);
+        let mut c = FrameChecker::new(Strategy::ZeroCopy, 40, true);
+        let (frames, _) = run(&mut c, &stream, chunk);
+        proptest::prop_assert!(!frames.is_empty());
+    }
+}
