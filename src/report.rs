@@ -98,21 +98,34 @@ fn crossover_text(cells: &[CellStats], challenger: &str, baseline: &str, threads
             "no clean crossover: measurably ahead at {} but not at a larger size",
             sizes(&ahead_at)
         ),
-        Crossover::Never { ties } if ties.is_empty() => {
-            "never measurably ahead within the measured sizes".to_string()
+        Crossover::Never { ties } => {
+            let sizes_where = |unknown: bool| {
+                ties.iter()
+                    .filter(|(_, v)| matches!(v, Verdict::Unknown) == unknown)
+                    .map(|(s, v)| match v {
+                        Verdict::NoDifference { within_pct } => {
+                            format!("{} (±{within_pct:.0} %)", format_size(*s as usize))
+                        }
+                        _ => format_size(*s as usize),
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let (tied, unknown) = (sizes_where(false), sizes_where(true));
+            let mut text = "never measurably ahead".to_string();
+            if !tied.is_empty() {
+                text += &format!("; no measurable difference at {}", tied.join(", "));
+            }
+            if !unknown.is_empty() {
+                text += &format!(
+                    "; cannot tell at {} (one run without per-second spread: record with --repeat)",
+                    unknown.join(", ")
+                );
+            }
+            if tied.is_empty() && unknown.is_empty() {
+                text += " within the measured sizes";
+            }
+            text
         }
-        Crossover::Never { ties } => format!(
-            "never measurably ahead; no measurable difference at {}",
-            ties.iter()
-                .map(|(s, v)| match v {
-                    Verdict::NoDifference { within_pct } => {
-                        format!("{} (±{within_pct:.0} %)", format_size(*s as usize))
-                    }
-                    _ => format!("{} (no spread measured)", format_size(*s as usize)),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
         Crossover::NoData => {
             format!("cannot tell: no size where both {challenger} and {baseline} were measured")
         }
