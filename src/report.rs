@@ -10,7 +10,7 @@ use std::fmt::Write;
 use crate::aggregate::{self, CellStats};
 use crate::matrix::format_size;
 use crate::record::Row;
-use crate::stats::{self, Verdict};
+use crate::stats::Verdict;
 
 pub use crate::aggregate::Numbered;
 
@@ -327,76 +327,8 @@ pub fn report(file: &str, rows: &[Row]) -> String {
     out
 }
 
-/// One line per cell: median, interval, CV, and what the interval rests on.
-fn summary_table(out: &mut String, cells: &[CellStats]) {
-    let _ = writeln!(out, "## Summary (throughput per cell)\n");
-    let _ = writeln!(
-        out,
-        "| strategy | size | threads | n | median Gbps | 95 % CI | CV % | host CV % | spread | flags | rows |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---:|---|---|---|");
-    let f = |v: Option<f64>, d: usize| v.map_or("n/a".to_string(), |x| format!("{x:.d$}"));
-    for c in cells {
-        let g = c.gbps;
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            c.strategy,
-            format_size(c.size as usize),
-            c.threads,
-            c.rows.len(),
-            f(g.map(|s| s.median), 3),
-            g.and_then(|s| s.ci95)
-                .map_or("n/a".into(), |(lo, hi)| format!("{lo:.2}–{hi:.2}")),
-            f(g.and_then(|s| s.cv_pct), 1),
-            f(c.host.and_then(|h| h.cv_pct), 1),
-            c.basis.label(),
-            if c.receiver_behind {
-                "receiver behind"
-            } else {
-                ""
-            },
-            c.cite()
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\n\"receiver behind\": the sender spent ≥ {:.0} % of its busy time held back by the receiver's window (TCP_INFO); such a cell measures the receiver as much as the strategy. An interval \"within one run\" comes from the per-second samples of a single run and says nothing of run-to-run drift: record with --repeat for that.",
-        crate::engine::tcp_window::RECEIVER_BEHIND_PCT
-    );
-}
-
-/// The tool's spread beside the machine's own, over the same repeats.
-fn host_noise_section(out: &mut String, cells: &[CellStats]) {
-    let _ = writeln!(out, "\n## The tool's spread and the host's\n");
-    let pairs: Vec<(f64, f64)> = cells
-        .iter()
-        .filter(|c| c.basis == stats::Basis::Repeats)
-        .filter_map(|c| Some((c.gbps?.cv_pct?, c.host?.cv_pct?)))
-        .collect();
-    let (Some(tool), Some(host)) = (
-        stats::Summary::of(&pairs.iter().map(|p| p.0).collect::<Vec<_>>()),
-        stats::Summary::of(&pairs.iter().map(|p| p.1).collect::<Vec<_>>()),
-    ) else {
-        let _ = writeln!(
-            out,
-            "This file has no cell measured more than once with the host-noise probe: record with --repeat 2 or more to compare the tool's spread with the machine's."
-        );
-        return;
-    };
-    let _ = writeln!(
-        out,
-        "Over {} cells with repeats, the median CV of throughput was {:.1} % and the median CV of the host's in-cache memcpy probe, taken before each of the same repeats, was {:.1} % (ratio {:.2}). A ratio near 1 means the tool varies about as much as the machine itself does.",
-        pairs.len(),
-        tool.median,
-        host.median,
-        if host.median > 0.0 {
-            tool.median / host.median
-        } else {
-            f64::NAN
-        }
-    );
-}
+mod sections;
+use sections::{host_noise_section, summary_table};
 
 #[cfg(test)]
 mod tests;
