@@ -15,7 +15,7 @@ bin=$PWD/target/release/netio-tui
 work=$(mktemp -d)
 session=nio-overhead-$$
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"' EXIT
-cell=(--strategies one-copy --sizes 64K --threads 1 --duration 5s --warmup 1s)
+cell=(--strategies one-copy --sizes 64K --threads 1 --duration 5s --warmup 1s --repeat 1)
 # CPU time (ns) of thread $2 of process $1: schedstat's sum_exec_runtime. (utime and
 # stime in /proc/.../stat are tick samples, which read near zero on these VMs.)
 cpu_ns() { awk '{print $1}' "/proc/$1/task/$2/schedstat"; }
