@@ -1,6 +1,7 @@
 //! netio-tui: measures, side by side, what each Linux socket send strategy costs:
 //! two-copy (`memcpy` + `send`), one-copy (`sendmsg` scatter-gather) and zero-copy
-//! (`MSG_ZEROCOPY`). See DESIGN.md for the data flow and the measurement contract.
+//! (`MSG_ZEROCOPY`). ARCHITECTURE.md is the map of this code; ../shared/DESIGN.md holds
+//! the measurement contract it serves.
 
 pub mod aggregate;
 pub mod app;

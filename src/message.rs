@@ -1,6 +1,6 @@
-//! The message the course assignment prescribes: a header and 8 separately heap-allocated
-//! fields whose lengths add up to the message size; and the pool of message slots that
-//! zero-copy sends rotate through.
+//! The message the course assignment prescribes: 8 separately heap-allocated fields
+//! whose lengths add up to the message size, the frame header written into its first
+//! bytes; and the pool of message slots that zero-copy sends rotate through.
 
 use crate::wire::{self, FIELDS, HEADER_LEN, Header, STAMP_LEN};
 

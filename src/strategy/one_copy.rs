@@ -1,5 +1,5 @@
-//! One-copy: `sendmsg()` with one iovec for the header and one per field; the kernel
-//! gathers straight from the 8 heap buffers (the only copy is user to kernel).
+//! One-copy: `sendmsg()` with one iovec per field (the header is inside field 0); the
+//! kernel gathers straight from the 8 heap buffers (the only copy is user to kernel).
 
 use std::os::fd::BorrowedFd;
 

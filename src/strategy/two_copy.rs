@@ -1,4 +1,4 @@
-//! Two-copy: `memcpy` the header and the 8 fields into one reusable linear buffer
+//! Two-copy: `memcpy` the 8 fields (header inside) into one reusable linear buffer
 //! (copy 1, in user space), then `send()` it until every byte is out (copy 2, user to
 //! kernel).
 
