@@ -31,8 +31,9 @@ pub enum Crossover {
     From { size: u64, verdict: Verdict },
     /// Measurably ahead at some sizes, not at a larger one.
     Intermittent { ahead_at: Vec<u64> },
-    /// Never measurably ahead; `ties` are the sizes with no measurable difference.
-    Never { ties: Vec<(u64, Verdict)> },
+    /// Never measurably ahead; `undecided` are the sizes with no measurable difference
+    /// or no measured spread (the rest were measurably behind).
+    Never { undecided: Vec<(u64, Verdict)> },
     /// No size where both were measured.
     NoData,
 }
@@ -58,7 +59,7 @@ pub fn crossover(cells: &[CellStats], challenger: &str, baseline: &str, threads:
         .collect();
     let Some(first) = ahead.iter().position(|&a| a) else {
         return Crossover::Never {
-            ties: verdicts
+            undecided: verdicts
                 .into_iter()
                 .filter(|(_, v)| matches!(v, Verdict::NoDifference { .. } | Verdict::Unknown))
                 .collect(),
@@ -98,9 +99,10 @@ fn crossover_text(cells: &[CellStats], challenger: &str, baseline: &str, threads
             "no clean crossover: measurably ahead at {} but not at a larger size",
             sizes(&ahead_at)
         ),
-        Crossover::Never { ties } => {
+        Crossover::Never { undecided } => {
             let sizes_where = |unknown: bool| {
-                ties.iter()
+                undecided
+                    .iter()
                     .filter(|(_, v)| matches!(v, Verdict::Unknown) == unknown)
                     .map(|(s, v)| match v {
                         Verdict::NoDifference { within_pct } => {
@@ -140,13 +142,22 @@ fn by_cell<'a>(rows: &[Numbered<'a>], strategy: &str) -> BTreeMap<(u32, u64), Nu
         .collect()
 }
 
+/// A measurable fall in throughput between two thread counts.
+#[derive(Debug, Clone, Copy)]
+pub struct Fall<'c, 'a> {
+    /// Fall of the median, % of the first.
+    pub pct: f64,
+    pub from: &'c CellStats<'a>,
+    pub to: &'c CellStats<'a>,
+    pub from_median: f64,
+    pub to_median: f64,
+}
+
 /// The largest measurable fall in median throughput when threads rise (next measured
-/// thread count, same strategy and size): (fall in %, from cell, to cell). A fall whose
-/// intervals overlap is not a fall.
-pub fn largest_drop<'c, 'a>(
-    cells: &'c [CellStats<'a>],
-) -> Option<(f64, &'c CellStats<'a>, &'c CellStats<'a>)> {
-    let mut best: Option<(f64, &CellStats, &CellStats)> = None;
+/// thread count, same strategy and size). A fall the verdict does not support (paired
+/// rounds, or the two intervals) is not a fall.
+pub fn largest_drop<'c, 'a>(cells: &'c [CellStats<'a>]) -> Option<Fall<'c, 'a>> {
+    let mut best: Option<Fall> = None;
     let mut groups: BTreeMap<(&str, u64), Vec<&CellStats>> = BTreeMap::new();
     for c in cells {
         groups.entry((c.strategy, c.size)).or_default().push(c);
@@ -162,9 +173,15 @@ pub fn largest_drop<'c, 'a>(
             {
                 continue;
             }
-            let fall = (a.median - b.median) / a.median * 100.0;
-            if fall > 0.0 && best.is_none_or(|(f, ..)| fall > f) {
-                best = Some((fall, w[0], w[1]));
+            let pct = (a.median - b.median) / a.median * 100.0;
+            if pct > 0.0 && best.is_none_or(|f| pct > f.pct) {
+                best = Some(Fall {
+                    pct,
+                    from: w[0],
+                    to: w[1],
+                    from_median: a.median,
+                    to_median: b.median,
+                });
             }
         }
     }
@@ -226,18 +243,19 @@ pub fn report(file: &str, rows: &[Row]) -> String {
 
     let _ = writeln!(out, "\n## The largest throughput drop as threads rise\n");
     match largest_drop(&cells) {
-        Some((fall, a, b)) => {
+        Some(f) => {
             let _ = writeln!(
                 out,
-                "{} falls {fall:.1} % (medians) from {} to {} threads at {}: {:.2} → {:.2} Gbps ({} → {}); the intervals do not overlap.",
-                a.strategy,
-                a.threads,
-                b.threads,
-                format_size(a.size as usize),
-                a.gbps.map_or(0.0, |s| s.median),
-                b.gbps.map_or(0.0, |s| s.median),
-                a.cite(),
-                b.cite()
+                "{} falls {:.1} % (medians) from {} to {} threads at {}: {:.2} → {:.2} Gbps ({} → {}); measurable at 95 %.",
+                f.from.strategy,
+                f.pct,
+                f.from.threads,
+                f.to.threads,
+                format_size(f.from.size as usize),
+                f.from_median,
+                f.to_median,
+                f.from.cite(),
+                f.to.cite()
             );
         }
         None => {

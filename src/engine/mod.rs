@@ -82,16 +82,10 @@ pub fn run_matrix(
             s.repeat = repeat;
             emit(EngineEvent::Sample(Box::new(s)));
         });
-        let outcome = outcome.map(|o| match o {
-            CellOutcome::Finished(mut summary) => {
+        match outcome {
+            Ok(CellOutcome::Finished(mut summary)) => {
                 summary.repeat = repeat;
                 summary.host = host;
-                CellOutcome::Finished(summary)
-            }
-            other => other,
-        });
-        match outcome {
-            Ok(CellOutcome::Finished(summary)) => {
                 emit(EngineEvent::CellFinished { index, summary });
             }
             Ok(CellOutcome::Cancelled) => break,
@@ -151,7 +145,7 @@ pub fn run_cell(
         .map_err(EngineError::Setup)?;
     if config.lowat != Lowat::Off {
         for c in &connections {
-            sockopt::set_rcvlowat(c.receiver.as_fd(), cell.size.min(RECV_BUF))
+            sockopt::set_rcvlowat(c.receiver.as_fd(), receiver::frame_lowat(cell.size))
                 .map_err(EngineError::Setup)?;
         }
     }

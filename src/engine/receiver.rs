@@ -85,6 +85,12 @@ pub(super) struct ReceiverJob {
     pub start: Arc<Gate>,
 }
 
+/// The low-water mark that wakes a receiver once per `frame`-byte message (a read
+/// never asks for more than [`RECV_BUF`], so neither does the mark).
+pub fn frame_lowat(frame: usize) -> usize {
+    frame.min(RECV_BUF)
+}
+
 /// The ring for `frame`-byte messages: at least one frame and [`MIN_RING`], at most
 /// [`RECV_BUF`], whole pages.
 pub fn ring_len(frame: usize) -> usize {
@@ -123,12 +129,12 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     let mut totals = ReceiverTotals::default();
     let mut tracker = CpuTracker::default();
     let mut pos = 0usize;
-    let mut lowat_set = cell.size.min(RECV_BUF);
+    let mut lowat_set = frame_lowat(cell.size);
     loop {
         tracker.note(&stats.cpus);
         if lowat == Lowat::Missing {
             let missing = frame - (totals.wire_bytes % frame as u64) as usize;
-            let want = missing.min(RECV_BUF);
+            let want = frame_lowat(missing);
             if want != lowat_set {
                 sockopt::set_rcvlowat(socket.as_fd(), want).map_err(EngineError::Receive)?;
                 lowat_set = want;
@@ -183,7 +189,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     }
     Ok(ReceiverEnd {
         wire_bytes: totals.wire_bytes,
-        tcpi_bytes_received: sockopt::tcp_info(socket.as_fd()).map(|i| i.bytes_received),
+        tcpi_bytes_received: tcp_bytes_received(&socket),
     })
 }
 

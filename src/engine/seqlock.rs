@@ -40,7 +40,9 @@ impl<const N: usize> SeqLock<N> {
         loop {
             let before = self.seq.load(Ordering::Acquire);
             if before % 2 == 1 {
-                std::hint::spin_loop();
+                // The writer is mid-record; if it was preempted on this CPU, spinning
+                // would only delay it.
+                std::thread::yield_now();
                 continue;
             }
             let out = std::array::from_fn(|i| self.values[i].load(Ordering::Relaxed));

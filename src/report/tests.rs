@@ -51,7 +51,7 @@ fn overlapping_intervals_are_ties_not_wins() {
         ("one-copy", 4096, 1, 7.0),
     ]);
     let c = aggregate::cells(&rows);
-    let Crossover::Never { ties } = crossover(&c, "one-copy", "two-copy", 1) else {
+    let Crossover::Never { undecided: ties } = crossover(&c, "one-copy", "two-copy", 1) else {
         panic!("a tie is not ahead");
     };
     assert_eq!(ties.len(), 1);
@@ -116,9 +116,10 @@ fn largest_measurable_drop_as_threads_rise() {
         ("one-copy", 1024, 4, 5.0),
     ]);
     let c = aggregate::cells(&rows);
-    let (fall, a, b) = largest_drop(&c).expect("a drop");
-    assert!((fall - 75.0).abs() < 1e-9, "{fall}");
-    assert_eq!((a.threads, b.threads), (2, 4));
+    let f = largest_drop(&c).expect("a drop");
+    assert!((f.pct - 75.0).abs() < 1e-9, "{}", f.pct);
+    assert_eq!((f.from.threads, f.to.threads), (2, 4));
+    assert_eq!((f.from_median, f.to_median), (20.0, 5.0));
     let flat = file(&[("two-copy", 1024, 1, 10.0), ("two-copy", 1024, 2, 9.9)]);
     assert!(largest_drop(&aggregate::cells(&flat)).is_none());
 }
