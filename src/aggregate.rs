@@ -55,7 +55,10 @@ pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
     groups
         .into_iter()
         .map(|((strategy, threads, size), rows)| {
-            let gbps: Vec<f64> = rows.iter().map(|(_, r)| r.throughput_gbps).collect();
+            let gbps: Vec<f64> = rows
+                .iter()
+                .filter_map(|(_, r)| r.throughput_gbps.value())
+                .collect();
             let (gbps, basis) = match rows.as_slice() {
                 [(_, r)] => (
                     within_one_run(r).or_else(|| Summary::of(&gbps)),
@@ -65,11 +68,13 @@ pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
             };
             let host: Vec<f64> = rows
                 .iter()
-                .filter_map(|(_, r)| r.host_memcpy_gbps)
+                .filter_map(|(_, r)| r.host_memcpy_gbps.value())
                 .collect();
-            let receiver_behind = rows
-                .iter()
-                .any(|(_, r)| r.rwnd_limited_pct.is_some_and(|p| p >= RECEIVER_BEHIND_PCT));
+            let receiver_behind = rows.iter().any(|(_, r)| {
+                r.rwnd_limited_pct
+                    .value()
+                    .is_some_and(|p| p >= RECEIVER_BEHIND_PCT)
+            });
             CellStats {
                 strategy,
                 size,
@@ -86,7 +91,11 @@ pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
 
 /// A single run's spread from its per-second samples, when the row recorded them.
 fn within_one_run(r: &Row) -> Option<Summary> {
-    Summary::from_moments(r.throughput_gbps, r.seconds_sd_gbps?, r.seconds_n? as usize)
+    Summary::from_moments(
+        r.throughput_gbps.value()?,
+        r.seconds_sd_gbps.value()?,
+        r.seconds_n.value()? as usize,
+    )
 }
 
 /// The throughputs of `a` and `b` measured in the same rounds (same run, same repeat
@@ -100,9 +109,10 @@ pub fn paired(a: &CellStats, b: &CellStats) -> (Vec<f64>, Vec<f64>) {
             .rows
             .iter()
             .find(|(_, rb)| rb.repeat == Some(rep) && rb.run_id == ra.run_id)
+            && let (Some(x), Some(y)) = (ra.throughput_gbps.value(), rb.throughput_gbps.value())
         {
-            xs.push(ra.throughput_gbps);
-            ys.push(rb.throughput_gbps);
+            xs.push(x);
+            ys.push(y);
         }
     }
     (xs, ys)
@@ -139,7 +149,7 @@ mod tests {
             strategy: strategy.into(),
             size_bytes: 4096,
             threads: 1,
-            throughput_gbps: gbps,
+            throughput_gbps: crate::figure::Figure::Measured(gbps),
             ..Row::default()
         }
     }
@@ -151,9 +161,9 @@ mod tests {
             row("one-copy", 12.0),
             row("one-copy", 11.0),
         ];
-        rows[0].host_memcpy_gbps = Some(40.0);
-        rows[1].host_memcpy_gbps = Some(44.0);
-        rows[2].rwnd_limited_pct = Some(30.0);
+        rows[0].host_memcpy_gbps = crate::figure::Figure::Measured(40.0);
+        rows[1].host_memcpy_gbps = crate::figure::Figure::Measured(44.0);
+        rows[2].rwnd_limited_pct = crate::figure::Figure::Measured(30.0);
         let c = cells(&rows);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].basis, Basis::Repeats);
@@ -170,8 +180,8 @@ mod tests {
             cells(std::slice::from_ref(&r))[0].gbps.and_then(|s| s.ci95),
             None
         );
-        r.seconds_n = Some(4);
-        r.seconds_sd_gbps = Some(0.5);
+        r.seconds_n = crate::figure::Figure::Measured(4);
+        r.seconds_sd_gbps = crate::figure::Figure::Measured(0.5);
         let c = cells(std::slice::from_ref(&r));
         assert_eq!(c[0].basis, Basis::WithinOneRun);
         assert!(c[0].gbps.and_then(|s| s.ci95).is_some());

@@ -10,8 +10,10 @@ use clap::{Parser, Subcommand};
 use crate::engine::{CellConfig, Lowat, Pin};
 use crate::matrix::{Matrix, Strategy};
 use crate::net::{CcName, SocketOptions};
+use crate::receive::RxStrategy;
 use crate::strategy::StrategyOptions;
 use crate::wire::{MAX_MESSAGE, MIN_REQUEST, effective_size};
+use crate::workload::Workload;
 
 /// Most sender/receiver pairs one cell may use.
 pub const MAX_THREADS: usize = 64;
@@ -20,19 +22,37 @@ pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 
 const ABOUT: &str = "Measure what each Linux socket send strategy costs, side by side";
 
-const LONG_ABOUT: &str = "\
-Measure what each Linux socket send strategy costs, side by side.
+/// The long help: the strategies, workloads, receive strategies and paths from their
+/// registries, then how a cell runs.
+fn long_about() -> String {
+    use crate::registry::help_lines;
+    format!(
+        "Measure what each Linux socket send strategy costs, side by side.\n\n\
+         Send strategies (--strategies; the course assignment's names in brackets):\n{}\n\n\
+         Receive strategies (--rx):\n{}\n\n\
+         Workloads (--workload):\n{}\n\n\
+         Paths:\n{}\n\n\
+         Each cell (strategy x message size x threads) runs N sender threads, each with its\n\
+         own TCP connection to one of N receiver threads, for a warm-up and then a\n\
+         measuring window. Every frame is checked on arrival.",
+        help_lines(crate::strategy::SEND.iter().map(|e| &e.about)),
+        help_lines(crate::receive::RECEIVE.iter().map(|e| &e.about)),
+        help_lines(crate::workload::WORKLOADS.iter().map(|e| &e.about)),
+        help_lines(crate::net::path::PATHS.iter().map(|e| &e.about)),
+    )
+}
 
-Strategies (the course assignment's names in brackets):
-  two-copy  (a1)  memcpy the 8 heap fields into one buffer, then send()
-  one-copy  (a2)  sendmsg() with one iovec per field: the kernel gathers them
-  zero-copy (a3)  sendmsg(MSG_ZEROCOPY): pages pinned, buffers reused only after
-                  the kernel's completion (over loopback the kernel copies anyway,
-                  and the copied % column says so)
-
-Each cell (strategy x message size x threads) runs N sender threads, each with its
-own TCP connection on loopback to one of N receiver threads, for a warm-up and then
-a measuring window. Every frame is checked on arrival.";
+/// The `--strategies` help: every registered name and alias.
+fn strategies_help() -> String {
+    let names: Vec<String> = crate::strategy::SEND
+        .iter()
+        .map(|e| e.about.label())
+        .collect();
+    format!(
+        "Send strategies to run, comma-separated: {}",
+        names.join(", ")
+    )
+}
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -47,7 +67,7 @@ Ctrl-C or SIGTERM stops a run: finished rows stay in the file, exit status 130."
 
 /// netio-tui's command line.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "netio-tui", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP,
+#[command(name = "netio-tui", version, about = ABOUT, long_about = long_about(), after_help = AFTER_HELP,
           args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -58,10 +78,17 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
 
-    /// Strategies to run, comma-separated: two-copy|a1, one-copy|a2, zero-copy|a3.
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_strategy,
-          default_value = "two-copy,one-copy,zero-copy")]
+          default_values_t = Strategy::ALL, help = strategies_help())]
     pub strategies: Vec<Strategy>,
+
+    /// How the receivers read (see the list above; one per run today).
+    #[arg(long, value_name = "NAME", value_parser = parse_rx, default_value_t = RxStrategy::default())]
+    pub rx: RxStrategy,
+
+    /// What the senders do (see the list above; one per run today).
+    #[arg(long, value_name = "NAME", value_parser = parse_workload, default_value_t = Workload::default())]
+    pub workload: Workload,
 
     /// Message sizes (the 8 fields together, frame header included), comma-separated,
     /// 8 to 64M; sizes below 32 bytes (the header) are rounded up to 32.
@@ -244,6 +271,8 @@ impl Cli {
             verify: self.verify,
             pin: self.pin.clone(),
             lowat: self.rcvlowat,
+            rx: self.rx,
+            workload: self.workload,
             socket: SocketOptions {
                 cc: self.cc,
                 nagle: !self.nodelay,
@@ -269,6 +298,14 @@ fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
 }
 
 fn parse_strategy(s: &str) -> Result<Strategy, String> {
+    s.parse()
+}
+
+fn parse_rx(s: &str) -> Result<RxStrategy, String> {
+    s.parse()
+}
+
+fn parse_workload(s: &str) -> Result<Workload, String> {
     s.parse()
 }
 

@@ -29,6 +29,50 @@ pub struct EventCheck {
     pub error: Option<String>,
 }
 
+/// One registered choice (a strategy, workload or path) as this machine runs it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ChoiceCheck {
+    /// `send`, `receive`, `workload` or `path`.
+    pub axis: &'static str,
+    pub name: &'static str,
+    pub check: Check,
+}
+
+/// Every registry's entries, each probed by its own check.
+fn choices() -> Vec<ChoiceCheck> {
+    use crate::registry::About;
+    let of = |axis: &'static str, abouts: Vec<&'static About>| {
+        abouts
+            .into_iter()
+            .map(move |a| ChoiceCheck {
+                axis,
+                name: a.name,
+                check: (a.available)(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut all = of(
+        "send",
+        crate::strategy::SEND.iter().map(|e| &e.about).collect(),
+    );
+    all.extend(of(
+        "receive",
+        crate::receive::RECEIVE.iter().map(|e| &e.about).collect(),
+    ));
+    all.extend(of(
+        "workload",
+        crate::workload::WORKLOADS
+            .iter()
+            .map(|e| &e.about)
+            .collect(),
+    ));
+    all.extend(of(
+        "path",
+        crate::net::path::PATHS.iter().map(|e| &e.about).collect(),
+    ));
+    all
+}
+
 /// Everything the doctor found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -41,9 +85,10 @@ pub struct Report {
     pub events: Vec<EventCheck>,
     pub hardware_counters: Check,
     pub kernel_counting: Check,
-    pub so_zerocopy: Check,
+    /// Every registered send strategy, receive strategy, workload and path, and
+    /// whether this machine can run it (each registry entry's own probe).
+    pub choices: Vec<ChoiceCheck>,
     pub io_uring: Check,
-    pub network_namespaces: Check,
     pub iproute2: Check,
     pub tc: Check,
     pub netem: Check,
@@ -69,9 +114,8 @@ pub fn examine() -> Report {
         hardware_counters: hardware_verdict(&events),
         kernel_counting: kernel_counting(root, paranoid),
         events,
-        so_zerocopy: so_zerocopy(),
+        choices: choices(),
         io_uring: io_uring(),
-        network_namespaces: network_namespaces(root),
         iproute2: program("ip", "apt-get install iproute2"),
         tc: program("tc", "apt-get install iproute2 (tc is part of it)"),
         netem: netem(root),
@@ -240,23 +284,6 @@ fn kernel_counting(root: bool, paranoid: Option<i32>) -> Check {
     }
 }
 
-fn so_zerocopy() -> Check {
-    let result = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-        .and_then(|s| crate::strategy::enable_zerocopy(std::os::fd::AsFd::as_fd(&s)));
-    match result {
-        Ok(()) => Check {
-            ok: true,
-            detail: "SO_ZEROCOPY accepted on a TCP socket".into(),
-            fix: None,
-        },
-        Err(e) => Check {
-            ok: false,
-            detail: format!("SO_ZEROCOPY refused: {e}"),
-            fix: Some("zero-copy needs Linux 4.14 or newer".into()),
-        },
-    }
-}
-
 fn io_uring() -> Check {
     // io_uring_setup(1, &params): a ring of one entry, closed at once.
     let mut params = [0u8; 120];
@@ -309,44 +336,6 @@ fn netem(root: bool) -> Check {
                 "the kernel needs CONFIG_NET_SCH_NETEM (built in, or the sch_netem module: modprobe sch_netem)"
                     .into(),
             ),
-        },
-    }
-}
-
-fn network_namespaces(root: bool) -> Check {
-    if !root {
-        return Check {
-            ok: false,
-            detail: "creating network namespaces needs root".into(),
-            fix: Some("run as root: sudo netio-tui ...".into()),
-        };
-    }
-    // Try in a throwaway thread: unshare moves only that thread, which then exits.
-    let attempt = std::thread::spawn(|| {
-        // SAFETY: unshare affects only this short-lived thread.
-        let rc = unsafe { libc::unshare(libc::CLONE_NEWNET) };
-        if rc == 0 {
-            Ok(())
-        } else {
-            Err(std::io::Error::last_os_error())
-        }
-    })
-    .join();
-    match attempt {
-        Ok(Ok(())) => Check {
-            ok: true,
-            detail: "a network namespace can be created (running as root)".into(),
-            fix: None,
-        },
-        Ok(Err(e)) => Check {
-            ok: false,
-            detail: format!("unshare(CLONE_NEWNET) failed: {e}"),
-            fix: Some("the kernel needs CONFIG_NET_NS, and a container must allow it".into()),
-        },
-        Err(_) => Check {
-            ok: false,
-            detail: "the probe thread failed".into(),
-            fix: None,
         },
     }
 }

@@ -2,8 +2,10 @@
 //! nothing depends on the machine the tests run on.
 
 use crate::app::{App, Machine};
-use crate::engine::{CellSummary, Counting, EngineEvent, Latency, Metrics, Phase, Sample};
+use crate::engine::{CellSummary, Counting, EngineEvent, Phase, Sample};
+use crate::figure::{Figure, why};
 use crate::matrix::{Cell, Strategy};
+use crate::row::Row;
 use crate::strategy::ZeroCopyCounts;
 
 pub fn machine() -> Machine {
@@ -26,50 +28,51 @@ pub fn app() -> App {
 }
 
 /// One second of figures at `gbps`, software counters only (no hardware PMU).
-pub fn metrics(gbps: f64, zero_copy: bool) -> Metrics {
+pub fn metrics(gbps: f64, zero_copy: bool) -> Row {
     let bytes = (gbps * 1e9 / 8.0) as u64;
-    let mut tx_perf = [None; 8];
-    let mut rx_perf = [None; 8];
-    // context-switches, cpu-migrations, page-faults, task-clock
-    for (i, v) in [(4, 120u64), (5, 1), (6, 0), (7, 990_000_000)] {
-        tx_perf[i] = Some(v);
-        rx_perf[i] = Some(v * 3);
-    }
-    Metrics {
-        seconds: 1.0,
+    let mut row = Row {
+        strategy: if zero_copy { "zero-copy" } else { "one-copy" }.into(),
+        duration_s: 1.0,
         bytes,
-        sent_wire_bytes: Some(bytes + bytes / 2048),
+        sent_wire_bytes: Figure::Measured(bytes + bytes / 2048),
         messages: bytes / 65536,
-        throughput_gbps: gbps,
-        msgs_per_s: (bytes / 65536) as f64,
-        latency: Some(Latency {
-            p50_us: 65.0,
-            p99_us: 812.5,
-            p999_us: 1500.0,
-            max_us: 2100.0,
-        }),
-        send_call_us: Some(38.2),
-        send_calls_per_msg: Some(1.0),
-        tx_cpu_ns_per_byte: Some(0.61),
-        rx_cpu_ns_per_byte: Some(0.19),
-        sys_cpu_util_pct: Some(70.0),
-        tx_switches: None,
-        rx_switches: None,
-        integrity_errors: 0,
-        zc: if zero_copy {
-            ZeroCopyCounts {
-                sends: 100,
-                completions: 100,
-                copied: 100,
-                ..ZeroCopyCounts::default()
-            }
-        } else {
-            ZeroCopyCounts::default()
-        },
-        tx_perf,
-        rx_perf,
-        tcp: None,
-    }
+        throughput_gbps: Figure::Measured(gbps),
+        msgs_per_s: Figure::Measured((bytes / 65536) as f64),
+        lat_p50_us: Figure::Measured(65.0),
+        lat_p99_us: Figure::Measured(812.5),
+        lat_p999_us: Figure::Measured(1500.0),
+        lat_max_us: Figure::Measured(2100.0),
+        send_call_us: Figure::Measured(38.2),
+        send_calls_per_msg: Figure::Measured(1.0),
+        tx_cpu_ns_per_byte: Figure::Measured(0.61),
+        rx_cpu_ns_per_byte: Figure::Measured(0.19),
+        sys_cpu_util_pct: Figure::Measured(70.0),
+        cycles_per_byte: Figure::Unavailable(why::NO_PMU),
+        tx_cycles: Figure::Unavailable(why::NO_PMU),
+        tx_instructions: Figure::Unavailable(why::NO_PMU),
+        tx_l1d_load_misses: Figure::Unavailable(why::NO_PMU),
+        tx_llc_load_misses: Figure::Unavailable(why::NO_PMU),
+        rx_cycles: Figure::Unavailable(why::NO_PMU),
+        rx_instructions: Figure::Unavailable(why::NO_PMU),
+        rx_l1d_load_misses: Figure::Unavailable(why::NO_PMU),
+        rx_llc_load_misses: Figure::Unavailable(why::NO_PMU),
+        tx_context_switches: Figure::Measured(120),
+        rx_context_switches: Figure::Measured(360),
+        tx_cpu_migrations: Figure::Measured(1),
+        rx_cpu_migrations: Figure::Measured(3),
+        tx_page_faults: Figure::Measured(0),
+        rx_page_faults: Figure::Measured(0),
+        tx_task_clock_ms: Figure::Measured(990.0),
+        rx_task_clock_ms: Figure::Measured(2970.0),
+        ..Row::default()
+    };
+    row.set_zero_copy(zero_copy.then_some(ZeroCopyCounts {
+        sends: 100,
+        completions: 100,
+        copied: 100,
+        ..ZeroCopyCounts::default()
+    }));
+    row
 }
 
 pub fn counting() -> Counting {
@@ -85,7 +88,7 @@ pub fn sample(cell: Cell, second: u32, gbps: f64) -> EngineEvent {
         repeat: 1,
         second,
         phase: Phase::Measure,
-        metrics: metrics(gbps, cell.strategy == Strategy::ZeroCopy),
+        row: metrics(gbps, cell.strategy == Strategy::ZeroCopy),
         counting: counting(),
     }))
 }
@@ -96,7 +99,7 @@ pub fn finished(cell: Cell, gbps: f64) -> EngineEvent {
         summary: Box::new(CellSummary {
             cell,
             repeat: 1,
-            window: metrics(gbps, cell.strategy == Strategy::ZeroCopy),
+            row: metrics(gbps, cell.strategy == Strategy::ZeroCopy),
             zero_copy: None,
             integrity_errors: 0,
             connections: Vec::new(),

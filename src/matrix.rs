@@ -2,72 +2,8 @@
 //! it is made of. Pure data, no I/O.
 
 use std::fmt;
-use std::str::FromStr;
 
-/// A way of getting one message from the sender's 8 heap fields into the socket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Strategy {
-    /// `memcpy` the header and the 8 fields into one linear buffer, then `send()` it.
-    TwoCopy,
-    /// `sendmsg()` with one iovec per field: the kernel gathers from the heap buffers.
-    OneCopy,
-    /// `sendmsg(MSG_ZEROCOPY)` on an `SO_ZEROCOPY` socket, buffers reused after completion.
-    ZeroCopy,
-}
-
-impl Strategy {
-    /// Every strategy, in the order the tool shows them.
-    pub const ALL: [Strategy; 3] = [Strategy::TwoCopy, Strategy::OneCopy, Strategy::ZeroCopy];
-
-    /// The CLI and CSV name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::TwoCopy => "two-copy",
-            Strategy::OneCopy => "one-copy",
-            Strategy::ZeroCopy => "zero-copy",
-        }
-    }
-
-    /// The course assignment's name for it.
-    pub fn alias(self) -> &'static str {
-        match self {
-            Strategy::TwoCopy => "a1",
-            Strategy::OneCopy => "a2",
-            Strategy::ZeroCopy => "a3",
-        }
-    }
-
-    /// The byte that identifies the strategy in a frame header.
-    pub fn wire_id(self) -> u8 {
-        match self {
-            Strategy::TwoCopy => 1,
-            Strategy::OneCopy => 2,
-            Strategy::ZeroCopy => 3,
-        }
-    }
-}
-
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Strategy {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_lowercase();
-        Strategy::ALL
-            .into_iter()
-            .find(|st| st.name() == wanted || st.alias() == wanted)
-            .ok_or_else(|| {
-                format!(
-                    "unknown strategy '{s}' (expected two-copy|a1, one-copy|a2 or zero-copy|a3)"
-                )
-            })
-    }
-}
+pub use crate::strategy::Strategy;
 
 /// One measurement: a strategy at a message size with a number of sender/receiver pairs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

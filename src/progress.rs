@@ -69,8 +69,9 @@ impl Progress {
                 Phase::Measure => "measuring",
             };
             bar.set_message(format!(
-                "{}  {phase}  {:.2} Gbps",
-                s.cell, s.metrics.throughput_gbps
+                "{}  {phase}  {} Gbps",
+                s.cell,
+                s.row.throughput_gbps.screen(|g| format!("{g:.2}"))
             ));
         }
     }
@@ -78,13 +79,12 @@ impl Progress {
     pub fn cell_finished(&mut self, row: &Row) {
         self.finished += 1;
         let line = format!(
-            "{} {} x{}: {:.3} Gbps, p99 {} µs, {} integrity errors",
+            "{} {} x{}: {} Gbps, p99 {} µs, {} integrity errors",
             row.strategy,
             crate::matrix::format_size(row.size_bytes as usize),
             row.threads,
-            row.throughput_gbps,
-            row.lat_p99_us
-                .map_or_else(|| "n/a".into(), |v| format!("{v:.1}")),
+            row.throughput_gbps.screen(|g| format!("{g:.3}")),
+            row.lat_p99_us.screen(|v| format!("{v:.1}")),
             row.integrity_errors
         );
         match &self.bar {

@@ -194,159 +194,28 @@ pub fn report(file: &str, rows: &[Row]) -> String {
     let cells = aggregate::cells(rows);
     let mut out = String::new();
     let _ = writeln!(out, "# netio-tui report: {file}\n");
-    if let Some(r) = rows.first() {
-        let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "not recorded".into());
-        let _ = writeln!(
-            out,
-            "{} rows · {} · MTU {} · kernel {} · {} · hardware counters: {} · started {}\n",
-            rows.len(),
-            r.net_mode,
-            r.mtu.map_or("?".into(), |m| m.to_string()),
-            r.kernel,
-            r.cpu_model,
-            r.hw_counters.as_deref().unwrap_or("unknown"),
-            r.started_at
-        );
-        let _ = writeln!(
-            out,
-            "Congestion control {} · TCP_NODELAY {} · coalescing {} · placement {} · receive low-water mark {}\n",
-            or_unknown(&r.cc),
-            or_unknown(&r.nodelay),
-            or_unknown(&r.coalesce),
-            or_unknown(&r.pin),
-            or_unknown(&r.rcvlowat_mode),
-        );
-    }
+    header(&mut out, rows);
     summary_table(&mut out, &cells);
     host_noise_section(&mut out, &cells);
-
     let mut threads: Vec<u32> = rows.iter().map(|r| r.threads).collect();
     threads.sort_unstable();
     threads.dedup();
-    let _ = writeln!(out, "\n## Where one-copy beats two-copy\n");
-    for &t in &threads {
-        let _ = writeln!(
-            out,
-            "- {t} thread(s): {}",
-            crossover_text(&cells, "one-copy", "two-copy", t)
-        );
-    }
-    let _ = writeln!(out, "\n## Where zero-copy beats the copying strategies\n");
-    for &t in &threads {
-        let _ = writeln!(
-            out,
-            "- {t} thread(s): against two-copy {}; against one-copy {}",
-            crossover_text(&cells, "zero-copy", "two-copy", t),
-            crossover_text(&cells, "zero-copy", "one-copy", t)
-        );
-    }
-
-    let _ = writeln!(out, "\n## The largest throughput drop as threads rise\n");
-    match largest_drop(&cells) {
-        Some(f) => {
-            let _ = writeln!(
-                out,
-                "{} falls {:.1} % (medians) from {} to {} threads at {}: {:.2} → {:.2} Gbps ({} → {}); measurable at 95 %.",
-                f.from.strategy,
-                f.pct,
-                f.from.threads,
-                f.to.threads,
-                format_size(f.from.size as usize),
-                f.from_median,
-                f.to_median,
-                f.from.cite(),
-                f.to.cite()
-            );
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "No measurable fall in throughput as threads rose in this file (none whose intervals separate)."
-            );
-        }
-    }
-
-    let _ = writeln!(out, "\n## What the kernel copied for zero-copy\n");
-    let zc: Vec<&Numbered> = numbered
-        .iter()
-        .filter(|(_, r)| r.strategy == "zero-copy")
-        .collect();
-    let pcts: Vec<(f64, usize)> = zc
-        .iter()
-        .filter_map(|(n, r)| r.zc_copied_pct.map(|p| (p, *n)))
-        .collect();
-    if pcts.is_empty() {
-        let _ = writeln!(out, "No zero-copy row with completions in this file.");
-    } else {
-        let min = pcts.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
-        let max = pcts.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
-        let cited = pcts
-            .iter()
-            .map(|p| p.1.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let _ = writeln!(
-            out,
-            "The kernel flagged {min:.0}–{max:.0} % of zero-copy completions as copied (rows {cited})."
-        );
-        let meaning = if min >= 99.5 {
-            "Every completion was copied: the data was delivered to a local socket (loopback or veth), where the kernel makes a deferred copy. Only data leaving through a real device avoids that copy."
-        } else if max <= 0.5 {
-            "No completion was copied: the pages went to the device without a copy, which is what zero-copy is for."
-        } else {
-            "Some completions were copied and some not: the kernel fell back to copying for part of the data."
-        };
-        let _ = writeln!(out, "{meaning}");
-    }
-
-    let _ = writeln!(out, "\n## Where cache misses per byte fall most\n");
-    let per_kb = |r: &Row| -> Option<f64> {
-        let misses = r.tx_l1d_load_misses? + r.rx_l1d_load_misses?;
-        (r.bytes > 0).then(|| misses as f64 / (r.bytes as f64 / 1024.0))
-    };
-    let mut best: Option<(f64, Numbered, Numbered)> = None;
-    let two = by_cell(&numbered, "two-copy");
-    for other in ["one-copy", "zero-copy"] {
-        for (key, o) in by_cell(&numbered, other) {
-            if let (Some(t), Some(a), Some(b)) = (
-                two.get(&key),
-                two.get(&key).and_then(|t| per_kb(t.1)),
-                per_kb(o.1),
-            ) {
-                let fall = a - b;
-                if best.is_none_or(|(f, ..)| fall > f) {
-                    best = Some((fall, *t, o));
-                }
-            }
-        }
-    }
-    match best {
-        Some((fall, t, o)) => {
-            let _ = writeln!(
-                out,
-                "L1 data-cache load misses per KiB fall most from two-copy to {} at {} ×{}: {fall:.1} fewer per KiB ({} vs {}).",
-                o.1.strategy,
-                format_size(o.1.size_bytes as usize),
-                o.1.threads,
-                cite(&t),
-                cite(&o)
-            );
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "This machine could not count cache misses (hw_counters = {}): the file has no L1 or LLC figures, so this question has no answer from it. `netio-tui doctor` says why.",
-                rows.first()
-                    .and_then(|r| r.hw_counters.as_deref())
-                    .unwrap_or("unknown")
-            );
-        }
-    }
+    one_copy_against_two_copy(&mut out, &cells, &threads);
+    zero_copy_against_copying(&mut out, &cells, &threads);
+    largest_drop_section(&mut out, &cells);
+    zero_copy_copied(&mut out, &numbered);
+    cache_misses(&mut out, &numbered);
+    absent_figures(&mut out, rows);
     out
 }
 
+mod questions;
 mod sections;
-use sections::{host_noise_section, summary_table};
+use questions::{
+    cache_misses, largest_drop_section, one_copy_against_two_copy, zero_copy_against_copying,
+    zero_copy_copied,
+};
+use sections::{absent_figures, header, host_noise_section, summary_table};
 
 #[cfg(test)]
 mod tests;

@@ -46,7 +46,7 @@ pub fn table(rows: &[Row]) -> String {
         .iter()
         .map(|c| {
             let g = c.gbps;
-            let zc_sent = c.rows.iter().any(|(_, r)| r.zc_sends.is_some());
+            let zc_sent = c.rows.iter().any(|(_, r)| r.zc_sends.is_measured());
             [
                 format!("{}{}", c.strategy, if c.receiver_behind { "*" } else { "" }),
                 format_size(c.size as usize),
@@ -57,11 +57,11 @@ pub fn table(rows: &[Row]) -> String {
                     .map_or("n/a".into(), |(lo, hi)| format!("{lo:.2}–{hi:.2}")),
                 opt(g.and_then(|s| s.cv_pct), 1),
                 opt(c.host.and_then(|h| h.cv_pct), 1),
-                opt(median_of(c, |r| r.lat_p50_us), 1),
-                opt(median_of(c, |r| r.lat_p99_us), 1),
-                opt(median_of(c, |r| r.tx_cpu_ns_per_byte), 3),
-                opt(median_of(c, |r| r.rx_cpu_ns_per_byte), 3),
-                match median_of(c, |r| r.zc_copied_pct) {
+                opt(median_of(c, |r| r.lat_p50_us.value()), 1),
+                opt(median_of(c, |r| r.lat_p99_us.value()), 1),
+                opt(median_of(c, |r| r.tx_cpu_ns_per_byte.value()), 3),
+                opt(median_of(c, |r| r.rx_cpu_ns_per_byte.value()), 3),
+                match median_of(c, |r| r.zc_copied_pct.value()) {
                     Some(p) => format!("{p:.0}%"),
                     None if zc_sent => "n/a".into(),
                     None => "-".into(),
@@ -118,11 +118,11 @@ mod tests {
             strategy: "zero-copy".into(),
             size_bytes: 65536,
             threads: 2,
-            throughput_gbps: gbps,
-            lat_p50_us: Some(40.0),
-            zc_sends: Some(10),
-            zc_copied_pct: Some(100.0),
-            host_memcpy_gbps: Some(gbps * 3.0),
+            throughput_gbps: crate::figure::Figure::Measured(gbps),
+            lat_p50_us: crate::figure::Figure::Measured(40.0),
+            zc_sends: crate::figure::Figure::Measured(10),
+            zc_copied_pct: crate::figure::Figure::Measured(100.0),
+            host_memcpy_gbps: crate::figure::Figure::Measured(gbps * 3.0),
             ..Row::default()
         };
         let rows = vec![
@@ -131,6 +131,7 @@ mod tests {
                 strategy: "one-copy".into(),
                 size_bytes: 8,
                 threads: 1,
+                throughput_gbps: crate::figure::Figure::Measured(0.0),
                 ..Row::default()
             },
             zc(13.0),

@@ -45,13 +45,13 @@ fn assert_exact(s: &CellSummary) {
         assert_eq!(c.received_wire_bytes, c.sent_messages * wire, "{}", s.cell);
         assert_eq!(c.sent_wire_bytes, c.received_wire_bytes, "{}", s.cell);
     }
-    assert_eq!(s.window.bytes, s.window.messages * s.cell.size as u64);
+    assert_eq!(s.row.bytes, s.row.messages * s.cell.size as u64);
 }
 
 /// The measuring window saw traffic.
 fn assert_window_measured(s: &CellSummary) {
     assert!(
-        s.window.bytes > 0 && s.window.throughput_gbps > 0.0,
+        s.row.bytes > 0 && s.row.throughput_gbps.value().is_some_and(|g| g > 0.0),
         "{}",
         s.cell
     );
@@ -210,12 +210,24 @@ fn samples_arrive_each_second_and_cover_the_window() {
         .filter(|s| s.phase == netio_tui::engine::Phase::Measure)
         .collect();
     assert_eq!(window.len(), 3);
-    let summed: u64 = window.iter().map(|s| s.metrics.bytes).sum();
-    assert_eq!(summed, summary.window.bytes, "seconds add up to the row");
+    let summed: u64 = window.iter().map(|s| s.row.bytes).sum();
+    assert_eq!(summed, summary.row.bytes, "seconds add up to the row");
     assert_eq!(summary.seconds_gbps.len(), 3, "one throughput per interval");
-    assert!(summary.window.latency.is_some());
-    assert!(summary.window.tx_cpu_ns_per_byte.is_some_and(|v| v > 0.0));
-    assert!(summary.window.rx_cpu_ns_per_byte.is_some_and(|v| v > 0.0));
+    assert!(summary.row.lat_p50_us.is_measured());
+    assert!(
+        summary
+            .row
+            .tx_cpu_ns_per_byte
+            .value()
+            .is_some_and(|v| v > 0.0)
+    );
+    assert!(
+        summary
+            .row
+            .rx_cpu_ns_per_byte
+            .value()
+            .is_some_and(|v| v > 0.0)
+    );
 }
 
 #[test]
@@ -275,7 +287,7 @@ fn every_choice_delivers_exactly_and_is_recorded() {
             let expected_lowat = if lowat == Lowat::Off { 1 } else { 3000 };
             assert_eq!(st.rcvlowat, Some(expected_lowat), "{strategy} {lowat:?}");
             assert!(st.sndbuf.is_some_and(|b| b > 0) && st.rcvbuf.is_some_and(|b| b > 0));
-            assert!(s.window.tcp.is_some(), "TCP_INFO read");
+            assert!(s.row.tcpi_rtt_us.is_measured(), "TCP_INFO read");
         }
     }
 }

@@ -32,8 +32,8 @@ fn can_run() -> bool {
 
 fn ours_exist(pid: u32) -> bool {
     let p = names_for(pid);
-    Path::new("/run/netns").join(&p.server_ns).exists()
-        || Path::new("/run/netns").join(&p.client_ns).exists()
+    Path::new("/run/netns").join(&p.sender_ns).exists()
+        || Path::new("/run/netns").join(&p.receiver_ns).exists()
 }
 
 fn bin() -> Command {
@@ -50,7 +50,7 @@ fn a_cell_crosses_the_veth_intact_and_the_pair_is_removed() {
     {
         let pair = NetnsPair::create(1500, None).expect("namespaces created");
         assert_eq!(pair.measured_mtu(), Some(1500));
-        let before = pair.client_rx_bytes().expect("veth counters readable");
+        let before = pair.receiver_rx_bytes().expect("veth counters readable");
         let config = CellConfig {
             warmup: Duration::from_millis(100),
             duration: Duration::from_millis(500),
@@ -69,11 +69,11 @@ fn a_cell_crosses_the_veth_intact_and_the_pair_is_removed() {
                 other => panic!("{cell}: {other:?}"),
             };
             assert_eq!(s.integrity_errors, 0);
-            assert!(s.window.bytes > 0);
+            assert!(s.row.bytes > 0);
             for c in &s.connections {
                 assert_eq!(c.received_messages, c.sent_messages);
             }
-            let crossed = pair.client_rx_bytes().expect("veth counters") - before;
+            let crossed = pair.receiver_rx_bytes().expect("veth counters") - before;
             let payload: u64 = s.connections.iter().map(|c| c.received_wire_bytes).sum();
             assert!(
                 crossed >= payload,
@@ -203,7 +203,7 @@ fn a_pair_left_by_a_killed_run_is_removed_by_the_next_start() {
     );
     let err = String::from_utf8_lossy(&next.stderr);
     assert!(
-        err.contains(&format!("nio-{}-srv", victim.id())) && err.contains("killed"),
+        err.contains(&format!("nio-{}-tx", victim.id())) && err.contains("killed"),
         "the next start says what it removed: {err}"
     );
     assert!(!ours_exist(victim.id()));

@@ -6,8 +6,9 @@ mod common;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use netio_tui::counters::perf::{Event, Group, value};
+use netio_tui::counters::perf::{Event, Group};
 use netio_tui::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
+use netio_tui::figure::{Figure, why};
 use netio_tui::matrix::{Cell, Strategy};
 use netio_tui::record::{Row, RunContext};
 
@@ -40,7 +41,7 @@ fn from_the_start() -> CellConfig {
 }
 
 fn software_counting_available(s: &CellSummary) -> bool {
-    if value(&s.window.tx_perf, Event::TaskClock).is_none() {
+    if !s.row.tx_task_clock_ms.is_measured() {
         common::skip("perf software events cannot be opened here (perf_event_paranoid?)");
         return false;
     }
@@ -53,30 +54,30 @@ fn software_counters_of_a_busy_cell_are_above_zero_on_both_sides() {
     if !software_counting_available(&s) {
         return;
     }
-    let w = &s.window;
-    for (side, p) in [("tx", &w.tx_perf), ("rx", &w.rx_perf)] {
-        assert!(
-            value(p, Event::TaskClock).is_some_and(|v| v > 0),
-            "{side}: {p:?}"
-        );
+    let w = &s.row;
+    for (side, clock, faults) in [
+        ("tx", w.tx_task_clock_ms, w.tx_page_faults),
+        ("rx", w.rx_task_clock_ms, w.rx_page_faults),
+    ] {
+        assert!(clock.value().is_some_and(|v| v > 0.0), "{side}: {w:?}");
         // Counted, whatever the count: page faults depend on the allocator's history.
-        assert!(value(p, Event::PageFaults).is_some(), "{side}: {p:?}");
+        assert!(faults.is_measured(), "{side}: {w:?}");
     }
     if s.counting.mode == Some("kernel+user") {
         // The receiver sleeps in recv() between messages.
-        assert!(value(&w.rx_perf, Event::ContextSwitches).is_some_and(|v| v > 0));
-        assert!(value(&w.rx_perf, Event::CpuMigrations).is_some());
+        assert!(w.rx_context_switches.value().is_some_and(|v| v > 0));
+        assert!(w.rx_cpu_migrations.is_measured());
         // perf and /proc read the same kernel counters of the same threads.
-        let rx_proc = w.rx_switches.expect("proc readable");
-        let rx_perf = value(&w.rx_perf, Event::ContextSwitches).expect("counted");
-        let total = rx_proc.voluntary + rx_proc.involuntary;
+        let rx_perf = w.rx_context_switches.value().expect("counted");
+        let total = w.rx_voluntary_switches.value().expect("proc readable")
+            + w.rx_involuntary_switches.value().expect("proc readable");
         assert!(
             rx_perf.abs_diff(total) <= total / 100 + 5,
             "perf {rx_perf} vs /proc {total}"
         );
     } else {
         // User-only counting sees no context switch: they are absent, not 0.
-        assert_eq!(value(&w.rx_perf, Event::ContextSwitches), None);
+        assert!(!w.rx_context_switches.is_measured());
     }
 }
 
@@ -105,13 +106,13 @@ fn task_clock_agrees_with_thread_cpu_time_on_the_busy_side() {
         if !software_counting_available(&s) {
             return;
         }
-        let w = &s.window;
-        let (per_byte, p) = match side {
-            "tx" => (w.tx_cpu_ns_per_byte, &w.tx_perf),
-            _ => (w.rx_cpu_ns_per_byte, &w.rx_perf),
+        let w = &s.row;
+        let (per_byte, clock_ms) = match side {
+            "tx" => (w.tx_cpu_ns_per_byte, w.tx_task_clock_ms),
+            _ => (w.rx_cpu_ns_per_byte, w.rx_task_clock_ms),
         };
-        let cpu_ns = per_byte.expect("thread clocks readable") * w.bytes as f64;
-        let task_clock = value(p, Event::TaskClock).expect("task-clock counted") as f64;
+        let cpu_ns = per_byte.value().expect("thread clocks readable") * w.bytes as f64;
+        let task_clock = clock_ms.value().expect("task-clock counted") * 1e6;
         let ratio = task_clock / cpu_ns;
         assert!(
             (0.95..=1.05).contains(&ratio),
@@ -129,10 +130,16 @@ fn hardware_columns_follow_what_the_machine_can_count() {
     let row = Row::from_summary(&RunContext::loopback_now(), &s);
     if probe.is_open() {
         assert_eq!(row.hw_counters.as_deref(), Some("yes"));
-        assert!(row.tx_cycles.is_some_and(|c| c > 0), "{row:?}");
-        assert!(row.tx_instructions.is_some_and(|c| c > 0), "{row:?}");
-        assert!(row.rx_cycles.is_some_and(|c| c > 0), "{row:?}");
-        assert!(row.cycles_per_byte.is_some_and(|c| c > 0.0), "{row:?}");
+        assert!(row.tx_cycles.value().is_some_and(|c| c > 0), "{row:?}");
+        assert!(
+            row.tx_instructions.value().is_some_and(|c| c > 0),
+            "{row:?}"
+        );
+        assert!(row.rx_cycles.value().is_some_and(|c| c > 0), "{row:?}");
+        assert!(
+            row.cycles_per_byte.value().is_some_and(|c| c > 0.0),
+            "{row:?}"
+        );
     } else {
         eprintln!(
             "no hardware PMU here ({:?}): checking the columns are empty",
@@ -149,9 +156,9 @@ fn hardware_columns_follow_what_the_machine_can_count() {
             row.rx_l1d_load_misses,
             row.rx_llc_load_misses,
         ] {
-            assert_eq!(v, None, "{row:?}");
+            assert_eq!(v, Figure::Unavailable(why::NO_PMU), "{row:?}");
         }
-        assert_eq!(row.cycles_per_byte, None);
+        assert_eq!(row.cycles_per_byte, Figure::Unavailable(why::NO_PMU));
     }
 }
 
@@ -173,7 +180,7 @@ fn page_faults_in_fresh_process(strategy: &str) -> Option<(u64, u64)> {
     assert!(status.success());
     let rows = netio_tui::record::read_rows(&csv).expect("reads");
     let row = rows.first().expect("one row");
-    Some((row.tx_page_faults?, row.rx_page_faults?))
+    Some((row.tx_page_faults.value()?, row.rx_page_faults.value()?))
 }
 
 /// No page fault on the hot path: every buffer (the sender's message and two-copy's

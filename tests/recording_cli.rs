@@ -188,7 +188,10 @@ fn plot_writes_charts_and_a_python_script_that_runs() {
         .find(|r| r.strategy == "two-copy")
         .expect("two-copy row");
     assert!(
-        script.contains(&format!("{}", first.throughput_gbps)),
+        script.contains(&format!(
+            "{}",
+            first.throughput_gbps.value().expect("measured")
+        )),
         "the arrays hold the file's values"
     );
 }

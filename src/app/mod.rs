@@ -119,9 +119,7 @@ impl App {
         };
         let mut app = App::new(machine, strategies, axis(|c| c.size), axis(|c| c.threads));
         for (cell, row) in &cells {
-            app.live
-                .figures
-                .insert(*cell, crate::record::metrics_of(row));
+            app.live.figures.insert(*cell, (*row).clone());
         }
         app.live.counting = Some(Counting {
             hardware: first.hw_counters.as_deref() == Some("yes"),
@@ -272,8 +270,8 @@ impl App {
                 self.strategy_idx = (self.strategy_idx + 1) % self.strategies.len();
                 None
             }
-            Key::Char(c @ '1'..='3') => {
-                let wanted = Strategy::ALL[(c as u8 - b'1') as usize];
+            Key::Char(c @ '1'..='9') if usize::from(c as u8 - b'1') < Strategy::ALL.len() => {
+                let wanted = Strategy::ALL[usize::from(c as u8 - b'1')];
                 if let Some(i) = self.strategies.iter().position(|&s| s == wanted) {
                     self.strategy_idx = i;
                 }
@@ -342,23 +340,19 @@ impl App {
                     r.phase = s.phase;
                 }
                 self.live.counting = Some(s.counting);
-                self.live
-                    .history
-                    .entry(s.cell)
-                    .or_default()
-                    .push(&s.metrics);
-                self.live.figures.insert(s.cell, s.metrics);
+                self.live.history.entry(s.cell).or_default().push(&s.row);
+                self.live.figures.insert(s.cell, s.row);
                 None
             }
             EngineEvent::CellFinished { summary, .. } => {
-                self.live
-                    .figures
-                    .insert(summary.cell, summary.window.clone());
+                self.live.figures.insert(summary.cell, summary.row.clone());
                 let runs = self.live.runs.entry(summary.cell).or_default();
                 if runs.len() == RUNS_KEPT {
                     runs.pop_front();
                 }
-                runs.push_back(summary.window.throughput_gbps);
+                if let Some(g) = summary.row.throughput_gbps.value() {
+                    runs.push_back(g);
+                }
                 self.live.counting = Some(summary.counting);
                 self.finished.push((*summary).clone());
                 match self.recording {

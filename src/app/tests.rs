@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use super::*;
+use crate::figure::Figure;
 use crate::fixtures::{self, app, finished, sample};
 use crate::matrix::Strategy;
 
@@ -118,8 +119,11 @@ fn samples_fill_figures_history_and_the_running_cell() {
     engine(&mut a, sample(cells[0], 1, 10.0));
     engine(&mut a, sample(cells[0], 2, 12.0));
     let v = a.view();
-    assert_eq!(v.figures[&cells[0]].throughput_gbps, 12.0);
-    assert_eq!(v.history[&cells[0]].gbps, [10.0, 12.0]);
+    assert_eq!(v.figures[&cells[0]].throughput_gbps, Figure::Measured(12.0));
+    assert_eq!(
+        v.history[&cells[0]].gbps,
+        [Figure::Measured(10.0), Figure::Measured(12.0)]
+    );
     assert_eq!(v.running.map(|r| r.seconds), Some(2));
     assert_eq!(v.counting, Some(fixtures::counting()));
 }
@@ -133,7 +137,7 @@ fn history_keeps_the_last_60_seconds() {
     }
     let h = &a.view().history[&cells[0]];
     assert_eq!(h.gbps.len(), HISTORY);
-    assert_eq!(h.gbps.front(), Some(&16.0));
+    assert_eq!(h.gbps.front(), Some(&Figure::Measured(16.0)));
 }
 
 #[test]
@@ -197,15 +201,19 @@ fn space_freezes_the_display_while_measuring_goes_on() {
     engine(&mut a, sample(cells[0], 2, 20.0));
     assert_eq!(
         a.view().figures[&cells[0]].throughput_gbps,
-        10.0,
+        Figure::Measured(10.0),
         "display frozen"
     );
     assert_eq!(
-        a.live.figures[&cells[0]].throughput_gbps, 20.0,
+        a.live.figures[&cells[0]].throughput_gbps,
+        Figure::Measured(20.0),
         "measuring went on"
     );
     key(&mut a, Key::Char(' '));
-    assert_eq!(a.view().figures[&cells[0]].throughput_gbps, 20.0);
+    assert_eq!(
+        a.view().figures[&cells[0]].throughput_gbps,
+        Figure::Measured(20.0)
+    );
 }
 
 #[test]
@@ -275,7 +283,7 @@ fn replay_keys_control_playback_and_measure_nothing() {
         strategy: "one-copy".into(),
         size_bytes: 4096,
         threads: 2,
-        throughput_gbps: 3.0,
+        throughput_gbps: crate::figure::Figure::Measured(3.0),
         ..Row::default()
     }];
     let mut a = App::for_replay("r.csv", &rows, true).expect("replayable");

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::HISTORY;
-use crate::engine::{Counting, Metrics, Phase};
+use crate::engine::{Counting, Phase};
+use crate::figure::Figure;
 use crate::matrix::Cell;
+use crate::row::Row;
 
 /// The cell being measured now.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,19 +24,19 @@ pub struct Running {
 /// Per-second history of one cell.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
-    pub gbps: VecDeque<f64>,
-    /// `None` for a second without a completed message.
-    pub p99_us: VecDeque<Option<f64>>,
+    pub gbps: VecDeque<Figure<f64>>,
+    /// Undefined for a second without a completed message.
+    pub p99_us: VecDeque<Figure<f64>>,
 }
 
 impl History {
-    pub(super) fn push(&mut self, m: &Metrics) {
+    pub(super) fn push(&mut self, m: &Row) {
         if self.gbps.len() == HISTORY {
             self.gbps.pop_front();
             self.p99_us.pop_front();
         }
         self.gbps.push_back(m.throughput_gbps);
-        self.p99_us.push_back(m.latency.map(|l| l.p99_us));
+        self.p99_us.push_back(m.lat_p99_us);
     }
 }
 
@@ -43,7 +45,7 @@ impl History {
 pub struct View {
     /// The latest figures of each measured cell: its last second while it runs, its
     /// window once it finished.
-    pub figures: HashMap<Cell, Metrics>,
+    pub figures: HashMap<Cell, Row>,
     pub history: HashMap<Cell, History>,
     /// Window throughputs of each cell's last finished runs (at most [`RUNS_KEPT`]).
     pub runs: HashMap<Cell, VecDeque<f64>>,

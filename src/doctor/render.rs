@@ -53,13 +53,25 @@ pub fn render_text(r: &Report) -> String {
     };
     check("hardware", &r.hardware_counters);
     check("kernel", &r.kernel_counting);
-    check("zerocopy", &r.so_zerocopy);
     check("io_uring", &r.io_uring);
-    check("netns", &r.network_namespaces);
     check("iproute2", &r.iproute2);
     check("tc", &r.tc);
     check("netem", &r.netem);
     check("tcp cc", &r.congestion_control);
     check("lo qdisc", &r.loopback_qdisc);
+    let _ = writeln!(out, "\nwhat you can run (from the registries)");
+    for c in &r.choices {
+        let _ = writeln!(
+            out,
+            "{:<9}  {:<10} {}  {}",
+            c.axis,
+            c.name,
+            yes_no(c.check.ok),
+            c.check.detail
+        );
+        if let Some(fix) = &c.check.fix {
+            let _ = writeln!(out, "{:<21}      fix: {fix}", "");
+        }
+    }
     out
 }

@@ -25,9 +25,17 @@ fn text_lists_every_event_and_check() {
     for e in Event::ALL {
         assert!(text.contains(e.name()), "{text}");
     }
-    for label in [
-        "hardware", "kernel", "zerocopy", "io_uring", "netns", "iproute2",
-    ] {
+    for label in ["hardware", "kernel", "io_uring", "iproute2"] {
         assert!(text.contains(label), "{text}");
+    }
+    // Every registered choice, with its own probe's verdict.
+    for c in &r.choices {
+        assert!(
+            text.contains(&format!("{:<9}  {:<10}", c.axis, c.name)),
+            "{text}"
+        );
+    }
+    for name in ["zero-copy", "copy", "stream", "netns"] {
+        assert!(r.choices.iter().any(|c| c.name == name), "{:?}", r.choices);
     }
 }

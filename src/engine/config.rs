@@ -6,7 +6,9 @@ use std::time::Duration;
 use super::{Lowat, Pin, receiver};
 use crate::matrix::Cell;
 use crate::net::{CcName, Network, SocketOptions};
+use crate::receive::RxStrategy;
 use crate::strategy::StrategyOptions;
+use crate::workload::Workload;
 
 /// How the engine runs every cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +26,9 @@ pub struct CellConfig {
     /// Each cell is measured this many times, the repeats interleaved across the
     /// matrix (round robin) so that drift spreads over every cell.
     pub repeats: u32,
+    /// What the senders do, and how the receivers read (one each per run today).
+    pub workload: Workload,
+    pub rx: RxStrategy,
     /// Loopback, or the namespace pair.
     pub network: Network,
     pub socket: SocketOptions,
@@ -40,6 +45,8 @@ impl Default for CellConfig {
             lowat: Lowat::default(),
             pin: Pin::default(),
             repeats: 1,
+            workload: Workload::default(),
+            rx: RxStrategy::default(),
             network: Network::Loopback,
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),

@@ -2,8 +2,10 @@
 //! errors, and the one event enum that carries them to whatever shows or records them.
 
 use super::metrics::Counting;
-use super::{HostNoise, Metrics, SocketSetup};
+use super::{HostNoise, SocketSetup};
+use crate::figure::Figure;
 use crate::matrix::Cell;
+use crate::row::{Row, formula};
 use crate::strategy::{self, ZeroCopyCounts};
 
 /// Which part of the cell a sample belongs to.
@@ -11,6 +13,16 @@ use crate::strategy::{self, ZeroCopyCounts};
 pub enum Phase {
     Warmup,
     Measure,
+}
+
+impl Phase {
+    /// Its name in the samples file's `phase` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Warmup => "warmup",
+            Phase::Measure => "measure",
+        }
+    }
 }
 
 /// One interval (normally a second) of a running cell.
@@ -22,8 +34,17 @@ pub struct Sample {
     /// 1-based index of the interval within the cell, warm-up included.
     pub second: u32,
     pub phase: Phase,
-    pub metrics: Metrics,
+    /// The interval's figures, as its samples-file row (without the run's context).
+    pub row: Row,
     pub counting: Counting,
+}
+
+impl Sample {
+    /// Marks the sample as belonging to repeat `repeat` (its row says so too).
+    pub fn set_repeat(&mut self, repeat: u32) {
+        self.repeat = repeat;
+        self.row.repeat = Some(repeat);
+    }
 }
 
 /// Per-connection totals over the whole cell (warm-up and drain included): what the
@@ -45,8 +66,11 @@ pub struct CellSummary {
     pub cell: Cell,
     /// Which repeat of the cell (from 1).
     pub repeat: u32,
-    /// The measuring window (warm-up excluded).
-    pub window: Metrics,
+    /// The cell's row (without the run's context): the measuring window's figures
+    /// (warm-up excluded), the zero-copy ledger and integrity errors over the whole cell
+    /// (so sends and completions balance), and the cell's setup. Kept in step with the
+    /// fields below by [`CellSummary::complete_row`].
+    pub row: Row,
     /// The zero-copy ledger over the whole cell, after the final wait for completions
     /// (so sends and completions balance); `None` for the other strategies.
     pub zero_copy: Option<ZeroCopyCounts>,
@@ -70,6 +94,63 @@ impl CellSummary {
     pub fn zc_lost(&self) -> Option<u64> {
         self.zero_copy
             .map(|z| z.sends.saturating_sub(z.completions))
+    }
+
+    /// Marks the summary as repeat `repeat`, measured after the host probe `host`.
+    pub fn place(&mut self, repeat: u32, host: Option<HostNoise>) {
+        self.repeat = repeat;
+        self.host = host;
+        self.complete_row();
+    }
+
+    /// Writes the per-cell columns of the row from the summary: the whole-cell ledger
+    /// and integrity errors, the setup, the CPUs seen, the host probe, the spread of
+    /// the window's seconds.
+    pub fn complete_row(&mut self) {
+        let lost = self.zc_lost();
+        let row = &mut self.row;
+        row.integrity_errors = self.integrity_errors;
+        row.repeat = Some(self.repeat);
+        let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
+        let st = &self.setup;
+        row.pin = Some(st.pin.clone());
+        row.cc = st.cc.map(|c| c.to_string());
+        row.nodelay = st.nodelay.map(on_off);
+        row.coalesce = Some(on_off(st.coalesce));
+        row.sndbuf_bytes = st.sndbuf;
+        row.rcvbuf_bytes = st.rcvbuf;
+        row.rcvlowat_mode = Some(st.lowat.to_string());
+        row.rcvlowat_bytes = st.rcvlowat;
+        let cpus =
+            |c: &[usize]| (!c.is_empty()).then(|| super::placement::format_cpus(c.iter().copied()));
+        row.tx_cpus = cpus(&self.tx_cpus);
+        row.rx_cpus = cpus(&self.rx_cpus);
+        let probe = |f: fn(&HostNoise) -> f64| {
+            self.host
+                .as_ref()
+                .map_or(Figure::Unavailable(crate::figure::why::UNREADABLE), |h| {
+                    Figure::Measured(formula::sig6(f(h)))
+                })
+        };
+        row.host_memcpy_gbps = probe(|h| h.memcpy_gbps);
+        row.host_noise_cv = probe(|h| h.cv_pct);
+        match crate::stats::Summary::of(&self.seconds_gbps) {
+            Some(spread) => {
+                row.seconds_n = Figure::Measured(spread.n as u32);
+                // One second has no spread.
+                row.seconds_sd_gbps = spread
+                    .sd
+                    .map_or(Figure::Undefined, |sd| Figure::Measured(formula::sig6(sd)));
+            }
+            None => {
+                row.seconds_n = Figure::Measured(0);
+                row.seconds_sd_gbps = Figure::Undefined;
+            }
+        }
+        if self.zero_copy.is_some() {
+            row.set_zero_copy(self.zero_copy);
+            row.zc_lost = Figure::or_unavailable(lost, crate::figure::why::UNREADABLE);
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Snapshots of every worker's totals, and the figures computed between two of them.
-//! Per-second samples and the cell summary are both [`Metrics::between`] two snapshots:
-//! one formula for both, so a row and its seconds always agree.
+//! Per-second samples and the cell summary are both [`row_between`] two snapshots:
+//! one function for both, so a row and its seconds always agree.
 
 use std::net::TcpStream;
 use std::sync::Arc;
@@ -11,8 +11,11 @@ use hdrhistogram::Histogram;
 
 use super::stats::{ReceiverStats, SenderStats};
 use super::tcp_window::{TcpFigures, TcpTotals};
-use crate::counters::perf::{self, PerfValues, ThreadCounters};
+use crate::counters::perf::{self, Event, PerfValues, ThreadCounters};
 use crate::counters::{ContextSwitches, MachineCpu, ThreadReading};
+use crate::figure::{Figure, why};
+use crate::matrix::Cell;
+use crate::row::{Row, formula};
 use crate::strategy::ZeroCopyCounts;
 
 /// One side's totals at one instant, summed over its threads.
@@ -152,99 +155,165 @@ fn sum_threads(threads: &[ThreadReading]) -> (Option<u64>, Option<ContextSwitche
     (cpu, switches)
 }
 
-/// Latency percentiles, µs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Latency {
-    pub p50_us: f64,
-    pub p99_us: f64,
-    pub p999_us: f64,
-    pub max_us: f64,
+/// The figures of one interval (a second, or a cell's measuring window) between
+/// snapshots `a` and `b`, with the interval's latencies `lat`, as the cell's [`Row`]
+/// (the sink adds the run's context). Every formula is in [`formula`].
+pub fn row_between(
+    a: &Snapshot,
+    b: &Snapshot,
+    lat: &Histogram<u64>,
+    cell: Cell,
+    counting: &Counting,
+) -> Row {
+    let seconds = b.at.duration_since(a.at).as_secs_f64();
+    let bytes = b.rx.payload_bytes.saturating_sub(a.rx.payload_bytes);
+    let messages = b.rx.messages.saturating_sub(a.rx.messages);
+    let sent = b.tx.messages.saturating_sub(a.tx.messages);
+    let grew = |x: Option<u64>, y: Option<u64>| match (x, y) {
+        (Some(x), Some(y)) => Figure::Measured(y.saturating_sub(x)),
+        _ => Figure::Unavailable(why::UNREADABLE),
+    };
+    let tx_perf = perf::since(&b.tx.perf, &a.tx.perf);
+    let rx_perf = perf::since(&b.rx.perf, &a.rx.perf);
+    let tx = |e| perf_figure(&tx_perf, e, counting);
+    let rx = |e| perf_figure(&rx_perf, e, counting);
+    let quantile = |q: f64| -> Figure<f64> {
+        if lat.is_empty() {
+            // No message completed in the interval.
+            Figure::Undefined
+        } else if q >= 1.0 {
+            Figure::Measured(formula::sig6(lat.max() as f64 / 1e3))
+        } else {
+            Figure::Measured(formula::sig6(lat.value_at_quantile(q) as f64 / 1e3))
+        }
+    };
+    let tcp = TcpFigures::between(a.tcp, b.tcp);
+    let tcp_fig = |f: fn(&TcpFigures) -> Option<f64>| match tcp {
+        // An idle interval has no share of busy time.
+        Some(t) => f(&t).map_or(Figure::Undefined, |v| Figure::Measured(formula::sig6(v))),
+        None => Figure::Unavailable(why::UNREADABLE),
+    };
+    let switches = |x: Option<ContextSwitches>, y: Option<ContextSwitches>| {
+        let d = switches_between(x, y);
+        (
+            Figure::or_unavailable(d.map(|s| s.voluntary), why::UNREADABLE),
+            Figure::or_unavailable(d.map(|s| s.involuntary), why::UNREADABLE),
+        )
+    };
+    let (tx_vol, tx_invol) = switches(a.tx.switches, b.tx.switches);
+    let (rx_vol, rx_invol) = switches(a.rx.switches, b.rx.switches);
+    let mut row = Row {
+        hw_counters: Some(if counting.hardware { "yes" } else { "no" }.to_string()),
+        kernel_counting: counting.mode.map(str::to_string),
+        strategy: cell.strategy.name().to_string(),
+        size_bytes: cell.size as u64,
+        threads: cell.threads as u32,
+        duration_s: formula::sig6(seconds),
+        bytes,
+        messages,
+        throughput_gbps: formula::gbps(bytes, seconds),
+        msgs_per_s: formula::per_second(Figure::Measured(messages), seconds),
+        lat_p50_us: quantile(0.50),
+        lat_p99_us: quantile(0.99),
+        lat_p999_us: quantile(0.999),
+        lat_max_us: quantile(1.0),
+        send_call_us: formula::per_message(b.tx.send_ns.saturating_sub(a.tx.send_ns), sent, 1e-3),
+        send_calls_per_msg: formula::per_message(
+            b.tx.send_calls.saturating_sub(a.tx.send_calls),
+            sent,
+            1.0,
+        ),
+        tx_cpu_ns_per_byte: formula::per_byte(grew(a.tx.cpu_ns, b.tx.cpu_ns), bytes),
+        rx_cpu_ns_per_byte: formula::per_byte(grew(a.rx.cpu_ns, b.rx.cpu_ns), bytes),
+        sys_cpu_util_pct: match (a.machine, b.machine) {
+            (Some(x), Some(y)) => y
+                .busy_pct_since(&x)
+                .map_or(Figure::Undefined, |p| Figure::Measured(formula::sig6(p))),
+            _ => Figure::Unavailable(why::UNREADABLE),
+        },
+        cycles_per_byte: formula::per_byte(tx(Event::Cycles), bytes),
+        tx_cycles: tx(Event::Cycles),
+        tx_instructions: tx(Event::Instructions),
+        tx_l1d_load_misses: tx(Event::L1dLoadMisses),
+        tx_llc_load_misses: tx(Event::LlcLoadMisses),
+        rx_cycles: rx(Event::Cycles),
+        rx_instructions: rx(Event::Instructions),
+        rx_l1d_load_misses: rx(Event::L1dLoadMisses),
+        rx_llc_load_misses: rx(Event::LlcLoadMisses),
+        tx_context_switches: tx(Event::ContextSwitches),
+        rx_context_switches: rx(Event::ContextSwitches),
+        tx_cpu_migrations: tx(Event::CpuMigrations),
+        rx_cpu_migrations: rx(Event::CpuMigrations),
+        tx_page_faults: tx(Event::PageFaults),
+        rx_page_faults: rx(Event::PageFaults),
+        tx_task_clock_ms: formula::ms(tx(Event::TaskClock)),
+        rx_task_clock_ms: formula::ms(rx(Event::TaskClock)),
+        integrity_errors: b.rx.integrity_errors.saturating_sub(a.rx.integrity_errors),
+        tx_voluntary_switches: tx_vol,
+        tx_involuntary_switches: tx_invol,
+        rx_voluntary_switches: rx_vol,
+        rx_involuntary_switches: rx_invol,
+        tcpi_rtt_us: tcp_fig(|t| Some(t.rtt_us)),
+        tcpi_retrans: Figure::or_unavailable(tcp.map(|t| t.retrans), why::UNREADABLE),
+        tcpi_cwnd: tcp_fig(|t| Some(t.cwnd)),
+        rwnd_limited_pct: tcp_fig(|t| t.rwnd_limited_pct),
+        sndbuf_limited_pct: tcp_fig(|t| t.sndbuf_limited_pct),
+        sent_wire_bytes: Figure::Measured(b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes)),
+        ..Row::default()
+    };
+    let ledger =
+        (cell.strategy == crate::matrix::Strategy::ZeroCopy).then(|| b.tx.zc.since(a.tx.zc));
+    row.set_zero_copy(ledger);
+    // Set per cell by the engine (the probe, the spread of its seconds): not figures of
+    // an interval.
+    row.host_memcpy_gbps = Figure::NotApplicable;
+    row.host_noise_cv = Figure::NotApplicable;
+    row.seconds_n = Figure::NotApplicable;
+    row.seconds_sd_gbps = Figure::NotApplicable;
+    row
 }
 
-impl Latency {
-    /// Percentiles of `h` (ns); `None` when it recorded nothing.
-    pub fn of(h: &Histogram<u64>) -> Option<Latency> {
-        (!h.is_empty()).then(|| Latency {
-            p50_us: h.value_at_quantile(0.50) as f64 / 1e3,
-            p99_us: h.value_at_quantile(0.99) as f64 / 1e3,
-            p999_us: h.value_at_quantile(0.999) as f64 / 1e3,
-            max_us: h.max() as f64 / 1e3,
-        })
+/// A perf count, or why there is none: hardware events on a machine without hardware
+/// counting have no PMU to count them; anything else was not readable.
+fn perf_figure(values: &PerfValues, event: Event, counting: &Counting) -> Figure<u64> {
+    match perf::value(values, event) {
+        Some(v) => Figure::Measured(v),
+        None if Event::HARDWARE.contains(&event) && !counting.hardware => {
+            Figure::Unavailable(why::NO_PMU)
+        }
+        None => Figure::Unavailable(why::UNREADABLE),
     }
 }
 
-/// The figures of one interval (a second, or a cell's measuring window). `None` is a
-/// figure that could not be measured, never a stand-in 0.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Metrics {
-    pub seconds: f64,
-    /// Message bytes received intact in the interval.
-    pub bytes: u64,
-    /// Bytes the senders handed to the kernel in the interval (headers included);
-    /// `None` when replaying a recording, which does not hold it.
-    pub sent_wire_bytes: Option<u64>,
-    pub messages: u64,
-    pub throughput_gbps: f64,
-    pub msgs_per_s: f64,
-    pub latency: Option<Latency>,
-    /// Mean time of one send operation (one whole message), µs.
-    pub send_call_us: Option<f64>,
-    /// Send system calls per message (above 1 when sends were partial).
-    pub send_calls_per_msg: Option<f64>,
-    pub tx_cpu_ns_per_byte: Option<f64>,
-    pub rx_cpu_ns_per_byte: Option<f64>,
-    pub sys_cpu_util_pct: Option<f64>,
-    pub tx_switches: Option<ContextSwitches>,
-    pub rx_switches: Option<ContextSwitches>,
-    pub integrity_errors: u64,
-    /// The zero-copy ledger over the interval.
-    pub zc: ZeroCopyCounts,
-    /// perf counters of each side over the interval.
-    pub tx_perf: PerfValues,
-    pub rx_perf: PerfValues,
-    /// TCP_INFO figures of the senders' connections over the interval.
-    pub tcp: Option<TcpFigures>,
-}
-
-impl Metrics {
-    /// The figures between snapshots `a` and `b`, with the interval's latencies `lat`.
-    pub fn between(a: &Snapshot, b: &Snapshot, lat: &Histogram<u64>) -> Metrics {
-        let seconds = b.at.duration_since(a.at).as_secs_f64();
-        let bytes = b.rx.payload_bytes.saturating_sub(a.rx.payload_bytes);
-        let messages = b.rx.messages.saturating_sub(a.rx.messages);
-        let sent = b.tx.messages.saturating_sub(a.tx.messages);
-        let per_byte = |x: Option<u64>, y: Option<u64>| match (x, y) {
-            (Some(x), Some(y)) if bytes > 0 => Some(y.saturating_sub(x) as f64 / bytes as f64),
-            _ => None,
+impl Row {
+    /// The zero-copy ledger's columns: the counts of `ledger`, or not applicable when
+    /// the strategy keeps none.
+    pub fn set_zero_copy(&mut self, ledger: Option<ZeroCopyCounts>) {
+        let Some(z) = ledger else {
+            for f in [
+                &mut self.zc_sends,
+                &mut self.zc_completions,
+                &mut self.zc_enobufs,
+                &mut self.zc_gaps,
+                &mut self.zc_lost,
+                &mut self.zc_pool_waits,
+                &mut self.zc_bogus,
+            ] {
+                *f = Figure::NotApplicable;
+            }
+            self.zc_copied_pct = Figure::NotApplicable;
+            return;
         };
-        let rate = |x: f64| if seconds > 0.0 { x / seconds } else { 0.0 };
-        let tcp = TcpFigures::between(a.tcp, b.tcp);
-        Metrics {
-            seconds,
-            bytes,
-            sent_wire_bytes: Some(b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes)),
-            messages,
-            throughput_gbps: rate(bytes as f64 * 8.0) / 1e9,
-            msgs_per_s: rate(messages as f64),
-            latency: Latency::of(lat),
-            send_call_us: (sent > 0)
-                .then(|| b.tx.send_ns.saturating_sub(a.tx.send_ns) as f64 / sent as f64 / 1e3),
-            send_calls_per_msg: (sent > 0)
-                .then(|| b.tx.send_calls.saturating_sub(a.tx.send_calls) as f64 / sent as f64),
-            tx_cpu_ns_per_byte: per_byte(a.tx.cpu_ns, b.tx.cpu_ns),
-            rx_cpu_ns_per_byte: per_byte(a.rx.cpu_ns, b.rx.cpu_ns),
-            sys_cpu_util_pct: match (a.machine, b.machine) {
-                (Some(x), Some(y)) => y.busy_pct_since(&x),
-                _ => None,
-            },
-            tx_switches: switches_between(a.tx.switches, b.tx.switches),
-            rx_switches: switches_between(a.rx.switches, b.rx.switches),
-            integrity_errors: b.rx.integrity_errors.saturating_sub(a.rx.integrity_errors),
-            zc: b.tx.zc.since(a.tx.zc),
-            tx_perf: perf::since(&b.tx.perf, &a.tx.perf),
-            rx_perf: perf::since(&b.rx.perf, &a.rx.perf),
-            tcp,
-        }
+        self.zc_sends = Figure::Measured(z.sends);
+        self.zc_completions = Figure::Measured(z.completions);
+        // Before any completion the share is undefined.
+        self.zc_copied_pct = formula::percent(z.copied, z.completions);
+        self.zc_enobufs = Figure::Measured(z.enobufs);
+        self.zc_gaps = Figure::Measured(z.gaps);
+        self.zc_pool_waits = Figure::Measured(z.pool_waits);
+        self.zc_bogus = Figure::Measured(z.bogus);
+        // Lost is decided only once the cell has drained (set by the engine then).
+        self.zc_lost = Figure::Undefined;
     }
 }
 
@@ -285,6 +354,19 @@ mod tests {
         }
     }
 
+    fn cell() -> Cell {
+        Cell {
+            strategy: crate::matrix::Strategy::OneCopy,
+            size: 100,
+            threads: 1,
+        }
+    }
+
+    const SOFTWARE_ONLY: Counting = Counting {
+        hardware: false,
+        mode: Some("kernel+user"),
+    };
+
     #[test]
     fn rates_and_costs_between_snapshots() {
         let t = Instant::now();
@@ -292,16 +374,18 @@ mod tests {
         let b = snap(t + Duration::from_secs(2), 250_001_000, Some(500_000_000));
         let mut h = new_latency_histogram();
         h.record(10_000).expect("in range");
-        let m = Metrics::between(&a, &b, &h);
+        let m = row_between(&a, &b, &h, cell(), &SOFTWARE_ONLY);
         assert_eq!(m.bytes, 250_000_000);
-        assert!((m.throughput_gbps - 1.0).abs() < 1e-9);
-        assert!((m.msgs_per_s - 1_250_000.0).abs() < 1e-6);
-        assert_eq!(m.tx_cpu_ns_per_byte, Some(2.0));
-        assert_eq!(m.rx_cpu_ns_per_byte, Some(2.0));
-        assert!((m.send_call_us.expect("messages sent") - 1.0).abs() < 1e-9);
-        assert_eq!(m.sys_cpu_util_pct, None);
-        let lat = m.latency.expect("one latency");
-        assert!((lat.p50_us - 10.0).abs() < 0.1);
+        assert_eq!(m.throughput_gbps, Figure::Measured(1.0));
+        assert_eq!(m.msgs_per_s, Figure::Measured(1_250_000.0));
+        assert_eq!(m.tx_cpu_ns_per_byte, Figure::Measured(2.0));
+        assert_eq!(m.rx_cpu_ns_per_byte, Figure::Measured(2.0));
+        assert_eq!(m.send_call_us, Figure::Measured(1.0));
+        assert_eq!(m.sys_cpu_util_pct, Figure::Unavailable(why::UNREADABLE));
+        assert_eq!(m.tx_cycles, Figure::Unavailable(why::NO_PMU));
+        assert_eq!(m.zc_copied_pct, Figure::NotApplicable);
+        let p50 = m.lat_p50_us.value().expect("one latency");
+        assert!((p50 - 10.0).abs() < 0.1);
     }
 
     #[test]
@@ -309,11 +393,16 @@ mod tests {
         let t = Instant::now();
         let a = snap(t, 0, None);
         let b = snap(t + Duration::from_secs(1), 1000, Some(5));
-        let m = Metrics::between(&a, &b, &new_latency_histogram());
-        assert_eq!(m.tx_cpu_ns_per_byte, None);
-        assert_eq!(m.latency, None);
-        let idle = Metrics::between(&a, &a, &new_latency_histogram());
-        assert_eq!(idle.send_call_us, None);
-        assert_eq!(idle.rx_cpu_ns_per_byte, None, "no bytes: no per-byte cost");
+        let m = row_between(&a, &b, &new_latency_histogram(), cell(), &SOFTWARE_ONLY);
+        assert_eq!(m.tx_cpu_ns_per_byte, Figure::Unavailable(why::UNREADABLE));
+        assert_eq!(m.lat_p50_us, Figure::Undefined, "no message: no latency");
+        let idle = row_between(&a, &a, &new_latency_histogram(), cell(), &SOFTWARE_ONLY);
+        assert_eq!(idle.send_call_us, Figure::Undefined);
+        assert_eq!(
+            idle.rx_cpu_ns_per_byte,
+            Figure::Undefined,
+            "no bytes: no per-byte cost"
+        );
+        assert_eq!(idle.throughput_gbps, Figure::Undefined, "no time: no rate");
     }
 }

@@ -9,7 +9,7 @@
 //! ```text
 //! start ──warm-up (samples marked warm-up)──► W ──measuring window──► E ──stop, drain, join
 //!        1 s ticks                                1 s ticks          │
-//!                                                 summary = Metrics::between(W, E)
+//!                                                 summary = row_between(W, E)
 //! ```
 
 mod aligned;
@@ -45,10 +45,10 @@ pub use events::{
 };
 use gate::Gate;
 pub use host_noise::HostNoise;
-pub use metrics::{Counters, Counting, Latency, Metrics, SideSnapshot, Snapshot};
+pub use metrics::{Counters, Counting, SideSnapshot, Snapshot, row_between};
 pub use placement::Pin;
 pub use receiver::{Lowat, RECV_BUF, ReceiverEnd, tcp_bytes_received};
-pub use sender::{COMPLETION_PATIENCE, SenderEnd};
+pub use sender::{COMPLETION_PATIENCE, SendLoop, SenderEnd};
 use stats::{ReceiverStats, SenderStats, new_latency_histogram};
 pub use tcp_window::TcpFigures;
 use workers::{Workers, spawn};
@@ -79,13 +79,12 @@ pub fn run_matrix(
         // Measured while no worker runs: how fast this machine copies right now.
         let host = host_noise::probe();
         let outcome = run_cell(cell, config, cancel, |mut s| {
-            s.repeat = repeat;
+            s.set_repeat(repeat);
             emit(EngineEvent::Sample(Box::new(s)));
         });
         match outcome {
             Ok(CellOutcome::Finished(mut summary)) => {
-                summary.repeat = repeat;
-                summary.host = host;
+                summary.place(repeat, host);
                 emit(EngineEvent::CellFinished { index, summary });
             }
             Ok(CellOutcome::Cancelled) => break,
@@ -180,6 +179,7 @@ pub fn run_cell(
             verify: config.verify,
             recv_buffer: config.recv_buffer,
             lowat: config.lowat,
+            rx: config.rx,
             cpu: rx_cpu,
             namespace: config.network.receiver_ns().map(str::to_string),
             stats: Arc::clone(&rx_stats),
@@ -193,6 +193,7 @@ pub fn run_cell(
             socket: conn.sender,
             cell,
             options: strategy_opts,
+            workload: config.workload,
             cpu: tx_cpu,
             namespace: config.network.sender_ns().map(str::to_string),
             stats: Arc::clone(&tx_stats),
@@ -226,18 +227,25 @@ pub fn run_cell(
         }
         let now = take();
         let lat = merged_latency(&receivers);
-        let metrics = Metrics::between(&prev, &now, &lat);
+        let mut row = row_between(&prev, &now, &lat, cell, &counters.counting);
+        name_axes(&mut row, config);
+        row.second = Some(second);
+        row.phase = Some(phase.name().to_string());
+        row.repeat = Some(1);
         if phase == Phase::Measure {
             // Merging cannot fail: every histogram has the same bounds.
             let _ = window_latency.add(&lat);
-            seconds_gbps.push(metrics.throughput_gbps);
+            // A zero-length interval has no rate and no place in the spread.
+            if let Some(g) = row.throughput_gbps.value() {
+                seconds_gbps.push(g);
+            }
         }
         on_sample(Sample {
             cell,
             repeat: 1,
             second,
             phase,
-            metrics,
+            row,
             counting: counters.counting,
         });
         if phase == Phase::Warmup && offset == config.warmup {
@@ -277,10 +285,16 @@ pub fn run_cell(
         all.dedup();
         all
     };
-    Ok(CellOutcome::Finished(Box::new(CellSummary {
+    let mut summary = CellSummary {
         cell,
         repeat: 1,
-        window: Metrics::between(&window_start, &window_end, &window_latency),
+        row: row_between(
+            &window_start,
+            &window_end,
+            &window_latency,
+            cell,
+            &counters.counting,
+        ),
         zero_copy: zero_copy.then_some(final_tx),
         integrity_errors: receivers.iter().map(|r| r.totals().integrity_errors).sum(),
         connections,
@@ -290,7 +304,16 @@ pub fn run_cell(
         tx_cpus: cpus_of(senders.iter().map(|s| s.cpus.cpus()).collect()),
         rx_cpus: cpus_of(receivers.iter().map(|r| r.cpus.cpus()).collect()),
         host: None,
-    })))
+    };
+    name_axes(&mut summary.row, config);
+    summary.complete_row();
+    Ok(CellOutcome::Finished(Box::new(summary)))
+}
+
+/// Names the run-wide axes (workload, receive strategy) in a row.
+fn name_axes(row: &mut crate::row::Row, config: &CellConfig) {
+    row.workload = Some(config.workload.name().to_string());
+    row.rx_strategy = Some(config.rx.name().to_string());
 }
 
 /// The socket choices in effect on `conn`, as the kernel reports them.

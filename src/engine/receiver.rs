@@ -23,6 +23,7 @@ use super::stats::{ReceiverStats, ReceiverTotals};
 use crate::clock;
 use crate::matrix::Cell;
 use crate::net::sockopt;
+use crate::receive::RxStrategy;
 use crate::wire::FrameChecker;
 
 /// Most bytes asked of one `recv()`, and the largest ring.
@@ -78,6 +79,8 @@ pub(super) struct ReceiverJob {
     /// Most bytes asked of one `recv()`.
     pub recv_buffer: usize,
     pub lowat: Lowat,
+    /// How the bytes come out of the socket.
+    pub rx: RxStrategy,
     pub cpu: Option<usize>,
     /// The network namespace receivers live in (`None`: the process's own).
     pub namespace: Option<String>,
@@ -104,6 +107,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         verify,
         recv_buffer,
         lowat,
+        rx,
         cpu,
         namespace,
         stats,
@@ -126,6 +130,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         return Err(EngineError::Aborted);
     }
     let fd = socket.as_raw_fd();
+    let recv = rx.entry().recv;
     let mut totals = ReceiverTotals::default();
     let mut tracker = CpuTracker::default();
     let mut pos = 0usize;
@@ -142,19 +147,12 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         }
         let len = (ring.len() - pos).min(ask);
         let dst = &mut ring.as_mut_slice()[pos..pos + len];
-        // SAFETY: `dst` is a live, writable buffer of `len` bytes.
-        let n = unsafe { libc::recv(fd, dst.as_mut_ptr() as *mut libc::c_void, len, 0) };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            if e.kind() == io::ErrorKind::Interrupted {
-                continue;
-            }
-            return Err(EngineError::Receive(e));
-        }
-        if n == 0 {
-            break;
-        }
-        let n = n as usize;
+        let n = match recv(fd, dst) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(EngineError::Receive(e)),
+        };
         // One clock read per recv(): every frame this chunk completes arrived by now.
         let now = clock::monotonic_ns();
         latencies.clear();

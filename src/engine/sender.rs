@@ -2,7 +2,7 @@
 //! totals as one record after each one.
 
 use std::net::{Shutdown, TcpStream};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Duration;
@@ -13,7 +13,8 @@ use super::placement::{CpuTracker, pin_current_thread};
 use super::stats::{SenderStats, SenderTotals};
 use crate::clock;
 use crate::matrix::Cell;
-use crate::strategy::{self, StrategyOptions};
+use crate::strategy::{self, SendStrategy, StrategyOptions};
+use crate::workload::Workload;
 
 /// How long a zero-copy sender waits at the end for completions still outstanding.
 pub const COMPLETION_PATIENCE: Duration = Duration::from_secs(1);
@@ -31,6 +32,7 @@ pub(super) struct SenderJob {
     pub cpu: Option<usize>,
     /// The network namespace senders live in (`None`: the process's own).
     pub namespace: Option<String>,
+    pub workload: Workload,
     pub stats: Arc<SenderStats>,
     pub stop: Arc<AtomicBool>,
     pub start: Arc<Gate>,
@@ -43,6 +45,7 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
         options,
         cpu,
         namespace,
+        workload,
         stats,
         stop,
         start,
@@ -60,22 +63,16 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
         return Err(EngineError::Aborted);
     }
     let fd = socket.as_fd();
-    let mut totals = SenderTotals::default();
-    let mut tracker = CpuTracker::default();
-    while !stop.load(Relaxed) {
-        tracker.note(&stats.cpus);
-        let t0 = clock::monotonic_ns();
-        // One clock read serves as the latency stamp and the start of send_call_us.
-        let calls = strategy.send_message(fd, totals.messages, t0)?;
-        let spent = clock::monotonic_ns().saturating_sub(t0);
-        totals.messages += 1;
-        totals.send_ns += spent;
-        totals.send_calls += calls;
-        if let Some(z) = strategy.zero_copy() {
-            totals.zc = z;
-        }
-        stats.publish(&totals);
-    }
+    let mut l = SendLoop {
+        strategy: strategy.as_mut(),
+        fd,
+        stats: &stats,
+        stop: &stop,
+        totals: SenderTotals::default(),
+        tracker: CpuTracker::default(),
+    };
+    (workload.entry().drive)(&mut l)?;
+    let mut totals = l.totals;
     strategy.finish(fd, COMPLETION_PATIENCE)?;
     if let Some(z) = strategy.zero_copy() {
         totals.zc = z;
@@ -86,4 +83,42 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
     Ok(SenderEnd {
         messages: totals.messages,
     })
+}
+
+/// What a workload drives: one sender's strategy on its socket, and the totals it
+/// publishes. A workload decides when to send; [`SendLoop::send_one`] is the only way
+/// to send, so every workload is measured the same way.
+pub struct SendLoop<'a> {
+    strategy: &'a mut dyn SendStrategy,
+    fd: BorrowedFd<'a>,
+    stats: &'a SenderStats,
+    stop: &'a AtomicBool,
+    totals: SenderTotals,
+    tracker: CpuTracker,
+}
+
+impl SendLoop<'_> {
+    /// True once the controller asked the senders to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Relaxed)
+    }
+
+    /// Sends the next message whole, stamped with the time the operation began, and
+    /// publishes the totals (one clock read before, one after).
+    pub fn send_one(&mut self) -> Result<(), EngineError> {
+        self.tracker.note(&self.stats.cpus);
+        let t0 = clock::monotonic_ns();
+        let calls = self
+            .strategy
+            .send_message(self.fd, self.totals.messages, t0)?;
+        let spent = clock::monotonic_ns().saturating_sub(t0);
+        self.totals.messages += 1;
+        self.totals.send_ns += spent;
+        self.totals.send_calls += calls;
+        if let Some(z) = self.strategy.zero_copy() {
+            self.totals.zc = z;
+        }
+        self.stats.publish(&self.totals);
+        Ok(())
+    }
 }

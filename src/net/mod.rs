@@ -2,12 +2,13 @@
 //! namespaces joined by a veth pair ([`netns`]).
 //!
 //! A socket stays in the namespace it was created in, so the listener is created inside
-//! the client namespace and each sender socket inside the server namespace (the setup
+//! the receiver's namespace and each sender socket inside the sender's namespace (the setup
 //! thread enters each in turn and comes back); the worker threads then also enter their
 //! side's namespace, so everything a side does happens where it lives.
 
 mod loopback;
 pub mod netns;
+pub mod path;
 pub mod sockopt;
 
 use std::io;
@@ -51,7 +52,7 @@ impl Network {
     pub fn sender_ns(&self) -> Option<&str> {
         match self {
             Network::Loopback => None,
-            Network::Netns(p) => Some(&p.server_ns),
+            Network::Netns(p) => Some(&p.sender_ns),
         }
     }
 
@@ -59,7 +60,7 @@ impl Network {
     pub fn receiver_ns(&self) -> Option<&str> {
         match self {
             Network::Loopback => None,
-            Network::Netns(p) => Some(&p.client_ns),
+            Network::Netns(p) => Some(&p.receiver_ns),
         }
     }
 
@@ -67,7 +68,7 @@ impl Network {
     pub fn connect(&self, count: usize, opts: &SocketOptions) -> io::Result<Vec<Connection>> {
         let listen = match self {
             Network::Loopback => Ipv4Addr::LOCALHOST,
-            Network::Netns(_) => netns::CLIENT_ADDR,
+            Network::Netns(_) => netns::RECEIVER_ADDR,
         };
         loopback::connect_pairs(count, opts, listen, self.receiver_ns(), self.sender_ns())
     }

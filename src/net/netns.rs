@@ -1,5 +1,5 @@
 //! Two network namespaces joined by a veth pair, as the course assignment sets up:
-//! senders in `nio-<pid>-srv`, receivers in `nio-<pid>-cli`, one /30 from the
+//! senders in `nio-<pid>-tx`, receivers in `nio-<pid>-rx`, one /30 from the
 //! benchmarking range (198.18.0.0/15, RFC 2544) used only inside them.
 //!
 //! Created and removed with iproute2's `ip` (and `tc` for netem); the veth ends are
@@ -15,9 +15,9 @@ use std::path::Path;
 use std::process::Command;
 
 /// Address of the sender's veth end.
-pub const SERVER_ADDR: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
+pub const SENDER_ADDR: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
 /// Address of the receiver's veth end.
-pub const CLIENT_ADDR: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 2);
+pub const RECEIVER_ADDR: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 2);
 
 /// Failures setting up or using the namespaces.
 #[derive(Debug, thiserror::Error)]
@@ -39,10 +39,10 @@ pub enum NetnsError {
 /// Where the data goes between namespaces: plain data, so configs stay comparable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetnsPath {
-    pub server_ns: String,
-    pub client_ns: String,
-    pub server_dev: String,
-    pub client_dev: String,
+    pub sender_ns: String,
+    pub receiver_ns: String,
+    pub sender_dev: String,
+    pub receiver_dev: String,
 }
 
 /// Runs `ip` (or `tc`) with `args`; a failure carries the tool's own words.
@@ -77,11 +77,11 @@ pub struct NetnsPair {
 /// Names for the namespaces and devices of process `pid`.
 pub fn names_for(pid: u32) -> NetnsPath {
     NetnsPath {
-        server_ns: format!("nio-{pid}-srv"),
-        client_ns: format!("nio-{pid}-cli"),
+        sender_ns: format!("nio-{pid}-tx"),
+        receiver_ns: format!("nio-{pid}-rx"),
         // Interface names have at most 15 characters.
-        server_dev: format!("nio{pid}s"),
-        client_dev: format!("nio{pid}c"),
+        sender_dev: format!("nio{pid}t"),
+        receiver_dev: format!("nio{pid}r"),
     }
 }
 
@@ -97,29 +97,29 @@ impl NetnsPair {
             netem: netem.map(str::to_string),
         };
         let p = &pair.path;
-        run("ip", &["netns", "add", &p.server_ns])?;
-        run("ip", &["netns", "add", &p.client_ns])?;
+        run("ip", &["netns", "add", &p.sender_ns])?;
+        run("ip", &["netns", "add", &p.receiver_ns])?;
         run(
             "ip",
             &[
                 "link",
                 "add",
-                &p.server_dev,
+                &p.sender_dev,
                 "netns",
-                &p.server_ns,
+                &p.sender_ns,
                 "type",
                 "veth",
                 "peer",
                 "name",
-                &p.client_dev,
+                &p.receiver_dev,
                 "netns",
-                &p.client_ns,
+                &p.receiver_ns,
             ],
         )?;
         let mtu = mtu.to_string();
         for (ns, dev, addr) in [
-            (&p.server_ns, &p.server_dev, SERVER_ADDR),
-            (&p.client_ns, &p.client_dev, CLIENT_ADDR),
+            (&p.sender_ns, &p.sender_dev, SENDER_ADDR),
+            (&p.receiver_ns, &p.receiver_dev, RECEIVER_ADDR),
         ] {
             run(
                 "ip",
@@ -135,12 +135,12 @@ impl NetnsPair {
             let mut args = vec![
                 "netns",
                 "exec",
-                &p.server_ns,
+                &p.sender_ns,
                 "tc",
                 "qdisc",
                 "add",
                 "dev",
-                &p.server_dev,
+                &p.sender_dev,
                 "root",
                 "netem",
             ];
@@ -169,12 +169,12 @@ impl NetnsPair {
             "ip",
             &[
                 "-n",
-                &self.path.server_ns,
+                &self.path.sender_ns,
                 "-o",
                 "link",
                 "show",
                 "dev",
-                &self.path.server_dev,
+                &self.path.sender_dev,
             ],
         )
         .ok()?;
@@ -184,15 +184,15 @@ impl NetnsPair {
     }
 
     /// Bytes received by the receiver's veth end (`/proc/net/dev` inside its namespace).
-    pub fn client_rx_bytes(&self) -> Option<u64> {
-        let text = in_namespace(&self.path.client_ns, || {
+    pub fn receiver_rx_bytes(&self) -> Option<u64> {
+        let text = in_namespace(&self.path.receiver_ns, || {
             std::fs::read_to_string("/proc/thread-self/net/dev")
         })
         .ok()?
         .ok()?;
         let line = text.lines().find(|l| {
             l.trim_start()
-                .starts_with(&format!("{}:", self.path.client_dev))
+                .starts_with(&format!("{}:", self.path.receiver_dev))
         })?;
         line.split_once(':')?
             .1
@@ -211,7 +211,7 @@ impl Drop for NetnsPair {
 
 /// Deletes both namespaces (their veth ends go with them); ignores what is not there.
 fn remove(path: &NetnsPath) {
-    for ns in [&path.server_ns, &path.client_ns] {
+    for ns in [&path.sender_ns, &path.receiver_ns] {
         if Path::new("/run/netns").join(ns).exists() {
             let _ = run("ip", &["netns", "del", ns]);
         }
@@ -250,7 +250,7 @@ pub fn remove_stale() -> Vec<String> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pid) = name
             .strip_prefix("nio-")
-            .and_then(|r| r.strip_suffix("-srv").or_else(|| r.strip_suffix("-cli")))
+            .and_then(|r| r.strip_suffix("-tx").or_else(|| r.strip_suffix("-rx")))
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
@@ -303,9 +303,9 @@ mod tests {
     fn names_fit_interface_limits() {
         let p = super::names_for(4_194_304); // the largest pid Linux allows
         assert!(
-            p.server_dev.len() <= 15 && p.client_dev.len() <= 15,
+            p.sender_dev.len() <= 15 && p.receiver_dev.len() <= 15,
             "{p:?}"
         );
-        assert_eq!(p.server_ns, "nio-4194304-srv");
+        assert_eq!(p.sender_ns, "nio-4194304-tx");
     }
 }

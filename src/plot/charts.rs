@@ -33,13 +33,12 @@ pub(super) struct Chart {
     pub series: Vec<Series>,
 }
 
+/// A strategy's colour from its registry entry (blue for a name this build does not know).
 fn color(s: &str) -> RGBColor {
-    match s {
-        "two-copy" => RGBColor(214, 120, 0),
-        "one-copy" => RGBColor(0, 140, 70),
-        "zero-copy" => RGBColor(160, 40, 170),
-        _ => RGBColor(40, 90, 200),
-    }
+    Strategy::of_name(s).map_or(RGBColor(40, 90, 200), |st| {
+        let (r, g, b) = st.entry().rgb;
+        RGBColor(r, g, b)
+    })
 }
 
 /// Distinct values of `f` over the rows, sorted.
@@ -116,11 +115,6 @@ fn medians_vs_size(
     (points, bars)
 }
 
-fn per_kib(misses: Option<u64>, other: Option<u64>, bytes: u64) -> Option<f64> {
-    (bytes > 0).then_some(())?;
-    Some((misses? + other?) as f64 / (bytes as f64 / 1024.0))
-}
-
 /// Every chart the file supports, and notes for those it does not.
 pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
     let mut out = Vec::new();
@@ -173,7 +167,7 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
             },
             "throughput",
         );
-        let cycles = rows.iter().any(|r| r.cycles_per_byte.is_some());
+        let cycles = rows.iter().any(|r| r.cycles_per_byte.is_measured());
         push(
             Chart {
                 stem: format!("cost-vs-size-{t}threads"),
@@ -196,9 +190,9 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                     .map(|s| {
                         let metric = |r: &Row| {
                             if cycles {
-                                r.cycles_per_byte
+                                r.cycles_per_byte.value()
                             } else {
-                                Some(r.tx_cpu_ns_per_byte? + r.rx_cpu_ns_per_byte?)
+                                r.cpu_ns_per_byte().value()
                             }
                         };
                         line(s, s.to_string(), 3, vs_size(rows, s, t, metric))
@@ -213,17 +207,13 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 s,
                 format!("{s} L1d"),
                 3,
-                vs_size(rows, s, t, |r| {
-                    per_kib(r.tx_l1d_load_misses, r.rx_l1d_load_misses, r.bytes)
-                }),
+                vs_size(rows, s, t, |r| r.l1d_misses_per_kib().value()),
             ));
             miss_series.push(line(
                 s,
                 format!("{s} LLC"),
                 1,
-                vs_size(rows, s, t, |r| {
-                    per_kib(r.tx_llc_load_misses, r.rx_llc_load_misses, r.bytes)
-                }),
+                vs_size(rows, s, t, |r| r.llc_misses_per_kib().value()),
             ));
         }
         push(
@@ -245,13 +235,13 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 s,
                 format!("{s} p99"),
                 3,
-                vs_threads(rows, s, size, |r| r.lat_p99_us),
+                vs_threads(rows, s, size, |r| r.lat_p99_us.value()),
             ));
             lat.push(line(
                 s,
                 format!("{s} p50"),
                 1,
-                vs_threads(rows, s, size, |r| r.lat_p50_us),
+                vs_threads(rows, s, size, |r| r.lat_p50_us.value()),
             ));
         }
         let z = format_size(size as usize);
@@ -276,20 +266,7 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 series: strats
                     .iter()
                     .map(|s| {
-                        // perf's count, or else the same kernel counters from /proc
-                        // (voluntary + involuntary), which older recordings hold.
-                        let metric = |r: &Row| {
-                            let n = match (r.tx_context_switches, r.rx_context_switches) {
-                                (Some(t), Some(x)) => t + x,
-                                _ => {
-                                    r.tx_voluntary_switches?
-                                        + r.tx_involuntary_switches?
-                                        + r.rx_voluntary_switches?
-                                        + r.rx_involuntary_switches?
-                                }
-                            };
-                            (r.duration_s > 0.0).then(|| n as f64 / r.duration_s)
-                        };
+                        let metric = |r: &Row| r.context_switches_per_s().value();
                         line(s, s.to_string(), 3, vs_threads(rows, s, size, metric))
                     })
                     .collect(),
@@ -317,7 +294,7 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                     label: format!("{t} thread pair(s)"),
                     color: palette[i % palette.len()],
                     width: 3,
-                    points: vs_size(rows, "zero-copy", t, |r| r.zc_copied_pct),
+                    points: vs_size(rows, "zero-copy", t, |r| r.zc_copied_pct.value()),
                     bars: Vec::new(),
                 })
                 .collect(),

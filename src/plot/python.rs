@@ -52,7 +52,8 @@ pub fn write_python(rows: &[Row], path: &Path, out_dir: &Path) -> anyhow::Result
                 .iter()
                 .map(|&z| {
                     by.get(&(st.to_string(), z, t))
-                        .map_or("None".into(), |r| format!("{}", r.throughput_gbps))
+                        .and_then(|r| r.throughput_gbps.value())
+                        .map_or("None".into(), |g| g.to_string())
                 })
                 .collect();
             let _ = writeln!(s, "        {t}: [{}],", values.join(", "));

@@ -8,14 +8,14 @@ fn row(strategy: &str, size: u64, threads: u32, gbps: f64) -> Row {
         strategy: strategy.into(),
         size_bytes: size,
         threads,
-        throughput_gbps: gbps,
+        throughput_gbps: crate::figure::Figure::Measured(gbps),
         net_mode: "loopback".into(),
         kernel: "6.0-test".into(),
         cpu_model: "Test CPU".into(),
-        lat_p50_us: Some(10.0),
-        lat_p99_us: Some(100.0),
-        tx_cpu_ns_per_byte: Some(0.5),
-        rx_cpu_ns_per_byte: Some(0.2),
+        lat_p50_us: crate::figure::Figure::Measured(10.0),
+        lat_p99_us: crate::figure::Figure::Measured(100.0),
+        tx_cpu_ns_per_byte: crate::figure::Figure::Measured(0.5),
+        rx_cpu_ns_per_byte: crate::figure::Figure::Measured(0.2),
         duration_s: 1.0,
         ..Row::default()
     }
@@ -28,7 +28,7 @@ fn fixture() -> Vec<Row> {
             for t in [1u32, 2] {
                 let mut r = row(s, *size, t, 1.0 + i as f64 + j as f64 * 2.0 + f64::from(t));
                 if *s == "zero-copy" {
-                    r.zc_copied_pct = Some(100.0);
+                    r.zc_copied_pct = crate::figure::Figure::Measured(100.0);
                 }
                 rows.push(r);
             }

@@ -1,10 +1,13 @@
-//! The report's tables: one line per cell with its spread, and the tool's spread beside
-//! the host's.
+//! The report's framing sections: the run's facts, one line per cell with its spread,
+//! the tool's spread beside the host's, and the figures the file does not hold.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::aggregate::CellStats;
+use crate::figure::Figure;
 use crate::matrix::format_size;
+use crate::record::Row;
 use crate::stats;
 
 /// One line per cell: median, interval, CV, and what the interval rests on.
@@ -76,4 +79,65 @@ pub(super) fn host_noise_section(out: &mut String, cells: &[CellStats]) {
             f64::NAN
         }
     );
+}
+
+/// The run's facts: rows, path, machine, counters, socket choices.
+pub(super) fn header(out: &mut String, rows: &[Row]) {
+    if let Some(r) = rows.first() {
+        let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "not recorded".into());
+        let _ = writeln!(
+            out,
+            "{} rows · {} · MTU {} · kernel {} · {} · hardware counters: {} · started {}\n",
+            rows.len(),
+            r.net_mode,
+            r.mtu.map_or("?".into(), |m| m.to_string()),
+            r.kernel,
+            r.cpu_model,
+            r.hw_counters.as_deref().unwrap_or("unknown"),
+            r.started_at
+        );
+        let _ = writeln!(
+            out,
+            "Congestion control {} · TCP_NODELAY {} · coalescing {} · placement {} · receive low-water mark {}\n",
+            or_unknown(&r.cc),
+            or_unknown(&r.nodelay),
+            or_unknown(&r.coalesce),
+            or_unknown(&r.pin),
+            or_unknown(&r.rcvlowat_mode),
+        );
+    }
+}
+
+/// Which figures the file lacks, and why: not available (with the reason), not
+/// applicable, or undefined, counted over the rows.
+pub(super) fn absent_figures(out: &mut String, rows: &[Row]) {
+    type Pick = fn(&Row) -> Figure<f64>;
+    let groups: [(&str, Pick); 6] = [
+        ("cycles and cache misses", |r| r.tx_cycles.map(|v| v as f64)),
+        ("zero-copy ledger", |r| r.zc_copied_pct),
+        ("latency", |r| r.lat_p50_us),
+        ("thread CPU time", |r| r.tx_cpu_ns_per_byte),
+        ("TCP_INFO", |r| r.tcpi_rtt_us),
+        ("host-noise probe", |r| r.host_memcpy_gbps),
+    ];
+    let mut lines = Vec::new();
+    for (name, pick) in groups {
+        let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+        for r in rows {
+            let f = pick(r);
+            if !f.is_measured() {
+                *kinds.entry(f.describe(|_| String::new())).or_default() += 1;
+            }
+        }
+        for (kind, n) in kinds {
+            lines.push(format!("- {name}: {kind} in {n} of {} rows", rows.len()));
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Figures this file does not hold\n");
+    for l in lines {
+        let _ = writeln!(out, "{l}");
+    }
 }

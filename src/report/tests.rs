@@ -8,7 +8,7 @@ fn repeats(strategy: &str, size: u64, threads: u32, gbps: f64) -> Vec<Row> {
             strategy: strategy.into(),
             size_bytes: size,
             threads,
-            throughput_gbps: gbps * k,
+            throughput_gbps: crate::figure::Figure::Measured(gbps * k),
             ..Row::default()
         })
         .collect()
@@ -67,14 +67,14 @@ fn single_rows_without_spread_give_no_verdict() {
             strategy: "two-copy".into(),
             size_bytes: 4096,
             threads: 1,
-            throughput_gbps: 5.0,
+            throughput_gbps: crate::figure::Figure::Measured(5.0),
             ..Row::default()
         },
         Row {
             strategy: "one-copy".into(),
             size_bytes: 4096,
             threads: 1,
-            throughput_gbps: 9.0,
+            throughput_gbps: crate::figure::Figure::Measured(9.0),
             ..Row::default()
         },
     ];
@@ -134,7 +134,7 @@ fn report_answers_with_evidence_and_admits_what_it_cannot() {
     for r in rows.iter_mut() {
         r.hw_counters = Some("no".into());
         if r.strategy == "zero-copy" {
-            r.zc_copied_pct = Some(100.0);
+            r.zc_copied_pct = crate::figure::Figure::Measured(100.0);
         }
     }
     let text = report("r.csv", &rows);

@@ -5,6 +5,7 @@
 //! free slot for zero-copy), so one-way latency covers the whole cost of the strategy.
 
 mod one_copy;
+pub mod registry;
 mod two_copy;
 mod zero_copy;
 
@@ -12,9 +13,10 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::Duration;
 
-use crate::matrix::{Cell, Strategy};
+use crate::matrix::Cell;
 
 pub use one_copy::OneCopy;
+pub use registry::{SEND, SendEntry, Step, Strategy};
 pub use two_copy::TwoCopy;
 pub use zero_copy::{ZeroCopy, ZeroCopyCounts, enable_zerocopy};
 
@@ -69,11 +71,7 @@ pub struct StrategyOptions {
 
 /// The sender half of `cell`'s strategy, with its own message buffers.
 pub fn for_cell(cell: &Cell, opts: &StrategyOptions) -> Box<dyn SendStrategy> {
-    match cell.strategy {
-        Strategy::TwoCopy => Box::new(TwoCopy::new(cell.size, more_flag(opts))),
-        Strategy::OneCopy => Box::new(OneCopy::new(cell.size, more_flag(opts))),
-        Strategy::ZeroCopy => Box::new(ZeroCopy::new(cell.size, opts)),
-    }
+    (cell.strategy.entry().build)(cell.size, opts)
 }
 
 /// The send flag coalescing adds.

@@ -5,9 +5,28 @@ use std::os::fd::BorrowedFd;
 
 use std::io;
 
+use super::registry::{SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, advance_iovecs, sendmsg, wait_writable};
-use crate::matrix::Strategy;
 use crate::message::Message;
+use crate::registry::{self, About};
+
+/// The registry's entry: the course assignment's a2.
+pub const ENTRY: SendEntry = SendEntry {
+    strategy: Strategy::OneCopy,
+    about: About {
+        name: "one-copy",
+        aliases: &["a2"],
+        summary: "sendmsg() with one iovec per field: the kernel gathers them",
+        available: registry::always,
+    },
+    wire_id: 2,
+    zero_copy: false,
+    ansi: 2,
+    rgb: (0, 140, 70),
+    path: &[Step::Copy("sendmsg(), 8 iovecs: kernel gathers (copy 1)")],
+    copies: "2 copies per byte: 1 on the sender, 1 on the receiver",
+    build: |size, opts| Box::new(OneCopy::new(size, super::more_flag(opts))),
+};
 
 /// The one-copy sender: one message, reused.
 pub struct OneCopy {

@@ -5,9 +5,32 @@
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
+use super::registry::{SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, wait_writable};
-use crate::matrix::Strategy;
 use crate::message::Message;
+use crate::registry::{self, About};
+
+/// The registry's entry: the course assignment's a1.
+pub const ENTRY: SendEntry = SendEntry {
+    strategy: Strategy::TwoCopy,
+    about: About {
+        name: "two-copy",
+        aliases: &["a1"],
+        summary: "memcpy the 8 heap fields into one buffer, then send()",
+        available: registry::always,
+    },
+    wire_id: 1,
+    zero_copy: false,
+    ansi: 3,
+    rgb: (214, 120, 0),
+    path: &[
+        Step::Copy("memcpy: user linearization (copy 1)"),
+        Step::Stage("linear buffer"),
+        Step::Copy("send(): user → kernel (copy 2)"),
+    ],
+    copies: "3 copies per byte: 2 on the sender, 1 on the receiver",
+    build: |size, opts| Box::new(TwoCopy::new(size, super::more_flag(opts))),
+};
 
 /// The two-copy sender: one message and one linear buffer, both reused.
 pub struct TwoCopy {

@@ -11,11 +11,55 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
+use super::registry::{SendEntry, Step, Strategy};
 use super::{
     SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_for, wait_writable,
 };
-use crate::matrix::Strategy;
+use crate::doctor::Check;
 use crate::message::{CompletionLedger, SlotPool};
+use crate::registry::About;
+
+/// The registry's entry: the course assignment's a3.
+pub const ENTRY: SendEntry = SendEntry {
+    strategy: Strategy::ZeroCopy,
+    about: About {
+        name: "zero-copy",
+        aliases: &["a3"],
+        summary: "sendmsg(MSG_ZEROCOPY): pages pinned, buffers reused only after the \
+                  kernel's completion (over loopback and veth the kernel copies anyway, \
+                  and the copied % column says so)",
+        available: so_zerocopy_accepted,
+    },
+    wire_id: 3,
+    zero_copy: true,
+    ansi: 5,
+    rgb: (160, 40, 170),
+    path: &[
+        Step::Handover("sendmsg(MSG_ZEROCOPY): pages pinned, no copy"),
+        Step::Stage("socket buffer holds the pinned pages"),
+    ],
+    copies: "1 copy per byte: only recv()",
+    build: |size, opts| Box::new(ZeroCopy::new(size, opts)),
+};
+
+/// Whether a TCP socket here accepts `SO_ZEROCOPY` (without it `MSG_ZEROCOPY` is
+/// silently ignored).
+fn so_zerocopy_accepted() -> Check {
+    let result = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+        .and_then(|s| enable_zerocopy(std::os::fd::AsFd::as_fd(&s)));
+    match result {
+        Ok(()) => Check {
+            ok: true,
+            detail: "SO_ZEROCOPY accepted on a TCP socket".into(),
+            fix: None,
+        },
+        Err(e) => Check {
+            ok: false,
+            detail: format!("SO_ZEROCOPY refused: {e}"),
+            fix: Some("zero-copy needs Linux 4.14 or newer".into()),
+        },
+    }
+}
 
 /// `SO_ZEROCOPY` (asm-generic/socket.h); libc does not export it for every target.
 const SO_ZEROCOPY: libc::c_int = 60;

@@ -123,7 +123,7 @@ fn play(
             } else {
                 Phase::Measure
             },
-            metrics: crate::record::metrics_of(row),
+            row: row.clone(),
             counting: crate::engine::Counting {
                 hardware: row.hw_counters.as_deref() == Some("yes"),
                 mode: None,

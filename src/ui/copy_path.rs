@@ -10,7 +10,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::format::{NOT_YET, bytes};
 use super::{Theme, block};
 use crate::app::App;
-use crate::matrix::Strategy;
+use crate::figure::Figure;
+use crate::row::formula::per_second;
+use crate::strategy::Step;
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
@@ -29,12 +31,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     let cell = running.cell;
     let m = view.figures.get(&cell);
-    let per_s = |b: u64, secs: f64| if secs > 0.0 { b as f64 / secs } else { 0.0 };
-    let sent = m
-        .and_then(|m| m.sent_wire_bytes.map(|b| bytes(per_s(b, m.seconds)) + "/s"))
-        .unwrap_or_else(|| NOT_YET.to_string());
+    let rate = |b: Figure<u64>, secs: f64| per_second(b, secs).screen(|r| bytes(r) + "/s");
+    let sent = m.map_or(NOT_YET.to_string(), |m| {
+        rate(m.sent_wire_bytes, m.duration_s)
+    });
     let got = m.map_or(NOT_YET.to_string(), |m| {
-        bytes(per_s(m.bytes, m.seconds)) + "/s"
+        rate(Figure::Measured(m.bytes), m.duration_s)
     });
     let arrow = |s: &str| Span::styled(format!("  │ {s}"), theme.label());
     let stage = |s: &str| Line::from(Span::styled(s.to_string(), theme.value()));
@@ -44,42 +46,46 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             Span::styled(format!("  {amount}"), theme.warn()),
         ])
     };
+    let entry = cell.strategy.entry();
     let mut lines = vec![stage("8 heap fields (the message)")];
-    let copies_per_byte: String = match cell.strategy {
-        Strategy::TwoCopy => {
-            lines.push(copy("memcpy: user linearization (copy 1)", &sent));
-            lines.push(stage("linear buffer"));
-            lines.push(copy("send(): user → kernel (copy 2)", &sent));
-            "3 copies per byte: 2 on the sender, 1 on the receiver".into()
-        }
-        Strategy::OneCopy => {
-            lines.push(copy("sendmsg(), 8 iovecs: kernel gathers (copy 1)", &sent));
-            "2 copies per byte: 1 on the sender, 1 on the receiver".into()
-        }
-        Strategy::ZeroCopy => {
-            let copied = m.and_then(|m| m.zc.copied_pct());
-            lines.push(Line::from(vec![
-                arrow("sendmsg(MSG_ZEROCOPY): pages pinned, no copy"),
+    for step in entry.path {
+        lines.push(match *step {
+            Step::Stage(s) => stage(s),
+            Step::Copy(s) => copy(s, &sent),
+            Step::Handover(s) => Line::from(vec![
+                arrow(s),
                 Span::styled(format!("  {sent}"), theme.value()),
-            ]));
-            let verdict = match copied {
-                Some(p) => format!("kernel copied {p:.0}% of completions this second"),
-                None => "no completion this second".to_string(),
-            };
-            lines.push(stage("socket buffer holds the pinned pages"));
-            lines.push(Line::from(vec![
-                arrow("delivered to a local socket: deferred copy"),
-                Span::styled(format!("  {verdict}"), theme.warn()),
-            ]));
-            match copied {
-                Some(p) if p >= 99.5 => "2 copies per byte: the deferred copy and recv()".into(),
-                Some(p) if p <= 0.5 => "1 copy per byte: only recv()".into(),
-                Some(p) => format!("1 + {:.2} copies per byte", p / 100.0),
-                None => NOT_YET.to_string(),
-            }
+            ]),
+        });
+    }
+    let copies_per_byte: String = if entry.zero_copy {
+        // The kernel's own word on whether it copied on delivery.
+        let copied = m.map_or(Figure::Undefined, |m| m.zc_copied_pct);
+        let verdict = copied.value().map_or_else(
+            || "no completion this second".to_string(),
+            |p| format!("kernel copied {p:.0}% of completions this second"),
+        );
+        lines.push(Line::from(vec![
+            arrow("delivered to a local socket: deferred copy"),
+            Span::styled(format!("  {verdict}"), theme.warn()),
+        ]));
+        match copied.value() {
+            Some(p) if p >= 99.5 => "2 copies per byte: the deferred copy and recv()".into(),
+            Some(p) if p <= 0.5 => entry.copies.into(),
+            Some(p) => format!("1 + {:.2} copies per byte", p / 100.0),
+            None => NOT_YET.to_string(),
         }
+    } else {
+        entry.copies.into()
     };
-    lines.push(stage("socket buffer ── loopback ──▶ receiver's socket"));
+    let path = if app.machine.net_mode == "netns" {
+        "veth pair"
+    } else {
+        "loopback"
+    };
+    lines.push(stage(&format!(
+        "socket buffer ── {path} ──▶ receiver's socket"
+    )));
     lines.push(copy("recv(): kernel → user", &got));
     lines.push(stage("receiver buffer (checked)"));
     lines.push(Line::from(Span::styled(copies_per_byte, theme.title())));

@@ -8,10 +8,23 @@ use ratatui::widgets::Paragraph;
 use super::Theme;
 use crate::app::App;
 
+/// Tab, or the strategy's number (one key per registered strategy).
+const STRATEGY_KEYS: &str = const_str_keys();
+
+const fn const_str_keys() -> &'static str {
+    // The digits 1..=n for n registered strategies (at most nine have a key).
+    const LABELS: [&str; 9] = [
+        "Tab/1", "Tab/1-2", "Tab/1-3", "Tab/1-4", "Tab/1-5", "Tab/1-6", "Tab/1-7", "Tab/1-8",
+        "Tab/1-9",
+    ];
+    let n = crate::strategy::SEND.len();
+    LABELS[if n > 9 { 8 } else { n - 1 }]
+}
+
 const WIDE: [(&str, &str); 10] = [
     ("←/→", "size"),
     ("↑/↓", "threads"),
-    ("Tab/1-3", "strategy"),
+    (STRATEGY_KEYS, "strategy"),
     ("Enter", "run cell"),
     ("c", "compare"),
     ("s", "sweep"),

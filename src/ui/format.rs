@@ -6,6 +6,12 @@ pub const NOT_YET: &str = "—";
 /// The machine cannot count it.
 pub const NA: &str = "n/a";
 
+/// A figure with `digits` decimals, `n/a` when the machine cannot provide it, `–` when
+/// it does not apply or has no value.
+pub fn fig(v: crate::figure::Figure<f64>, digits: usize) -> String {
+    v.screen(|x| format!("{x:.digits$}"))
+}
+
 /// `v` with `digits` decimals, or `n/a`.
 pub fn opt(v: Option<f64>, digits: usize) -> String {
     v.map_or_else(|| NA.to_string(), |x| format!("{x:.digits$}"))

@@ -6,16 +6,18 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, block};
 
+/// The keys and the panels; `{keys}` and `{legend}` come from the strategy registry.
 const TEXT: &str = "\
 ←/→      message size            ↑/↓   thread pairs (↑ = more)
-Tab 1-3  strategy of the matrix   Enter run the selected cell once
+Tab {keys}  strategy of the matrix   Enter run the selected cell once
 c        compare: every strategy at the selected cell, round and round
 s        sweep the whole matrix once (the matrix fills as it goes)
 space    freeze the display (measuring goes on)
 r        start/stop recording finished cells to CSV (recordings/)
 q Esc    quit (a summary of what was measured is printed)
 
-—    not measured yet        n/a  the machine cannot count it
+{legend}
+—  not measured yet   n/a  the machine cannot count it   –  not applicable
 Gbps: message bytes received intact × 8 per second (last second or run);
 median ±95% n CV%: over the cell's last n finished runs. verdict: best,
 tie ±x% (no measurable difference from the best), −x%+ (behind the best
@@ -27,6 +29,21 @@ it copies when delivering to a local socket).
 
 any key closes this help";
 
+/// The help text with the registered strategies filled in.
+fn text() -> String {
+    let strategies = crate::strategy::SEND;
+    let legend: Vec<String> = strategies
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let alias = e.about.aliases.first().copied().unwrap_or("");
+            format!("{} {} ({alias})", i + 1, e.about.name)
+        })
+        .collect();
+    TEXT.replace("{keys}", &format!("1-{}", strategies.len()))
+        .replace("{legend}", &legend.join("   "))
+}
+
 pub fn render(frame: &mut Frame, theme: &Theme, area: Rect) {
     let [row] = Layout::vertical([Constraint::Length(22)])
         .flex(Flex::Center)
@@ -37,7 +54,7 @@ pub fn render(frame: &mut Frame, theme: &Theme, area: Rect) {
     let boxed = boxed.intersection(area);
     frame.render_widget(Clear, boxed);
     frame.render_widget(
-        Paragraph::new(TEXT)
+        Paragraph::new(text())
             .style(theme.value())
             .wrap(Wrap { trim: false })
             .block(block(" Help ", theme)),

@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 size,
                 threads,
             })
-            .map(|m| m.throughput_gbps)
+            .and_then(|m| m.throughput_gbps.value())
     };
     let best = app
         .sizes

@@ -7,6 +7,7 @@ use ratatui::widgets::{Sparkline, SparklineBar};
 
 use super::{Theme, block};
 use crate::app::App;
+use crate::figure::Figure;
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
@@ -17,12 +18,17 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
 
-    let gbps: Vec<f64> = history
+    let gbps: Vec<Figure<f64>> = history
         .map(|h| h.gbps.iter().copied().collect())
         .unwrap_or_default();
-    let now = gbps.last().map_or("—".to_string(), |g| format!("{g:.2}"));
-    // Sparkline bars are integers: hundredths of a Gbps.
-    let bars: Vec<u64> = gbps.iter().map(|g| (g * 100.0).round() as u64).collect();
+    let now = gbps
+        .last()
+        .map_or("—".to_string(), |g| g.screen(|g| format!("{g:.2}")));
+    // Sparkline bars are integers: hundredths of a Gbps; no rate is an absent bar.
+    let bars: Vec<SparklineBar> = gbps
+        .iter()
+        .map(|g| SparklineBar::from(g.value().map(|g| (g * 100.0).round() as u64)))
+        .collect();
     let title = format!(" Throughput of {cell}: {now} Gbps (60 s) ");
     frame.render_widget(
         Sparkline::default()
@@ -32,17 +38,16 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         left,
     );
 
-    let p99: Vec<Option<f64>> = history
+    let p99: Vec<Figure<f64>> = history
         .map(|h| h.p99_us.iter().copied().collect())
         .unwrap_or_default();
-    let now = match p99.last() {
-        Some(Some(v)) => format!("{v:.0}"),
-        _ => "—".to_string(),
-    };
+    let now = p99
+        .last()
+        .map_or("—".to_string(), |v| v.screen(|v| format!("{v:.0}")));
     // A second without a completed message has no p99: an absent bar, not a zero.
     let bars: Vec<SparklineBar> = p99
         .iter()
-        .map(|v| SparklineBar::from(v.map(|x| x.round() as u64)))
+        .map(|v| SparklineBar::from(v.value().map(|x| x.round() as u64)))
         .collect();
     let title = format!(" p99 latency: {now} µs (60 s) ");
     frame.render_widget(

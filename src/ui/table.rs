@@ -8,12 +8,11 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Text;
 use ratatui::widgets::{Cell as TableCell, Row, Table};
 
-use super::format::{NOT_YET, opt};
+use super::format::{NOT_YET, fig};
 use super::{Theme, block};
 use crate::app::{App, Standing};
-use crate::counters::perf::{Event, PerfValues, value};
-use crate::engine::Metrics;
 use crate::matrix::{Strategy, format_size};
+use crate::row::Row as Figures;
 use crate::stats::Summary;
 
 /// What a row knows beyond its latest figures: the spread of its finished runs and
@@ -27,17 +26,7 @@ struct Extra {
 struct Column {
     header: &'static str,
     width: u16,
-    figure: fn(&Metrics, Strategy, &Extra) -> String,
-}
-
-fn both(m: &Metrics, e: Event) -> Option<u64> {
-    let side = |p: &PerfValues| value(p, e);
-    Some(side(&m.tx_perf)? + side(&m.rx_perf)?)
-}
-
-fn per_kib(m: &Metrics, e: Event) -> Option<f64> {
-    let n = both(m, e)?;
-    (m.bytes > 0).then(|| n as f64 / (m.bytes as f64 / 1024.0))
+    figure: fn(&Figures, Strategy, &Extra) -> String,
 }
 
 /// In priority order: narrow terminals keep the first ones.
@@ -45,7 +34,7 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: "Gbps",
         width: 7,
-        figure: |m, _, _| format!("{:.2}", m.throughput_gbps),
+        figure: |m, _, _| fig(m.throughput_gbps, 2),
     },
     Column {
         header: "median",
@@ -83,73 +72,47 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: "p50 µs",
         width: 8,
-        figure: |m, _, _| {
-            m.latency
-                .map_or(NOT_YET.into(), |l| format!("{:.1}", l.p50_us))
-        },
+        figure: |m, _, _| fig(m.lat_p50_us, 1),
     },
     Column {
         header: "p99 µs",
         width: 8,
-        figure: |m, _, _| {
-            m.latency
-                .map_or(NOT_YET.into(), |l| format!("{:.1}", l.p99_us))
-        },
+        figure: |m, _, _| fig(m.lat_p99_us, 1),
     },
     Column {
         header: "tx ns/B",
         width: 8,
-        figure: |m, _, _| opt(m.tx_cpu_ns_per_byte, 3),
+        figure: |m, _, _| fig(m.tx_cpu_ns_per_byte, 3),
     },
     Column {
         header: "rx ns/B",
         width: 8,
-        figure: |m, _, _| opt(m.rx_cpu_ns_per_byte, 3),
+        figure: |m, _, _| fig(m.rx_cpu_ns_per_byte, 3),
     },
     Column {
         header: "cs/s",
         width: 8,
-        figure: |m, _, _| {
-            opt(
-                both(m, Event::ContextSwitches)
-                    .filter(|_| m.seconds > 0.0)
-                    .map(|n| n as f64 / m.seconds),
-                0,
-            )
-        },
+        figure: |m, _, _| fig(m.context_switches_per_s(), 0),
     },
     Column {
         header: "zc copied",
         width: 9,
-        figure: |m, s, _| match s {
-            Strategy::ZeroCopy => {
-                m.zc.copied_pct()
-                    .map_or(NOT_YET.into(), |p| format!("{p:.0}%"))
-            }
-            _ => String::new(),
-        },
+        figure: |m, _, _| m.zc_copied_pct.screen(|p| format!("{p:.0}%")),
     },
     Column {
         header: "cyc/B",
         width: 7,
-        figure: |m, _, _| {
-            opt(
-                value(&m.tx_perf, Event::Cycles)
-                    .filter(|_| m.bytes > 0)
-                    .map(|c| c as f64 / m.bytes as f64),
-                2,
-            )
-        },
+        figure: |m, _, _| fig(m.cycles_per_byte, 2),
     },
     Column {
         header: "L1/KB",
         width: 7,
-        figure: |m, _, _| opt(per_kib(m, Event::L1dLoadMisses), 1),
+        figure: |m, _, _| fig(m.l1d_misses_per_kib(), 1),
     },
     Column {
         header: "LLC/KB",
         width: 7,
-        figure: |m, _, _| opt(per_kib(m, Event::LlcLoadMisses), 2),
+        figure: |m, _, _| fig(m.llc_misses_per_kib(), 2),
     },
 ];
 

@@ -148,15 +148,25 @@ fn replay_fixture() -> App {
                 threads: 1,
                 duration_s: 5.0,
                 bytes: 1 << 30,
-                throughput_gbps: 10.0 + i as f64 * 5.0 + j as f64,
-                lat_p50_us: Some(50.0),
-                lat_p99_us: Some(700.0),
-                lat_p999_us: Some(900.0),
-                lat_max_us: Some(1000.0),
-                tx_cpu_ns_per_byte: Some(0.5),
-                rx_cpu_ns_per_byte: None,
-                zc_completions: (*strategy == "zero-copy").then_some(200),
-                zc_copied_pct: (*strategy == "zero-copy").then_some(100.0),
+                throughput_gbps: crate::figure::Figure::Measured(10.0 + i as f64 * 5.0 + j as f64),
+                lat_p50_us: crate::figure::Figure::Measured(50.0),
+                lat_p99_us: crate::figure::Figure::Measured(700.0),
+                lat_p999_us: crate::figure::Figure::Measured(900.0),
+                lat_max_us: crate::figure::Figure::Measured(1000.0),
+                tx_cpu_ns_per_byte: crate::figure::Figure::Measured(0.5),
+                rx_cpu_ns_per_byte: crate::figure::Figure::Unavailable(
+                    crate::figure::why::NOT_RECORDED,
+                ),
+                zc_completions: if *strategy == "zero-copy" {
+                    crate::figure::Figure::Measured(200)
+                } else {
+                    crate::figure::Figure::NotApplicable
+                },
+                zc_copied_pct: if *strategy == "zero-copy" {
+                    crate::figure::Figure::Measured(100.0)
+                } else {
+                    crate::figure::Figure::NotApplicable
+                },
                 ..Row::default()
             });
         }

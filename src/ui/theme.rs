@@ -55,13 +55,9 @@ impl Theme {
         }
     }
 
+    /// A strategy's own colour (its registry entry's ANSI number).
     pub fn strategy(self, s: crate::matrix::Strategy) -> Style {
-        use crate::matrix::Strategy::*;
-        self.fg(match s {
-            TwoCopy => Color::Yellow,
-            OneCopy => Color::Green,
-            ZeroCopy => Color::Magenta,
-        })
+        self.fg(ansi(s.entry().ansi))
     }
 
     /// A measured value on a scale from worst (0) to best (1).
@@ -74,4 +70,27 @@ impl Theme {
             Color::Red
         })
     }
+}
+
+/// ANSI colour `n` (0–15) by its name, so terminals with 16 colours draw it.
+fn ansi(n: u8) -> Color {
+    const NAMED: [Color; 16] = [
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    NAMED.get(usize::from(n)).copied().unwrap_or(Color::White)
 }

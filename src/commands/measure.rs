@@ -1,0 +1,139 @@
+//! Measuring: the live monitor, or headless with `--record`. Checks come first
+//! (privilege, options against the machine, output files), then the path is set up
+//! through its registry entry; nothing is created for a run that cannot happen.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use super::{BAD_INPUT, INTERRUPTED, install_signal_handlers};
+use crate::cli::Cli;
+use crate::headless::{self, Outputs, RunEnd};
+use crate::net::Network;
+use crate::net::netns::{self, NetnsError};
+use crate::net::path::{PathKind, PathOptions, Prepared};
+use crate::record::RunContext;
+use crate::{summary, tui};
+
+/// Measures what `cli` asks for, in the monitor or into its `--record` file.
+pub fn run_measure(cli: &Cli) -> ExitCode {
+    // Privilege first: nothing is created for a run that cannot happen.
+    // SAFETY: geteuid has no preconditions.
+    if cli.netns && unsafe { libc::geteuid() } != 0 {
+        eprintln!("error: --netns needs root (try: sudo netio-tui --netns)");
+        return ExitCode::from(BAD_INPUT);
+    }
+    if let Err(msg) = crate::preflight::check(cli) {
+        eprintln!("error: {msg}");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let outputs = match cli
+        .record
+        .as_deref()
+        .map(|r| Outputs::open(r, cli.samples.as_deref()))
+    {
+        Some(Err(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(BAD_INPUT);
+        }
+        Some(Ok(o)) => Some(o),
+        None => None,
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    if let Err(e) = install_signal_handlers(&cancel) {
+        eprintln!("error: installing signal handlers: {e}");
+        return ExitCode::FAILURE;
+    }
+    // The namespace pair lives until main returns: dropping it removes it, on every
+    // way out (normal end, error, Ctrl-C, SIGTERM, a panic unwinding through here).
+    let Prepared {
+        mut ctx,
+        network,
+        pair: _pair,
+    } = match prepare_path(cli) {
+        Ok(p) => p,
+        Err(exit) => return exit,
+    };
+    ctx.rounded_sizes = cli.rounded_sizes();
+    let (Some(record), Some(outputs)) = (cli.record.clone(), outputs) else {
+        return run_monitor(cli, cancel, &ctx, &network);
+    };
+    match headless::run(cli, outputs, cancel, &ctx, &network) {
+        Ok(RunEnd::Completed) => ExitCode::SUCCESS,
+        Ok(RunEnd::Interrupted) => {
+            eprintln!("interrupted: finished cells are in {}", record.display());
+            ExitCode::from(INTERRUPTED)
+        }
+        Ok(RunEnd::Failed(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The live monitor; on quit, a summary of what was measured goes to stdout.
+fn run_monitor(
+    cli: &Cli,
+    cancel: Arc<AtomicBool>,
+    ctx: &RunContext,
+    network: &Network,
+) -> ExitCode {
+    match tui::run(cli, Arc::clone(&cancel), ctx, network) {
+        Ok(rows) => {
+            if rows.is_empty() {
+                println!("netio-tui: no cell finished, nothing to summarize");
+            } else {
+                print!("{}", summary::table(&rows));
+            }
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                ExitCode::from(INTERRUPTED)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) if e.is::<tui::NotATerminal>() => {
+            eprintln!("error: {e}");
+            ExitCode::from(BAD_INPUT)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The path the run takes, set up through its registry entry (after removing namespace
+/// pairs left by killed runs).
+fn prepare_path(cli: &Cli) -> Result<Prepared, ExitCode> {
+    let kind = if cli.netns {
+        PathKind::Netns
+    } else {
+        PathKind::Loopback
+    };
+    if kind == PathKind::Netns {
+        for name in netns::remove_stale() {
+            eprintln!(
+                "removed network namespace {name}, left behind by a netio-tui run that was killed"
+            );
+        }
+    }
+    let options = PathOptions {
+        mtu: cli.mtu,
+        netem: cli.netem.clone(),
+    };
+    match (kind.entry().prepare)(&options) {
+        Ok(p) => Ok(p),
+        Err(e @ (NetnsError::Netem { .. } | NetnsError::NoIp)) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(BAD_INPUT))
+        }
+        Err(e) => {
+            eprintln!("error: setting up --netns: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}

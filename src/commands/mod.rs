@@ -1,0 +1,69 @@
+//! The binary's commands, one module each: measure (the monitor or `--record`),
+//! report, replay, plot and doctor. Each turns its outcome into a message and an exit
+//! status (0 done, 1 failed, 2 bad input, 130 interrupted); `main` only parses and
+//! dispatches.
+
+mod doctor;
+mod measure;
+mod plot;
+mod replay;
+mod report;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+pub use doctor::run_doctor;
+pub use measure::run_measure;
+pub use plot::run_plot;
+pub use replay::run_replay;
+pub use report::run_report;
+
+/// Exit status of input the tool refuses (an option, a file).
+pub const BAD_INPUT: u8 = 2;
+/// Exit status of a run stopped by SIGINT or SIGTERM.
+pub const INTERRUPTED: u8 = 130;
+
+/// Reads a recording, or says in one line what is wrong with it (exit 2).
+pub(crate) fn read_recording(file: &std::path::Path) -> Result<Vec<crate::record::Row>, ExitCode> {
+    crate::record::read_rows(file).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(BAD_INPUT)
+    })
+}
+
+/// The first signal asks the run to stop cleanly (finished rows kept); a second one
+/// exits at once.
+pub(crate) fn install_signal_handlers(cancel: &Arc<AtomicBool>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    for sig in [SIGINT, SIGTERM] {
+        flag::register_conditional_shutdown(sig, i32::from(INTERRUPTED), Arc::clone(cancel))?;
+        flag::register(sig, Arc::clone(cancel))?;
+    }
+    Ok(())
+}
+
+/// Help and version go to stdout with status 0; every other parse error is one line on
+/// stderr naming the option, status 2.
+pub fn clap_exit(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            // clap's message is a paragraph (sometimes the option is on its second
+            // line), then tips and usage: keep the first paragraph, on one line.
+            let text = e.to_string();
+            let first: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            eprintln!("{}", first.join(" "));
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `netio-tui replay FILE [--samples FILE]`: the monitor showing a recording.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use super::{BAD_INPUT, install_signal_handlers, read_recording};
+use crate::tui;
+
+/// Replays `file` (and its seconds from `samples`) in the monitor.
+pub fn run_replay(
+    file: &std::path::Path,
+    samples: Option<&std::path::Path>,
+    no_color: bool,
+) -> ExitCode {
+    let cells = match read_recording(file) {
+        Ok(rows) => rows,
+        Err(code) => return code,
+    };
+    let seconds = match samples.map(read_recording).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(code) => return code,
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    if let Err(e) = install_signal_handlers(&cancel) {
+        eprintln!("error: installing signal handlers: {e}");
+        return ExitCode::FAILURE;
+    }
+    match tui::replay(
+        &file.display().to_string(),
+        &cells,
+        seconds,
+        no_color,
+        cancel,
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<tui::NotATerminal>() => {
+            eprintln!(
+                "error: replay needs a terminal on stdout; for text use: netio-tui report FILE"
+            );
+            ExitCode::from(BAD_INPUT)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}

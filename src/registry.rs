@@ -1,0 +1,108 @@
+//! What every registry entry says about itself: its CLI and CSV name, its other
+//! accepted names, one line for the help text, and how to find out whether this machine
+//! can run it (`doctor` calls that). The four registries (send strategies in
+//! `strategy/`, receive strategies in `receive/`, workloads in `workload/`, paths in
+//! `net/path.rs`) each hold one entry per choice; everything that names choices (the
+//! CLI's parsers and help, `doctor`, `report`, `plot`, the monitor's legend) reads them.
+
+use crate::doctor::Check;
+
+/// A registry entry's description of itself.
+#[derive(Debug, Clone, Copy)]
+pub struct About {
+    /// The CLI and CSV name.
+    pub name: &'static str,
+    /// Other names the CLI accepts (e.g. the course assignment's `a1`).
+    pub aliases: &'static [&'static str],
+    /// One line for the help text and `doctor`.
+    pub summary: &'static str,
+    /// Whether this machine can run it, probed now.
+    pub available: fn() -> Check,
+}
+
+impl About {
+    /// True when `name` (any case, surrounding blanks ignored) names this entry.
+    pub fn answers_to(&self, name: &str) -> bool {
+        let wanted = name.trim().to_ascii_lowercase();
+        self.name == wanted || self.aliases.contains(&wanted.as_str())
+    }
+
+    /// `name|alias` as the help text lists it.
+    pub fn label(&self) -> String {
+        std::iter::once(self.name)
+            .chain(self.aliases.iter().copied())
+            .collect::<Vec<_>>()
+            .join("|")
+    }
+}
+
+/// An availability check for something every Linux this tool runs on has.
+pub fn always() -> Check {
+    Check {
+        ok: true,
+        detail: "needs nothing beyond TCP sockets".into(),
+        fix: None,
+    }
+}
+
+/// The entry of `entries` that answers to `name`, or an error listing what does.
+pub fn find<'a, T>(
+    entries: &'a [T],
+    about: impl Fn(&T) -> &About,
+    what: &str,
+    name: &str,
+) -> Result<&'a T, String> {
+    entries
+        .iter()
+        .find(|e| about(e).answers_to(name))
+        .ok_or_else(|| {
+            let known: Vec<String> = entries.iter().map(|e| about(e).label()).collect();
+            format!("unknown {what} '{name}' (expected {})", known.join(", "))
+        })
+}
+
+/// One help-text line per entry: `  name (aliases)  summary`.
+pub fn help_lines<'a>(abouts: impl Iterator<Item = &'a About>) -> String {
+    abouts
+        .map(|a| {
+            let aliases = if a.aliases.is_empty() {
+                String::new()
+            } else {
+                format!("({})", a.aliases.join(", "))
+            };
+            format!("  {:<10}{aliases:<5} {}", a.name, a.summary)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: About = About {
+        name: "two-copy",
+        aliases: &["a1"],
+        summary: "memcpy, then send()",
+        available: always,
+    };
+    const B: About = About {
+        name: "one-copy",
+        aliases: &["a2"],
+        summary: "sendmsg() gathers",
+        available: always,
+    };
+
+    #[test]
+    fn names_and_aliases_in_any_case() {
+        let all = [A, B];
+        let found = find(&all, |a| a, "strategy", " A2 ").expect("alias");
+        assert_eq!(found.name, "one-copy");
+        let err = find(&all, |a| a, "strategy", "three-copy").expect_err("unknown");
+        assert_eq!(
+            err,
+            "unknown strategy 'three-copy' (expected two-copy|a1, one-copy|a2)"
+        );
+        assert!(help_lines([A, B].iter()).contains("  two-copy  (a1)  memcpy, then send()"));
+    }
+}

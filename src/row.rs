@@ -1,0 +1,220 @@
+//! The one result type: a [`Row`] is what the engine reports for a second or a finished
+//! cell, what the monitor shows, what the CSV holds (one column per field, in field
+//! order) and what `report`, `plot` and replay read back. The run's context is filled
+//! in by the sink ([`Row::in_run`]); the engine fills everything else. Measured
+//! figures are [`Figure`]s: absent is never 0, and says why.
+
+use serde::{Deserialize, Serialize};
+
+use crate::figure::{Figure, why};
+
+pub mod derived;
+pub mod formula;
+
+/// Facts shared by every row of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunContext {
+    pub run_id: String,
+    pub started_at: String,
+    pub net_mode: String,
+    pub mtu: Option<u32>,
+    pub kernel: String,
+    pub cpu_model: String,
+    /// The tc netem spec on the sender's veth end, if any.
+    pub netem: Option<String>,
+    /// Sizes the CLI rounded up to hold the frame header: (used, requested).
+    pub rounded_sizes: Vec<(u64, u64)>,
+}
+
+impl RunContext {
+    /// The context of a loopback run starting now.
+    pub fn loopback_now() -> RunContext {
+        RunContext::now("loopback", crate::machine::mtu("lo"), None)
+    }
+
+    /// The context of a run starting now over `net_mode`.
+    pub fn now(net_mode: &str, mtu: Option<u32>, netem: Option<String>) -> RunContext {
+        let now = std::time::SystemTime::now();
+        let secs = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        RunContext {
+            run_id: format!("{secs:x}-{}", std::process::id()),
+            started_at: humantime::format_rfc3339_seconds(now).to_string(),
+            net_mode: net_mode.into(),
+            mtu,
+            netem,
+            kernel: crate::machine::kernel_release(),
+            cpu_model: crate::machine::cpu_model(),
+            rounded_sizes: Vec::new(),
+        }
+    }
+}
+
+/// One second or one finished cell. Field order is the CSV's column order: DESIGN.md's
+/// contract first, then the columns added since (documented there and in the README).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub run_id: String,
+    pub started_at: String,
+    pub net_mode: String,
+    pub mtu: Option<u32>,
+    pub kernel: String,
+    pub cpu_model: String,
+    pub hw_counters: Option<String>,
+    pub kernel_counting: Option<String>,
+    pub strategy: String,
+    pub size_bytes: u64,
+    pub threads: u32,
+    pub duration_s: f64,
+    pub bytes: u64,
+    pub messages: u64,
+    pub throughput_gbps: Figure<f64>,
+    pub msgs_per_s: Figure<f64>,
+    pub lat_p50_us: Figure<f64>,
+    pub lat_p99_us: Figure<f64>,
+    pub lat_p999_us: Figure<f64>,
+    pub lat_max_us: Figure<f64>,
+    pub send_call_us: Figure<f64>,
+    pub tx_cpu_ns_per_byte: Figure<f64>,
+    pub rx_cpu_ns_per_byte: Figure<f64>,
+    pub sys_cpu_util_pct: Figure<f64>,
+    pub cycles_per_byte: Figure<f64>,
+    pub tx_cycles: Figure<u64>,
+    pub tx_instructions: Figure<u64>,
+    pub tx_l1d_load_misses: Figure<u64>,
+    pub tx_llc_load_misses: Figure<u64>,
+    pub rx_cycles: Figure<u64>,
+    pub rx_instructions: Figure<u64>,
+    pub rx_l1d_load_misses: Figure<u64>,
+    pub rx_llc_load_misses: Figure<u64>,
+    pub tx_context_switches: Figure<u64>,
+    pub rx_context_switches: Figure<u64>,
+    pub tx_cpu_migrations: Figure<u64>,
+    pub rx_cpu_migrations: Figure<u64>,
+    pub tx_page_faults: Figure<u64>,
+    pub rx_page_faults: Figure<u64>,
+    pub zc_sends: Figure<u64>,
+    pub zc_completions: Figure<u64>,
+    pub zc_copied_pct: Figure<f64>,
+    pub zc_enobufs: Figure<u64>,
+    pub integrity_errors: u64,
+    // Added after the first contract.
+    pub send_calls_per_msg: Figure<f64>,
+    pub tx_voluntary_switches: Figure<u64>,
+    pub tx_involuntary_switches: Figure<u64>,
+    pub rx_voluntary_switches: Figure<u64>,
+    pub rx_involuntary_switches: Figure<u64>,
+    pub zc_gaps: Figure<u64>,
+    pub zc_lost: Figure<u64>,
+    pub tx_task_clock_ms: Figure<f64>,
+    pub rx_task_clock_ms: Figure<f64>,
+    pub netem: Option<String>,
+    // Wave 2 (issue 10): repeats, socket choices, placement, host noise, TCP_INFO.
+    /// Which repeat of the cell this row is (from 1).
+    pub repeat: Option<u32>,
+    /// The size asked for, when it was below the header and rounded up to size_bytes.
+    pub size_requested_bytes: Option<u64>,
+    /// The resolved --pin choice, and the CPUs each side was seen on.
+    pub pin: Option<String>,
+    pub tx_cpus: Option<String>,
+    pub rx_cpus: Option<String>,
+    pub cc: Option<String>,
+    pub nodelay: Option<String>,
+    pub coalesce: Option<String>,
+    pub sndbuf_bytes: Option<u64>,
+    pub rcvbuf_bytes: Option<u64>,
+    pub rcvlowat_mode: Option<String>,
+    pub rcvlowat_bytes: Option<u64>,
+    /// The host-noise probe before the cell: in-cache memcpy GB/s and its CV (%).
+    pub host_memcpy_gbps: Figure<f64>,
+    pub host_noise_cv: Figure<f64>,
+    /// Per-second throughputs in the window: how many, and their standard deviation.
+    pub seconds_n: Figure<u32>,
+    pub seconds_sd_gbps: Figure<f64>,
+    pub tcpi_rtt_us: Figure<f64>,
+    pub tcpi_retrans: Figure<u64>,
+    pub tcpi_cwnd: Figure<f64>,
+    pub rwnd_limited_pct: Figure<f64>,
+    pub sndbuf_limited_pct: Figure<f64>,
+    pub zc_pool_waits: Figure<u64>,
+    pub zc_bogus: Figure<u64>,
+    // Issue 11: the registries' axes a row was measured on.
+    /// The workload (`stream`) and the receive strategy (`copy`).
+    pub workload: Option<String>,
+    pub rx_strategy: Option<String>,
+    /// Samples file only: the interval's 1-based index within its cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second: Option<u32>,
+    /// Samples file only: `warmup` or `measure`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// Bytes the senders handed to the kernel (headers included): the copy-path panel's
+    /// figure, not a CSV column (so "not in the recording" in replay).
+    #[serde(skip)]
+    pub sent_wire_bytes: Figure<u64>,
+}
+
+impl Row {
+    /// This row with the run's context filled in (what the sink adds to the engine's row).
+    pub fn in_run(mut self, ctx: &RunContext) -> Row {
+        self.run_id = ctx.run_id.clone();
+        self.started_at = ctx.started_at.clone();
+        self.net_mode = ctx.net_mode.clone();
+        self.mtu = ctx.mtu;
+        self.kernel = ctx.kernel.clone();
+        self.cpu_model = ctx.cpu_model.clone();
+        self.netem = ctx.netem.clone();
+        self.size_requested_bytes = ctx
+            .rounded_sizes
+            .iter()
+            .find(|(used, _)| *used == self.size_bytes)
+            .map(|&(_, requested)| requested);
+        self
+    }
+
+    /// Names the absences a read-back row's own columns explain: the zero-copy ledger
+    /// does not apply to other strategies; hardware counters are unavailable where the
+    /// row says the machine had none. The rest stay "not in the recording".
+    pub fn explain_absences(&mut self) {
+        let recorded = Figure::Unavailable(why::NOT_RECORDED);
+        if self.strategy != crate::matrix::Strategy::ZeroCopy.name() {
+            for f in [
+                &mut self.zc_sends,
+                &mut self.zc_completions,
+                &mut self.zc_enobufs,
+                &mut self.zc_gaps,
+                &mut self.zc_lost,
+                &mut self.zc_pool_waits,
+                &mut self.zc_bogus,
+            ] {
+                if *f == recorded {
+                    *f = Figure::NotApplicable;
+                }
+            }
+            if self.zc_copied_pct == Figure::Unavailable(why::NOT_RECORDED) {
+                self.zc_copied_pct = Figure::NotApplicable;
+            }
+        }
+        if self.hw_counters.as_deref() == Some("no") {
+            for f in [
+                &mut self.tx_cycles,
+                &mut self.tx_instructions,
+                &mut self.tx_l1d_load_misses,
+                &mut self.tx_llc_load_misses,
+                &mut self.rx_cycles,
+                &mut self.rx_instructions,
+                &mut self.rx_l1d_load_misses,
+                &mut self.rx_llc_load_misses,
+            ] {
+                if *f == recorded {
+                    *f = Figure::Unavailable(why::NO_PMU);
+                }
+            }
+            if self.cycles_per_byte == Figure::Unavailable(why::NOT_RECORDED) {
+                self.cycles_per_byte = Figure::Unavailable(why::NO_PMU);
+            }
+        }
+    }
+}

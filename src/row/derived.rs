@@ -1,0 +1,88 @@
+//! Figures the monitor, `report` and `plot` show that are not columns of their own:
+//! each computed from a row's columns by one [`formula`](super::formula), here and
+//! nowhere else.
+
+use super::Row;
+use super::formula::{per_kib, per_second, sum};
+use crate::figure::Figure;
+
+impl Row {
+    /// CPU time of both sides per byte received: `tx_cpu_ns_per_byte + rx_cpu_ns_per_byte`.
+    pub fn cpu_ns_per_byte(&self) -> Figure<f64> {
+        self.tx_cpu_ns_per_byte
+            .zip(self.rx_cpu_ns_per_byte)
+            .map(|(t, r)| t + r)
+    }
+
+    /// L1d load misses of both sides per KiB received: `(tx + rx) / (bytes / 1024)`.
+    pub fn l1d_misses_per_kib(&self) -> Figure<f64> {
+        per_kib(
+            sum(self.tx_l1d_load_misses, self.rx_l1d_load_misses),
+            self.bytes,
+        )
+    }
+
+    /// Last-level-cache load misses of both sides per KiB received.
+    pub fn llc_misses_per_kib(&self) -> Figure<f64> {
+        per_kib(
+            sum(self.tx_llc_load_misses, self.rx_llc_load_misses),
+            self.bytes,
+        )
+    }
+
+    /// Context switches of both sides, perf's count or else the kernel's own
+    /// (voluntary + involuntary from /proc, which older recordings hold).
+    pub fn context_switches(&self) -> Figure<u64> {
+        let perf = sum(self.tx_context_switches, self.rx_context_switches);
+        if perf.is_measured() {
+            return perf;
+        }
+        let tx = sum(self.tx_voluntary_switches, self.tx_involuntary_switches);
+        let rx = sum(self.rx_voluntary_switches, self.rx_involuntary_switches);
+        let proc = sum(tx, rx);
+        if proc.is_measured() { proc } else { perf }
+    }
+
+    /// [`Row::context_switches`] per second of the interval.
+    pub fn context_switches_per_s(&self) -> Figure<f64> {
+        per_second(self.context_switches(), self.duration_s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::figure::{Figure, why};
+    use crate::row::Row;
+
+    #[test]
+    fn misses_per_kib_sum_both_sides() {
+        let r = Row {
+            bytes: 4096,
+            tx_l1d_load_misses: Figure::Measured(6),
+            rx_l1d_load_misses: Figure::Measured(2),
+            tx_llc_load_misses: Figure::Measured(1),
+            rx_llc_load_misses: Figure::Unavailable(why::NO_PMU),
+            ..Row::default()
+        };
+        assert_eq!(r.l1d_misses_per_kib(), Figure::Measured(2.0));
+        assert_eq!(r.llc_misses_per_kib(), Figure::Unavailable(why::NO_PMU));
+    }
+
+    #[test]
+    fn switches_fall_back_to_proc() {
+        let mut r = Row {
+            duration_s: 2.0,
+            tx_voluntary_switches: Figure::Measured(3),
+            tx_involuntary_switches: Figure::Measured(1),
+            rx_voluntary_switches: Figure::Measured(5),
+            rx_involuntary_switches: Figure::Measured(1),
+            ..Row::default()
+        };
+        assert_eq!(r.context_switches_per_s(), Figure::Measured(5.0));
+        r.tx_context_switches = Figure::Measured(20);
+        r.rx_context_switches = Figure::Measured(20);
+        assert_eq!(r.context_switches_per_s(), Figure::Measured(20.0));
+        r.duration_s = 0.0;
+        assert_eq!(r.context_switches_per_s(), Figure::Undefined);
+    }
+}

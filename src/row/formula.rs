@@ -1,0 +1,117 @@
+//! Every derived figure's formula, once. A formula over measured inputs gives a
+//! measured figure, or [`Figure::Undefined`] where it has no value (no bytes, no
+//! messages, no time); an absent input stays absent. Results keep six significant
+//! digits (enough for any measured figure, without float noise in the CSV). README's
+//! column list names each column's formula.
+
+use crate::figure::Figure;
+
+/// Six significant digits.
+pub fn sig6(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = 6 - 1 - x.abs().log10().floor() as i32;
+    let scale = 10f64.powi(digits.clamp(-300, 300));
+    (x * scale).round() / scale
+}
+
+fn ratio(num: f64, den: f64) -> Figure<f64> {
+    if den > 0.0 {
+        Figure::Measured(sig6(num / den))
+    } else {
+        Figure::Undefined
+    }
+}
+
+/// `bytes` × 8 / `seconds` / 10⁹.
+pub fn gbps(bytes: u64, seconds: f64) -> Figure<f64> {
+    ratio(bytes as f64 * 8.0, seconds * 1e9)
+}
+
+/// `count` / `seconds`.
+pub fn per_second(count: Figure<u64>, seconds: f64) -> Figure<f64> {
+    count.and_then(|n| ratio(n as f64, seconds))
+}
+
+/// `amount` / `bytes` (CPU ns per byte, cycles per byte).
+pub fn per_byte(amount: Figure<u64>, bytes: u64) -> Figure<f64> {
+    amount.and_then(|n| ratio(n as f64, bytes as f64))
+}
+
+/// `count` / (`bytes` / 1024) (cache misses per KiB).
+pub fn per_kib(count: Figure<u64>, bytes: u64) -> Figure<f64> {
+    count.and_then(|n| ratio(n as f64 * 1024.0, bytes as f64))
+}
+
+/// `amount` / `messages` (send calls per message; ns per message when `scale` = 1).
+pub fn per_message(amount: u64, messages: u64, scale: f64) -> Figure<f64> {
+    ratio(amount as f64 * scale, messages as f64)
+}
+
+/// `part` × 100 / `whole`, capped at 100.
+pub fn percent(part: u64, whole: u64) -> Figure<f64> {
+    ratio(part as f64 * 100.0, whole as f64).map(|p| p.min(100.0))
+}
+
+/// Nanoseconds as milliseconds.
+pub fn ms(ns: Figure<u64>) -> Figure<f64> {
+    ns.map(|n| sig6(n as f64 / 1e6))
+}
+
+/// The sum of two measured counts (both sides, or two kinds of event).
+pub fn sum(a: Figure<u64>, b: Figure<u64>) -> Figure<u64> {
+    a.zip(b).map(|(a, b)| a + b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figure::why;
+
+    #[test]
+    fn six_significant_digits() {
+        assert_eq!(sig6(1.234_567_89), 1.234_57);
+        assert_eq!(sig6(0.000_123_456_78), 0.000_123_457);
+        assert_eq!(sig6(123_456_789.0), 123_457_000.0);
+        assert_eq!(sig6(0.0), 0.0);
+    }
+
+    #[test]
+    fn each_formula() {
+        assert_eq!(gbps(250_000_000, 2.0), Figure::Measured(1.0));
+        assert_eq!(
+            per_second(Figure::Measured(30), 2.0),
+            Figure::Measured(15.0)
+        );
+        assert_eq!(per_byte(Figure::Measured(500), 250), Figure::Measured(2.0));
+        assert_eq!(per_kib(Figure::Measured(3), 2048), Figure::Measured(1.5));
+        assert_eq!(per_message(2_000, 4, 1e-3), Figure::Measured(0.5));
+        assert_eq!(percent(1, 4), Figure::Measured(25.0));
+        assert_eq!(percent(5, 4), Figure::Measured(100.0));
+        assert_eq!(ms(Figure::Measured(1_500_000)), Figure::Measured(1.5));
+        assert_eq!(
+            sum(Figure::Measured(1), Figure::Measured(2)),
+            Figure::Measured(3)
+        );
+    }
+
+    #[test]
+    fn nothing_to_divide_by_is_undefined_not_zero() {
+        assert_eq!(gbps(100, 0.0), Figure::Undefined);
+        assert_eq!(per_second(Figure::Measured(3), 0.0), Figure::Undefined);
+        assert_eq!(per_byte(Figure::Measured(3), 0), Figure::Undefined);
+        assert_eq!(per_kib(Figure::Measured(3), 0), Figure::Undefined);
+        assert_eq!(per_message(3, 0, 1.0), Figure::Undefined);
+        assert_eq!(percent(0, 0), Figure::Undefined);
+    }
+
+    #[test]
+    fn absent_inputs_stay_absent() {
+        let no_pmu: Figure<u64> = Figure::Unavailable(why::NO_PMU);
+        assert_eq!(per_byte(no_pmu, 100), Figure::Unavailable(why::NO_PMU));
+        assert_eq!(per_kib(no_pmu, 0), Figure::Unavailable(why::NO_PMU));
+        assert_eq!(sum(Figure::Measured(1), no_pmu), no_pmu);
+        assert_eq!(ms(Figure::NotApplicable), Figure::NotApplicable);
+    }
+}

@@ -1,0 +1,25 @@
+//! `stream`: every sender sends as fast as its strategy allows. At saturation the
+//! one-way latency is queueing in socket buffers, not the cost of a strategy.
+
+use super::{Workload, WorkloadEntry};
+use crate::engine::{EngineError, SendLoop};
+use crate::registry::{self, About};
+
+pub const ENTRY: WorkloadEntry = WorkloadEntry {
+    workload: Workload::Stream,
+    about: About {
+        name: "stream",
+        aliases: &[],
+        summary: "each sender sends as fast as it can (throughput; latency is queueing)",
+        available: registry::always,
+    },
+    latency_label: "queueing delay",
+    drive,
+};
+
+fn drive(l: &mut SendLoop<'_>) -> Result<(), EngineError> {
+    while !l.stopped() {
+        l.send_one()?;
+    }
+    Ok(())
+}
