@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::counters::perf::{self, Event, Mode, OpenFailure};
+use crate::counters::perf::{self, Event, OpenFailure, Scope};
 
 /// One probed capability.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -189,11 +189,11 @@ fn check_event(event: Event) -> EventCheck {
     } else {
         "software"
     };
-    let attempt = perf::probe(event, Mode::KernelAndUser)
-        .map(|()| Mode::KernelAndUser)
+    let attempt = perf::probe(event, Scope::KernelAndUser)
+        .map(|()| Scope::KernelAndUser)
         .or_else(|f| match f {
             OpenFailure::NotPermitted(_) => {
-                perf::probe(event, Mode::UserOnly).map(|()| Mode::UserOnly)
+                perf::probe(event, Scope::UserOnly).map(|()| Scope::UserOnly)
             }
             other => Err(other),
         });
@@ -260,7 +260,7 @@ fn hardware_verdict(events: &[EventCheck]) -> Check {
 }
 
 fn kernel_counting(root: bool, paranoid: Option<i32>) -> Check {
-    match perf::probe(Event::TaskClock, Mode::KernelAndUser) {
+    match perf::probe(Event::TaskClock, Scope::KernelAndUser) {
         Ok(()) => Check {
             ok: true,
             detail: format!(

@@ -10,6 +10,7 @@ use crate::figure::{Figure, why};
 
 pub mod derived;
 pub mod formula;
+mod ledger;
 
 /// Facts shared by every row of a run.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use netio_tui::counters::perf::{Event, Mode, probe};
+use netio_tui::counters::perf::{Event, Scope, probe};
 
 fn doctor(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_netio-tui"))
@@ -19,8 +19,8 @@ fn doctor_reports_every_event_and_matches_a_direct_probe() {
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     let events = report["events"].as_array().expect("events");
     assert_eq!(events.len(), Event::ALL.len());
-    let cycles_open = probe(Event::Cycles, Mode::KernelAndUser).is_ok()
-        || probe(Event::Cycles, Mode::UserOnly).is_ok();
+    let cycles_open = probe(Event::Cycles, Scope::KernelAndUser).is_ok()
+        || probe(Event::Cycles, Scope::UserOnly).is_ok();
     let reported = events
         .iter()
         .find(|e| e["event"] == "cycles")
@@ -49,14 +49,25 @@ fn doctor_text_says_what_to_do_where_something_is_missing() {
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
     for label in [
-        "machine", "perf", "hardware", "kernel", "zerocopy", "io_uring", "netns", "iproute2", "tc",
+        "machine",
+        "perf",
+        "hardware",
+        "kernel",
+        "zero-copy",
+        "io_uring",
+        "netns",
+        "iproute2",
+        "tc",
     ] {
         assert!(text.contains(label), "{label} missing:\n{text}");
     }
-    // Check lines start at column 0 ("netns      no   ..."); event lines are indented.
+    // Check lines start at column 0 ("netem      no   ..."), registry lines too
+    // ("path       netns      no   ..."); event lines are indented.
     let missing = text
         .lines()
-        .filter(|l| !l.starts_with(' ') && l.get(11..14) == Some("no "))
+        .filter(|l| {
+            !l.starts_with(' ') && (l.get(11..14) == Some("no ") || l.get(22..25) == Some("no "))
+        })
         .count();
     let fixes = text
         .lines()

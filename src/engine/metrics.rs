@@ -99,7 +99,7 @@ impl Snapshot {
     pub fn take(
         senders: &[Arc<SenderStats>],
         receivers: &[Arc<ReceiverStats>],
-        counters: &Counters,
+        counters: &mut Counters,
         sockets: &[TcpStream],
         wire_len: u64,
     ) -> Snapshot {
@@ -126,11 +126,11 @@ impl Snapshot {
         }
         (tx.cpu_ns, tx.switches) = sum_threads(&tx_threads);
         (rx.cpu_ns, rx.switches) = sum_threads(&rx_threads);
-        let read = |c: &[ThreadCounters]| {
-            perf::sum_threads(&c.iter().map(ThreadCounters::read).collect::<Vec<_>>())
+        let read = |c: &mut [ThreadCounters]| {
+            perf::sum_threads(&c.iter_mut().map(ThreadCounters::read).collect::<Vec<_>>())
         };
-        tx.perf = read(&counters.tx);
-        rx.perf = read(&counters.rx);
+        tx.perf = read(&mut counters.tx);
+        rx.perf = read(&mut counters.rx);
         Snapshot {
             at: Instant::now(),
             tx,
@@ -282,38 +282,6 @@ fn perf_figure(values: &PerfValues, event: Event, counting: &Counting) -> Figure
             Figure::Unavailable(why::NO_PMU)
         }
         None => Figure::Unavailable(why::UNREADABLE),
-    }
-}
-
-impl Row {
-    /// The zero-copy ledger's columns: the counts of `ledger`, or not applicable when
-    /// the strategy keeps none.
-    pub fn set_zero_copy(&mut self, ledger: Option<ZeroCopyCounts>) {
-        let Some(z) = ledger else {
-            for f in [
-                &mut self.zc_sends,
-                &mut self.zc_completions,
-                &mut self.zc_enobufs,
-                &mut self.zc_gaps,
-                &mut self.zc_lost,
-                &mut self.zc_pool_waits,
-                &mut self.zc_bogus,
-            ] {
-                *f = Figure::NotApplicable;
-            }
-            self.zc_copied_pct = Figure::NotApplicable;
-            return;
-        };
-        self.zc_sends = Figure::Measured(z.sends);
-        self.zc_completions = Figure::Measured(z.completions);
-        // Before any completion the share is undefined.
-        self.zc_copied_pct = formula::percent(z.copied, z.completions);
-        self.zc_enobufs = Figure::Measured(z.enobufs);
-        self.zc_gaps = Figure::Measured(z.gaps);
-        self.zc_pool_waits = Figure::Measured(z.pool_waits);
-        self.zc_bogus = Figure::Measured(z.bogus);
-        // Lost is decided only once the cell has drained (set by the engine then).
-        self.zc_lost = Figure::Undefined;
     }
 }
 

@@ -211,8 +211,9 @@ pub fn run_cell(
     // Every worker has published its thread id: open its counters, take the first
     // snapshot, and only then let the workers go, so a window without warm-up starts
     // before the first send.
-    let counters = Counters::open(&senders, &receivers);
-    let take = || Snapshot::take(&senders, &receivers, &counters, &watched, wire_len);
+    let mut counters = Counters::open(&senders, &receivers);
+    let counting = counters.counting;
+    let mut take = || Snapshot::take(&senders, &receivers, &mut counters, &watched, wire_len);
     let mut prev = take();
     start.open(true);
     let t0 = Instant::now();
@@ -227,7 +228,7 @@ pub fn run_cell(
         }
         let now = take();
         let lat = merged_latency(&receivers);
-        let mut row = row_between(&prev, &now, &lat, cell, &counters.counting);
+        let mut row = row_between(&prev, &now, &lat, cell, &counting);
         name_axes(&mut row, config);
         row.second = Some(second);
         row.phase = Some(phase.name().to_string());
@@ -246,7 +247,7 @@ pub fn run_cell(
             second,
             phase,
             row,
-            counting: counters.counting,
+            counting,
         });
         if phase == Phase::Warmup && offset == config.warmup {
             window_start = Some(now);
@@ -288,17 +289,11 @@ pub fn run_cell(
     let mut summary = CellSummary {
         cell,
         repeat: 1,
-        row: row_between(
-            &window_start,
-            &window_end,
-            &window_latency,
-            cell,
-            &counters.counting,
-        ),
+        row: row_between(&window_start, &window_end, &window_latency, cell, &counting),
         zero_copy: zero_copy.then_some(final_tx),
         integrity_errors: receivers.iter().map(|r| r.totals().integrity_errors).sum(),
         connections,
-        counting: counters.counting,
+        counting,
         seconds_gbps,
         setup,
         tx_cpus: cpus_of(senders.iter().map(|s| s.cpus.cpus()).collect()),

@@ -23,17 +23,10 @@ fn scaling_estimates_multiplexed_counts() {
 }
 
 #[test]
-fn group_reads_parse_and_scale() {
-    assert_eq!(
-        parse_group_read(&[2, 100, 50, 10, 20]),
-        Some(vec![Some(20), Some(40)])
-    );
-    assert_eq!(
-        parse_group_read(&[2, 100, 0, 10, 20]),
-        Some(vec![None, None])
-    );
-    assert_eq!(parse_group_read(&[3, 100, 100, 10]), None, "short read");
-    assert_eq!(parse_group_read(&[]), None);
+fn group_reads_scale_every_member() {
+    assert_eq!(scale_group(&[10, 20], 100, 50), vec![Some(20), Some(40)]);
+    assert_eq!(scale_group(&[10, 20], 100, 0), vec![None, None]);
+    assert_eq!(scale_group(&[], 100, 100), Vec::<Option<u64>>::new());
 }
 
 #[test]
@@ -68,7 +61,7 @@ fn a_side_sum_is_absent_unless_every_thread_counted() {
 
 #[test]
 fn own_thread_software_counters_open_and_count() {
-    let c = ThreadCounters::open(crate::clock::gettid());
+    let mut c = ThreadCounters::open(crate::clock::gettid());
     // Software events open everywhere perf exists; skip where perf itself is off.
     if !c.software.is_open() {
         eprintln!(
@@ -106,7 +99,7 @@ fn another_threads_counters_are_readable() {
         std::hint::black_box(&v);
     });
     let tid = tid_rx.recv().expect("worker tid");
-    let c = ThreadCounters::open(tid);
+    let mut c = ThreadCounters::open(tid);
     if !c.software.is_open() {
         eprintln!(
             "skipped: perf software events unavailable: {:?}",
