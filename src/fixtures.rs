@@ -1,20 +1,20 @@
 //! Hand-made states for unit and snapshot tests: fixed machine facts and figures, so
 //! nothing depends on the machine the tests run on.
 
-use crate::app::{App, Machine};
+use crate::app::App;
 use crate::engine::{CellSummary, Counting, EngineEvent, Phase, Sample};
 use crate::figure::{Figure, why};
 use crate::matrix::{Cell, Strategy};
-use crate::row::Row;
+use crate::row::{Row, RunContext};
 use crate::strategy::ZeroCopyCounts;
 
-pub fn machine() -> Machine {
-    Machine {
+pub fn machine() -> RunContext {
+    RunContext {
         net_mode: "loopback".into(),
         mtu: Some(65536),
-        netem: None,
         kernel: "6.18.0-test".into(),
-        cpu: "Test CPU @ 2.0GHz".into(),
+        cpu_model: "Test CPU @ 2.0GHz".into(),
+        ..RunContext::default()
     }
 }
 

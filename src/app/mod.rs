@@ -7,13 +7,14 @@ use std::time::Instant;
 
 use crate::engine::{CellSummary, Counting, EngineEvent, Phase};
 use crate::matrix::{Cell, Strategy};
+use crate::row::RunContext;
 
 mod protocol;
 mod standing;
 mod view;
-pub use protocol::{Action, Inbox, Key, Mode, Playback};
+pub use protocol::{Action, Inbox, Key, Plan, Playback};
 pub use standing::{RUNS_KEPT, Standing, standings};
-pub use view::{Display, History, Machine, Recording, Running, View};
+pub use view::{History, Recording, Running, Screen, View};
 
 /// Seconds of history the sparklines keep per cell.
 pub const HISTORY: usize = 60;
@@ -21,17 +22,19 @@ pub const HISTORY: usize = 60;
 /// The monitor's whole state.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub machine: Machine,
+    /// The run's facts (path, machine) for the header: the same context every row
+    /// carries, injected so tests do not depend on the machine.
+    pub run: RunContext,
     pub strategies: Vec<Strategy>,
     pub sizes: Vec<usize>,
     pub threads: Vec<usize>,
     pub size_idx: usize,
     pub threads_idx: usize,
     pub strategy_idx: usize,
-    pub mode: Mode,
+    pub plan: Plan,
     pub generation: u64,
     pub live: View,
-    pub display: Display,
+    pub screen: Screen,
     pub recording: Recording,
     pub help: bool,
     /// The last problem to show in the header (a failed cell, a recording error).
@@ -47,7 +50,7 @@ impl App {
     /// A monitor over these axes, the cursor on `size` × `threads` where present (else
     /// the nearest values).
     pub fn new(
-        machine: Machine,
+        run: RunContext,
         strategies: Vec<Strategy>,
         sizes: Vec<usize>,
         threads: Vec<usize>,
@@ -59,17 +62,17 @@ impl App {
                 .map_or(0, |(i, _)| i)
         };
         App {
-            machine,
+            run,
             size_idx: nearest(&sizes, 64 << 10),
             threads_idx: nearest(&threads, 1),
             strategies,
             sizes,
             threads,
             strategy_idx: 0,
-            mode: Mode::Idle,
+            plan: Plan::Idle,
             generation: 0,
             live: View::default(),
-            display: Display::Live,
+            screen: Screen::Live,
             recording: Recording::Off,
             help: false,
             status: None,
@@ -110,14 +113,17 @@ impl App {
         if strategies.is_empty() {
             return None;
         }
-        let machine = Machine {
+        let run = RunContext {
+            run_id: first.run_id.clone(),
+            started_at: first.started_at.clone(),
             net_mode: first.net_mode.clone(),
             mtu: first.mtu,
             netem: first.netem.clone(),
             kernel: first.kernel.clone(),
-            cpu: first.cpu_model.clone(),
+            cpu_model: first.cpu_model.clone(),
+            rounded_sizes: Vec::new(),
         };
-        let mut app = App::new(machine, strategies, axis(|c| c.size), axis(|c| c.threads));
+        let mut app = App::new(run, strategies, axis(|c| c.size), axis(|c| c.threads));
         for (cell, row) in &cells {
             app.live.figures.insert(*cell, (*row).clone());
         }
@@ -135,14 +141,14 @@ impl App {
 
     /// What the panels show now.
     pub fn view(&self) -> &View {
-        match &self.display {
-            Display::Live => &self.live,
-            Display::Frozen(v) => v,
+        match &self.screen {
+            Screen::Live => &self.live,
+            Screen::Frozen(v) => v,
         }
     }
 
     pub fn is_frozen(&self) -> bool {
-        matches!(self.display, Display::Frozen(_))
+        matches!(self.screen, Screen::Frozen(_))
     }
 
     pub fn selected_size(&self) -> usize {
@@ -182,13 +188,13 @@ impl App {
         standings(&runs.iter().map(Vec::as_slice).collect::<Vec<_>>())
     }
 
-    /// The start-up mode: compare every strategy at the selected cell.
+    /// The start-up plan: compare every strategy at the selected cell.
     pub fn start(&mut self) -> Option<Action> {
         self.compare()
     }
 
-    fn plan(&mut self, mode: Mode, cells: Vec<Cell>) -> Option<Action> {
-        self.mode = mode;
+    fn begin(&mut self, plan: Plan, cells: Vec<Cell>) -> Option<Action> {
+        self.plan = plan;
         self.generation += 1;
         self.status = None;
         Some(Action::Run {
@@ -199,7 +205,7 @@ impl App {
 
     fn compare(&mut self) -> Option<Action> {
         let cells = self.strategies.iter().map(|&s| self.cell_for(s)).collect();
-        self.plan(Mode::Compare, cells)
+        self.begin(Plan::Compare, cells)
     }
 
     /// The recording file is open.
@@ -279,7 +285,7 @@ impl App {
             }
             Key::Enter => {
                 let cell = self.cell_for(self.selected_strategy());
-                self.plan(Mode::Single, vec![cell])
+                self.begin(Plan::Single, vec![cell])
             }
             Key::Char('c') => self.compare(),
             Key::Char('s') => {
@@ -289,12 +295,12 @@ impl App {
                     threads: self.threads.clone(),
                 }
                 .cells();
-                self.plan(Mode::Sweep, cells)
+                self.begin(Plan::Sweep, cells)
             }
             Key::Char(' ') => {
-                self.display = match &self.display {
-                    Display::Live => Display::Frozen(Box::new(self.live.clone())),
-                    Display::Frozen(_) => Display::Live,
+                self.screen = match &self.screen {
+                    Screen::Live => Screen::Frozen(Box::new(self.live.clone())),
+                    Screen::Frozen(_) => Screen::Live,
                 };
                 None
             }
@@ -317,7 +323,7 @@ impl App {
     fn move_cursor(&mut self, f: impl FnOnce(&mut App)) -> Option<Action> {
         let before = (self.size_idx, self.threads_idx);
         f(self);
-        if self.mode == Mode::Compare && before != (self.size_idx, self.threads_idx) {
+        if self.plan == Plan::Compare && before != (self.size_idx, self.threads_idx) {
             return self.compare();
         }
         None
@@ -362,16 +368,16 @@ impl App {
             }
             EngineEvent::CellFailed { cell, error, .. } => {
                 self.status = Some(format!("{cell} failed: {error}"));
-                self.mode = Mode::Idle;
+                self.plan = Plan::Idle;
                 None
             }
             EngineEvent::RunEnded { cancelled } => {
                 self.live.running = None;
-                if self.mode == Mode::Compare && !cancelled {
+                if self.plan == Plan::Compare && !cancelled {
                     // Round and round.
                     return self.compare();
                 }
-                self.mode = Mode::Idle;
+                self.plan = Plan::Idle;
                 None
             }
         }

@@ -59,7 +59,7 @@ pub struct Playback {
 
 /// What the engine is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub enum Plan {
     Idle,
     /// Every strategy at the selected cell, in turn, round and round.
     Compare,

@@ -27,7 +27,7 @@ fn cells_of(action: Option<Action>) -> Vec<Cell> {
 fn starts_comparing_every_strategy_at_64k_one_thread() {
     let mut a = app();
     let cells = cells_of(a.start());
-    assert_eq!(a.mode, Mode::Compare);
+    assert_eq!(a.plan, Plan::Compare);
     assert_eq!(cells.len(), 3);
     assert!(cells.iter().all(|c| c.size == 64 << 10 && c.threads == 1));
     assert_eq!(
@@ -94,12 +94,12 @@ fn enter_runs_the_selected_cell_and_s_sweeps_everything() {
             threads: 1
         }]
     );
-    assert_eq!(a.mode, Mode::Single);
+    assert_eq!(a.plan, Plan::Single);
     let cells = cells_of(key(&mut a, Key::Char('s')));
     assert_eq!(cells.len(), 3 * 6 * 4);
-    assert_eq!(a.mode, Mode::Sweep);
+    assert_eq!(a.plan, Plan::Sweep);
     cells_of(key(&mut a, Key::Char('c')));
-    assert_eq!(a.mode, Mode::Compare);
+    assert_eq!(a.plan, Plan::Compare);
 }
 
 #[test]
@@ -162,13 +162,13 @@ fn compare_goes_round_and_round_other_modes_stop() {
     a.start();
     let again = engine(&mut a, EngineEvent::RunEnded { cancelled: false });
     assert_eq!(cells_of(again).len(), 3);
-    assert_eq!(a.mode, Mode::Compare);
+    assert_eq!(a.plan, Plan::Compare);
     key(&mut a, Key::Enter);
     assert_eq!(
         engine(&mut a, EngineEvent::RunEnded { cancelled: false }),
         None
     );
-    assert_eq!(a.mode, Mode::Idle);
+    assert_eq!(a.plan, Plan::Idle);
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn a_failed_cell_stops_and_is_reported() {
         engine(&mut a, EngineEvent::RunEnded { cancelled: false }),
         None
     );
-    assert_eq!(a.mode, Mode::Idle);
+    assert_eq!(a.plan, Plan::Idle);
 }
 
 #[test]

@@ -55,7 +55,7 @@ pub struct View {
 
 /// Frozen or not: a frozen display holds its own copy (measuring goes on behind it).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Display {
+pub enum Screen {
     Live,
     Frozen(Box<View>),
 }
@@ -65,15 +65,4 @@ pub enum Display {
 pub enum Recording {
     Off,
     On { path: PathBuf, rows: usize },
-}
-
-/// Facts for the header, injected so tests do not depend on the machine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Machine {
-    pub net_mode: String,
-    pub mtu: Option<u32>,
-    /// tc netem on the sender's veth end, if any.
-    pub netem: Option<String>,
-    pub kernel: String,
-    pub cpu: String,
 }

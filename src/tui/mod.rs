@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use crossbeam_channel::{Receiver, Sender, select, tick, unbounded};
 
-use crate::app::{Action, App, Inbox, Machine, Playback};
+use crate::app::{Action, App, Inbox, Playback};
 use crate::cli::{Cli, RunMode};
 use crate::engine::CellConfig;
 use crate::matrix::Cell;
@@ -117,18 +117,7 @@ pub fn run(
     network: &Network,
 ) -> anyhow::Result<Vec<Row>> {
     let matrix = cli.matrix();
-    let mut app = App::new(
-        Machine {
-            net_mode: ctx.net_mode.clone(),
-            mtu: ctx.mtu,
-            netem: ctx.netem.clone(),
-            kernel: ctx.kernel.clone(),
-            cpu: ctx.cpu_model.clone(),
-        },
-        matrix.strategies,
-        matrix.sizes,
-        matrix.threads,
-    );
+    let mut app = App::new(ctx.clone(), matrix.strategies, matrix.sizes, matrix.threads);
     let (inbox_tx, inbox) = unbounded::<Inbox>();
     let mut session = Session::open(inbox_tx.clone())?;
     let config = CellConfig {

@@ -78,7 +78,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         entry.copies.into()
     };
-    let path = if app.machine.net_mode == "netns" {
+    let path = if app.run.net_mode == "netns" {
         "veth pair"
     } else {
         "loopback"

@@ -1,20 +1,13 @@
-//! How figures are written on screen: `—` for not measured yet, `n/a` for a counter the
-//! machine cannot provide.
+//! How figures are written on screen: `—` for not measured yet, `n/a` for a figure the
+//! machine cannot provide, `–` for one that does not apply or has no value.
 
 /// Not measured yet.
 pub const NOT_YET: &str = "—";
-/// The machine cannot count it.
-pub const NA: &str = "n/a";
 
 /// A figure with `digits` decimals, `n/a` when the machine cannot provide it, `–` when
 /// it does not apply or has no value.
 pub fn fig(v: crate::figure::Figure<f64>, digits: usize) -> String {
     v.screen(|x| format!("{x:.digits$}"))
-}
-
-/// `v` with `digits` decimals, or `n/a`.
-pub fn opt(v: Option<f64>, digits: usize) -> String {
-    v.map_or_else(|| NA.to_string(), |x| format!("{x:.digits$}"))
 }
 
 /// A byte rate, for the copy path: `1.23 GB`, `45.6 MB`.

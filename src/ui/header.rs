@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::app::{App, Mode, Recording};
+use crate::app::{App, Plan, Recording};
 use crate::engine::Phase;
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let m = &app.machine;
+    let m = &app.run;
     let view = app.view();
     let net = match (m.mtu, &m.netem) {
         (Some(mtu), Some(netem)) => format!("{} (MTU {mtu}, netem {netem})", m.net_mode),
@@ -37,22 +37,22 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         sep(),
         Span::styled(format!("kernel {}", m.kernel), theme.label()),
         sep(),
-        Span::styled(m.cpu.clone(), theme.label()),
+        Span::styled(m.cpu_model.clone(), theme.label()),
         sep(),
         Span::styled(format!("hw counters: {hw}"), theme.label()),
         sep(),
         Span::styled(rec, theme.label()),
     ]);
-    let mode = match app.mode {
+    let mode = match app.plan {
         _ if app.replaying.is_some() => match app.playback {
             Some(p) if p.paused => format!("replay paused at {}x", p.speed),
             Some(p) => format!("replay at {}x", p.speed),
             None => "recorded cells".to_string(),
         },
-        Mode::Idle => "idle".to_string(),
-        Mode::Compare => "comparing".to_string(),
-        Mode::Single => "single cell".to_string(),
-        Mode::Sweep => "sweeping".to_string(),
+        Plan::Idle => "idle".to_string(),
+        Plan::Compare => "comparing".to_string(),
+        Plan::Single => "single cell".to_string(),
+        Plan::Sweep => "sweeping".to_string(),
     };
     let mut second = vec![Span::styled(format!("{mode}: "), theme.label())];
     match &view.running {
