@@ -105,4 +105,6 @@ fn block<'a>(
 }
 
 #[cfg(test)]
+mod session_tests;
+#[cfg(test)]
 mod tests;

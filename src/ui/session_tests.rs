@@ -1,0 +1,145 @@
+//! Whole sessions, bandwhich style: the App driven by a script of keys and engine
+//! events (the events the engine would send for the cells each key asks for), rendered
+//! on a TestBackend after each step and compared with snapshots. The monitor's
+//! behaviour is pinned without a terminal or a socket.
+
+use std::time::Instant;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::{Theme, render};
+use crate::app::{Action, App, Inbox, Key, Plan};
+use crate::engine::EngineEvent;
+use crate::fixtures::{finished, machine, sample};
+use crate::matrix::{Cell, Strategy};
+
+/// A 2 × 2 matrix (4K and 64K, 1 and 2 thread pairs) of two strategies.
+fn two_by_two() -> App {
+    App::new(
+        machine(),
+        vec![Strategy::TwoCopy, Strategy::OneCopy],
+        vec![4 << 10, 64 << 10],
+        vec![1, 2],
+    )
+}
+
+/// The session: the app, the run the engine is working on, and the time.
+struct Session {
+    app: App,
+    generation: u64,
+    cells: Vec<Cell>,
+    now: Instant,
+}
+
+impl Session {
+    fn key(&mut self, k: Key) -> Option<Action> {
+        let action = self.app.update(Inbox::Key(k), self.now);
+        if let Some(Action::Run { generation, cells }) = &action {
+            self.generation = *generation;
+            self.cells = cells.clone();
+        }
+        action
+    }
+
+    fn event(&mut self, event: EngineEvent) -> Option<Action> {
+        let generation = self.generation;
+        self.app
+            .update(Inbox::Engine { generation, event }, self.now)
+    }
+
+    /// What the engine sends for cell `i` of the current run: started, two seconds,
+    /// finished. Throughput grows with the size and falls with threads, one-copy ahead.
+    fn run_cell(&mut self, i: usize) {
+        let cell = self.cells[i];
+        let total = self.cells.len();
+        let gbps = (cell.size as f64).log2() - cell.threads as f64
+            + if cell.strategy == Strategy::OneCopy {
+                3.0
+            } else {
+                0.0
+            };
+        self.event(EngineEvent::CellStarted {
+            index: i,
+            total,
+            cell,
+            repeat: 1,
+        });
+        for s in 1..=2 {
+            self.event(sample(cell, s, gbps - 0.5 + s as f64 / 4.0));
+        }
+        self.event(finished(cell, gbps));
+    }
+
+    fn screen(&self) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(110, 32)).expect("test terminal");
+        terminal
+            .draw(|f| render(f, &self.app, &Theme { color: false }))
+            .expect("draws");
+        format!("{}", terminal.backend())
+    }
+}
+
+#[test]
+fn a_sweep_of_a_two_by_two_matrix_from_start_to_quit() {
+    let mut s = Session {
+        app: two_by_two(),
+        generation: 0,
+        cells: Vec::new(),
+        now: Instant::now(),
+    };
+    // Start-up compares every strategy at the selected cell.
+    let start = s.app.start();
+    assert!(matches!(start, Some(Action::Run { ref cells, .. }) if cells.len() == 2));
+    insta::assert_snapshot!("session_1_start", s.screen());
+
+    // `s` replaces the comparison with a sweep of the whole matrix: 2 × 2 × 2 cells.
+    assert!(matches!(s.key(Key::Char('s')), Some(Action::Run { .. })));
+    assert_eq!(s.app.plan, Plan::Sweep);
+    assert_eq!(s.cells.len(), 8);
+    for i in 0..4 {
+        s.run_cell(i);
+    }
+    insta::assert_snapshot!("session_2_half_swept", s.screen());
+
+    // Space freezes the display: the next cell's seconds arrive but do not show.
+    s.key(Key::Char(' '));
+    assert!(s.app.is_frozen());
+    let frozen = s.screen();
+    s.run_cell(4);
+    assert_eq!(s.screen(), frozen, "a frozen display does not move");
+    insta::assert_snapshot!("session_3_frozen", frozen);
+
+    // Space again: live, with what was measured meanwhile; the sweep ends.
+    s.key(Key::Char(' '));
+    assert!(!s.app.is_frozen());
+    for i in 5..8 {
+        s.run_cell(i);
+    }
+    s.event(EngineEvent::RunEnded { cancelled: false });
+    assert_eq!(s.app.plan, Plan::Idle);
+    insta::assert_snapshot!("session_4_swept", s.screen());
+
+    // Step the cursor: the smaller size, more threads, the other strategy.
+    assert_eq!(
+        s.app.selected_size(),
+        64 << 10,
+        "start-up picks 64K when offered"
+    );
+    s.key(Key::Left);
+    s.key(Key::Up);
+    s.key(Key::Tab);
+    assert_eq!(s.app.selected_size(), 4 << 10);
+    assert_eq!(s.app.selected_threads(), 2);
+    assert_eq!(s.app.selected_strategy(), Strategy::OneCopy);
+    insta::assert_snapshot!("session_5_stepped", s.screen());
+
+    // Help over it all; any key closes it.
+    s.key(Key::Char('?'));
+    insta::assert_snapshot!("session_6_help", s.screen());
+    assert_eq!(s.key(Key::Char('x')), None);
+    assert!(!s.screen().contains("any key closes this help"));
+
+    // q quits.
+    assert_eq!(s.key(Key::Char('q')), Some(Action::Quit));
+}
