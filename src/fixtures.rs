@@ -82,6 +82,16 @@ pub fn counting() -> Counting {
     }
 }
 
+/// The engine starting `cell`, the `index`-th (from 0) of `total`, first repeat.
+pub fn started(cell: Cell, index: usize, total: usize) -> EngineEvent {
+    EngineEvent::CellStarted {
+        index,
+        total,
+        cell,
+        repeat: 1,
+    }
+}
+
 pub fn sample(cell: Cell, second: u32, gbps: f64) -> EngineEvent {
     EngineEvent::Sample(Box::new(Sample {
         cell,

@@ -36,6 +36,58 @@ impl About {
     }
 }
 
+/// Gives a registry's key enum its entry, its name, `Display` and `FromStr` (by name or
+/// alias): `registry_key!(Key, Entry, TABLE, key_field, "what it is")`. A variant's
+/// number is its line in the table; [`assert_in_order`] checks that in each registry's
+/// tests.
+macro_rules! registry_key {
+    ($key:ident, $entry:ty, $table:path, $field:ident, $what:literal) => {
+        impl $key {
+            /// Its registry entry.
+            pub fn entry(self) -> &'static $entry {
+                $table.get(self as usize).unwrap_or(&$table[0])
+            }
+
+            /// The CLI and CSV name.
+            pub fn name(self) -> &'static str {
+                self.entry().about.name
+            }
+        }
+
+        impl std::fmt::Display for $key {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl std::str::FromStr for $key {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $crate::registry::find(&$table, |e| &e.about, $what, s).map(|e| e.$field)
+            }
+        }
+    };
+}
+pub(crate) use registry_key;
+
+/// Checks a registry: each entry's key is its line, and no two entries answer to the
+/// same name or alias.
+#[cfg(test)]
+pub fn assert_in_order<T>(entries: &[T], about: impl Fn(&T) -> &About, line: impl Fn(&T) -> usize) {
+    for (i, e) in entries.iter().enumerate() {
+        assert_eq!(line(e), i, "{} is not on its own line", about(e).name);
+        for other in &entries[i + 1..] {
+            let (a, b) = (about(e), about(other));
+            assert!(!b.answers_to(a.name), "{} and {}", a.name, b.name);
+            for alias in a.aliases {
+                assert!(!b.answers_to(alias), "{} and {}", a.name, b.name);
+            }
+        }
+        assert!(find(entries, &about, "entry", about(e).name).is_ok());
+    }
+}
+
 /// An availability check for something every Linux this tool runs on has.
 pub fn always() -> Check {
     Check {

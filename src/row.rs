@@ -179,43 +179,51 @@ impl Row {
     /// does not apply to other strategies; hardware counters are unavailable where the
     /// row says the machine had none. The rest stay "not in the recording".
     pub fn explain_absences(&mut self) {
-        let recorded = Figure::Unavailable(why::NOT_RECORDED);
-        if self.strategy != crate::matrix::Strategy::ZeroCopy.name() {
-            for f in [
-                &mut self.zc_sends,
-                &mut self.zc_completions,
-                &mut self.zc_enobufs,
-                &mut self.zc_gaps,
-                &mut self.zc_lost,
-                &mut self.zc_pool_waits,
-                &mut self.zc_bogus,
-            ] {
-                if *f == recorded {
-                    *f = Figure::NotApplicable;
-                }
+        fn explain<T: Copy + PartialEq>(f: &mut Figure<T>, why: Figure<T>) {
+            if *f == Figure::Unavailable(why::NOT_RECORDED) {
+                *f = why;
             }
-            if self.zc_copied_pct == Figure::Unavailable(why::NOT_RECORDED) {
-                self.zc_copied_pct = Figure::NotApplicable;
+        }
+        let zero_copy =
+            crate::matrix::Strategy::of_name(&self.strategy).is_some_and(|s| s.is_zero_copy());
+        if !zero_copy {
+            for f in self.zc_counts_mut() {
+                explain(f, Figure::NotApplicable);
             }
+            explain(&mut self.zc_copied_pct, Figure::NotApplicable);
         }
         if self.hw_counters.as_deref() == Some("no") {
-            for f in [
-                &mut self.tx_cycles,
-                &mut self.tx_instructions,
-                &mut self.tx_l1d_load_misses,
-                &mut self.tx_llc_load_misses,
-                &mut self.rx_cycles,
-                &mut self.rx_instructions,
-                &mut self.rx_l1d_load_misses,
-                &mut self.rx_llc_load_misses,
-            ] {
-                if *f == recorded {
-                    *f = Figure::Unavailable(why::NO_PMU);
-                }
+            for f in self.hardware_counts_mut() {
+                explain(f, Figure::Unavailable(why::NO_PMU));
             }
-            if self.cycles_per_byte == Figure::Unavailable(why::NOT_RECORDED) {
-                self.cycles_per_byte = Figure::Unavailable(why::NO_PMU);
-            }
+            explain(&mut self.cycles_per_byte, Figure::Unavailable(why::NO_PMU));
         }
+    }
+
+    /// The zero-copy ledger's count columns.
+    pub(crate) fn zc_counts_mut(&mut self) -> [&mut Figure<u64>; 7] {
+        [
+            &mut self.zc_sends,
+            &mut self.zc_completions,
+            &mut self.zc_enobufs,
+            &mut self.zc_gaps,
+            &mut self.zc_lost,
+            &mut self.zc_pool_waits,
+            &mut self.zc_bogus,
+        ]
+    }
+
+    /// The hardware counters' columns, both sides.
+    fn hardware_counts_mut(&mut self) -> [&mut Figure<u64>; 8] {
+        [
+            &mut self.tx_cycles,
+            &mut self.tx_instructions,
+            &mut self.tx_l1d_load_misses,
+            &mut self.tx_llc_load_misses,
+            &mut self.rx_cycles,
+            &mut self.rx_instructions,
+            &mut self.rx_l1d_load_misses,
+            &mut self.rx_llc_load_misses,
+        ]
     }
 }

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::*;
 use crate::figure::Figure;
-use crate::fixtures::{self, app, finished, sample};
+use crate::fixtures::{self, app, finished, sample, started};
 use crate::matrix::Strategy;
 
 fn key(a: &mut App, k: Key) -> Option<Action> {
@@ -106,15 +106,7 @@ fn enter_runs_the_selected_cell_and_s_sweeps_everything() {
 fn samples_fill_figures_history_and_the_running_cell() {
     let mut a = app();
     let cells = cells_of(a.start());
-    engine(
-        &mut a,
-        EngineEvent::CellStarted {
-            index: 0,
-            total: 3,
-            cell: cells[0],
-            repeat: 1,
-        },
-    );
+    engine(&mut a, started(cells[0], 0, 3));
     assert_eq!(a.view().running.map(|r| r.cell), Some(cells[0]));
     engine(&mut a, sample(cells[0], 1, 10.0));
     engine(&mut a, sample(cells[0], 2, 12.0));

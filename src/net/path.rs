@@ -81,12 +81,7 @@ pub const PATHS: [PathEntry; 2] = [
     },
 ];
 
-impl PathKind {
-    /// Its registry entry (a variant's number is its line in [`PATHS`]).
-    pub fn entry(self) -> &'static PathEntry {
-        PATHS.get(self as usize).unwrap_or(&PATHS[0])
-    }
-}
+registry::registry_key!(PathKind, PathEntry, PATHS, path, "path");
 
 /// Whether this process can create a network namespace, tried in a throwaway thread
 /// (unshare moves only that thread, which then exits).
@@ -133,9 +128,7 @@ mod tests {
 
     #[test]
     fn entries_are_in_variant_order() {
-        for (i, e) in PATHS.iter().enumerate() {
-            assert_eq!(e.path as usize, i);
-        }
-        assert!(registry::find(&PATHS, |e| &e.about, "path", "veth").is_ok());
+        registry::assert_in_order(&PATHS, |e| &e.about, |e| e.path as usize);
+        assert_eq!("veth".parse::<PathKind>(), Ok(PathKind::Netns));
     }
 }

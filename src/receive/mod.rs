@@ -5,9 +5,7 @@
 
 mod copy;
 
-use std::fmt;
 use std::os::fd::RawFd;
-use std::str::FromStr;
 
 use crate::registry::{self, About};
 
@@ -31,31 +29,7 @@ pub struct ReceiveEntry {
 /// Every receive strategy, in the order the tool shows them.
 pub const RECEIVE: [ReceiveEntry; 1] = [copy::ENTRY];
 
-impl RxStrategy {
-    /// Its registry entry (a variant's number is its line in [`RECEIVE`]).
-    pub fn entry(self) -> &'static ReceiveEntry {
-        RECEIVE.get(self as usize).unwrap_or(&RECEIVE[0])
-    }
-
-    /// The CLI and CSV name.
-    pub fn name(self) -> &'static str {
-        self.entry().about.name
-    }
-}
-
-impl fmt::Display for RxStrategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for RxStrategy {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        registry::find(&RECEIVE, |e| &e.about, "receive strategy", s).map(|e| e.rx)
-    }
-}
+registry::registry_key!(RxStrategy, ReceiveEntry, RECEIVE, rx, "receive strategy");
 
 #[cfg(test)]
 mod tests {
@@ -63,10 +37,7 @@ mod tests {
 
     #[test]
     fn entries_are_in_variant_order_and_parse() {
-        for (i, e) in RECEIVE.iter().enumerate() {
-            assert_eq!(e.rx as usize, i);
-            assert_eq!(e.about.name.parse::<RxStrategy>(), Ok(e.rx));
-        }
-        assert!("mmap".parse::<RxStrategy>().is_err());
+        registry::assert_in_order(&RECEIVE, |e| &e.about, |e| e.rx as usize);
+        assert!("none-such".parse::<RxStrategy>().is_err());
     }
 }

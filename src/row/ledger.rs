@@ -10,15 +10,7 @@ impl Row {
     /// the strategy keeps none.
     pub fn set_zero_copy(&mut self, ledger: Option<ZeroCopyCounts>) {
         let Some(z) = ledger else {
-            for f in [
-                &mut self.zc_sends,
-                &mut self.zc_completions,
-                &mut self.zc_enobufs,
-                &mut self.zc_gaps,
-                &mut self.zc_lost,
-                &mut self.zc_pool_waits,
-                &mut self.zc_bogus,
-            ] {
+            for f in self.zc_counts_mut() {
                 *f = Figure::NotApplicable;
             }
             self.zc_copied_pct = Figure::NotApplicable;

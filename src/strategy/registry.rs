@@ -4,9 +4,6 @@
 //! colours all read the entries. Adding a strategy: a file in `strategy/` with its
 //! `ENTRY`, a variant below, and its line in [`SEND`].
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::{SendStrategy, StrategyOptions, one_copy, two_copy, zero_copy};
 use crate::registry::{self, About};
 
@@ -67,17 +64,6 @@ impl Strategy {
         all
     };
 
-    /// Its registry entry.
-    pub fn entry(self) -> &'static SendEntry {
-        // A variant's number is its line in SEND (a unit test checks the order).
-        SEND.get(self as usize).unwrap_or(&SEND[0])
-    }
-
-    /// The CLI and CSV name.
-    pub fn name(self) -> &'static str {
-        self.entry().about.name
-    }
-
     /// The course assignment's name for it.
     pub fn alias(self) -> &'static str {
         self.entry().about.aliases.first().copied().unwrap_or("")
@@ -99,19 +85,7 @@ impl Strategy {
     }
 }
 
-impl fmt::Display for Strategy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Strategy {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        registry::find(&SEND, |e| &e.about, "strategy", s).map(|e| e.strategy)
-    }
-}
+registry::registry_key!(Strategy, SendEntry, SEND, strategy, "strategy");
 
 #[cfg(test)]
 mod tests {
@@ -119,16 +93,10 @@ mod tests {
 
     #[test]
     fn every_strategy_has_one_entry_with_its_own_names_and_wire_id() {
+        registry::assert_in_order(&SEND, |e| &e.about, |e| e.strategy as usize);
         for (i, e) in SEND.iter().enumerate() {
-            assert_eq!(e.strategy as usize, i, "{} out of order", e.about.name);
-            for other in &SEND[i + 1..] {
-                assert_ne!(e.strategy, other.strategy);
-                assert_ne!(e.wire_id, other.wire_id);
-                assert!(!other.about.answers_to(e.about.name));
-                for a in e.about.aliases {
-                    assert!(!other.about.answers_to(a));
-                }
-            }
+            assert!(SEND[i + 1..].iter().all(|o| o.wire_id != e.wire_id));
+            assert_eq!(e.about.name.parse::<Strategy>(), Ok(e.strategy));
         }
         assert_eq!(Strategy::ALL.len(), SEND.len());
     }

@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 use super::{Theme, render};
 use crate::app::{App, Inbox, Key};
 use crate::engine::EngineEvent;
-use crate::fixtures::{app, finished, sample};
+use crate::fixtures::{app, finished, sample, started};
 
 /// Comparing at 64K × 1: two-copy finished, one-copy running (3 s in), zero-copy not
 /// measured yet; recording on; a few matrix cells known.
@@ -28,28 +28,12 @@ fn mid_comparison() -> App {
             now,
         );
     };
-    feed(
-        &mut a,
-        EngineEvent::CellStarted {
-            index: 0,
-            total: 3,
-            cell: cells[0],
-            repeat: 1,
-        },
-    );
+    feed(&mut a, started(cells[0], 0, 3));
     for s in 1..=5 {
         feed(&mut a, sample(cells[0], s, 12.0 + s as f64 / 10.0));
     }
     feed(&mut a, finished(cells[0], 12.4));
-    feed(
-        &mut a,
-        EngineEvent::CellStarted {
-            index: 1,
-            total: 3,
-            cell: cells[1],
-            repeat: 1,
-        },
-    );
+    feed(&mut a, started(cells[1], 1, 3));
     for s in 1..=3 {
         feed(&mut a, sample(cells[1], s, 14.0 + s as f64));
     }

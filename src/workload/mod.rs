@@ -4,9 +4,6 @@
 
 mod stream;
 
-use std::fmt;
-use std::str::FromStr;
-
 use crate::engine::{EngineError, SendLoop};
 use crate::registry::{self, About};
 
@@ -31,31 +28,7 @@ pub struct WorkloadEntry {
 /// Every workload, in the order the tool shows them.
 pub const WORKLOADS: [WorkloadEntry; 1] = [stream::ENTRY];
 
-impl Workload {
-    /// Its registry entry (a variant's number is its line in [`WORKLOADS`]).
-    pub fn entry(self) -> &'static WorkloadEntry {
-        WORKLOADS.get(self as usize).unwrap_or(&WORKLOADS[0])
-    }
-
-    /// The CLI and CSV name.
-    pub fn name(self) -> &'static str {
-        self.entry().about.name
-    }
-}
-
-impl fmt::Display for Workload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Workload {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        registry::find(&WORKLOADS, |e| &e.about, "workload", s).map(|e| e.workload)
-    }
-}
+registry::registry_key!(Workload, WorkloadEntry, WORKLOADS, workload, "workload");
 
 #[cfg(test)]
 mod tests {
@@ -63,10 +36,7 @@ mod tests {
 
     #[test]
     fn entries_are_in_variant_order_and_parse() {
-        for (i, e) in WORKLOADS.iter().enumerate() {
-            assert_eq!(e.workload as usize, i);
-            assert_eq!(e.about.name.parse::<Workload>(), Ok(e.workload));
-        }
-        assert!("bursty".parse::<Workload>().is_err());
+        registry::assert_in_order(&WORKLOADS, |e| &e.about, |e| e.workload as usize);
+        assert!("none-such".parse::<Workload>().is_err());
     }
 }
