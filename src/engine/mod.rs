@@ -20,6 +20,7 @@ pub mod host_noise;
 mod metrics;
 pub mod placement;
 mod receiver;
+mod sampler;
 mod sender;
 pub mod seqlock;
 pub mod stats;
@@ -29,11 +30,8 @@ mod workers;
 use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::thread;
-use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
-use hdrhistogram::Histogram;
 
 use crate::matrix::{Cell, Strategy};
 use crate::net::{SocketOptions, sockopt};
@@ -48,8 +46,10 @@ pub use host_noise::HostNoise;
 pub use metrics::{Counters, Counting, SideSnapshot, Snapshot, row_between};
 pub use placement::Pin;
 pub use receiver::{Lowat, RECV_BUF, ReceiverEnd, tcp_bytes_received};
+use sampler::Sampled;
+pub use sampler::tick_schedule;
 pub use sender::{COMPLETION_PATIENCE, SendLoop, SenderEnd};
-use stats::{ReceiverStats, SenderStats, new_latency_histogram};
+use stats::{ReceiverStats, SenderStats};
 pub use tcp_window::TcpFigures;
 use workers::{Workers, spawn};
 
@@ -213,48 +213,27 @@ pub fn run_cell(
     // before the first send.
     let mut counters = Counters::open(&senders, &receivers);
     let counting = counters.counting;
-    let mut take = || Snapshot::take(&senders, &receivers, &mut counters, &watched, wire_len);
-    let mut prev = take();
-    start.open(true);
-    let t0 = Instant::now();
-    let mut window_start = (config.warmup.is_zero()).then_some(prev);
-    let mut window_latency = new_latency_histogram();
-    let mut seconds_gbps = Vec::new();
-    let mut failed = false;
-    for (second, (offset, phase)) in (1u32..).zip(tick_schedule(config.warmup, config.duration)) {
-        if !sleep_until(t0 + offset, cancel, &workers) {
-            failed = !cancel.load(Relaxed);
-            break;
-        }
-        let now = take();
-        let lat = merged_latency(&receivers);
-        let mut row = row_between(&prev, &now, &lat, cell, &counting);
-        name_axes(&mut row, config);
-        row.second = Some(second);
-        row.phase = Some(phase.name().to_string());
-        row.repeat = Some(1);
-        if phase == Phase::Measure {
-            // Merging cannot fail: every histogram has the same bounds.
-            let _ = window_latency.add(&lat);
-            // A zero-length interval has no rate and no place in the spread.
-            if let Some(g) = row.throughput_gbps.value() {
-                seconds_gbps.push(g);
-            }
-        }
-        on_sample(Sample {
+    let Sampled {
+        window_start,
+        window_end,
+        window_latency,
+        seconds_gbps,
+        failed,
+    } = sampler::sample(
+        sampler::Sampling {
             cell,
-            repeat: 1,
-            second,
-            phase,
-            row,
-            counting,
-        });
-        if phase == Phase::Warmup && offset == config.warmup {
-            window_start = Some(now);
-        }
-        prev = now;
-    }
-    let window_end = prev;
+            config,
+            cancel,
+            workers: &workers,
+            senders: &senders,
+            receivers: &receivers,
+            counters: &mut counters,
+            watched: &watched,
+            wire_len,
+            start: &start,
+        },
+        &mut on_sample,
+    );
 
     stop.store(true, Relaxed);
     let ends = workers.join();
@@ -263,7 +242,6 @@ pub fn run_cell(
         return Ok(CellOutcome::Cancelled);
     }
     let (sent, received) = ends?;
-    let window_start = window_start.unwrap_or(window_end);
     let final_tx = senders
         .iter()
         .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.totals().zc));
@@ -321,53 +299,6 @@ fn socket_setup(conn: &crate::net::Connection) -> SocketSetup {
         rcvbuf: sockopt::get_rcvbuf(rx),
         rcvlowat: sockopt::get_rcvlowat(rx),
         ..SocketSetup::default()
-    }
-}
-
-/// The tick offsets from the start of a cell: every second of warm-up, its end, then
-/// every second of the window and its end. Offsets strictly increase.
-pub fn tick_schedule(warmup: Duration, duration: Duration) -> Vec<(Duration, Phase)> {
-    let second = Duration::from_secs(1);
-    let mut ticks = Vec::new();
-    let mut t = second;
-    while t < warmup {
-        ticks.push((t, Phase::Warmup));
-        t += second;
-    }
-    if !warmup.is_zero() {
-        ticks.push((warmup, Phase::Warmup));
-    }
-    let end = warmup + duration;
-    let mut t = warmup + second;
-    while t < end {
-        ticks.push((t, Phase::Measure));
-        t += second;
-    }
-    ticks.push((end, Phase::Measure));
-    ticks
-}
-
-/// Takes and merges the receivers' latency histograms for the interval just ended.
-fn merged_latency(receivers: &[Arc<ReceiverStats>]) -> Histogram<u64> {
-    let mut all = new_latency_histogram();
-    for r in receivers {
-        let _ = all.add(r.take_latency());
-    }
-    all
-}
-
-/// Sleeps until `deadline` in short steps. False if the run was cancelled or a worker
-/// ended early (it failed: workers end only when told to).
-fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> bool {
-    loop {
-        if cancel.load(Relaxed) || workers.any_finished() {
-            return false;
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return true;
-        }
-        thread::sleep((deadline - now).min(Duration::from_millis(20)));
     }
 }
 

@@ -1,0 +1,158 @@
+//! The sampler: opens the start gate, then once a second (and at the end of warm-up
+//! and of the window) takes a [`Snapshot`] of every worker, turns the interval into a
+//! per-second [`Sample`], and keeps what the cell's summary needs: the window's first
+//! and last snapshots, its latencies and its per-second throughputs.
+
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+
+use super::gate::Gate;
+use super::stats::{ReceiverStats, SenderStats, new_latency_histogram};
+use super::workers::Workers;
+use super::{CellConfig, Counters, Phase, Sample, Snapshot, name_axes, row_between};
+use crate::matrix::Cell;
+
+/// What the sampler works on: the cell's workers, their records and counters.
+pub(super) struct Sampling<'a> {
+    pub cell: Cell,
+    pub config: &'a CellConfig,
+    pub cancel: &'a AtomicBool,
+    pub workers: &'a Workers,
+    pub senders: &'a [Arc<SenderStats>],
+    pub receivers: &'a [Arc<ReceiverStats>],
+    pub counters: &'a mut Counters,
+    /// The senders' sockets, for TCP_INFO.
+    pub watched: &'a [TcpStream],
+    pub wire_len: u64,
+    pub start: &'a Gate,
+}
+
+/// What the cell's summary needs from the sampler.
+pub(super) struct Sampled {
+    pub window_start: Snapshot,
+    pub window_end: Snapshot,
+    pub window_latency: Histogram<u64>,
+    /// Throughput of each interval of the window, Gbps.
+    pub seconds_gbps: Vec<f64>,
+    /// A worker ended early (it failed); the run was not cancelled.
+    pub failed: bool,
+}
+
+/// Lets the workers go and samples them until the window ends, the run is cancelled or
+/// a worker fails, handing each interval to `on_sample`.
+pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sampled {
+    let Sampling {
+        cell,
+        config,
+        cancel,
+        workers,
+        senders,
+        receivers,
+        counters,
+        watched,
+        wire_len,
+        start,
+    } = s;
+    let counting = counters.counting;
+    let mut take = || Snapshot::take(senders, receivers, counters, watched, wire_len);
+    let mut prev = take();
+    start.open(true);
+    let t0 = Instant::now();
+    let mut window_start = (config.warmup.is_zero()).then_some(prev);
+    let mut window_latency = new_latency_histogram();
+    let mut seconds_gbps = Vec::new();
+    let mut failed = false;
+    for (second, (offset, phase)) in (1u32..).zip(tick_schedule(config.warmup, config.duration)) {
+        if !sleep_until(t0 + offset, cancel, workers) {
+            failed = !cancel.load(Relaxed);
+            break;
+        }
+        let now = take();
+        let lat = merged_latency(receivers);
+        let mut row = row_between(&prev, &now, &lat, cell, &counting);
+        name_axes(&mut row, config);
+        row.second = Some(second);
+        row.phase = Some(phase.name().to_string());
+        row.repeat = Some(1);
+        if phase == Phase::Measure {
+            // Merging cannot fail: every histogram has the same bounds.
+            let _ = window_latency.add(&lat);
+            // A zero-length interval has no rate and no place in the spread.
+            if let Some(g) = row.throughput_gbps.value() {
+                seconds_gbps.push(g);
+            }
+        }
+        on_sample(Sample {
+            cell,
+            repeat: 1,
+            second,
+            phase,
+            row,
+            counting,
+        });
+        if phase == Phase::Warmup && offset == config.warmup {
+            window_start = Some(now);
+        }
+        prev = now;
+    }
+    let window_end = prev;
+    Sampled {
+        window_start: window_start.unwrap_or(window_end),
+        window_end,
+        window_latency,
+        seconds_gbps,
+        failed,
+    }
+}
+
+/// The tick offsets from the start of a cell: every second of warm-up, its end, then
+/// every second of the window and its end. Offsets strictly increase.
+pub fn tick_schedule(warmup: Duration, duration: Duration) -> Vec<(Duration, Phase)> {
+    let second = Duration::from_secs(1);
+    let mut ticks = Vec::new();
+    let mut t = second;
+    while t < warmup {
+        ticks.push((t, Phase::Warmup));
+        t += second;
+    }
+    if !warmup.is_zero() {
+        ticks.push((warmup, Phase::Warmup));
+    }
+    let end = warmup + duration;
+    let mut t = warmup + second;
+    while t < end {
+        ticks.push((t, Phase::Measure));
+        t += second;
+    }
+    ticks.push((end, Phase::Measure));
+    ticks
+}
+
+/// Takes and merges the receivers' latency histograms for the interval just ended.
+fn merged_latency(receivers: &[Arc<ReceiverStats>]) -> Histogram<u64> {
+    let mut all = new_latency_histogram();
+    for r in receivers {
+        let _ = all.add(r.take_latency());
+    }
+    all
+}
+
+/// Sleeps until `deadline` in short steps. False if the run was cancelled or a worker
+/// ended early (it failed: workers end only when told to).
+fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> bool {
+    loop {
+        if cancel.load(Relaxed) || workers.any_finished() {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return true;
+        }
+        thread::sleep((deadline - now).min(Duration::from_millis(20)));
+    }
+}
