@@ -294,7 +294,9 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                     label: format!("{t} thread pair(s)"),
                     color: palette[i % palette.len()],
                     width: 3,
-                    points: vs_size(rows, "zero-copy", t, |r| r.zc_copied_pct.value()),
+                    points: vs_size(rows, Strategy::ZeroCopy.name(), t, |r| {
+                        r.zc_copied_pct.value()
+                    }),
                     bars: Vec::new(),
                 })
                 .collect(),

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::{Numbered, by_cell, cite, crossover_text, largest_drop};
 use crate::aggregate::CellStats;
-use crate::matrix::format_size;
+use crate::matrix::{Strategy, format_size};
 use crate::record::Row;
 
 /// Where one-copy beats two-copy, per thread count.
@@ -65,7 +65,7 @@ pub(super) fn zero_copy_copied(out: &mut String, numbered: &[Numbered]) {
     let _ = writeln!(out, "\n## What the kernel copied for zero-copy\n");
     let zc: Vec<&Numbered> = numbered
         .iter()
-        .filter(|(_, r)| r.strategy == "zero-copy")
+        .filter(|(_, r)| Strategy::of_name(&r.strategy).is_some_and(Strategy::is_zero_copy))
         .collect();
     let pcts: Vec<(f64, usize)> = zc
         .iter()
@@ -102,7 +102,9 @@ pub(super) fn cache_misses(out: &mut String, numbered: &[Numbered]) {
     let per_kb = |r: &Row| -> Option<f64> { r.l1d_misses_per_kib().value() };
     let mut best: Option<(f64, Numbered, Numbered)> = None;
     let two = by_cell(numbered, "two-copy");
-    for other in ["one-copy", "zero-copy"] {
+    // Every other registered strategy against the assignment's baseline.
+    let others = Strategy::ALL.map(Strategy::name);
+    for other in others.into_iter().filter(|n| *n != "two-copy") {
         for (key, o) in by_cell(numbered, other) {
             if let (Some(t), Some(a), Some(b)) = (
                 two.get(&key),
