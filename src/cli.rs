@@ -42,6 +42,11 @@ fn long_about() -> String {
     )
 }
 
+/// Every registered strategy, the `--strategies` default.
+static ALL_STRATEGIES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    crate::registry::names(crate::strategy::SEND.iter().map(|e| &e.about))
+});
+
 /// The `--strategies` help: every registered name and alias.
 fn strategies_help() -> String {
     let names: Vec<String> = crate::strategy::SEND
@@ -79,7 +84,7 @@ pub struct Cli {
     pub record: Option<PathBuf>,
 
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_strategy,
-          default_values_t = Strategy::ALL, help = strategies_help())]
+          default_value = ALL_STRATEGIES.as_str(), help = strategies_help())]
     pub strategies: Vec<Strategy>,
 
     /// How the receivers read (see the list above; one per run today).

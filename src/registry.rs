@@ -113,19 +113,33 @@ pub fn find<'a, T>(
         })
 }
 
-/// One help-text line per entry: `  name (aliases)  summary`.
+/// One help-text line per entry: `  name (aliases)  summary`, the summaries aligned.
 pub fn help_lines<'a>(abouts: impl Iterator<Item = &'a About>) -> String {
-    abouts
+    let heads: Vec<(String, &str)> = abouts
         .map(|a| {
-            let aliases = if a.aliases.is_empty() {
-                String::new()
+            let head = if a.aliases.is_empty() {
+                a.name.to_string()
             } else {
-                format!("({})", a.aliases.join(", "))
+                format!("{} ({})", a.name, a.aliases.join(", "))
             };
-            format!("  {:<10}{aliases:<5} {}", a.name, a.summary)
+            (head, a.summary)
         })
+        .collect();
+    let width = heads
+        .iter()
+        .map(|(h, _)| h.chars().count())
+        .max()
+        .unwrap_or(0);
+    heads
+        .iter()
+        .map(|(head, summary)| format!("  {head:<width$}  {summary}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Every entry's name, comma-separated: a default for a list option.
+pub fn names<'a>(abouts: impl Iterator<Item = &'a About>) -> String {
+    abouts.map(|a| a.name).collect::<Vec<_>>().join(",")
 }
 
 #[cfg(test)]
@@ -155,6 +169,10 @@ mod tests {
             err,
             "unknown strategy 'three-copy' (expected two-copy|a1, one-copy|a2)"
         );
-        assert!(help_lines([A, B].iter()).contains("  two-copy  (a1)  memcpy, then send()"));
+        assert_eq!(
+            help_lines([A, B].iter()),
+            "  two-copy (a1)  memcpy, then send()\n  one-copy (a2)  sendmsg() gathers"
+        );
+        assert_eq!(names([A, B].iter()), "two-copy,one-copy");
     }
 }

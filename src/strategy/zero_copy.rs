@@ -25,9 +25,8 @@ pub const ENTRY: SendEntry = SendEntry {
     about: About {
         name: "zero-copy",
         aliases: &["a3"],
-        summary: "sendmsg(MSG_ZEROCOPY): pages pinned, buffers reused only after the \
-                  kernel's completion (over loopback and veth the kernel copies anyway, \
-                  and the copied % column says so)",
+        summary: "sendmsg(MSG_ZEROCOPY): pages pinned, a buffer reused only after its \
+                  completion",
         available: so_zerocopy_accepted,
     },
     wire_id: 3,
