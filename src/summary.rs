@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::aggregate::{self, CellStats};
+use crate::figure::{Figure, why};
 use crate::matrix::format_size;
 use crate::record::Row;
 use crate::stats::Summary;
@@ -25,8 +26,9 @@ const HEADERS: [&str; 14] = [
     "errors",
 ];
 
+/// A median or spread, or `n/a` where no row had a value (the same words as on screen).
 fn opt(v: Option<f64>, digits: usize) -> String {
-    v.map_or_else(|| "n/a".to_string(), |x| format!("{x:.digits$}"))
+    Figure::or_unavailable(v, why::NOT_RECORDED).screen(|x| format!("{x:.digits$}"))
 }
 
 /// The median of a figure over a cell's rows; `None` if no row has it.

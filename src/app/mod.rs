@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::engine::{CellSummary, Counting, EngineEvent, Phase};
+use crate::engine::{Counting, EngineEvent, Phase};
 use crate::matrix::{Cell, Strategy};
 use crate::row::RunContext;
 
@@ -14,7 +14,7 @@ mod standing;
 mod view;
 pub use protocol::{Action, Inbox, Key, Plan, Playback};
 pub use standing::{RUNS_KEPT, Standing, standings};
-pub use view::{History, Recording, Running, Screen, View};
+pub use view::{Finished, History, Recording, Running, Screen, View};
 
 /// Seconds of history the sparklines keep per cell.
 pub const HISTORY: usize = 60;
@@ -39,8 +39,9 @@ pub struct App {
     pub help: bool,
     /// The last problem to show in the header (a failed cell, a recording error).
     pub status: Option<String>,
-    /// Every finished cell, for the summary printed on quit.
-    pub finished: Vec<CellSummary>,
+    /// The last [`RUNS_KEPT`] finished runs of each cell, for the summary printed on
+    /// quit: bounded by the matrix, however long the session.
+    pub finished: Finished,
     /// Replaying a recording (its file name): no sockets, nothing measured.
     pub replaying: Option<String>,
     pub playback: Option<Playback>,
@@ -76,7 +77,7 @@ impl App {
             recording: Recording::Off,
             help: false,
             status: None,
-            finished: Vec::new(),
+            finished: Finished::default(),
             replaying: None,
             playback: None,
         }
@@ -360,7 +361,7 @@ impl App {
                     runs.push_back(g);
                 }
                 self.live.counting = Some(summary.counting);
-                self.finished.push((*summary).clone());
+                self.finished.push(&summary);
                 match self.recording {
                     Recording::On { .. } => Some(Action::Record(summary)),
                     Recording::Off => None,

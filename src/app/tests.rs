@@ -327,3 +327,24 @@ fn repeated_comparisons_name_a_leader_and_mark_ties_as_ties() {
     }
     assert_eq!(a.view().runs[&cells[0]].len(), RUNS_KEPT);
 }
+
+#[test]
+fn the_quit_summary_keeps_a_bounded_number_of_runs_per_cell() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    for _ in 0..RUNS_KEPT + 25 {
+        engine(&mut a, finished(cells[0], 10.0));
+        engine(&mut a, finished(cells[1], 12.0));
+    }
+    assert_eq!(
+        a.finished.len(),
+        2 * RUNS_KEPT,
+        "bounded by cells, not by time"
+    );
+    let order: Vec<&str> = a.finished.rows().map(|r| r.strategy.as_str()).collect();
+    assert_eq!(
+        order[0],
+        order[RUNS_KEPT - 1],
+        "a cell's runs stay together"
+    );
+}

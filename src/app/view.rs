@@ -5,8 +5,8 @@ use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::HISTORY;
-use crate::engine::{Counting, Phase};
+use super::{HISTORY, RUNS_KEPT};
+use crate::engine::{CellSummary, Counting, Phase};
 use crate::figure::Figure;
 use crate::matrix::Cell;
 use crate::row::Row;
@@ -58,6 +58,42 @@ pub struct View {
 pub enum Screen {
     Live,
     Frozen(Box<View>),
+}
+
+/// The last runs of each finished cell, in the order the cells first finished: at most
+/// [`RUNS_KEPT`] per cell, so memory is bounded by the matrix, not the session's length.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Finished {
+    order: Vec<Cell>,
+    runs: HashMap<Cell, VecDeque<Row>>,
+}
+
+impl Finished {
+    pub(super) fn push(&mut self, summary: &CellSummary) {
+        let runs = self.runs.entry(summary.cell).or_insert_with(|| {
+            self.order.push(summary.cell);
+            VecDeque::new()
+        });
+        if runs.len() == RUNS_KEPT {
+            runs.pop_front();
+        }
+        runs.push_back(summary.row.clone());
+    }
+
+    /// Every kept run, cell by cell in first-finished order (rows without the run's
+    /// context: the caller adds it).
+    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.order.iter().flat_map(|c| self.runs[c].iter())
+    }
+
+    /// How many runs are kept.
+    pub fn len(&self) -> usize {
+        self.runs.values().map(VecDeque::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
 }
 
 /// Recording finished cells to CSV.

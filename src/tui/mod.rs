@@ -139,11 +139,7 @@ pub fn run(
     drop(driver);
     drop(session);
     result?;
-    Ok(app
-        .finished
-        .iter()
-        .map(|s| Row::from_summary(ctx, s))
-        .collect())
+    Ok(app.finished.rows().map(|r| r.clone().in_run(ctx)).collect())
 }
 
 /// Plays a recording back in the monitor: the cells' figures at once, then (with a
