@@ -33,10 +33,11 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Opens `--record` and `--samples`; errors name the option.
+    /// Checks `--record` and `--samples`, then opens them: a refused one leaves
+    /// nothing created. Errors name the option.
     pub fn open(record: &Path, samples: Option<&Path>) -> Result<Outputs, String> {
         let cells =
-            RowWriter::open(record, &Row::default()).map_err(|e| format!("--record {e}"))?;
+            RowWriter::check(record, &Row::default()).map_err(|e| format!("--record {e}"))?;
         let samples = samples
             .map(|p| {
                 let example = Row {
@@ -44,8 +45,12 @@ impl Outputs {
                     phase: Some(String::new()),
                     ..Row::default()
                 };
-                RowWriter::open(p, &example).map_err(|e| format!("--samples {e}"))
+                RowWriter::check(p, &example).map_err(|e| format!("--samples {e}"))
             })
+            .transpose()?;
+        let cells = cells.create().map_err(|e| format!("--record {e}"))?;
+        let samples = samples
+            .map(|s| s.create().map_err(|e| format!("--samples {e}")))
             .transpose()?;
         Ok(Outputs { cells, samples })
     }

@@ -31,14 +31,23 @@ pub enum RecordError {
     },
     #[error("{path}: already exists with other columns; choose another file")]
     OtherColumns { path: PathBuf },
-    #[error("{path}: row {row}, column {column}: {reason}")]
+    #[error("{path}: not a regular file (a device, FIFO or folder cannot hold a recording)")]
+    NotRegular { path: PathBuf },
+    #[error("{path}: the first line is longer than 64 KiB: not a netio-tui recording")]
+    HeaderTooLong { path: PathBuf },
+    #[error(
+        "{path}: line {line} is an incomplete row (a run was cut short?); complete or remove it before appending"
+    )]
+    PartialRow { path: PathBuf, line: usize },
+    /// `line` is the file's line (the header is line 1).
+    #[error("{path}:{line}: column {column}: {reason}")]
     Bad {
         path: PathBuf,
-        row: usize,
+        line: usize,
         column: String,
         reason: String,
     },
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", csv_words(source))]
     Csv {
         path: PathBuf,
         #[source]
@@ -46,11 +55,38 @@ pub enum RecordError {
     },
 }
 
+/// A CSV error in words a user reads (never Rust's Debug text).
+fn csv_words(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => io.to_string(),
+        csv::ErrorKind::Utf8 { pos, err } => format!(
+            "line {}: not UTF-8 text ({err})",
+            pos.as_ref().map_or(0, |p| p.line())
+        ),
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => format!(
+            "line {}: {len} fields where the header has {expected_len}",
+            pos.as_ref().map_or(0, |p| p.line())
+        ),
+        csv::ErrorKind::Deserialize { pos, err } => format!(
+            "line {}: {}",
+            pos.as_ref().map_or(0, |p| p.line()),
+            err.kind()
+        ),
+        csv::ErrorKind::Serialize(msg) => msg.clone(),
+        _ => e.to_string(),
+    }
+}
+
 mod reader;
+mod validate;
 mod writer;
 
-pub use reader::{REQUIRED_COLUMNS, read_rows, read_rows_from};
-pub use writer::RowWriter;
+pub use reader::{REQUIRED_COLUMNS, Recording, read_recording, read_rows, read_rows_from};
+pub use writer::{Checked, MAX_HEADER, RowWriter};
 
 #[cfg(test)]
 mod tests;

@@ -26,10 +26,19 @@ pub const INTERRUPTED: u8 = 130;
 
 /// Reads a recording, or says in one line what is wrong with it (exit 2).
 pub(crate) fn read_recording(file: &std::path::Path) -> Result<Vec<crate::record::Row>, ExitCode> {
-    crate::record::read_rows(file).map_err(|e| {
+    let recording = crate::record::read_recording(file).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(BAD_INPUT)
-    })
+    })?;
+    if recording.ignored_tail_bytes > 0 {
+        eprintln!(
+            "note: {}: ignored the last {} bytes, an incomplete row (the run was cut short?); read {} whole rows",
+            file.display(),
+            recording.ignored_tail_bytes,
+            recording.rows.len()
+        );
+    }
+    Ok(recording.rows)
 }
 
 /// The first signal asks the run to stop cleanly (finished rows kept); a second one

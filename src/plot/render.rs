@@ -10,6 +10,9 @@ use super::charts::Chart;
 use super::{FONT, FONT_FAMILY, HEIGHT, WIDTH};
 use crate::matrix::format_size;
 
+/// Largest value a chart draws: nothing measured comes near it.
+const MAX_Y: f64 = 1e15;
+
 /// One chart as SVG text.
 pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
     let mut text = String::new();
@@ -37,6 +40,13 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
         }
         if x1 <= x0 {
             (x0, x1) = (x0 - 1.0, x0 + 1.0);
+        }
+        // The chart library's tick search does not end on absurd ranges: refuse them.
+        if !(x0.is_finite() && x1.is_finite() && y1.is_finite()) || y1 > MAX_Y || x1 - x0 > 64.0 {
+            anyhow::bail!(
+                "{}: values out of range for a chart (largest {y1:e}): not a measurement",
+                chart.title
+            );
         }
         let y1 = if y1 > 0.0 { y1 * 1.1 } else { 1.0 };
         let ticks = ((x1 - x0).round() as usize + 1).max(2);

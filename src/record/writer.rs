@@ -1,23 +1,42 @@
-//! Appending rows to a CSV file: a header for a new file, the same header or a refusal
-//! for an existing one (nothing recorded is ever overwritten), a flush after every row.
+//! Appending rows to a CSV file. Opening is two steps, so a run can check every output
+//! before it creates any: [`RowWriter::check`] (a regular file or none, a header that is
+//! the same, no partial last row, nothing read without a bound) and [`Checked::create`].
+//! Each row goes out as one write of a whole line; a failed write (disk full) is cut
+//! back to the last whole row, so nothing recorded is ever lost or left half-written.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::{RecordError, Row};
 
-/// A CSV file rows are appended to, flushed after every row.
+/// Longest header line read from an existing file: anything longer is not ours.
+pub const MAX_HEADER: u64 = 64 << 10;
+
+/// An output that passed its checks and may now be created.
+#[derive(Debug)]
+pub struct Checked {
+    path: PathBuf,
+    header: String,
+    /// The file exists with our header already.
+    has_header: bool,
+}
+
+/// A CSV file rows are appended to, one whole line per write.
 pub struct RowWriter {
     path: PathBuf,
-    writer: csv::Writer<File>,
+    file: File,
+    /// Length of the file after the last whole row: where a failed write is cut back to.
+    len: u64,
+    line: Vec<u8>,
 }
 
 impl RowWriter {
-    /// Opens `path` for rows shaped like `example` (its `second` decides whether this
-    /// is a samples file). A new or empty file gets a header; an existing file is
-    /// appended to only if its header is the same, so nothing recorded is overwritten.
-    pub fn open(path: &Path, example: &Row) -> Result<RowWriter, RecordError> {
+    /// Checks `path` for rows shaped like `example` (its `second` decides whether this
+    /// is a samples file) without creating or changing anything: it must be a regular
+    /// file (or not exist yet, in a folder that does), with our header if it has one,
+    /// ending in a whole row.
+    pub fn check(path: &Path, example: &Row) -> Result<Checked, RecordError> {
         let io_err = |source| RecordError::Io {
             path: path.to_path_buf(),
             source,
@@ -26,53 +45,150 @@ impl RowWriter {
             path: path.to_path_buf(),
             source,
         })?;
-        let existing = match File::open(path) {
-            Ok(f) => {
-                let mut first = String::new();
-                BufReader::new(f).read_line(&mut first).map_err(io_err)?;
-                Some(first)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io_err(e)),
-        };
-        let needs_header = match existing.as_deref() {
-            None | Some("") => true,
-            Some(first) if first.trim_end() == header => false,
-            Some(_) => {
-                return Err(RecordError::OtherColumns {
+        let has_header = match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => {
+                return Err(RecordError::NotRegular {
                     path: path.to_path_buf(),
                 });
             }
+            Ok(meta) if meta.len() == 0 => false,
+            Ok(meta) => {
+                let mut file = File::open(path).map_err(io_err)?;
+                let first = first_line(&mut file, path)?;
+                if first.trim_end() != header {
+                    return Err(RecordError::OtherColumns {
+                        path: path.to_path_buf(),
+                    });
+                }
+                if let Some(line) = partial_last_line(path, meta.len()).map_err(io_err)? {
+                    return Err(RecordError::PartialRow {
+                        path: path.to_path_buf(),
+                        line,
+                    });
+                }
+                true
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+                if parent.is_some_and(|p| !p.is_dir()) {
+                    return Err(io_err(e));
+                }
+                false
+            }
+            Err(e) => return Err(io_err(e)),
         };
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .map_err(io_err)?;
-        let mut file = file;
-        if needs_header {
-            writeln!(file, "{header}").map_err(io_err)?;
-        }
-        Ok(RowWriter {
+        Ok(Checked {
             path: path.to_path_buf(),
-            writer: csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(file),
+            header,
+            has_header,
         })
     }
 
-    /// Writes and flushes one row.
+    /// [`RowWriter::check`], then [`Checked::create`].
+    pub fn open(path: &Path, example: &Row) -> Result<RowWriter, RecordError> {
+        Self::check(path, example)?.create()
+    }
+
+    /// Writes one row as one whole line. If the write fails, the file is cut back to
+    /// its last whole row and the error returned.
     pub fn write(&mut self, row: &Row) -> Result<(), RecordError> {
-        let csv_err = |source| RecordError::Csv {
+        self.line.clear();
+        {
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(&mut self.line);
+            w.serialize(row).map_err(|source| RecordError::Csv {
+                path: self.path.clone(),
+                source,
+            })?;
+            w.flush().map_err(|source| RecordError::Io {
+                path: self.path.clone(),
+                source,
+            })?;
+        }
+        match self.file.write_all(&self.line) {
+            Ok(()) => {
+                self.len += self.line.len() as u64;
+                Ok(())
+            }
+            Err(source) => {
+                // Best effort: a half row must not stay behind the whole ones.
+                let _ = self.file.set_len(self.len);
+                Err(RecordError::Io {
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        }
+    }
+}
+
+impl Checked {
+    /// Creates (or opens for appending) the checked file, writing the header if it has
+    /// none yet.
+    pub fn create(self) -> Result<RowWriter, RecordError> {
+        let io_err = |source| RecordError::Io {
             path: self.path.clone(),
             source,
         };
-        self.writer.serialize(row).map_err(csv_err)?;
-        self.writer.flush().map_err(|source| RecordError::Io {
-            path: self.path.clone(),
-            source,
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(io_err)?;
+        let mut len = file.metadata().map_err(io_err)?.len();
+        if !self.has_header {
+            let line = format!("{}\n", self.header);
+            if let Err(e) = file.write_all(line.as_bytes()) {
+                let _ = file.set_len(len);
+                return Err(io_err(e));
+            }
+            len += line.len() as u64;
+        }
+        Ok(RowWriter {
+            path: self.path,
+            file,
+            len,
+            line: Vec::with_capacity(4096),
         })
     }
+}
+
+/// The first line of `file`, read with a bound: longer than [`MAX_HEADER`] is an error.
+pub(super) fn first_line(file: &mut File, path: &Path) -> Result<String, RecordError> {
+    let mut first = String::new();
+    BufReader::new(file.take(MAX_HEADER + 1))
+        .read_line(&mut first)
+        .map_err(|source| RecordError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if first.len() as u64 > MAX_HEADER {
+        return Err(RecordError::HeaderTooLong {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(first)
+}
+
+/// The 1-based line number of a last line without its newline, if the file (of `len`
+/// bytes) ends in one.
+fn partial_last_line(path: &Path, len: u64) -> std::io::Result<Option<usize>> {
+    let mut file = File::open(path)?;
+    let mut lines = 1usize;
+    let mut last = b'\n';
+    let mut buf = [0u8; 64 << 10];
+    let mut left = len;
+    while left > 0 {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+        last = buf[n - 1];
+        left = left.saturating_sub(n as u64);
+    }
+    Ok((last != b'\n').then_some(lines))
 }
 
 /// The header line rows like `example` get.
