@@ -323,7 +323,7 @@ fn netem(root: bool) -> Check {
             fix: Some("run as root: sudo netio-tui doctor".into()),
         };
     }
-    match crate::net::netns::probe_netem() {
+    match crate::net::netns::probe_netem("delay 1ms") {
         Ok(()) => Check {
             ok: true,
             detail: "tc netem works (--netem is available)".into(),

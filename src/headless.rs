@@ -22,7 +22,7 @@ pub enum RunEnd {
     Completed,
     /// Ctrl-C or SIGTERM: finished rows are in the file, the cell in progress is not.
     Interrupted,
-    /// A cell failed; the run stopped there.
+    /// Cells failed (the others were measured and recorded).
     Failed(String),
 }
 
@@ -36,6 +36,11 @@ impl Outputs {
     /// Checks `--record` and `--samples`, then opens them: a refused one leaves
     /// nothing created. Errors name the option.
     pub fn open(record: &Path, samples: Option<&Path>) -> Result<Outputs, String> {
+        Outputs::check(record, samples)?.create()
+    }
+
+    /// Checks `--record` and `--samples` without creating either.
+    pub fn check(record: &Path, samples: Option<&Path>) -> Result<CheckedOutputs, String> {
         let cells =
             RowWriter::check(record, &Row::default()).map_err(|e| format!("--record {e}"))?;
         let samples = samples
@@ -48,8 +53,22 @@ impl Outputs {
                 RowWriter::check(p, &example).map_err(|e| format!("--samples {e}"))
             })
             .transpose()?;
-        let cells = cells.create().map_err(|e| format!("--record {e}"))?;
-        let samples = samples
+        Ok(CheckedOutputs { cells, samples })
+    }
+}
+
+/// `--record` and `--samples`, checked and not yet created.
+pub struct CheckedOutputs {
+    cells: crate::record::Checked,
+    samples: Option<crate::record::Checked>,
+}
+
+impl CheckedOutputs {
+    /// Creates both files (each gets its header if new).
+    pub fn create(self) -> Result<Outputs, String> {
+        let cells = self.cells.create().map_err(|e| format!("--record {e}"))?;
+        let samples = self
+            .samples
             .map(|s| s.create().map_err(|e| format!("--samples {e}")))
             .transpose()?;
         Ok(Outputs { cells, samples })
@@ -84,7 +103,10 @@ pub fn run(
     let mut rows = Vec::new();
     let mut end = RunEnd::Completed;
     let mut write_error = None;
+    let mut failures = Vec::new();
     for event in events.iter() {
+        // After a failed write nothing more is written: the file keeps its whole rows.
+        let writing = write_error.is_none();
         let written = match event {
             EngineEvent::CellStarted {
                 index,
@@ -98,19 +120,24 @@ pub fn run(
             EngineEvent::Sample(s) => {
                 progress.sample(&s);
                 match out.samples.as_mut() {
-                    Some(w) => w.write(&Row::from_sample(ctx, &s)),
-                    None => Ok(()),
+                    Some(w) if writing => w.write(&Row::from_sample(ctx, &s)),
+                    _ => Ok(()),
                 }
             }
             EngineEvent::CellFinished { summary, .. } => {
                 let row = Row::from_summary(ctx, &summary);
-                let written = out.cells.write(&row);
+                let written = if writing {
+                    out.cells.write(&row)
+                } else {
+                    Ok(())
+                };
                 progress.cell_finished(&row);
                 rows.push(row);
                 written
             }
             EngineEvent::CellFailed { cell, error, .. } => {
-                end = RunEnd::Failed(format!("{cell}: {error}"));
+                progress.cell_failed(&cell, &error);
+                failures.push(format!("{cell}: {error}"));
                 Ok(())
             }
             EngineEvent::RunEnded { cancelled } => {
@@ -120,8 +147,10 @@ pub fn run(
                 break;
             }
         };
-        if let Err(e) = written {
-            // Stop measuring what cannot be recorded.
+        if let Err(e) = written
+            && write_error.is_none()
+        {
+            // Stop measuring what cannot be recorded; the first error is the one said.
             cancel.store(true, Relaxed);
             write_error = Some(e);
         }
@@ -135,7 +164,15 @@ pub fn run(
         print!("{}", summary::table(&rows));
     }
     if let Some(e) = write_error {
-        return Err(e).context("writing results");
+        return Err(e).context("writing results (every whole row is kept)");
+    }
+    if !failures.is_empty() && end == RunEnd::Completed {
+        end = RunEnd::Failed(format!(
+            "{} of {} cell runs failed (no row for them): {}",
+            failures.len(),
+            progress.total(),
+            failures.join("; ")
+        ));
     }
     Ok(end)
 }

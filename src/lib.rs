@@ -27,6 +27,7 @@ pub mod record;
 pub mod registry;
 pub mod report;
 pub mod row;
+pub mod signals;
 pub mod stats;
 pub mod strategy;
 pub mod summary;

@@ -1,6 +1,8 @@
 //! Checks of the options against this machine, made before anything is created: a
-//! congestion control the kernel does not have, or a CPU it does not have, is bad
-//! input (one line naming the option, exit 2), not a failed cell later.
+//! congestion control the kernel does not have, a CPU it does not have, a netem spec
+//! tc refuses, a matrix whose buffers do not fit in memory or whose sockets do not fit
+//! under the open-file limit, is bad input (one line naming the option, exit 2), not a
+//! failed cell later.
 
 use crate::cli::Cli;
 
@@ -41,6 +43,31 @@ pub fn check(cli: &Cli) -> Result<(), String> {
     {
         return Err(check_cc(cc.as_str(), &available));
     }
+    if cli.netns
+        && let Some(spec) = &cli.netem
+        && let Err(reason) = crate::net::netns::probe_netem(spec)
+    {
+        return Err(format!("--netem: tc refused \"{spec}\": {reason}"));
+    }
+    let need = memory_needed(cli);
+    if let Some(available) = memory_available()
+        && need > available
+    {
+        return Err(format!(
+            "--sizes/--threads: the largest cell needs {} MiB of buffers, {} MiB are available",
+            need >> 20,
+            available >> 20
+        ));
+    }
+    let threads = cli.threads.iter().copied().max().unwrap_or(1);
+    let files = files_needed(threads);
+    if let Some(limit) = raise_open_files(files)
+        && files > limit
+    {
+        return Err(format!(
+            "--threads {threads}: needs about {files} open files, the limit is {limit} (ulimit -n {files})"
+        ));
+    }
     if let crate::engine::Pin::List(cpus) = &cli.pin {
         let allowed = allowed_cpus();
         if let Some(bad) = cpus.iter().find(|c| !allowed.contains(c)) {
@@ -51,6 +78,73 @@ pub fn check(cli: &Cli) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Bytes the most demanding cell holds at once (cells run one at a time): per thread
+/// pair, the sender's buffers (its registry entry says how many), the receiver's ring,
+/// and what the kernel may queue in the connection's socket buffers (tcp_wmem and
+/// tcp_rmem maxima).
+pub fn memory_needed(cli: &Cli) -> u64 {
+    let kernel = socket_buffer_max("tcp_wmem") + socket_buffer_max("tcp_rmem");
+    let mut most = 0u64;
+    for &size in &cli.sizes {
+        let size = crate::wire::effective_size(size);
+        let rx = crate::engine::ring_len(size) as u64;
+        for s in &cli.strategies {
+            let tx = (s.entry().buffers)(size) as u64;
+            for &t in &cli.threads {
+                most = most.max(t as u64 * (tx + rx + kernel));
+            }
+        }
+    }
+    most
+}
+
+/// The largest size the kernel lets a TCP socket buffer grow to (`net.ipv4.NAME`'s
+/// third value), 0 if unreadable.
+fn socket_buffer_max(name: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/sys/net/ipv4/{name}"))
+        .ok()
+        .and_then(|t| t.split_whitespace().nth(2)?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// MemAvailable from /proc/meminfo, bytes.
+fn memory_available() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Open files a cell of `threads` pairs may hold: two sockets and up to 16 perf
+/// counters per pair (8 events a thread), a listener, and room for the rest.
+pub fn files_needed(threads: usize) -> u64 {
+    threads as u64 * (2 + 16) + 64
+}
+
+/// Raises the soft open-file limit towards `want` (up to the hard limit); returns the
+/// limit now in effect, `None` if it cannot be read.
+fn raise_open_files(want: u64) -> Option<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit fills the struct it is given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return None;
+    }
+    if lim.rlim_cur < want && lim.rlim_cur < lim.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: want.min(lim.rlim_max),
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: a valid rlimit within the hard limit.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            return Some(raised.rlim_cur);
+        }
+    }
+    Some(lim.rlim_cur)
 }
 
 fn check_cc(cc: &str, available: &[String]) -> String {
@@ -82,5 +176,27 @@ mod tests {
         let cli = Cli::try_parse_from(["netio-tui", "--cc", "reno", "--pin", "0"]).expect("ok");
         assert_eq!(check(&cli), Ok(()));
         assert!(allowed_cpus().contains(&0));
+    }
+
+    #[test]
+    fn the_memory_budget_is_the_most_demanding_cell() {
+        let cli = Cli::try_parse_from([
+            "netio-tui",
+            "--strategies",
+            "two-copy,zero-copy",
+            "--sizes",
+            "1M,64K",
+            "--threads",
+            "1,4",
+        ])
+        .expect("parses");
+        // zero-copy at 1M: 8 slots of 1 MiB plus a 1 MiB ring, and the socket buffers,
+        // times 4 pairs.
+        let kernel = socket_buffer_max("tcp_wmem") + socket_buffer_max("tcp_rmem");
+        assert_eq!(memory_needed(&cli), 4 * ((9 << 20) + kernel));
+        let huge =
+            Cli::try_parse_from(["netio-tui", "--sizes", "64M", "--threads", "64"]).expect("ok");
+        assert!(memory_needed(&huge) >= 64 * 2 * (64u64 << 20));
+        assert_eq!(files_needed(64), 64 * 18 + 64);
     }
 }

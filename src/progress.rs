@@ -96,6 +96,24 @@ impl Progress {
         }
     }
 
+    /// A cell run failed: one line, and it counts as done.
+    pub fn cell_failed(&mut self, cell: &Cell, error: &str) {
+        self.finished += 1;
+        let line = format!("{cell}: failed: {error}");
+        match &self.bar {
+            Some(bar) => {
+                bar.println(line);
+                bar.inc(1);
+            }
+            None => eprintln!("      {line}"),
+        }
+    }
+
+    /// Cell runs planned.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();

@@ -173,45 +173,44 @@ fn existing_recording_is_appended_to_never_overwritten() {
 }
 
 #[test]
-fn sigterm_keeps_finished_rows_and_exits_130() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let cells = dir.path().join("r.csv");
-    let mut child = bin()
-        .arg("--record")
-        .arg(&cells)
-        .args([
-            "--sizes",
-            "4K,16K",
-            "--threads",
-            "1",
-            "--duration",
-            "1s",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0s",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    // Wait for the first finished row, then stop the run in the middle of a cell.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while read_rows(&cells).map(|r| r.len()).unwrap_or(0) < 1 {
-        assert!(Instant::now() < deadline, "no row within 20 s");
-        std::thread::sleep(Duration::from_millis(50));
+fn every_stop_signal_keeps_finished_rows_and_exits_128_plus_its_number() {
+    for (sig, status) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGINT, 130),
+        (libc::SIGHUP, 129),
+        (libc::SIGQUIT, 131),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let cells = dir.path().join("r.csv");
+        let mut child = bin()
+            .arg("--record")
+            .arg(&cells)
+            .args(["--sizes", "4K,16K", "--threads", "1", "--duration", "1s"])
+            .args(["--repeat", "1", "--warmup", "0s"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starts");
+        // Wait for the first finished row, then stop the run in the middle of a cell.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while read_rows(&cells).map(|r| r.len()).unwrap_or(0) < 1 {
+            assert!(Instant::now() < deadline, "no row within 20 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        // SAFETY: signalling our own child process.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let exit = child.wait().expect("waits");
+        assert_eq!(exit.code(), Some(status), "signal {sig}");
+        let rows = read_rows(&cells).expect("file is whole");
+        assert!((1..6).contains(&rows.len()), "{} rows", rows.len());
+        assert!(
+            rows.iter()
+                .all(|r| r.throughput_gbps.value().is_some_and(|g| g > 0.0))
+        );
+        let text = std::fs::read(&cells).expect("read");
+        assert_eq!(text.last(), Some(&b'\n'), "no half row after signal {sig}");
     }
-    std::thread::sleep(Duration::from_millis(300));
-    // SAFETY: signalling our own child process.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let status = child.wait().expect("waits");
-    assert_eq!(status.code(), Some(130));
-    let rows = read_rows(&cells).expect("file is whole");
-    assert!((1..6).contains(&rows.len()), "{} rows", rows.len());
-    assert!(
-        rows.iter()
-            .all(|r| r.throughput_gbps.value().is_some_and(|g| g > 0.0))
-    );
 }
 
 #[test]

@@ -256,7 +256,8 @@ impl App {
         }
         if self.help {
             return match key {
-                Key::Char('q') | Key::CtrlC => Some(Action::Quit),
+                Key::Char('q') => Some(Action::Quit),
+                Key::CtrlC => Some(Action::Interrupt),
                 _ => {
                     self.help = false;
                     None
@@ -264,7 +265,8 @@ impl App {
             };
         }
         match key {
-            Key::Char('q') | Key::Esc | Key::CtrlC => Some(Action::Quit),
+            Key::Char('q') | Key::Esc => Some(Action::Quit),
+            Key::CtrlC => Some(Action::Interrupt),
             Key::Left => self.move_cursor(|a| a.size_idx = a.size_idx.saturating_sub(1)),
             Key::Right => {
                 self.move_cursor(|a| a.size_idx = (a.size_idx + 1).min(a.sizes.len() - 1))
@@ -368,8 +370,8 @@ impl App {
                 }
             }
             EngineEvent::CellFailed { cell, error, .. } => {
+                // The engine goes on with the next cell; the status keeps the error.
                 self.status = Some(format!("{cell} failed: {error}"));
-                self.plan = Plan::Idle;
                 None
             }
             EngineEvent::RunEnded { cancelled } => {

@@ -47,6 +47,8 @@ pub enum Action {
     /// Replay only: play at this speed, or pause.
     SetPlayback(Playback),
     Quit,
+    /// The Ctrl-C key: stop as SIGINT does (exit status 130).
+    Interrupt,
 }
 
 /// Playing a recording back.

@@ -255,10 +255,12 @@ fn help_opens_and_any_key_closes_it_but_q_still_quits() {
 }
 
 #[test]
-fn q_esc_and_ctrl_c_quit() {
-    for k in [Key::Char('q'), Key::Esc, Key::CtrlC] {
+fn q_and_esc_quit_and_ctrl_c_interrupts() {
+    for k in [Key::Char('q'), Key::Esc] {
         assert_eq!(key(&mut app(), k), Some(Action::Quit), "{k:?}");
     }
+    // Ctrl-C stops as SIGINT does (exit 130), q quits (exit 0).
+    assert_eq!(key(&mut app(), Key::CtrlC), Some(Action::Interrupt));
     assert_eq!(key(&mut app(), Key::Char('x')), None);
 }
 

@@ -2,17 +2,19 @@
 //! (privilege, options against the machine, output files), then the path is set up
 //! through its registry entry; nothing is created for a run that cannot happen.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use super::{BAD_INPUT, INTERRUPTED, install_signal_handlers};
+use super::BAD_INPUT;
 use crate::cli::Cli;
 use crate::headless::{self, Outputs, RunEnd};
 use crate::net::Network;
 use crate::net::netns::{self, NetnsError};
 use crate::net::path::{PathKind, PathOptions, Prepared};
 use crate::record::RunContext;
+use crate::signals;
 use crate::{summary, tui};
 
 /// Measures what `cli` asks for, in the monitor or into its `--record` file.
@@ -27,10 +29,15 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         eprintln!("error: {msg}");
         return ExitCode::from(BAD_INPUT);
     }
+    if cli.record.is_none() && !std::io::stdout().is_terminal() {
+        eprintln!("error: {}", tui::NotATerminal);
+        return ExitCode::from(BAD_INPUT);
+    }
+    // Checked now, created only once the path is ready: a refusal leaves no file.
     let outputs = match cli
         .record
         .as_deref()
-        .map(|r| Outputs::open(r, cli.samples.as_deref()))
+        .map(|r| Outputs::check(r, cli.samples.as_deref()))
     {
         Some(Err(msg)) => {
             eprintln!("error: {msg}");
@@ -40,7 +47,7 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         None => None,
     };
     let cancel = Arc::new(AtomicBool::new(false));
-    if let Err(e) = install_signal_handlers(&cancel) {
+    if let Err(e) = signals::install(&cancel) {
         eprintln!("error: installing signal handlers: {e}");
         return ExitCode::FAILURE;
     }
@@ -55,6 +62,13 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         Err(exit) => return exit,
     };
     ctx.rounded_sizes = cli.rounded_sizes();
+    let outputs = match outputs.map(|o| o.create()).transpose() {
+        Ok(o) => o,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
     let (Some(record), Some(outputs)) = (cli.record.clone(), outputs) else {
         return run_monitor(cli, cancel, &ctx, &network);
     };
@@ -62,7 +76,7 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         Ok(RunEnd::Completed) => ExitCode::SUCCESS,
         Ok(RunEnd::Interrupted) => {
             eprintln!("interrupted: finished cells are in {}", record.display());
-            ExitCode::from(INTERRUPTED)
+            ExitCode::from(signals::exit_status())
         }
         Ok(RunEnd::Failed(msg)) => {
             eprintln!("error: {msg}");
@@ -90,7 +104,7 @@ fn run_monitor(
                 print!("{}", summary::table(&rows));
             }
             if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                ExitCode::from(INTERRUPTED)
+                ExitCode::from(signals::exit_status())
             } else {
                 ExitCode::SUCCESS
             }

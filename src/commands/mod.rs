@@ -1,6 +1,7 @@
 //! The binary's commands, one module each: measure (the monitor or `--record`),
 //! report, replay, plot and doctor. Each turns its outcome into a message and an exit
-//! status (0 done, 1 failed, 2 bad input, 130 interrupted); `main` only parses and
+//! status (0 done, 1 failed, 2 bad input, 128 + the signal's number when a signal stopped
+//! it: 130 for SIGINT or the monitor's Ctrl-C); `main` only parses and
 //! dispatches.
 
 mod doctor;
@@ -10,8 +11,6 @@ mod replay;
 mod report;
 
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 pub use doctor::run_doctor;
 pub use measure::run_measure;
@@ -21,8 +20,6 @@ pub use report::run_report;
 
 /// Exit status of input the tool refuses (an option, a file).
 pub const BAD_INPUT: u8 = 2;
-/// Exit status of a run stopped by SIGINT or SIGTERM.
-pub const INTERRUPTED: u8 = 130;
 
 /// Reads a recording, or says in one line what is wrong with it (exit 2).
 pub(crate) fn read_recording(file: &std::path::Path) -> Result<Vec<crate::record::Row>, ExitCode> {
@@ -39,18 +36,6 @@ pub(crate) fn read_recording(file: &std::path::Path) -> Result<Vec<crate::record
         );
     }
     Ok(recording.rows)
-}
-
-/// The first signal asks the run to stop cleanly (finished rows kept); a second one
-/// exits at once.
-pub(crate) fn install_signal_handlers(cancel: &Arc<AtomicBool>) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    use signal_hook::flag;
-    for sig in [SIGINT, SIGTERM] {
-        flag::register_conditional_shutdown(sig, i32::from(INTERRUPTED), Arc::clone(cancel))?;
-        flag::register(sig, Arc::clone(cancel))?;
-    }
-    Ok(())
 }
 
 /// Help and version go to stdout with status 0; every other parse error is one line on

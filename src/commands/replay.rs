@@ -4,7 +4,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use super::{BAD_INPUT, install_signal_handlers, read_recording};
+use super::{BAD_INPUT, read_recording};
+use crate::signals;
 use crate::tui;
 
 /// Replays `file` (and its seconds from `samples`) in the monitor.
@@ -22,7 +23,7 @@ pub fn run_replay(
         Err(code) => return code,
     };
     let cancel = Arc::new(AtomicBool::new(false));
-    if let Err(e) = install_signal_handlers(&cancel) {
+    if let Err(e) = signals::install(&cancel) {
         eprintln!("error: installing signal handlers: {e}");
         return ExitCode::FAILURE;
     }
@@ -33,6 +34,7 @@ pub fn run_replay(
         no_color,
         cancel,
     ) {
+        Ok(()) if signals::caught().is_some() => ExitCode::from(signals::exit_status()),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is::<tui::NotATerminal>() => {
             eprintln!(

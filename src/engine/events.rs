@@ -2,7 +2,7 @@
 //! errors, and the one event enum that carries them to whatever shows or records them.
 
 use super::metrics::Counting;
-use super::{HostNoise, SocketSetup};
+use super::{HostNoise, READY_PATIENCE, SocketSetup};
 use crate::figure::Figure;
 use crate::matrix::Cell;
 use crate::row::{Row, formula};
@@ -179,6 +179,10 @@ pub enum EngineError {
     Aborted,
     #[error("a worker thread panicked")]
     WorkerPanicked,
+    #[error("{0} was not ready within {READY_PATIENCE:?} (it failed while setting up)")]
+    NotReady(String),
+    #[error("{0} ended before the cell did (the cell's figures are dropped)")]
+    EndedEarly(String),
 }
 
 /// The whole protocol between the engine and whatever shows or records its results.

@@ -3,6 +3,7 @@
 //! setting up failed, so no worker is ever left waiting.
 
 use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Default)]
 struct State {
@@ -37,17 +38,24 @@ impl Gate {
         }
     }
 
-    /// The controller waits until `count` workers have checked in.
-    pub fn wait_ready(&self, count: usize) {
+    /// The controller waits until `count` workers have checked in, at most `patience`;
+    /// false when some never did (a worker died before it was ready).
+    pub fn wait_ready(&self, count: usize, patience: Duration) -> bool {
+        let deadline = Instant::now() + patience;
         let Ok(mut st) = self.state.lock() else {
-            return;
+            return false;
         };
         while st.ready < count {
-            st = match self.changed.wait(st) {
-                Ok(st) => st,
-                Err(_) => return,
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            st = match self.changed.wait_timeout(st, left) {
+                Ok((st, _)) => st,
+                Err(_) => return false,
             };
         }
+        true
     }
 
     /// Lets every worker go (true) or sends them home (false).
@@ -74,11 +82,23 @@ mod tests {
                     std::thread::spawn(move || g.check_in_and_wait())
                 })
                 .collect();
-            gate.wait_ready(3);
+            assert!(gate.wait_ready(3, Duration::from_secs(60)));
             gate.open(go);
             for h in handles {
                 assert_eq!(h.join().expect("worker ran"), go);
             }
         }
+    }
+
+    #[test]
+    fn a_worker_that_never_checks_in_does_not_hang_the_controller() {
+        let gate = Gate::default();
+        // One of two checked in (the other died before it was ready).
+        let g = Arc::new(gate);
+        let g2 = Arc::clone(&g);
+        let h = std::thread::spawn(move || g2.check_in_and_wait());
+        assert!(!g.wait_ready(2, Duration::from_millis(200)));
+        g.open(false);
+        assert!(!h.join().expect("worker ran"));
     }
 }

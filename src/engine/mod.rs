@@ -30,6 +30,7 @@ mod workers;
 use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
@@ -45,13 +46,16 @@ use gate::Gate;
 pub use host_noise::HostNoise;
 pub use metrics::{Counters, Counting, SideSnapshot, Snapshot, row_between};
 pub use placement::Pin;
-pub use receiver::{Lowat, RECV_BUF, ReceiverEnd, tcp_bytes_received};
+pub use receiver::{Lowat, RECV_BUF, ReceiverEnd, ring_len, tcp_bytes_received};
 use sampler::Sampled;
 pub use sampler::tick_schedule;
 pub use sender::{COMPLETION_PATIENCE, SendLoop, SenderEnd};
 use stats::{ReceiverStats, SenderStats};
 pub use tcp_window::TcpFigures;
 use workers::{Workers, spawn};
+
+/// How long the controller waits for every worker to be ready.
+pub const READY_PATIENCE: Duration = Duration::from_secs(10);
 
 /// Runs `cells` one at a time (never two at once: they would share the CPUs), handing
 /// every event to `emit`, until done or `cancel` is set. `emit` returns false when
@@ -88,14 +92,16 @@ pub fn run_matrix(
                 emit(EngineEvent::CellFinished { index, summary });
             }
             Ok(CellOutcome::Cancelled) => break,
+            // The cell's error is reported and the run goes on: one bad cell does not
+            // cost the others.
             Err(e) => {
-                emit(EngineEvent::CellFailed {
+                if !emit(EngineEvent::CellFailed {
                     index,
                     cell,
                     error: e.to_string(),
-                });
-                emit(EngineEvent::RunEnded { cancelled: false });
-                return;
+                }) {
+                    return;
+                }
             }
         }
     }
@@ -207,7 +213,12 @@ pub fn run_cell(
         senders.push(tx_stats);
         receivers.push(rx_stats);
     }
-    start.wait_ready(2 * cell.threads);
+    if !start.wait_ready(2 * cell.threads, READY_PATIENCE) {
+        let who = workers
+            .first_finished()
+            .unwrap_or_else(|| "a worker".into());
+        return Err(workers.abort(&start, EngineError::NotReady(who)));
+    }
     // Every worker has published its thread id: open its counters, take the first
     // snapshot, and only then let the workers go, so a window without warm-up starts
     // before the first send.
@@ -235,6 +246,8 @@ pub fn run_cell(
         &mut on_sample,
     );
 
+    // Which worker ended early, noted before the others are told to stop.
+    let early = failed.then(|| workers.first_finished()).flatten();
     stop.store(true, Relaxed);
     let ends = workers.join();
     if cancel.load(Relaxed) && !failed {
@@ -242,6 +255,13 @@ pub fn run_cell(
         return Ok(CellOutcome::Cancelled);
     }
     let (sent, received) = ends?;
+    if failed {
+        // Every worker returned without an error, but one ended before it was told to:
+        // its figures would be a fraction of a cell, so there is no row.
+        return Err(EngineError::EndedEarly(
+            early.unwrap_or_else(|| "a worker".into()),
+        ));
+    }
     let final_tx = senders
         .iter()
         .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.totals().zc));

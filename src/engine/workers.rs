@@ -24,6 +24,22 @@ impl Workers {
         error
     }
 
+    /// The name of a worker thread that has ended, if one has (before it was told to,
+    /// that is a failure).
+    pub fn first_finished(&self) -> Option<String> {
+        let names = |h: &thread::Thread| h.name().unwrap_or("a worker").to_string();
+        self.senders
+            .iter()
+            .find(|h| h.is_finished())
+            .map(|h| names(h.thread()))
+            .or_else(|| {
+                self.receivers
+                    .iter()
+                    .find(|h| h.is_finished())
+                    .map(|h| names(h.thread()))
+            })
+    }
+
     pub fn any_finished(&self) -> bool {
         self.senders.iter().any(|h| h.is_finished())
             || self.receivers.iter().any(|h| h.is_finished())

@@ -218,20 +218,18 @@ fn remove(path: &NetnsPath) {
     }
 }
 
-/// Whether this kernel can run tc netem: tried on the loopback device of a throwaway
-/// namespace (root only). `Err` carries tc's words.
-pub fn probe_netem() -> Result<(), String> {
+/// Whether this kernel's tc accepts netem `spec` (e.g. "delay 1ms"): tried on the
+/// loopback device of a throwaway namespace, removed again (root only). `Err` carries
+/// tc's words, so a bad spec or a kernel without netem is refused before a run creates
+/// anything.
+pub fn probe_netem(spec: &str) -> Result<(), String> {
     let ns = format!("nio-{}-probe", std::process::id());
     run("ip", &["netns", "add", &ns]).map_err(|e| e.to_string())?;
-    let result = run(
-        "ip",
-        &[
-            "netns", "exec", &ns, "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay",
-            "1ms",
-        ],
-    )
-    .map(drop)
-    .map_err(|e| match e {
+    let mut args = vec![
+        "netns", "exec", &ns, "tc", "qdisc", "add", "dev", "lo", "root", "netem",
+    ];
+    args.extend(spec.split_whitespace());
+    let result = run("ip", &args).map(drop).map_err(|e| match e {
         NetnsError::Command { reason, .. } => reason,
         other => other.to_string(),
     });
@@ -250,7 +248,11 @@ pub fn remove_stale() -> Vec<String> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pid) = name
             .strip_prefix("nio-")
-            .and_then(|r| r.strip_suffix("-tx").or_else(|| r.strip_suffix("-rx")))
+            .and_then(|r| {
+                ["-tx", "-rx", "-probe"]
+                    .iter()
+                    .find_map(|end| r.strip_suffix(end))
+            })
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;

@@ -25,6 +25,7 @@ pub const ENTRY: SendEntry = SendEntry {
     rgb: (0, 140, 70),
     path: &[Step::Copy("sendmsg(), 8 iovecs: kernel gathers (copy 1)")],
     copies: "2 copies per byte: 1 on the sender, 1 on the receiver",
+    buffers: |size| size,
     build: |size, opts| Box::new(OneCopy::new(size, super::more_flag(opts))),
 };
 

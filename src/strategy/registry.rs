@@ -48,6 +48,9 @@ pub struct SendEntry {
     /// copied later on delivery.
     pub path: &'static [Step],
     pub copies: &'static str,
+    /// Bytes of buffers one sender holds for `size`-byte messages (the run's memory
+    /// budget is checked with it before anything starts).
+    pub buffers: fn(size: usize) -> usize,
     /// The sender half, with its own message buffers of `size` bytes.
     pub build: fn(size: usize, opts: &StrategyOptions) -> Box<dyn SendStrategy>,
 }

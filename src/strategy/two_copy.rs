@@ -29,6 +29,8 @@ pub const ENTRY: SendEntry = SendEntry {
         Step::Copy("send(): user → kernel (copy 2)"),
     ],
     copies: "3 copies per byte: 2 on the sender, 1 on the receiver",
+    // The 8 fields and the linear buffer.
+    buffers: |size| 2 * size,
     build: |size, opts| Box::new(TwoCopy::new(size, super::more_flag(opts))),
 };
 

@@ -38,8 +38,16 @@ pub const ENTRY: SendEntry = SendEntry {
         Step::Stage("socket buffer holds the pinned pages"),
     ],
     copies: "1 copy per byte: only recv()",
+    // Every slot of the pool is a whole message.
+    buffers: |size| pool_slots(size, None) * size,
     build: |size, opts| Box::new(ZeroCopy::new(size, opts)),
 };
+
+/// Slots of the pool for `size`-byte messages: `asked`, or as many as fit in
+/// [`POOL_BYTES`], at least 2 and at most 64.
+fn pool_slots(size: usize, asked: Option<usize>) -> usize {
+    asked.unwrap_or((POOL_BYTES / size.max(1)).clamp(2, 64))
+}
 
 /// Whether a TCP socket here accepts `SO_ZEROCOPY` (without it `MSG_ZEROCOPY` is
 /// silently ignored).
@@ -156,9 +164,7 @@ pub struct ZeroCopy {
 
 impl ZeroCopy {
     pub fn new(size: usize, opts: &StrategyOptions) -> ZeroCopy {
-        let slots = opts
-            .zc_slots
-            .unwrap_or_else(|| (POOL_BYTES / size.max(1)).clamp(2, 64));
+        let slots = pool_slots(size, opts.zc_slots);
         ZeroCopy {
             pool: SlotPool::new(slots, size),
             ledger: CompletionLedger::default(),

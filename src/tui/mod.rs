@@ -7,7 +7,8 @@
 //! timer beside the inbox lets a held-back redraw happen and the signal flag be seen).
 //! The engine runs in its own threads; the UI only reads finished samples.
 //!
-//! The terminal is restored on quit and on SIGINT/SIGTERM by [`TerminalGuard`]'s `Drop`,
+//! The terminal is restored on quit and on a signal by [`TerminalGuard`]'s `Drop` (before
+//! the engine joins its workers),
 //! and on a panic by the hook `ratatui::try_init` installs (it restores, then calls the
 //! previous hook).
 
@@ -53,7 +54,8 @@ struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        ratatui::restore();
+        // Once: a third signal may have restored it already.
+        crate::signals::restore_terminal();
     }
 }
 
@@ -77,6 +79,7 @@ impl Session {
             return Err(NotATerminal.into());
         }
         let terminal = ratatui::try_init().context("opening the terminal")?;
+        crate::signals::terminal_held(true);
         let guard = TerminalGuard;
         let input_stop = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&input_stop);
@@ -136,8 +139,9 @@ pub fn run(
         first,
         Some(ctx),
     );
-    drop(driver);
+    // The terminal first: the engine may take seconds to join its workers.
     drop(session);
+    drop(driver);
     result?;
     Ok(app.finished.rows().map(|r| r.clone().in_run(ctx)).collect())
 }
@@ -192,6 +196,10 @@ fn event_loop(
         while let Some(action) = pending.take() {
             match action {
                 Action::Quit => quit = true,
+                Action::Interrupt => {
+                    crate::signals::stop(libc::SIGINT, cancel);
+                    quit = true;
+                }
                 Action::Run { generation, cells } => source.run(generation, cells),
                 Action::SetPlayback(p) => source.playback(p),
                 Action::StartRecording => match open_recording() {
