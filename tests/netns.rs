@@ -97,55 +97,116 @@ fn a_cell_crosses_the_veth_intact_and_the_pair_is_removed() {
     );
 }
 
+/// Namespaces and links of run `pid` still on the machine.
+fn leftovers(pid: u32) -> Vec<String> {
+    let p = names_for(pid);
+    let mut left: Vec<String> = [&p.sender_ns, &p.receiver_ns]
+        .into_iter()
+        .filter(|ns| Path::new("/run/netns").join(ns).exists())
+        .cloned()
+        .collect();
+    let links = Command::new("ip")
+        .args(["-o", "link"])
+        .output()
+        .expect("ip link");
+    for dev in [&p.sender_dev, &p.receiver_dev] {
+        if String::from_utf8_lossy(&links.stdout).contains(&format!(" {dev}")) {
+            left.push(dev.clone());
+        }
+    }
+    left
+}
+
+/// A `--netns --record` run of a few cells, started in the background.
+fn netns_run(csv: &Path) -> std::process::Child {
+    bin()
+        .arg("--netns")
+        .arg("--record")
+        .arg(csv)
+        .args(["--sizes", "16K,64K", "--threads", "1", "--duration", "1s"])
+        .args(["--repeat", "1", "--warmup", "0s"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts")
+}
+
 #[test]
-fn sigterm_mid_run_removes_everything_and_keeps_finished_rows() {
+fn every_stop_signal_mid_run_removes_everything_and_keeps_finished_rows() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     if !can_run() {
         return;
     }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let csv = dir.path().join("n.csv");
-    let mut child = bin()
-        .arg("--netns")
-        .arg("--record")
-        .arg(&csv)
-        .args([
-            "--sizes",
-            "16K",
-            "--threads",
-            "1",
-            "--duration",
-            "1s",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0s",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while read_rows(&csv).map(|r| r.len()).unwrap_or(0) < 1 {
-        assert!(Instant::now() < deadline, "no row within 20 s");
-        std::thread::sleep(Duration::from_millis(50));
+    for (sig, status) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGINT, 130),
+        (libc::SIGHUP, 129),
+        (libc::SIGQUIT, 131),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let csv = dir.path().join("n.csv");
+        let mut child = netns_run(&csv);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while read_rows(&csv).map(|r| r.len()).unwrap_or(0) < 1 {
+            assert!(Instant::now() < deadline, "no row within 20 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(
+            ours_exist(child.id()),
+            "the run's namespaces exist while it runs"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let exit = child.wait().expect("waits");
+        assert_eq!(exit.code(), Some(status), "signal {sig}");
+        assert_eq!(leftovers(child.id()), Vec::<String>::new(), "signal {sig}");
+        let rows = read_rows(&csv).expect("rows kept");
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter()
+                .all(|r| r.net_mode == "netns" && r.mtu == Some(1500) && r.integrity_errors == 0)
+        );
     }
-    assert!(
-        ours_exist(child.id()),
-        "the run's namespaces exist while it runs"
-    );
-    std::thread::sleep(Duration::from_millis(300));
-    // SAFETY: signalling our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let status = child.wait().expect("waits");
-    assert_eq!(status.code(), Some(130));
-    assert!(!ours_exist(child.id()), "namespaces left after SIGTERM");
-    let rows = read_rows(&csv).expect("rows kept");
-    assert!(!rows.is_empty());
-    assert!(
-        rows.iter()
-            .all(|r| r.net_mode == "netns" && r.mtu == Some(1500) && r.integrity_errors == 0)
-    );
+}
+
+#[test]
+fn a_double_ctrl_c_cleans_up_every_time() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    if !can_run() {
+        return;
+    }
+    for round in 0..10 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let child = netns_run(&dir.path().join("n.csv"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !ours_exist(child.id()) {
+            assert!(Instant::now() < deadline, "round {round}: no namespaces");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Mid-setup or mid-cell: two signals 20 ms apart.
+        std::thread::sleep(Duration::from_millis(100 * (round % 4)));
+        for _ in 0..2 {
+            // SAFETY: signalling our own child.
+            unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let pid = child.id();
+        let out = child.wait_with_output().expect("waits");
+        // The second signal either finds the cleanup running ("cleaning up, please
+        // wait") or the process gone: either way the status and the machine are right.
+        assert_eq!(out.status.code(), Some(130), "round {round}");
+        assert_eq!(leftovers(pid), Vec::<String>::new(), "round {round}");
+    }
+    let list = String::from_utf8_lossy(
+        &Command::new("ip")
+            .args(["netns", "list"])
+            .output()
+            .expect("ip")
+            .stdout,
+    )
+    .into_owned();
+    assert!(!list.contains("nio-"), "left after double Ctrl-C: {list}");
 }
 
 #[test]
@@ -268,6 +329,10 @@ fn bad_netem_exits_2_with_tcs_reason_and_leaves_nothing() {
     assert!(
         err.starts_with("error: --netem: tc refused \"delay banana\": "),
         "{err}"
+    );
+    assert!(
+        !dir.path().join("n.csv").exists(),
+        "a refused command creates no file"
     );
     let list = String::from_utf8_lossy(
         &Command::new("ip")
