@@ -30,3 +30,7 @@ bench:
 # The same for one congestion control: `just bench-cc bbr`.
 bench-cc CC:
     CC={{CC}} bash scripts/bench-peers.sh
+
+# The monitor in tmux for 30 minutes, RSS and fds each minute (MINUTES=5 for less).
+soak:
+    bash scripts/soak.sh

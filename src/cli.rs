@@ -154,6 +154,11 @@ pub struct Cli {
     #[arg(long)]
     pub verify: bool,
 
+    /// The monitor's summary on quit is cut to the terminal's height; this file gets the
+    /// whole table (a new file).
+    #[arg(long, value_name = "FILE", conflicts_with = "record")]
+    pub summary: Option<PathBuf>,
+
     /// Also write one row per second (warm-up included, marked by the phase column).
     #[arg(long, value_name = "FILE", requires = "record")]
     pub samples: Option<PathBuf>,

@@ -110,9 +110,55 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
+/// `table` cut to `height` lines of a terminal: the header, as many cells as fit, a line
+/// saying how many were left out, and the notes.
+pub fn fit(table: &str, height: usize) -> String {
+    let lines: Vec<&str> = table.lines().collect();
+    let notes = lines
+        .iter()
+        .rev()
+        .take_while(|l| l.starts_with("Gbps is") || l.starts_with('*'))
+        .count();
+    let cells = &lines[1.min(lines.len())..lines.len() - notes];
+    // Header, the "more" line, the notes, and a line for the shell's prompt.
+    let room = height.saturating_sub(3 + notes).max(1);
+    if cells.len() <= room {
+        return table.to_string();
+    }
+    let mut out = String::new();
+    for l in lines.iter().take(1).chain(&cells[..room]) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "... and {} more cells (--summary FILE writes the whole table)",
+        cells.len() - room
+    );
+    for l in &lines[lines.len() - notes..] {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_summary_is_cut_to_the_terminal_and_says_so() {
+        let mut table = String::from("strategy  size\n");
+        for i in 0..72 {
+            table.push_str(&format!("one-copy  {i}\n"));
+        }
+        table.push_str("Gbps is the median over the n repeats.\n");
+        let cut = fit(&table, 24);
+        assert_eq!(cut.lines().count(), 24 - 1);
+        assert!(cut.contains("... and 52 more cells"), "{cut}");
+        assert!(cut.ends_with("Gbps is the median over the n repeats.\n"));
+        assert_eq!(fit(&table, 200), table, "what fits is not cut");
+    }
 
     #[test]
     fn repeats_fold_into_one_line_and_absent_figures_show_as_na() {

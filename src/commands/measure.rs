@@ -29,6 +29,15 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         eprintln!("error: {msg}");
         return ExitCode::from(BAD_INPUT);
     }
+    if let Some(path) = &cli.summary
+        && std::fs::symlink_metadata(path).is_ok()
+    {
+        eprintln!(
+            "error: --summary {}: already exists; choose a new file",
+            path.display()
+        );
+        return ExitCode::from(BAD_INPUT);
+    }
     if cli.record.is_none() && !std::io::stdout().is_terminal() {
         eprintln!("error: {}", tui::NotATerminal);
         return ExitCode::from(BAD_INPUT);
@@ -101,7 +110,15 @@ fn run_monitor(
             if rows.is_empty() {
                 println!("netio-tui: no cell finished, nothing to summarize");
             } else {
-                print!("{}", summary::table(&rows));
+                let table = summary::table(&rows);
+                let height = ratatui::crossterm::terminal::size().map_or(24, |(_, h)| h);
+                print!("{}", summary::fit(&table, usize::from(height)));
+                if let Some(path) = &cli.summary
+                    && let Err(e) = std::fs::write(path, &table)
+                {
+                    eprintln!("error: --summary {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
             }
             if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                 ExitCode::from(signals::exit_status())
