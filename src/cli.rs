@@ -145,6 +145,12 @@ pub struct Cli {
           action = clap::ArgAction::Set)]
     pub coalesce: bool,
 
+    /// Bytes of message buffers the zero-copy sender keeps in flight (2 to 64 messages),
+    /// e.g. 1M, 8M, 64M. A message waits for a free buffer (zc_pool_waits), and that
+    /// wait is part of zero-copy's latency.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "8M")]
+    pub zc_pool: usize,
+
     /// When a blocked receiver wakes: frame (SO_RCVLOWAT = frame size), missing (the
     /// bytes still missing from the current frame) or off (every segment).
     #[arg(long, value_name = "MODE", value_parser = Lowat::parse, default_value = "frame")]
@@ -290,6 +296,7 @@ impl Cli {
             },
             strategy: StrategyOptions {
                 coalesce: self.coalesce,
+                zc_pool_bytes: Some(self.zc_pool),
                 ..StrategyOptions::default()
             },
             ..CellConfig::default()

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use crate::counters::perf::{self, Event, OpenFailure, Scope};
 
+pub(crate) mod limits;
+
 /// One probed capability.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Check {
@@ -96,6 +98,27 @@ pub struct Report {
     pub congestion_control: Check,
     /// The queueing discipline on `lo`: it changes results too.
     pub loopback_qdisc: Check,
+    /// Limits a run meets: locked memory, open files, socket option memory.
+    pub memlock: Check,
+    pub open_files: Check,
+    pub optmem: Check,
+}
+
+/// Bytes the default matrix's zero-copy pins at most: its pool at the largest default
+/// size, times the most thread pairs.
+fn default_zero_copy_pins() -> u64 {
+    use clap::Parser;
+    let Ok(cli) = crate::cli::Cli::try_parse_from(["netio-tui"]) else {
+        return 0;
+    };
+    let cfg = cli.cell_config(crate::cli::RunMode::Headless);
+    let threads = cli.threads.iter().copied().max().unwrap_or(1);
+    cli.sizes
+        .iter()
+        .map(|&s| crate::strategy::pool_bytes(crate::wire::effective_size(s), &cfg.strategy))
+        .max()
+        .unwrap_or(0) as u64
+        * threads as u64
 }
 
 /// Runs every probe.
@@ -121,6 +144,9 @@ pub fn examine() -> Report {
         netem: netem(root),
         congestion_control: congestion_control(),
         loopback_qdisc: loopback_qdisc(),
+        memlock: limits::memlock(root, default_zero_copy_pins()),
+        open_files: limits::open_files(crate::preflight::files_needed(crate::cli::MAX_THREADS)),
+        optmem: limits::optmem(),
     }
 }
 

@@ -145,6 +145,9 @@ pub struct Row {
     /// The workload (`stream`) and the receive strategy (`copy`).
     pub workload: Option<String>,
     pub rx_strategy: Option<String>,
+    /// Bytes of message buffers in the zero-copy pool (its waits are inside zero-copy's
+    /// latency).
+    pub zc_pool_bytes: Figure<u64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,
@@ -201,8 +204,9 @@ impl Row {
     }
 
     /// The zero-copy ledger's count columns.
-    pub(crate) fn zc_counts_mut(&mut self) -> [&mut Figure<u64>; 7] {
+    pub(crate) fn zc_counts_mut(&mut self) -> [&mut Figure<u64>; 8] {
         [
+            &mut self.zc_pool_bytes,
             &mut self.zc_sends,
             &mut self.zc_completions,
             &mut self.zc_enobufs,

@@ -33,6 +33,8 @@ pub struct App {
     pub strategy_idx: usize,
     pub plan: Plan,
     pub generation: u64,
+    /// A cell of the current run failed: the comparison does not go round again.
+    pub run_failed: bool,
     pub live: View,
     pub screen: Screen,
     pub recording: Recording,
@@ -72,6 +74,7 @@ impl App {
             strategy_idx: 0,
             plan: Plan::Idle,
             generation: 0,
+            run_failed: false,
             live: View::default(),
             screen: Screen::Live,
             recording: Recording::Off,
@@ -197,6 +200,7 @@ impl App {
     fn begin(&mut self, plan: Plan, cells: Vec<Cell>) -> Option<Action> {
         self.plan = plan;
         self.generation += 1;
+        self.run_failed = false;
         self.status = None;
         Some(Action::Run {
             generation: self.generation,
@@ -370,13 +374,15 @@ impl App {
                 }
             }
             EngineEvent::CellFailed { cell, error, .. } => {
-                // The engine goes on with the next cell; the status keeps the error.
+                // The engine goes on with the next cell; the status keeps the error, and
+                // the comparison stops at the end of this round.
                 self.status = Some(format!("{cell} failed: {error}"));
+                self.run_failed = true;
                 None
             }
             EngineEvent::RunEnded { cancelled } => {
                 self.live.running = None;
-                if self.plan == Plan::Compare && !cancelled {
+                if self.plan == Plan::Compare && !cancelled && !self.run_failed {
                     // Round and round.
                     return self.compare();
                 }

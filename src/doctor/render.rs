@@ -59,6 +59,9 @@ pub fn render_text(r: &Report) -> String {
     check("netem", &r.netem);
     check("tcp cc", &r.congestion_control);
     check("lo qdisc", &r.loopback_qdisc);
+    check("memlock", &r.memlock);
+    check("nofile", &r.open_files);
+    check("optmem", &r.optmem);
     let _ = writeln!(out, "\nwhat you can run (from the registries)");
     for c in &r.choices {
         let _ = writeln!(

@@ -39,3 +39,20 @@ fn text_lists_every_event_and_check() {
         assert!(r.choices.iter().any(|c| c.name == name), "{:?}", r.choices);
     }
 }
+
+#[test]
+fn limits_say_what_the_default_matrix_needs() {
+    let r = examine();
+    let text = render_text(&r);
+    for label in ["memlock", "nofile", "optmem"] {
+        assert!(text.contains(label), "{text}");
+    }
+    // Not root and a need no limit short of unlimited meets: refused, with the fix.
+    let c = super::limits::memlock(false, u64::MAX - 1);
+    assert_eq!(c.ok, c.detail.contains("unlimited"), "{c:?}");
+    if !c.ok {
+        assert!(c.fix.as_deref().is_some_and(|f| f.starts_with("ulimit -l")));
+    }
+    assert!(super::limits::open_files(1).ok);
+    assert!(!super::limits::open_files(u64::MAX).ok);
+}

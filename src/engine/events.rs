@@ -162,19 +162,27 @@ pub enum CellOutcome {
     Cancelled,
 }
 
+impl EngineError {
+    /// A failed `op`, for `map_err`.
+    pub fn io(op: &'static str) -> impl Fn(std::io::Error) -> EngineError {
+        move |source| EngineError::Io { op, source }
+    }
+}
+
 /// Failures of the engine.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("setting up connections: {0}")]
-    Setup(#[source] std::io::Error),
+    /// A system call failed; `op` names it (connect, setsockopt NAME, recv, shutdown...).
+    #[error("{op}: {source}")]
+    Io {
+        op: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("starting a worker thread: {0}")]
     Spawn(#[source] std::io::Error),
     #[error(transparent)]
     Send(#[from] strategy::SendError),
-    #[error("closing a connection: {0}")]
-    Close(#[from] std::io::Error),
-    #[error("receiving: {0}")]
-    Receive(#[source] std::io::Error),
     #[error("the cell was aborted before it started")]
     Aborted,
     #[error("a worker thread panicked")]

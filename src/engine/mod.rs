@@ -147,11 +147,11 @@ pub fn run_cell(
     let connections = config
         .network
         .connect(cell.threads, &socket_opts)
-        .map_err(EngineError::Setup)?;
+        .map_err(EngineError::io("setting up the connections"))?;
     if config.lowat != Lowat::Off {
         for c in &connections {
             sockopt::set_rcvlowat(c.receiver.as_fd(), receiver::frame_lowat(cell.size))
-                .map_err(EngineError::Setup)?;
+                .map_err(EngineError::io("setsockopt SO_RCVLOWAT"))?;
         }
     }
     let setup = SocketSetup {
@@ -175,7 +175,15 @@ pub fn run_cell(
         let (tx_cpu, rx_cpu) = config.pin.cpus_for(i, cpus);
         match conn.sender.try_clone() {
             Ok(dup) => watched.push(dup),
-            Err(e) => return Err(workers.abort(&start, EngineError::Setup(e))),
+            Err(e) => {
+                return Err(workers.abort(
+                    &start,
+                    EngineError::Io {
+                        op: "dup",
+                        source: e,
+                    },
+                ));
+            }
         }
         let rx_stats = Arc::new(ReceiverStats::new(cell.size as u64));
         let tx_stats = Arc::new(SenderStats::default());
@@ -298,15 +306,22 @@ pub fn run_cell(
         rx_cpus: cpus_of(receivers.iter().map(|r| r.cpus.cpus()).collect()),
         host: None,
     };
-    name_axes(&mut summary.row, config);
+    name_axes(&mut summary.row, config, cell);
     summary.complete_row();
     Ok(CellOutcome::Finished(Box::new(summary)))
 }
 
-/// Names the run-wide axes (workload, receive strategy) in a row.
-fn name_axes(row: &mut crate::row::Row, config: &CellConfig) {
+/// Names the run-wide axes (workload, receive strategy) in a row, and the zero-copy
+/// pool's size where there is one.
+fn name_axes(row: &mut crate::row::Row, config: &CellConfig, cell: Cell) {
     row.workload = Some(config.workload.name().to_string());
     row.rx_strategy = Some(config.rx.name().to_string());
+    row.zc_pool_bytes = if cell.strategy.is_zero_copy() {
+        let bytes = crate::strategy::pool_bytes(cell.size, &config.strategy);
+        crate::figure::Figure::Measured(bytes as u64)
+    } else {
+        crate::figure::Figure::NotApplicable
+    };
 }
 
 /// The socket choices in effect on `conn`, as the kernel reports them.

@@ -125,7 +125,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     stats.tid.store(clock::gettid(), Relaxed);
     // Check in whatever happened: the controller waits for every worker.
     let go = start.check_in_and_wait();
-    entered.map_err(EngineError::Setup)?;
+    entered.map_err(EngineError::io("entering the receiver's namespace or CPU"))?;
     if !go {
         return Err(EngineError::Aborted);
     }
@@ -141,7 +141,8 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
             let missing = frame - (totals.wire_bytes % frame as u64) as usize;
             let want = frame_lowat(missing);
             if want != lowat_set {
-                sockopt::set_rcvlowat(socket.as_fd(), want).map_err(EngineError::Receive)?;
+                sockopt::set_rcvlowat(socket.as_fd(), want)
+                    .map_err(EngineError::io("setsockopt SO_RCVLOWAT"))?;
                 lowat_set = want;
             }
         }
@@ -151,7 +152,12 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(EngineError::Receive(e)),
+            Err(e) => {
+                return Err(EngineError::Io {
+                    op: "recv",
+                    source: e,
+                });
+            }
         };
         // One clock read per recv(): every frame this chunk completes arrived by now.
         let now = clock::monotonic_ns();

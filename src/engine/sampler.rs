@@ -75,7 +75,7 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
         let now = take();
         let lat = merged_latency(receivers);
         let mut row = row_between(&prev, &now, &lat, cell, &counting);
-        name_axes(&mut row, config);
+        name_axes(&mut row, config, cell);
         row.second = Some(second);
         row.phase = Some(phase.name().to_string());
         row.repeat = Some(1);

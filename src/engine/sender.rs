@@ -58,7 +58,7 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
     stats.tid.store(clock::gettid(), Relaxed);
     // Check in whatever happened: the controller waits for every worker.
     let go = start.check_in_and_wait();
-    entered.map_err(EngineError::Setup)?;
+    entered.map_err(EngineError::io("entering the sender's namespace or CPU"))?;
     if !go {
         return Err(EngineError::Aborted);
     }
@@ -79,7 +79,9 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
         stats.publish(&totals);
     }
     // Tell the receiver the stream is complete; it reads to EOF.
-    socket.shutdown(Shutdown::Write)?;
+    socket
+        .shutdown(Shutdown::Write)
+        .map_err(EngineError::io("shutdown"))?;
     Ok(SenderEnd {
         messages: totals.messages,
     })

@@ -25,38 +25,54 @@ pub fn connect_pairs(
     listener_ns: Option<&str>,
     sender_ns: Option<&str>,
 ) -> io::Result<Vec<Connection>> {
-    let listener = within(listener_ns, || TcpListener::bind((listen, 0)))??;
-    let addr = listener.local_addr()?;
+    let listener = within(listener_ns, || TcpListener::bind((listen, 0)))?.map_err(op("bind"))?;
+    let addr = listener.local_addr().map_err(op("getsockname"))?;
     (0..count)
         .map(|_| {
             let sender = within(sender_ns, || connect(addr, opts))??;
-            let (receiver, _) = listener.accept()?;
-            receiver.set_nodelay(!opts.nagle)?;
+            let (receiver, _) = listener.accept().map_err(op("accept"))?;
+            receiver
+                .set_nodelay(!opts.nagle)
+                .map_err(op("setsockopt TCP_NODELAY"))?;
             if let Some(cc) = &opts.cc {
-                sockopt::set_cc(receiver.as_fd(), cc)?;
+                sockopt::set_cc(receiver.as_fd(), cc).map_err(op("setsockopt TCP_CONGESTION"))?;
             }
-            receiver.set_read_timeout(Some(RECV_TIMEOUT))?;
+            receiver
+                .set_read_timeout(Some(RECV_TIMEOUT))
+                .map_err(op("setsockopt SO_RCVTIMEO"))?;
             Ok(Connection { sender, receiver })
         })
         .collect()
 }
 
+/// Prefixes an error with the operation that failed (`connect: Connection refused`).
+pub(super) fn op(name: &'static str) -> impl Fn(io::Error) -> io::Error {
+    move |e| io::Error::new(e.kind(), format!("{name}: {e}"))
+}
+
 fn connect(addr: SocketAddr, opts: &SocketOptions) -> io::Result<std::net::TcpStream> {
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
-    socket.set_tcp_nodelay(!opts.nagle)?;
+    let socket =
+        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(op("socket"))?;
+    socket
+        .set_tcp_nodelay(!opts.nagle)
+        .map_err(op("setsockopt TCP_NODELAY"))?;
     if let Some(cc) = &opts.cc {
-        sockopt::set_cc(socket.as_fd(), cc)?;
+        sockopt::set_cc(socket.as_fd(), cc).map_err(op("setsockopt TCP_CONGESTION"))?;
     }
     if let Some(bytes) = opts.sndbuf {
         // Before connect, so the window is negotiated with it.
-        socket.set_send_buffer_size(bytes)?;
+        socket
+            .set_send_buffer_size(bytes)
+            .map_err(op("setsockopt SO_SNDBUF"))?;
     }
     if let Some(t) = opts.send_timeout {
-        socket.set_write_timeout(Some(t))?;
+        socket
+            .set_write_timeout(Some(t))
+            .map_err(op("setsockopt SO_SNDTIMEO"))?;
     }
     if opts.zerocopy {
-        enable_zerocopy(socket.as_fd())?;
+        enable_zerocopy(socket.as_fd()).map_err(op("setsockopt SO_ZEROCOPY"))?;
     }
-    socket.connect(&addr.into())?;
+    socket.connect(&addr.into()).map_err(op("connect"))?;
     Ok(socket.into())
 }

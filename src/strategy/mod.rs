@@ -18,7 +18,7 @@ use crate::matrix::Cell;
 pub use one_copy::OneCopy;
 pub use registry::{SEND, SendEntry, Step, Strategy};
 pub use two_copy::TwoCopy;
-pub use zero_copy::{ZeroCopy, ZeroCopyCounts, enable_zerocopy};
+pub use zero_copy::{ZeroCopy, ZeroCopyCounts, enable_zerocopy, pool_bytes};
 
 /// What can go wrong while sending.
 #[derive(Debug, thiserror::Error)]
@@ -62,8 +62,10 @@ pub struct StrategyOptions {
     /// (stream runs of the copying strategies only; zero-copy never coalesces: it was
     /// measured to hurt it).
     pub coalesce: bool,
-    /// Zero-copy pool slots; `None` picks from the message size.
+    /// Zero-copy pool slots; `None` picks from the message size and `zc_pool_bytes`.
     pub zc_slots: Option<usize>,
+    /// Bytes the zero-copy pool aims to hold (`--zc-pool`); `None`: 8 MiB.
+    pub zc_pool_bytes: Option<usize>,
     /// Bug injection for tests: reuse zero-copy slots without waiting for completions.
     #[doc(hidden)]
     pub zc_unsafe_reuse: bool,

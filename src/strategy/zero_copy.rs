@@ -39,14 +39,20 @@ pub const ENTRY: SendEntry = SendEntry {
     ],
     copies: "1 copy per byte: only recv()",
     // Every slot of the pool is a whole message.
-    buffers: |size| pool_slots(size, None) * size,
+    buffers: |size| pool_slots(size, None, None) * size,
     build: |size, opts| Box::new(ZeroCopy::new(size, opts)),
 };
 
-/// Slots of the pool for `size`-byte messages: `asked`, or as many as fit in
-/// [`POOL_BYTES`], at least 2 and at most 64.
-fn pool_slots(size: usize, asked: Option<usize>) -> usize {
-    asked.unwrap_or((POOL_BYTES / size.max(1)).clamp(2, 64))
+/// Slots of the pool for `size`-byte messages: `asked`, or as many as fit in `bytes`
+/// (default [`POOL_BYTES`]), at least 2 and at most 64.
+fn pool_slots(size: usize, asked: Option<usize>, bytes: Option<usize>) -> usize {
+    asked.unwrap_or((bytes.unwrap_or(POOL_BYTES) / size.max(1)).clamp(2, 64))
+}
+
+/// Bytes of message buffers the zero-copy pool holds for `size`-byte messages under
+/// `opts`: what a message may wait for (its `zc_pool_waits`) before it can be sent.
+pub fn pool_bytes(size: usize, opts: &StrategyOptions) -> usize {
+    pool_slots(size, opts.zc_slots, opts.zc_pool_bytes) * size
 }
 
 /// Whether a TCP socket here accepts `SO_ZEROCOPY` (without it `MSG_ZEROCOPY` is
@@ -164,7 +170,7 @@ pub struct ZeroCopy {
 
 impl ZeroCopy {
     pub fn new(size: usize, opts: &StrategyOptions) -> ZeroCopy {
-        let slots = pool_slots(size, opts.zc_slots);
+        let slots = pool_slots(size, opts.zc_slots, opts.zc_pool_bytes);
         ZeroCopy {
             pool: SlotPool::new(slots, size),
             ledger: CompletionLedger::default(),

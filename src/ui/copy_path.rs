@@ -69,6 +69,16 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             arrow("delivered to a local socket: deferred copy"),
             Span::styled(format!("  {verdict}"), theme.warn()),
         ]));
+        // The pool's waits are inside zero-copy's latency: show them beside it.
+        let pool = m.map_or(NOT_YET.to_string(), |m| {
+            format!(
+                "pool {}: {} waits, {} bogus completions this second",
+                m.zc_pool_bytes.screen(|b| bytes(b as f64)),
+                m.zc_pool_waits.screen(|w| w.to_string()),
+                m.zc_bogus.screen(|b| b.to_string()),
+            )
+        });
+        lines.push(Line::from(Span::styled(format!("  {pool}"), theme.label())));
         match copied.value() {
             Some(p) if p >= 99.5 => "2 copies per byte: the deferred copy and recv()".into(),
             Some(p) if p <= 0.5 => entry.copies.into(),
