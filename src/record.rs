@@ -23,11 +23,12 @@ impl Row {
 /// Problems with a CSV file, each naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("{path}: {source}")]
+    // The cause is in the message, not a `source` too: printed as a chain it would
+    // say the same thing twice.
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}: already exists with other columns; choose another file")]
     OtherColumns { path: PathBuf },
@@ -47,12 +48,8 @@ pub enum RecordError {
         column: String,
         reason: String,
     },
-    #[error("{path}: {}", csv_words(source))]
-    Csv {
-        path: PathBuf,
-        #[source]
-        source: csv::Error,
-    },
+    #[error("{path}: {}", csv_words(error))]
+    Csv { path: PathBuf, error: csv::Error },
 }
 
 /// A CSV error in words a user reads (never Rust's Debug text).

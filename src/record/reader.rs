@@ -40,7 +40,7 @@ pub struct Recording {
 pub fn read_recording(path: &Path) -> Result<Recording, RecordError> {
     let io_err = |source| RecordError::Io {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
     let meta = std::fs::metadata(path).map_err(io_err)?;
     if !meta.is_file() {
@@ -79,7 +79,7 @@ pub fn read_rows_from(path: &Path, input: &[u8]) -> Result<Vec<Row>, RecordError
     };
     let csv_err = |source| RecordError::Csv {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
     let mut reader = csv::Reader::from_reader(input);
     let headers = reader.headers().map_err(csv_err)?.clone();

@@ -39,11 +39,11 @@ impl RowWriter {
     pub fn check(path: &Path, example: &Row) -> Result<Checked, RecordError> {
         let io_err = |source| RecordError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         };
         let header = header_line(example).map_err(|source| RecordError::Csv {
             path: path.to_path_buf(),
-            source,
+            error: source,
         })?;
         let has_header = match std::fs::metadata(path) {
             Ok(meta) if !meta.is_file() => {
@@ -99,11 +99,11 @@ impl RowWriter {
                 .from_writer(&mut self.line);
             w.serialize(row).map_err(|source| RecordError::Csv {
                 path: self.path.clone(),
-                source,
+                error: source,
             })?;
             w.flush().map_err(|source| RecordError::Io {
                 path: self.path.clone(),
-                source,
+                error: source,
             })?;
         }
         match self.file.write_all(&self.line) {
@@ -116,7 +116,7 @@ impl RowWriter {
                 let _ = self.file.set_len(self.len);
                 Err(RecordError::Io {
                     path: self.path.clone(),
-                    source,
+                    error: source,
                 })
             }
         }
@@ -129,7 +129,7 @@ impl Checked {
     pub fn create(self) -> Result<RowWriter, RecordError> {
         let io_err = |source| RecordError::Io {
             path: self.path.clone(),
-            source,
+            error: source,
         };
         let mut file = OpenOptions::new()
             .create(true)
@@ -161,7 +161,7 @@ pub(super) fn first_line(file: &mut File, path: &Path) -> Result<String, RecordE
         .read_line(&mut first)
         .map_err(|source| RecordError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         })?;
     if first.len() as u64 > MAX_HEADER {
         return Err(RecordError::HeaderTooLong {

@@ -1,0 +1,129 @@
+//! Fuzzing, bounded: the frame checker, the CSV reader and the command-line parsers
+//! each take 10⁶ random and mutated inputs without a panic or a hang. `#[ignore]`d so
+//! `cargo test` stays quick; `.ci/run` runs them in release mode
+//! (`cargo test --release --test fuzz -- --ignored`). FUZZ_CASES sets the count.
+
+use std::path::Path;
+
+use clap::Parser;
+use netio_tui::cli::Cli;
+use netio_tui::figure::Figure;
+use netio_tui::matrix::Strategy;
+use netio_tui::record::{Row, read_rows_from};
+use netio_tui::wire::FrameChecker;
+use proptest::prelude::*;
+
+fn cases() -> u32 {
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: cases(),
+        // A failure is reported with its input; no files are written.
+        failure_persistence: None,
+        max_shrink_iters: 1000,
+        ..ProptestConfig::default()
+    }
+}
+
+/// A valid two-row recording to mutate.
+fn recording() -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for strategy in ["one-copy", "zero-copy"] {
+        w.serialize(Row {
+            run_id: "r".into(),
+            strategy: strategy.into(),
+            size_bytes: 65536,
+            threads: 2,
+            duration_s: 2.0,
+            throughput_gbps: Figure::Measured(12.5),
+            lat_p99_us: Figure::Measured(80.0),
+            ..Row::default()
+        })
+        .expect("row");
+    }
+    w.into_inner().expect("flushed")
+}
+
+/// A stream of valid frames to mutate: what a sender puts on the wire, via the
+/// checker's own format (header and stamps) built by the library.
+fn frames(size: usize, count: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    for seq in 0..count {
+        let header = netio_tui::wire::Header {
+            strategy_id: Strategy::OneCopy.wire_id(),
+            seq,
+            msg_len: size as u64,
+            sent_ns: seq,
+        };
+        let mut frame = vec![0u8; size];
+        netio_tui::wire::fill_pattern(&mut frame, 0);
+        frame[..netio_tui::wire::HEADER_LEN].copy_from_slice(&header.encode());
+        out.extend_from_slice(&frame);
+    }
+    out
+}
+
+/// `base` with `edits` applied: (position, byte) overwrites, then a cut.
+fn mutate(base: &[u8], edits: &[(usize, u8)], cut: usize) -> Vec<u8> {
+    let mut v = base.to_vec();
+    for &(at, b) in edits {
+        if !v.is_empty() {
+            let i = at % v.len();
+            v[i] = b;
+        }
+    }
+    v.truncate(cut.min(v.len()).max(v.len().saturating_sub(cut % 64)));
+    v
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    #[ignore]
+    fn fuzz_the_csv_reader(
+        random in proptest::collection::vec(any::<u8>(), 0..512),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        cut in any::<usize>(),
+    ) {
+        let _ = read_rows_from(Path::new("f.csv"), &random);
+        let _ = read_rows_from(Path::new("f.csv"), &mutate(&recording(), &edits, cut));
+    }
+
+    #[test]
+    #[ignore]
+    fn fuzz_the_frame_checker(
+        random in proptest::collection::vec(any::<u8>(), 0..512),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+        cut in any::<usize>(),
+        chunk in 1usize..97,
+        verify in any::<bool>(),
+    ) {
+        let stream = mutate(&frames(64, 4), &edits, cut);
+        for input in [&random, &stream] {
+            let mut c = FrameChecker::new(Strategy::OneCopy, 64, verify);
+            for piece in input.chunks(chunk) {
+                if c.feed(piece, |_| {}).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+
+    #[test]
+    #[ignore]
+    fn fuzz_the_option_parsers(
+        option in prop::sample::select(vec![
+            "--sizes", "--threads", "--duration", "--warmup", "--repeat", "--pin",
+            "--zc-pool", "--strategies", "--cc", "--rcvlowat",
+        ]),
+        value in "[-0-9a-zA-Z.,:%µ ]{0,24}",
+    ) {
+        let _ = Cli::try_parse_from(["netio-tui", option, &value]);
+    }
+}
