@@ -150,3 +150,69 @@ fn monitor_shows_live_figures_and_obeys_the_keys() {
         "summary on quit:\n{after}"
     );
 }
+
+#[test]
+fn ctrl_c_and_signals_restore_the_terminal_and_exit_128_plus_the_signal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        common::skip("tmux is not installed");
+        return;
+    }
+    for (how, code) in [("C-c", 130), ("TERM", 143), ("HUP", 129), ("QUIT", 131)] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let status = dir.path().join("status");
+        let pidfile = dir.path().join("pid");
+        let name = format!("nio-sig-{}-{how}", std::process::id());
+        // `exec` keeps the monitor's pid the shell's, which the test signals.
+        let command = format!(
+            "cd {dir}; sh -c 'echo $$ > {pid}; exec {bin} --duration 1s --warmup 0s'; echo $? > {status}; sleep 120",
+            dir = dir.path().display(),
+            pid = pidfile.display(),
+            bin = env!("CARGO_BIN_EXE_netio-tui"),
+            status = status.display()
+        );
+        let started = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &command,
+        ]);
+        assert!(started.status.success());
+        let s = Session(name);
+        s.wait_for("the monitor", Duration::from_secs(20), |sc| {
+            sc.contains("Comparison at")
+        });
+        if how == "C-c" {
+            s.keys("C-c");
+        } else {
+            let pid = std::fs::read_to_string(&pidfile).expect("pid written");
+            let kill = Command::new("kill")
+                .args([&format!("-{how}"), pid.trim()])
+                .status()
+                .expect("kill runs");
+            assert!(kill.success());
+        }
+        let start = Instant::now();
+        while !Path::new(&status).exists() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "{how}: no exit:\n{}",
+                s.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let got = std::fs::read_to_string(&status).expect("status written");
+        assert_eq!(got.trim(), code.to_string(), "{how}");
+        let alternate = tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on}"]);
+        assert_eq!(
+            String::from_utf8_lossy(&alternate.stdout).trim(),
+            "0",
+            "{how}: still on the alternate screen"
+        );
+    }
+}
