@@ -68,8 +68,10 @@ fn a_cell_crosses_the_veth_intact_and_the_pair_is_removed() {
                 Ok(CellOutcome::Finished(s)) => s,
                 other => panic!("{cell}: {other:?}"),
             };
-            assert_eq!(s.integrity_errors, 0);
-            assert!(s.row.bytes > 0);
+            assert_eq!(s.integrity_errors, 0, "{cell}");
+            // Over the whole cell (a loaded machine may stall a short window).
+            let received: u64 = s.connections.iter().map(|c| c.received_messages).sum();
+            assert!(received > 0, "{cell}: nothing crossed the veth");
             for c in &s.connections {
                 assert_eq!(c.received_messages, c.sent_messages);
             }
