@@ -31,10 +31,13 @@ for m in $(seq 0 "$minutes"); do
     printf "%6d %10d %6d %8d\n" "$m" "$rss" "$fds" "$threads"
     first_rss=${first_rss:-$rss}
     first_fds=${first_fds:-$fds}
+    # The first minute allocates what the engine and the first cells need once.
+    [ "$m" -eq 1 ] && minute1_rss=$rss
+    [ "$m" -eq $((minutes / 2)) ] && half_rss=$rss
     [ "$m" -eq "$minutes" ] && break
     # Alternate a sweep of the whole matrix and the comparison, a minute each.
     if [ $((m % 2)) -eq 0 ]; then tmux send-keys -t "$session" s; else tmux send-keys -t "$session" c; fi
     sleep 60
 done
-echo "RSS growth: $((rss - first_rss)) KiB over $minutes min; fds $first_fds -> $fds"
+echo "RSS growth: $((rss - first_rss)) KiB from start, $((rss - ${minute1_rss:-$first_rss})) KiB after the first minute, $((rss - ${half_rss:-$first_rss})) KiB over the second half; fds $first_fds -> $fds"
 tmux send-keys -t "$session" q
