@@ -67,7 +67,7 @@ fn report_answers_from_the_file() {
 }
 
 #[test]
-fn bad_recordings_get_one_line_naming_file_row_and_column() {
+fn bad_recordings_get_one_line_naming_file_line_and_column() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("nope.csv");
     let columns = dir.path().join("columns.csv");
@@ -93,14 +93,14 @@ fn bad_recordings_get_one_line_naming_file_row_and_column() {
             (
                 &columns,
                 format!(
-                    "error: {}: row 0, column run_id: missing column",
+                    "error: {}:1: column run_id: missing column",
                     columns.display()
                 ),
             ),
             (
                 &broken,
                 format!(
-                    "error: {}: row 2, column throughput_gbps: ",
+                    "error: {}:3: column throughput_gbps: \"fast\" is not a number",
                     broken.display()
                 ),
             ),
