@@ -18,8 +18,8 @@ const HEADERS: [&str; 14] = [
     "95% CI",
     "CV %",
     "host CV %",
-    "p50 µs",
-    "p99 µs",
+    "qd p50 µs",
+    "qd p99 µs",
     "tx ns/B",
     "rx ns/B",
     "zc copied",
@@ -104,6 +104,9 @@ pub fn table(rows: &[Row]) -> String {
     out.push_str(
         "Gbps is the median over the n repeats; 95% CI and CV are over repeats (n > 1) or within one run's seconds (n = 1).\n",
     );
+    out.push_str(
+        "qd: queueing delay of a saturated stream (send start to last byte received): waiting in socket buffers, not a strategy's cost.\n",
+    );
     if behind {
         out.push_str("* the receiver fell behind (the sender was limited by its window for >= 10% of the time).\n");
     }
@@ -117,7 +120,7 @@ pub fn fit(table: &str, height: usize) -> String {
     let notes = lines
         .iter()
         .rev()
-        .take_while(|l| l.starts_with("Gbps is") || l.starts_with('*'))
+        .take_while(|l| l.starts_with("Gbps is") || l.starts_with("qd:") || l.starts_with('*'))
         .count();
     let cells = &lines[1.min(lines.len())..lines.len() - notes];
     // Header, the "more" line, the notes, and a line for the shell's prompt.
@@ -187,10 +190,10 @@ mod tests {
         ];
         let t = table(&rows);
         let lines: Vec<&str> = t.lines().collect();
-        assert_eq!(lines.len(), 4, "{t}");
+        assert_eq!(lines.len(), 5, "{t}");
         assert!(
             lines[1].starts_with(
-                "zero-copy   64K    2  3  13.000  10.52–15.48   7.7        7.7    40.0     n/a"
+                "zero-copy   64K    2  3  13.000  10.52–15.48   7.7        7.7       40.0        n/a"
             ),
             "{t}"
         );
@@ -201,5 +204,6 @@ mod tests {
         );
         assert!(lines[2].ends_with("-       0"), "{t}");
         assert!(lines[3].starts_with("Gbps is the median"), "{t}");
+        assert!(lines[4].starts_with("qd: queueing delay"), "{t}");
     }
 }

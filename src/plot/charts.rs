@@ -248,10 +248,12 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         push(
             Chart {
                 stem: format!("latency-vs-threads-{z}"),
-                title: format!("One-way latency vs thread pairs, {z} messages"),
+                title: format!(
+                    "Queueing delay of a saturated stream vs thread pairs, {z} messages (not a strategy's cost)"
+                ),
                 x_label: "thread pairs (log scale)",
                 x_is_size: false,
-                y_label: "latency (µs): p99 thick, p50 thin".into(),
+                y_label: "queueing delay (µs): p99 thick, p50 thin".into(),
                 series: lat,
             },
             "latency percentiles",

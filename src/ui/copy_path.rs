@@ -73,7 +73,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let pool = m.map_or(NOT_YET.to_string(), |m| {
             format!(
                 "pool {}: {} waits, {} bogus completions this second",
-                m.zc_pool_bytes.screen(|b| crate::matrix::format_size(b as usize)),
+                m.zc_pool_bytes
+                    .screen(|b| crate::matrix::format_size(b as usize)),
                 m.zc_pool_waits.screen(|w| w.to_string()),
                 m.zc_bogus.screen(|b| b.to_string()),
             )

@@ -22,8 +22,9 @@ Gbps: message bytes received intact × 8 per second (last second or run);
 median ±95% n CV%: over the cell's last n finished runs. verdict: best,
 tie ±x% (no measurable difference from the best), −x%+ (behind the best
 by at least x%), paired round by round; – until two rounds finished.
-p50/p99: one-way latency, send start to last byte received. ns/B: the
-side's thread CPU time per message byte. cs/s: context switches.
+qd p50/p99: queueing delay of a saturated stream (send start to last
+byte): waiting in buffers, not a strategy's cost, never a ranking.
+ns/B: each side's thread CPU time per byte. cs/s: context switches.
 zc copied: completions the kernel flagged COPIED (100% on loopback:
 it copies when delivering to a local socket).
 
@@ -45,7 +46,7 @@ fn text() -> String {
 }
 
 pub fn render(frame: &mut Frame, theme: &Theme, area: Rect) {
-    let [row] = Layout::vertical([Constraint::Length(22)])
+    let [row] = Layout::vertical([Constraint::Length(23)])
         .flex(Flex::Center)
         .areas(area);
     let [boxed] = Layout::horizontal([Constraint::Length(76)])

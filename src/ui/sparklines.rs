@@ -1,4 +1,4 @@
-//! Throughput and p99 latency per second of the running cell (or, when nothing runs,
+//! Throughput and p99 queueing delay (a saturated stream's one-way latency) per second of the running cell (or, when nothing runs,
 //! of the selected strategy's cell) over the last 60 s. Each cell keeps its own history.
 
 use ratatui::Frame;
@@ -49,7 +49,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .iter()
         .map(|v| SparklineBar::from(v.value().map(|x| x.round() as u64)))
         .collect();
-    let title = format!(" p99 latency: {now} µs (60 s) ");
+    let title = format!(" p99 queueing delay: {now} µs (60 s) ");
     frame.render_widget(
         Sparkline::default()
             .block(block(title, theme))

@@ -71,12 +71,13 @@ const COLUMNS: [Column; 14] = [
         figure: |_, _, x| x.standing.label(),
     },
     Column {
-        header: "p50 µs",
+        // Saturated stream: time waiting in socket buffers (queueing delay).
+        header: "qd p50",
         width: 8,
         figure: |m, _, _| fig(m.lat_p50_us, 1),
     },
     Column {
-        header: "p99 µs",
+        header: "qd p99",
         width: 8,
         figure: |m, _, _| fig(m.lat_p99_us, 1),
     },
