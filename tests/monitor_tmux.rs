@@ -34,6 +34,31 @@ impl Session {
         tmux(&["send-keys", "-t", &self.0, keys]);
     }
 
+    /// Waits (at most 15 s) for the monitor to exit after `how`, checks it left the
+    /// alternate screen, and returns the exit status the session's shell wrote.
+    fn exit_status(&self, status: &Path, how: &str) -> String {
+        let start = Instant::now();
+        while !status.exists() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "no exit after {how}:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let alternate = tmux(&["display-message", "-p", "-t", &self.0, "#{alternate_on}"]);
+        assert_eq!(
+            String::from_utf8_lossy(&alternate.stdout).trim(),
+            "0",
+            "{how}: still on the alternate screen"
+        );
+        std::fs::read_to_string(status)
+            .expect("status written")
+            .trim()
+            .to_string()
+    }
+
     /// Waits until `ok(screen)` holds, or fails showing the last screen.
     fn wait_for(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
@@ -126,24 +151,7 @@ fn monitor_shows_live_figures_and_obeys_the_keys() {
     });
 
     s.keys("q");
-    let start = Instant::now();
-    while !Path::new(&status).exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(15),
-            "no exit after q:\n{}",
-            s.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(100));
-    let code = std::fs::read_to_string(&status).expect("status written");
-    assert_eq!(code.trim(), "0");
-    let alternate = tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on}"]);
-    assert_eq!(
-        String::from_utf8_lossy(&alternate.stdout).trim(),
-        "0",
-        "still on the alternate screen"
-    );
+    assert_eq!(s.exit_status(&status, "q"), "0");
     let after = s.screen();
     assert!(
         after.contains("strategy") && after.contains("Gbps"),
@@ -196,23 +204,6 @@ fn ctrl_c_and_signals_restore_the_terminal_and_exit_128_plus_the_signal() {
                 .expect("kill runs");
             assert!(kill.success());
         }
-        let start = Instant::now();
-        while !Path::new(&status).exists() {
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "{how}: no exit:\n{}",
-                s.screen()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        let got = std::fs::read_to_string(&status).expect("status written");
-        assert_eq!(got.trim(), code.to_string(), "{how}");
-        let alternate = tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on}"]);
-        assert_eq!(
-            String::from_utf8_lossy(&alternate.stdout).trim(),
-            "0",
-            "{how}: still on the alternate screen"
-        );
+        assert_eq!(s.exit_status(&status, how), code.to_string(), "{how}");
     }
 }

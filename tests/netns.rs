@@ -99,6 +99,15 @@ fn a_cell_crosses_the_veth_intact_and_the_pair_is_removed() {
     );
 }
 
+/// `ip netns list`, as text.
+fn netns_list() -> String {
+    let out = Command::new("ip")
+        .args(["netns", "list"])
+        .output()
+        .expect("ip");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Namespaces and links of run `pid` still on the machine.
 fn leftovers(pid: u32) -> Vec<String> {
     let p = names_for(pid);
@@ -200,14 +209,7 @@ fn a_double_ctrl_c_cleans_up_every_time() {
         assert_eq!(out.status.code(), Some(130), "round {round}");
         assert_eq!(leftovers(pid), Vec::<String>::new(), "round {round}");
     }
-    let list = String::from_utf8_lossy(
-        &Command::new("ip")
-            .args(["netns", "list"])
-            .output()
-            .expect("ip")
-            .stdout,
-    )
-    .into_owned();
+    let list = netns_list();
     assert!(!list.contains("nio-"), "left after double Ctrl-C: {list}");
 }
 
@@ -336,13 +338,6 @@ fn bad_netem_exits_2_with_tcs_reason_and_leaves_nothing() {
         !dir.path().join("n.csv").exists(),
         "a refused command creates no file"
     );
-    let list = String::from_utf8_lossy(
-        &Command::new("ip")
-            .args(["netns", "list"])
-            .output()
-            .expect("ip")
-            .stdout,
-    )
-    .into_owned();
+    let list = netns_list();
     assert!(!list.contains("nio-"), "{list}");
 }
