@@ -14,8 +14,6 @@ pub mod why {
     pub const UNREADABLE: &str = "could not be read";
     /// Read back from a CSV cell that was empty (the file does not say why).
     pub const NOT_RECORDED: &str = "not in the recording";
-    /// Not every thread of the side could be counted.
-    pub const PARTIAL: &str = "not every thread counted";
 }
 
 /// A reported figure.
@@ -93,12 +91,6 @@ impl<T: Copy> Figure<T> {
 
     pub fn is_measured(&self) -> bool {
         matches!(self, Figure::Measured(_))
-    }
-}
-
-impl<T: Copy> From<T> for Figure<T> {
-    fn from(v: T) -> Self {
-        Figure::Measured(v)
     }
 }
 

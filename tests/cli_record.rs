@@ -1,4 +1,6 @@
-//! The real binary, headless: bad input, a recording, appending, and SIGTERM.
+//! The real binary, headless: bad input, a recording, appending, and the stop signals.
+
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -174,12 +176,7 @@ fn existing_recording_is_appended_to_never_overwritten() {
 
 #[test]
 fn every_stop_signal_keeps_finished_rows_and_exits_128_plus_its_number() {
-    for (sig, status) in [
-        (libc::SIGTERM, 143),
-        (libc::SIGINT, 130),
-        (libc::SIGHUP, 129),
-        (libc::SIGQUIT, 131),
-    ] {
+    for (sig, status) in common::STOP_SIGNALS {
         let dir = tempfile::tempdir().expect("temp dir");
         let cells = dir.path().join("r.csv");
         let mut child = bin()

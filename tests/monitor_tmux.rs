@@ -26,6 +26,27 @@ impl Drop for Session {
 }
 
 impl Session {
+    /// A detached 120 × 40 session named `name` running `command`.
+    fn start(name: String, command: &str) -> Session {
+        let started = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            command,
+        ]);
+        assert!(
+            started.status.success(),
+            "{}",
+            String::from_utf8_lossy(&started.stderr)
+        );
+        Session(name)
+    }
+
     fn screen(&self) -> String {
         String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &self.0]).stdout).into_owned()
     }
@@ -103,23 +124,7 @@ fn monitor_shows_live_figures_and_obeys_the_keys() {
         env!("CARGO_BIN_EXE_netio-tui"),
         status.display()
     );
-    let started = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &name,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
-    assert!(
-        started.status.success(),
-        "{}",
-        String::from_utf8_lossy(&started.stderr)
-    );
-    let s = Session(name);
+    let s = Session::start(name, &command);
 
     let screen = s.wait_for(
         "figures for all three strategies",
@@ -178,19 +183,7 @@ fn ctrl_c_and_signals_restore_the_terminal_and_exit_128_plus_the_signal() {
             bin = env!("CARGO_BIN_EXE_netio-tui"),
             status = status.display()
         );
-        let started = tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &name,
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &command,
-        ]);
-        assert!(started.status.success());
-        let s = Session(name);
+        let s = Session::start(name, &command);
         s.wait_for("the monitor", Duration::from_secs(20), |sc| {
             sc.contains("Comparison at")
         });

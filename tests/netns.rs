@@ -148,12 +148,7 @@ fn every_stop_signal_mid_run_removes_everything_and_keeps_finished_rows() {
     if !can_run() {
         return;
     }
-    for (sig, status) in [
-        (libc::SIGTERM, 143),
-        (libc::SIGINT, 130),
-        (libc::SIGHUP, 129),
-        (libc::SIGQUIT, 131),
-    ] {
+    for (sig, status) in common::STOP_SIGNALS {
         let dir = tempfile::tempdir().expect("temp dir");
         let csv = dir.path().join("n.csv");
         let mut child = netns_run(&csv);

@@ -19,8 +19,6 @@ pub enum Workload {
 pub struct WorkloadEntry {
     pub workload: Workload,
     pub about: About,
-    /// What latency means under it, as the monitor and report label it.
-    pub latency_label: &'static str,
     /// The sender's loop: sends through `l` until `l` says stop.
     pub drive: fn(l: &mut SendLoop<'_>) -> Result<(), EngineError>,
 }

@@ -13,7 +13,6 @@ pub const ENTRY: WorkloadEntry = WorkloadEntry {
         summary: "each sender sends as fast as it can (throughput; latency is queueing)",
         available: registry::always,
     },
-    latency_label: "queueing delay",
     drive,
 };
 

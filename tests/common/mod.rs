@@ -21,6 +21,14 @@ pub fn skip(reason: &str) {
     eprintln!("skipped: {reason}");
 }
 
+/// The signals that stop a run, and the exit status each must give (128 + its number).
+pub const STOP_SIGNALS: [(i32, i32); 4] = [
+    (libc::SIGTERM, 143),
+    (libc::SIGINT, 130),
+    (libc::SIGHUP, 129),
+    (libc::SIGQUIT, 131),
+];
+
 /// A skip that stays a skip even in CI (netem: not built into this kernel).
 pub fn skip_allowed(reason: &str) {
     eprintln!("skipped (allowed in CI): {reason}");
