@@ -1,4 +1,4 @@
-//! Rows of a recording grouped into cells (strategy × size × threads), each with the
+//! Rows of a recording grouped into cells (workload × strategy × size × threads), each with the
 //! spread of its throughput: over its repeats when there are several, else over the
 //! per-second samples of its one run (labelled "within one run"), and the host-noise
 //! reference over the same repeats. What `report`, `plot` and the headless summary
@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 
 use crate::engine::tcp_window::RECEIVER_BEHIND_PCT;
+use crate::matrix::Mode;
 use crate::record::Row;
-use crate::stats::{Basis, Summary};
+use crate::stats::{Basis, Summary, Verdict};
 
 /// A row and its number in the file (1 = first data row).
 pub type Numbered<'a> = (usize, &'a Row);
@@ -16,6 +17,8 @@ pub type Numbered<'a> = (usize, &'a Row);
 /// One cell of a recording and what its rows say together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellStats<'a> {
+    /// The workload and its load.
+    pub mode: Mode,
     pub strategy: &'a str,
     pub size: u64,
     pub threads: u32,
@@ -43,18 +46,18 @@ impl CellStats<'_> {
     }
 }
 
-/// Groups `rows` into cells, in (strategy, threads, size) order.
+/// Groups `rows` into cells, in (workload, strategy, threads, size) order.
 pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
-    let mut groups: BTreeMap<(&str, u32, u64), Vec<Numbered>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Mode, &str, u32, u64), Vec<Numbered>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         groups
-            .entry((r.strategy.as_str(), r.threads, r.size_bytes))
+            .entry((r.mode(), r.strategy.as_str(), r.threads, r.size_bytes))
             .or_default()
             .push((i + 1, r));
     }
     groups
         .into_iter()
-        .map(|((strategy, threads, size), rows)| {
+        .map(|((mode, strategy, threads, size), rows)| {
             let gbps: Vec<f64> = rows
                 .iter()
                 .filter_map(|(_, r)| r.throughput_gbps.value())
@@ -76,6 +79,7 @@ pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
                     .is_some_and(|p| p >= RECEIVER_BEHIND_PCT)
             });
             CellStats {
+                mode,
                 strategy,
                 size,
                 threads,
@@ -101,6 +105,15 @@ fn within_one_run(r: &Row) -> Option<Summary> {
 /// The throughputs of `a` and `b` measured in the same rounds (same run, same repeat
 /// number), in pairs; empty when they were not repeated together.
 pub fn paired(a: &CellStats, b: &CellStats) -> (Vec<f64>, Vec<f64>) {
+    paired_on(a, b, |r| r.throughput_gbps.value())
+}
+
+/// Figure `f` of `a` and `b` measured in the same rounds, in pairs.
+pub fn paired_on(
+    a: &CellStats,
+    b: &CellStats,
+    f: impl Fn(&Row) -> Option<f64>,
+) -> (Vec<f64>, Vec<f64>) {
     let mut xs = Vec::new();
     let mut ys = Vec::new();
     for (_, ra) in &a.rows {
@@ -109,7 +122,7 @@ pub fn paired(a: &CellStats, b: &CellStats) -> (Vec<f64>, Vec<f64>) {
             .rows
             .iter()
             .find(|(_, rb)| rb.repeat == Some(rep) && rb.run_id == ra.run_id)
-            && let (Some(x), Some(y)) = (ra.throughput_gbps.value(), rb.throughput_gbps.value())
+            && let (Some(x), Some(y)) = (f(ra), f(rb))
         {
             xs.push(x);
             ys.push(y);
@@ -128,16 +141,41 @@ pub fn verdict(a: &CellStats, b: &CellStats) -> Option<crate::stats::Verdict> {
     Some(crate::stats::compare(a.gbps.as_ref()?, b.gbps.as_ref()?))
 }
 
-/// The cell of `strategy` at `threads` × `size`.
+/// A against B on figure `f` (a latency: the verdict says which is *higher*): paired
+/// by round where at least two rounds hold both, else by the intervals of their
+/// repeats. `None` when there is nothing to compare.
+pub fn verdict_on(
+    a: &CellStats,
+    b: &CellStats,
+    f: impl Fn(&Row) -> Option<f64>,
+) -> Option<Verdict> {
+    let (xs, ys) = paired_on(a, b, &f);
+    if xs.len() >= 2 {
+        return Some(crate::stats::compare_paired(&xs, &ys));
+    }
+    let of =
+        |c: &CellStats| Summary::of(&c.rows.iter().filter_map(|(_, r)| f(r)).collect::<Vec<_>>());
+    Some(crate::stats::compare(&of(a)?, &of(b)?))
+}
+
+/// The median of figure `f` over a cell's rows; `None` if no row has it.
+pub fn median_of(c: &CellStats, f: impl Fn(&Row) -> Option<f64>) -> Option<f64> {
+    Summary::of(&c.rows.iter().filter_map(|(_, r)| f(r)).collect::<Vec<_>>()).map(|s| s.median)
+}
+
+/// The `stream` cell of `strategy` at `threads` × `size`.
 pub fn find<'c, 'a>(
     cells: &'c [CellStats<'a>],
     strategy: &str,
     threads: u32,
     size: u64,
 ) -> Option<&'c CellStats<'a>> {
-    cells
-        .iter()
-        .find(|c| c.strategy == strategy && c.threads == threads && c.size == size)
+    cells.iter().find(|c| {
+        c.mode == Mode::default()
+            && c.strategy == strategy
+            && c.threads == threads
+            && c.size == size
+    })
 }
 
 #[cfg(test)]

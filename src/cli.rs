@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::engine::{CellConfig, Lowat, Pin};
+use crate::engine::{CellConfig, Lowat, Pin, RrOptions};
 use crate::matrix::{Matrix, Strategy};
 use crate::net::{CcName, SocketOptions};
 use crate::receive::RxStrategy;
 use crate::strategy::StrategyOptions;
-use crate::wire::{MAX_MESSAGE, MIN_REQUEST, effective_size};
-use crate::workload::Workload;
+use crate::wire::effective_size;
+use crate::workload::{Load, Workload, rr};
 
 /// Most sender/receiver pairs one cell may use.
 pub const MAX_THREADS: usize = 64;
@@ -91,9 +91,25 @@ pub struct Cli {
     #[arg(long, value_name = "NAME", value_parser = parse_rx, default_value_t = RxStrategy::default())]
     pub rx: RxStrategy,
 
-    /// What the senders do (see the list above; one per run today).
-    #[arg(long, value_name = "NAME", value_parser = parse_workload, default_value_t = Workload::default())]
-    pub workload: Workload,
+    /// What the senders do, comma-separated (see the list above): stream, rr, rate.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_workload,
+          default_value = "stream")]
+    pub workload: Vec<Workload>,
+
+    /// What `rate` cells offer in total, comma-separated: a share of the same cell's
+    /// stream throughput (10%,50%,90%: stream cells are measured first), bits per second
+    /// (2G, 500M), or messages per second (50k/s) [default: 50%]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_load,
+          allow_hyphen_values = true)]
+    pub rate: Vec<Load>,
+
+    /// `rr`: requests each pair keeps in flight, 1 to 1024.
+    #[arg(long, value_name = "D", value_parser = parse_depth, allow_hyphen_values = true)]
+    pub depth: Option<usize>,
+
+    /// `rr`: the length of the receiver's reply, 1 byte to 1M [default: 32].
+    #[arg(long, value_name = "SIZE", value_parser = parse_response_size, allow_hyphen_values = true)]
+    pub response_size: Option<usize>,
 
     /// Message sizes (the 8 fields together, frame header included), comma-separated,
     /// 8 to 64M; sizes below 32 bytes (the header) are rounded up to 32.
@@ -152,9 +168,10 @@ pub struct Cli {
     pub zc_pool: usize,
 
     /// When a blocked receiver wakes: frame (SO_RCVLOWAT = frame size), missing (the
-    /// bytes still missing from the current frame) or off (every segment).
-    #[arg(long, value_name = "MODE", value_parser = Lowat::parse, default_value = "frame")]
-    pub rcvlowat: Lowat,
+    /// bytes still missing from the current frame) or off (every segment) [default:
+    /// frame for stream, off for rr and rate]
+    #[arg(long, value_name = "MODE", value_parser = Lowat::parse)]
+    pub rcvlowat: Option<Lowat>,
 
     /// Check every payload byte on arrival, not only headers and per-field stamps.
     #[arg(long)]
@@ -258,7 +275,35 @@ impl Cli {
             strategies: dedup(&self.strategies),
             sizes: dedup(&sizes),
             threads: dedup(&self.threads),
+            modes: crate::matrix::modes(&dedup(&self.workload), &self.loads()),
         }
+    }
+
+    /// The `rate` loads: as given, or 50 % of stream.
+    pub fn loads(&self) -> Vec<Load> {
+        if self.rate.is_empty() {
+            vec![Load::Percent(50)]
+        } else {
+            dedup(&self.rate)
+        }
+    }
+
+    /// Options that only make sense together, checked before anything is created: the
+    /// message names the option.
+    pub fn check_combinations(&self) -> Result<(), String> {
+        let has = |w: Workload| self.workload.contains(&w);
+        if !self.rate.is_empty() && !has(Workload::Rate) {
+            return Err("--rate: only the rate workload is paced (add --workload rate)".into());
+        }
+        if self.depth.is_some() && !has(Workload::Rr) {
+            return Err(
+                "--depth: only the rr workload keeps requests in flight (add --workload rr)".into(),
+            );
+        }
+        if self.response_size.is_some() && !has(Workload::Rr) {
+            return Err("--response-size: only the rr workload replies (add --workload rr)".into());
+        }
+        Ok(())
     }
 
     /// The sizes that were rounded up: (used, requested), for the rows to say so.
@@ -286,9 +331,13 @@ impl Cli {
             repeats: self.repeat.unwrap_or(repeats),
             verify: self.verify,
             pin: self.pin.clone(),
-            lowat: self.rcvlowat,
+            lowat: self.rcvlowat.unwrap_or_default(),
+            lowat_chosen: self.rcvlowat.is_some(),
             rx: self.rx,
-            workload: self.workload,
+            rr: RrOptions {
+                depth: self.depth.unwrap_or(1),
+                response_size: self.response_size.unwrap_or(rr::DEFAULT_RESPONSE),
+            },
             socket: SocketOptions {
                 cc: self.cc,
                 nagle: !self.nodelay,
@@ -304,88 +353,9 @@ impl Cli {
     }
 }
 
-fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
-    let mut out = Vec::with_capacity(items.len());
-    for &x in items {
-        if !out.contains(&x) {
-            out.push(x);
-        }
-    }
-    out
-}
-
-fn parse_strategy(s: &str) -> Result<Strategy, String> {
-    s.parse()
-}
-
-fn parse_rx(s: &str) -> Result<RxStrategy, String> {
-    s.parse()
-}
-
-fn parse_workload(s: &str) -> Result<Workload, String> {
-    s.parse()
-}
-
-fn parse_on_off(s: &str) -> Result<bool, String> {
-    match s.trim() {
-        "on" => Ok(true),
-        "off" => Ok(false),
-        _ => Err(format!("'{s}' is not on or off")),
-    }
-}
-
-/// `8`, `8B`, `4K`, `64k`, `1M`: bytes, powers of 1024.
-pub fn parse_size(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((i, _)) => t.split_at(i),
-        None => (t, ""),
-    };
-    let multiplier: usize = match unit.to_ascii_uppercase().as_str() {
-        "" | "B" => 1,
-        "K" | "KB" | "KIB" => 1 << 10,
-        "M" | "MB" | "MIB" => 1 << 20,
-        _ => return Err(format!("'{s}' is not a size (use e.g. 512, 4K, 1M)")),
-    };
-    let n: usize = digits
-        .parse()
-        .map_err(|_| format!("'{s}' is not a size (use e.g. 512, 4K, 1M)"))?;
-    let bytes = n
-        .checked_mul(multiplier)
-        .filter(|b| (MIN_REQUEST..=MAX_MESSAGE).contains(b))
-        .ok_or_else(|| format!("size must be from {MIN_REQUEST} bytes (one per field) to 64M"))?;
-    Ok(bytes)
-}
-
-fn parse_threads(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<usize>() {
-        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "thread count must be a whole number from 1 to {MAX_THREADS}"
-        )),
-    }
-}
-
-fn parse_any_duration(s: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(s.trim())
-        .map_err(|e| format!("'{s}' is not a duration ({e}; use e.g. 500ms, 5s, 1m)"))?;
-    if d > MAX_DURATION {
-        return Err("duration must be at most 24h".into());
-    }
-    Ok(d)
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    let d = parse_any_duration(s)?;
-    if d < Duration::from_millis(100) {
-        return Err("the measuring window must be at least 100ms".into());
-    }
-    Ok(d)
-}
-
-fn parse_warmup(s: &str) -> Result<Duration, String> {
-    parse_any_duration(s)
-}
+mod parse;
+pub use parse::parse_size;
+use parse::*;
 
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,13 @@
-//! The measurement matrix: strategies × message sizes × thread counts, and the cells
-//! it is made of. Pure data, no I/O.
+//! The measurement matrix: strategies × message sizes × thread counts × workloads (a
+//! paced workload once per load), and the cells it is made of. Pure data, no I/O.
 
 use std::fmt;
 
 pub use crate::strategy::Strategy;
+pub use crate::workload::{Load, Workload};
 
-/// One measurement: a strategy at a message size with a number of sender/receiver pairs.
+/// One measurement: a strategy at a message size with a number of sender/receiver
+/// pairs, under a workload (and, for `rate`, at a load).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Cell {
     pub strategy: Strategy,
@@ -13,6 +15,44 @@ pub struct Cell {
     pub size: usize,
     /// Sender/receiver thread pairs, one TCP connection each.
     pub threads: usize,
+    pub workload: Workload,
+    /// What a `rate` cell offers; `Unpaced` for the others.
+    pub load: Load,
+}
+
+impl Cell {
+    /// A `stream` cell.
+    pub fn new(strategy: Strategy, size: usize, threads: usize) -> Cell {
+        Cell {
+            strategy,
+            size,
+            threads,
+            workload: Workload::Stream,
+            load: Load::Unpaced,
+        }
+    }
+
+    /// This cell under `mode` (a workload and its load).
+    pub fn under(self, mode: Mode) -> Cell {
+        Cell {
+            workload: mode.workload,
+            load: mode.load,
+            ..self
+        }
+    }
+
+    /// Its workload and load.
+    pub fn mode(&self) -> Mode {
+        Mode {
+            workload: self.workload,
+            load: self.load,
+        }
+    }
+
+    /// The `stream` cell whose throughput a percentage load is a share of.
+    pub fn reference(&self) -> Cell {
+        Cell::new(self.strategy, self.size, self.threads)
+    }
 }
 
 impl fmt::Display for Cell {
@@ -23,17 +63,63 @@ impl fmt::Display for Cell {
             self.strategy,
             format_size(self.size),
             self.threads
-        )
+        )?;
+        match self.workload {
+            Workload::Stream => Ok(()),
+            _ => write!(f, " {}", self.mode()),
+        }
     }
 }
 
-/// The axes of a run. Cells are produced size-major, then threads, then strategy, so the
-/// strategies at one size × threads are measured next to each other in time.
+/// A workload with its load: the matrix's fourth axis.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mode {
+    pub workload: Workload,
+    pub load: Load,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.load {
+            Load::Unpaced => write!(f, "{}", self.workload),
+            load => write!(f, "{} {load}", self.workload),
+        }
+    }
+}
+
+/// The modes `workloads` × `loads` give, in order: `rate` once per load, the others
+/// once; `stream` first whenever a percentage load needs it as its reference.
+pub fn modes(workloads: &[Workload], loads: &[Load]) -> Vec<Mode> {
+    let mut out = Vec::new();
+    let needs_reference =
+        workloads.contains(&Workload::Rate) && loads.iter().any(|l| l.percent().is_some());
+    if needs_reference && !workloads.contains(&Workload::Stream) {
+        out.push(Mode::default());
+    }
+    for &workload in workloads {
+        if workload.is_paced() {
+            out.extend(loads.iter().map(|&load| Mode { workload, load }));
+        } else {
+            out.push(Mode {
+                workload,
+                load: Load::Unpaced,
+            });
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// The axes of a run. Cells are produced size-major, then threads, then mode, then
+/// strategy, so the strategies at one point are measured next to each other in time,
+/// and a point's `stream` cells come before the `rate` cells that take a share of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matrix {
     pub strategies: Vec<Strategy>,
     pub sizes: Vec<usize>,
     pub threads: Vec<usize>,
+    /// From [`modes`].
+    pub modes: Vec<Mode>,
 }
 
 impl Matrix {
@@ -42,12 +128,10 @@ impl Matrix {
         let mut cells = Vec::with_capacity(self.len());
         for &size in &self.sizes {
             for &threads in &self.threads {
-                for &strategy in &self.strategies {
-                    cells.push(Cell {
-                        strategy,
-                        size,
-                        threads,
-                    });
+                for &mode in &self.modes {
+                    for &strategy in &self.strategies {
+                        cells.push(Cell::new(strategy, size, threads).under(mode));
+                    }
                 }
             }
         }
@@ -56,7 +140,7 @@ impl Matrix {
 
     /// Number of cells.
     pub fn len(&self) -> usize {
-        self.strategies.len() * self.sizes.len() * self.threads.len()
+        self.strategies.len() * self.sizes.len() * self.threads.len() * self.modes.len()
     }
 
     /// True when one of the axes is empty.
@@ -97,22 +181,30 @@ mod tests {
             strategies: vec![Strategy::TwoCopy, Strategy::ZeroCopy],
             sizes: vec![4096, 65536],
             threads: vec![1, 2],
+            modes: vec![Mode::default()],
         };
         let cells = m.cells();
         assert_eq!(cells.len(), 8);
         assert_eq!(m.len(), 8);
-        assert_eq!(
-            cells[0],
-            Cell {
-                strategy: Strategy::TwoCopy,
-                size: 4096,
-                threads: 1
-            }
-        );
+        assert_eq!(cells[0], Cell::new(Strategy::TwoCopy, 4096, 1));
         assert_eq!(cells[1].strategy, Strategy::ZeroCopy);
         assert_eq!((cells[1].size, cells[1].threads), (4096, 1));
         assert_eq!((cells[2].size, cells[2].threads), (4096, 2));
         assert_eq!(cells[7].size, 65536);
+    }
+
+    #[test]
+    fn percentage_loads_bring_their_stream_reference_first() {
+        let loads = [Load::Percent(10), Load::BitsPerSec(1_000_000)];
+        let m = modes(&[Workload::Rr, Workload::Rate], &loads);
+        let names: Vec<String> = m.iter().map(Mode::to_string).collect();
+        assert_eq!(names, ["stream", "rr", "rate 10%", "rate 1Mbit/s"]);
+        let m = modes(&[Workload::Rate, Workload::Stream], &[Load::BitsPerSec(8)]);
+        assert_eq!(m.len(), 2, "an absolute rate needs no reference");
+        assert_eq!(m[0].workload, Workload::Rate);
+        let cell = Cell::new(Strategy::OneCopy, 4096, 2).under(m[0]);
+        assert_eq!(cell.to_string(), "one-copy 4K x2 rate 8bit/s");
+        assert_eq!(cell.reference(), Cell::new(Strategy::OneCopy, 4096, 2));
     }
 
     #[test]

@@ -78,13 +78,36 @@ impl Progress {
 
     pub fn cell_finished(&mut self, row: &Row) {
         self.finished += 1;
+        let mode = row.mode();
+        let entry = mode.workload.entry();
+        let extra = match mode.workload {
+            crate::workload::Workload::Rr => format!(
+                " {} tps,",
+                row.transactions_per_s.screen(|t| format!("{t:.0}"))
+            ),
+            crate::workload::Workload::Rate => format!(
+                " of {} offered{},",
+                row.offered_gbps.screen(|g| format!("{g:.3}")),
+                if row.saturated.as_deref() == Some("yes") {
+                    " (saturated)"
+                } else {
+                    ""
+                }
+            ),
+            crate::workload::Workload::Stream => String::new(),
+        };
         let line = format!(
-            "{} {} x{}: {} Gbps, p99 {} µs, {} integrity errors",
+            "{} {} x{}{}: {} Gbps,{extra} {} p99 {} µs, {} integrity errors",
             row.strategy,
             crate::matrix::format_size(row.size_bytes as usize),
             row.threads,
+            match mode.workload {
+                crate::workload::Workload::Stream => String::new(),
+                _ => format!(" {mode}"),
+            },
             row.throughput_gbps.screen(|g| format!("{g:.3}")),
-            row.lat_p99_us.screen(|v| format!("{v:.1}")),
+            entry.latency_label,
+            row.latency_p99().screen(|v| format!("{v:.1}")),
             row.integrity_errors
         );
         match &self.bar {

@@ -148,6 +148,28 @@ pub struct Row {
     /// Bytes of message buffers in the zero-copy pool (its waits are inside zero-copy's
     /// latency).
     pub zc_pool_bytes: Figure<u64>,
+    // Issue 13: workloads.
+    /// `rate`: the load as given (`50%`, `2Gbit/s`, `50k/s`), and for a share of stream
+    /// throughput the percentage alone.
+    pub rate: Option<String>,
+    pub load_pct: Option<u32>,
+    /// `rate`: what the senders offered, Gbps in total (message bytes, as throughput).
+    pub offered_gbps: Figure<f64>,
+    /// `rate`: `yes` when throughput fell below 95 % of what was offered.
+    pub saturated: Option<String>,
+    /// `rr`: transactions (request + reply) completed per second, all pairs.
+    pub transactions_per_s: Figure<f64>,
+    /// `rr`: round trips from the request's first send call to the reply's last byte.
+    pub rtt_p50_us: Figure<f64>,
+    pub rtt_p99_us: Figure<f64>,
+    pub rtt_p999_us: Figure<f64>,
+    pub rtt_max_us: Figure<f64>,
+    /// `rr`: requests in flight per pair, and the reply's length.
+    pub depth: Option<u32>,
+    pub response_size_bytes: Option<u64>,
+    /// `rate`: how late messages left against their due times (the pacing's error).
+    pub pace_err_p50_us: Figure<f64>,
+    pub pace_err_p99_us: Figure<f64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,
@@ -195,6 +217,21 @@ impl Row {
             }
             explain(&mut self.zc_copied_pct, Figure::NotApplicable);
         }
+        let workload = self.workload();
+        if !workload.has_round_trips() {
+            for f in self.round_trip_figures_mut() {
+                explain(f, Figure::NotApplicable);
+            }
+        }
+        if !workload.is_paced() {
+            for f in [
+                &mut self.offered_gbps,
+                &mut self.pace_err_p50_us,
+                &mut self.pace_err_p99_us,
+            ] {
+                explain(f, Figure::NotApplicable);
+            }
+        }
         if self.hw_counters.as_deref() == Some("no") {
             for f in self.hardware_counts_mut() {
                 explain(f, Figure::Unavailable(why::NO_PMU));
@@ -215,6 +252,26 @@ impl Row {
             &mut self.zc_pool_waits,
             &mut self.zc_bogus,
         ]
+    }
+
+    /// `rr`'s columns.
+    pub(crate) fn round_trip_figures_mut(&mut self) -> [&mut Figure<f64>; 5] {
+        [
+            &mut self.transactions_per_s,
+            &mut self.rtt_p50_us,
+            &mut self.rtt_p99_us,
+            &mut self.rtt_p999_us,
+            &mut self.rtt_max_us,
+        ]
+    }
+
+    /// The workload the row was measured under (`stream` for recordings from before
+    /// the column).
+    pub fn workload(&self) -> crate::workload::Workload {
+        self.workload
+            .as_deref()
+            .and_then(|w| w.parse().ok())
+            .unwrap_or_default()
     }
 
     /// The hardware counters' columns, both sides.

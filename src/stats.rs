@@ -114,6 +114,13 @@ pub enum Verdict {
     Unknown,
 }
 
+/// Which way a figure improves: throughput and transactions up, latency down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
 /// Compares A and B by their 95 % intervals.
 pub fn compare(a: &Summary, b: &Summary) -> Verdict {
     let (Some((alo, ahi)), Some((blo, bhi))) = (a.ci95, b.ci95) else {

@@ -7,10 +7,10 @@ use crate::aggregate::{self, CellStats};
 use crate::figure::{Figure, why};
 use crate::matrix::format_size;
 use crate::record::Row;
-use crate::stats::Summary;
 
-const HEADERS: [&str; 14] = [
+const HEADERS: [&str; 16] = [
     "strategy",
+    "workload",
     "size",
     "thr",
     "n",
@@ -18,8 +18,9 @@ const HEADERS: [&str; 14] = [
     "95% CI",
     "CV %",
     "host CV %",
-    "qd p50 µs",
-    "qd p99 µs",
+    "tps",
+    "p50 µs",
+    "p99 µs",
     "tx ns/B",
     "rx ns/B",
     "zc copied",
@@ -31,10 +32,7 @@ fn opt(v: Option<f64>, digits: usize) -> String {
     Figure::or_unavailable(v, why::NOT_RECORDED).screen(|x| format!("{x:.digits$}"))
 }
 
-/// The median of a figure over a cell's rows; `None` if no row has it.
-fn median_of(c: &CellStats, f: impl Fn(&Row) -> Option<f64>) -> Option<f64> {
-    Summary::of(&c.rows.iter().filter_map(|(_, r)| f(r)).collect::<Vec<_>>()).map(|s| s.median)
-}
+use aggregate::median_of;
 
 /// One line per cell (its repeats together), in the order the cells were first run:
 /// medians, the 95 % interval and CV of throughput (over repeats, or within one run
@@ -44,13 +42,14 @@ pub fn table(rows: &[Row]) -> String {
     let mut cells = aggregate::cells(rows);
     cells.sort_by_key(|c| c.rows.first().map(|(n, _)| *n));
     let behind = cells.iter().any(|c| c.receiver_behind);
-    let cells: Vec<[String; 14]> = cells
+    let cells: Vec<[String; 16]> = cells
         .iter()
         .map(|c| {
             let g = c.gbps;
             let zc_sent = c.rows.iter().any(|(_, r)| r.zc_sends.is_measured());
             [
                 format!("{}{}", c.strategy, if c.receiver_behind { "*" } else { "" }),
+                workload_label(c),
                 format_size(c.size as usize),
                 c.threads.to_string(),
                 c.rows.len().to_string(),
@@ -59,8 +58,12 @@ pub fn table(rows: &[Row]) -> String {
                     .map_or("n/a".into(), |(lo, hi)| format!("{lo:.2}–{hi:.2}")),
                 opt(g.and_then(|s| s.cv_pct), 1),
                 opt(c.host.and_then(|h| h.cv_pct), 1),
-                opt(median_of(c, |r| r.lat_p50_us.value()), 1),
-                opt(median_of(c, |r| r.lat_p99_us.value()), 1),
+                match median_of(c, |r| r.transactions_per_s.value()) {
+                    Some(t) => format!("{t:.0}"),
+                    None => "-".into(),
+                },
+                opt(median_of(c, |r| r.latency_p50().value()), 1),
+                opt(median_of(c, |r| r.latency_p99().value()), 1),
                 opt(median_of(c, |r| r.tx_cpu_ns_per_byte.value()), 3),
                 opt(median_of(c, |r| r.rx_cpu_ns_per_byte.value()), 3),
                 match median_of(c, |r| r.zc_copied_pct.value()) {
@@ -105,12 +108,26 @@ pub fn table(rows: &[Row]) -> String {
         "Gbps is the median over the n repeats; 95% CI and CV are over repeats (n > 1) or within one run's seconds (n = 1).\n",
     );
     out.push_str(
-        "qd: queueing delay of a saturated stream (send start to last byte received): waiting in socket buffers, not a strategy's cost.\n",
+        "p50/p99: stream (qd) queueing delay of a saturated stream, waiting in socket buffers, not a strategy's cost; rr: round trip; rate: one-way from each message's due time.\n",
     );
     if behind {
         out.push_str("* the receiver fell behind (the sender was limited by its window for >= 10% of the time).\n");
     }
     out
+}
+
+/// The workload as the table shows it: `stream (qd)`, `rr`, `rate 50%`, and `!` after
+/// a paced cell that could not keep up in some repeat.
+fn workload_label(c: &CellStats) -> String {
+    let saturated = c
+        .rows
+        .iter()
+        .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
+    match c.mode.workload {
+        crate::workload::Workload::Stream => "stream (qd)".into(),
+        _ if saturated => format!("{} saturated", c.mode),
+        _ => c.mode.to_string(),
+    }
 }
 
 /// `table` cut to `height` lines of a terminal: the header, as many cells as fit, a line
@@ -120,7 +137,7 @@ pub fn fit(table: &str, height: usize) -> String {
     let notes = lines
         .iter()
         .rev()
-        .take_while(|l| l.starts_with("Gbps is") || l.starts_with("qd:") || l.starts_with('*'))
+        .take_while(|l| l.starts_with("Gbps is") || l.starts_with("p50/p99:") || l.starts_with('*'))
         .count();
     let cells = &lines[1.min(lines.len())..lines.len() - notes];
     // Header, the "more" line, the notes, and a line for the shell's prompt.

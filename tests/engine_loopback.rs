@@ -21,11 +21,7 @@ fn quick(verify: bool) -> CellConfig {
 }
 
 fn run(strategy: Strategy, size: usize, threads: usize, config: &CellConfig) -> CellSummary {
-    let cell = Cell {
-        strategy,
-        size,
-        threads,
-    };
+    let cell = Cell::new(strategy, size, threads);
     match run_cell(cell, config, &AtomicBool::new(false), |_| {}) {
         Ok(CellOutcome::Finished(s)) => *s,
         Ok(CellOutcome::Cancelled) => panic!("{cell}: cancelled without being asked"),
@@ -192,11 +188,7 @@ fn samples_arrive_each_second_and_cover_the_window() {
         duration: Duration::from_millis(2500),
         ..CellConfig::default()
     };
-    let cell = Cell {
-        strategy: Strategy::OneCopy,
-        size: 16 << 10,
-        threads: 1,
-    };
+    let cell = Cell::new(Strategy::OneCopy, 16 << 10, 1);
     let mut samples = Vec::new();
     let outcome =
         run_cell(cell, &config, &AtomicBool::new(false), |s| samples.push(s)).expect("cell runs");
@@ -233,11 +225,7 @@ fn samples_arrive_each_second_and_cover_the_window() {
 #[test]
 fn cancelling_drops_the_cell_and_joins_its_threads() {
     let cancel = AtomicBool::new(false);
-    let cell = Cell {
-        strategy: Strategy::TwoCopy,
-        size: 4096,
-        threads: 2,
-    };
+    let cell = Cell::new(Strategy::TwoCopy, 4096, 2);
     let config = CellConfig {
         warmup: Duration::ZERO,
         duration: Duration::from_secs(30),
@@ -339,11 +327,7 @@ fn pinned_workers_are_seen_where_they_were_pinned() {
 fn repeats_are_interleaved_round_robin_and_numbered() {
     let cells: Vec<Cell> = [Strategy::TwoCopy, Strategy::OneCopy]
         .into_iter()
-        .map(|strategy| Cell {
-            strategy,
-            size: 4096,
-            threads: 1,
-        })
+        .map(|strategy| Cell::new(strategy, 4096, 1))
         .collect();
     let config = CellConfig {
         repeats: 3,

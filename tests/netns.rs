@@ -59,11 +59,7 @@ fn a_cell_crosses_the_veth_intact_and_the_pair_is_removed() {
             ..CellConfig::default()
         };
         for strategy in Strategy::ALL {
-            let cell = Cell {
-                strategy,
-                size: 64 << 10,
-                threads: 2,
-            };
+            let cell = Cell::new(strategy, 64 << 10, 2);
             let s = match run_cell(cell, &config, &AtomicBool::new(false), |_| {}) {
                 Ok(CellOutcome::Finished(s)) => s,
                 other => panic!("{cell}: {other:?}"),

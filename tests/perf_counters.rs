@@ -20,11 +20,7 @@ fn run(strategy: Strategy, size: usize, config: &CellConfig) -> CellSummary {
     let _turn = ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let cell = Cell {
-        strategy,
-        size,
-        threads: 1,
-    };
+    let cell = Cell::new(strategy, size, 1);
     match run_cell(cell, config, &AtomicBool::new(false), |_| {}) {
         Ok(CellOutcome::Finished(s)) => *s,
         other => panic!("{cell}: {other:?}"),

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::engine::{Counting, EngineEvent, Phase};
-use crate::matrix::{Cell, Strategy};
+use crate::matrix::{Cell, Mode, Strategy};
 use crate::row::RunContext;
 
+mod keys;
 mod protocol;
 mod standing;
 mod view;
@@ -28,9 +29,12 @@ pub struct App {
     pub strategies: Vec<Strategy>,
     pub sizes: Vec<usize>,
     pub threads: Vec<usize>,
+    /// Workloads (each `rate` load its own), `w` cycles through them.
+    pub modes: Vec<Mode>,
     pub size_idx: usize,
     pub threads_idx: usize,
     pub strategy_idx: usize,
+    pub mode_idx: usize,
     pub plan: Plan,
     pub generation: u64,
     /// A cell of the current run failed: the comparison does not go round again.
@@ -71,7 +75,9 @@ impl App {
             strategies,
             sizes,
             threads,
+            modes: vec![Mode::default()],
             strategy_idx: 0,
+            mode_idx: 0,
             plan: Plan::Idle,
             generation: 0,
             run_failed: false,
@@ -94,14 +100,8 @@ impl App {
             .iter()
             .filter_map(|r| {
                 let strategy = r.strategy.parse().ok()?;
-                Some((
-                    Cell {
-                        strategy,
-                        size: r.size_bytes as usize,
-                        threads: r.threads as usize,
-                    },
-                    r,
-                ))
+                let cell = Cell::new(strategy, r.size_bytes as usize, r.threads as usize);
+                Some((cell.under(r.mode()), r))
             })
             .collect();
         let axis = |f: fn(&Cell) -> usize| {
@@ -128,6 +128,10 @@ impl App {
             rounded_sizes: Vec::new(),
         };
         let mut app = App::new(run, strategies, axis(|c| c.size), axis(|c| c.threads));
+        let mut modes: Vec<Mode> = cells.iter().map(|(c, _)| c.mode()).collect();
+        modes.sort_unstable();
+        modes.dedup();
+        app.modes = modes;
         for (cell, row) in &cells {
             app.live.figures.insert(*cell, (*row).clone());
         }
@@ -167,13 +171,30 @@ impl App {
         self.strategies[self.strategy_idx]
     }
 
+    /// The selected workload (and load).
+    pub fn selected_mode(&self) -> Mode {
+        self.modes.get(self.mode_idx).copied().unwrap_or_default()
+    }
+
     /// The selected cell for strategy `s`.
     pub fn cell_for(&self, strategy: Strategy) -> Cell {
-        Cell {
-            strategy,
-            size: self.selected_size(),
-            threads: self.selected_threads(),
-        }
+        Cell::new(strategy, self.selected_size(), self.selected_threads())
+            .under(self.selected_mode())
+    }
+
+    /// `cells`, each percentage-loaded one preceded by the stream cell it takes a
+    /// share of (the engine measures the reference first, in the same round).
+    fn with_references(cells: impl IntoIterator<Item = Cell>) -> Vec<Cell> {
+        let cells: Vec<Cell> = cells.into_iter().collect();
+        let mut out: Vec<Cell> = cells
+            .iter()
+            .filter(|c| c.load.percent().is_some())
+            .map(Cell::reference)
+            .filter(|r| !cells.contains(r))
+            .collect();
+        out.dedup();
+        out.extend(cells);
+        out
     }
 
     /// Each strategy's standing at the selected point, in the order of `strategies`.
@@ -189,7 +210,8 @@ impl App {
                     .unwrap_or_default()
             })
             .collect();
-        standings(&runs.iter().map(Vec::as_slice).collect::<Vec<_>>())
+        let better = self.selected_mode().workload.entry().better;
+        standings(&runs.iter().map(Vec::as_slice).collect::<Vec<_>>(), better)
     }
 
     /// The start-up plan: compare every strategy at the selected cell.
@@ -209,7 +231,7 @@ impl App {
     }
 
     fn compare(&mut self) -> Option<Action> {
-        let cells = self.strategies.iter().map(|&s| self.cell_for(s)).collect();
+        let cells = Self::with_references(self.strategies.iter().map(|&s| self.cell_for(s)));
         self.begin(Plan::Compare, cells)
     }
 
@@ -241,101 +263,6 @@ impl App {
         }
     }
 
-    fn on_key(&mut self, key: Key) -> Option<Action> {
-        if self.replaying.is_some() && !self.help {
-            match key {
-                // Nothing to measure or record in a replay.
-                Key::Enter | Key::Char('c' | 's' | 'r') => return None,
-                Key::Char(' ' | '+' | '-') => {
-                    let p = self.playback.as_mut()?;
-                    match key {
-                        Key::Char('+') => p.speed = (p.speed * 2.0).min(64.0),
-                        Key::Char('-') => p.speed = (p.speed / 2.0).max(0.25),
-                        _ => p.paused = !p.paused,
-                    }
-                    return Some(Action::SetPlayback(*p));
-                }
-                _ => {}
-            }
-        }
-        if self.help {
-            return match key {
-                Key::Char('q') => Some(Action::Quit),
-                Key::CtrlC => Some(Action::Interrupt),
-                _ => {
-                    self.help = false;
-                    None
-                }
-            };
-        }
-        match key {
-            Key::Char('q') | Key::Esc => Some(Action::Quit),
-            Key::CtrlC => Some(Action::Interrupt),
-            Key::Left => self.move_cursor(|a| a.size_idx = a.size_idx.saturating_sub(1)),
-            Key::Right => {
-                self.move_cursor(|a| a.size_idx = (a.size_idx + 1).min(a.sizes.len() - 1))
-            }
-            Key::Up => {
-                self.move_cursor(|a| a.threads_idx = (a.threads_idx + 1).min(a.threads.len() - 1))
-            }
-            Key::Down => self.move_cursor(|a| a.threads_idx = a.threads_idx.saturating_sub(1)),
-            Key::Tab => {
-                self.strategy_idx = (self.strategy_idx + 1) % self.strategies.len();
-                None
-            }
-            Key::Char(c @ '1'..='9') if usize::from(c as u8 - b'1') < Strategy::ALL.len() => {
-                let wanted = Strategy::ALL[usize::from(c as u8 - b'1')];
-                if let Some(i) = self.strategies.iter().position(|&s| s == wanted) {
-                    self.strategy_idx = i;
-                }
-                None
-            }
-            Key::Enter => {
-                let cell = self.cell_for(self.selected_strategy());
-                self.begin(Plan::Single, vec![cell])
-            }
-            Key::Char('c') => self.compare(),
-            Key::Char('s') => {
-                let cells = crate::matrix::Matrix {
-                    strategies: self.strategies.clone(),
-                    sizes: self.sizes.clone(),
-                    threads: self.threads.clone(),
-                }
-                .cells();
-                self.begin(Plan::Sweep, cells)
-            }
-            Key::Char(' ') => {
-                self.screen = match &self.screen {
-                    Screen::Live => Screen::Frozen(Box::new(self.live.clone())),
-                    Screen::Frozen(_) => Screen::Live,
-                };
-                None
-            }
-            Key::Char('r') => match self.recording {
-                Recording::Off => Some(Action::StartRecording),
-                Recording::On { .. } => {
-                    self.recording = Recording::Off;
-                    Some(Action::StopRecording)
-                }
-            },
-            Key::Char('?') => {
-                self.help = true;
-                None
-            }
-            Key::Char(_) => None,
-        }
-    }
-
-    /// Moves the cursor; in compare mode the comparison follows it at once.
-    fn move_cursor(&mut self, f: impl FnOnce(&mut App)) -> Option<Action> {
-        let before = (self.size_idx, self.threads_idx);
-        f(self);
-        if self.plan == Plan::Compare && before != (self.size_idx, self.threads_idx) {
-            return self.compare();
-        }
-        None
-    }
-
     fn on_engine(&mut self, event: EngineEvent, now: Instant) -> Option<Action> {
         match event {
             EngineEvent::CellStarted { cell, .. } => {
@@ -363,7 +290,7 @@ impl App {
                 if runs.len() == RUNS_KEPT {
                     runs.pop_front();
                 }
-                if let Some(g) = summary.row.throughput_gbps.value() {
+                if let Some(g) = summary.row.headline().value() {
                     runs.push_back(g);
                 }
                 self.live.counting = Some(summary.counting);

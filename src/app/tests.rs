@@ -86,14 +86,7 @@ fn enter_runs_the_selected_cell_and_s_sweeps_everything() {
     let mut a = app();
     key(&mut a, Key::Char('3'));
     let cells = cells_of(key(&mut a, Key::Enter));
-    assert_eq!(
-        cells,
-        vec![Cell {
-            strategy: Strategy::ZeroCopy,
-            size: 64 << 10,
-            threads: 1
-        }]
-    );
+    assert_eq!(cells, vec![Cell::new(Strategy::ZeroCopy, 64 << 10, 1)]);
     assert_eq!(a.plan, Plan::Single);
     let cells = cells_of(key(&mut a, Key::Char('s')));
     assert_eq!(cells.len(), 3 * 6 * 4);

@@ -25,7 +25,8 @@ pub struct Running {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     pub gbps: VecDeque<Figure<f64>>,
-    /// Undefined for a second without a completed message.
+    /// The workload's p99 latency (round trip for `rr`); undefined for a second
+    /// without a completed message.
     pub p99_us: VecDeque<Figure<f64>>,
 }
 
@@ -36,7 +37,7 @@ impl History {
             self.p99_us.pop_front();
         }
         self.gbps.push_back(m.throughput_gbps);
-        self.p99_us.push_back(m.lat_p99_us);
+        self.p99_us.push_back(m.latency_p99());
     }
 }
 

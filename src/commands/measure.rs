@@ -25,7 +25,10 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         eprintln!("error: --netns needs root (try: sudo netio-tui --netns)");
         return ExitCode::from(BAD_INPUT);
     }
-    if let Err(msg) = crate::preflight::check(cli) {
+    if let Err(msg) = cli
+        .check_combinations()
+        .and_then(|()| crate::preflight::check(cli))
+    {
         eprintln!("error: {msg}");
         return ExitCode::from(BAD_INPUT);
     }

@@ -8,7 +8,7 @@ use crate::matrix::Cell;
 use crate::net::{CcName, Network, SocketOptions};
 use crate::receive::RxStrategy;
 use crate::strategy::StrategyOptions;
-use crate::workload::Workload;
+use crate::workload::rr;
 
 /// How the engine runs every cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,13 +21,20 @@ pub struct CellConfig {
     pub recv_buffer: usize,
     /// When a blocked receiver wakes.
     pub lowat: Lowat,
+    /// `rr` and `rate` cells wake their receivers on every arrival (`off`) unless the
+    /// user chose a mode: with one message in flight a frame-sized low-water mark was
+    /// measured to stall zero-copy on loopback (the queued skbs' truesize fills the
+    /// receive buffer before a frame is there, a segment is dropped, and nothing more
+    /// comes until the retransmission timer fires).
+    pub lowat_chosen: bool,
     /// Where workers run.
     pub pin: Pin,
     /// Each cell is measured this many times, the repeats interleaved across the
     /// matrix (round robin) so that drift spreads over every cell.
     pub repeats: u32,
-    /// What the senders do, and how the receivers read (one each per run today).
-    pub workload: Workload,
+    /// `rr`'s requests in flight and reply length (the workload is each cell's own).
+    pub rr: RrOptions,
+    /// How the receivers read (one per run today).
     pub rx: RxStrategy,
     /// Loopback, or the namespace pair.
     pub network: Network,
@@ -43,13 +50,41 @@ impl Default for CellConfig {
             verify: false,
             recv_buffer: receiver::RECV_BUF,
             lowat: Lowat::default(),
+            lowat_chosen: false,
             pin: Pin::default(),
             repeats: 1,
-            workload: Workload::default(),
+            rr: RrOptions::default(),
             rx: RxStrategy::default(),
             network: Network::Loopback,
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),
+        }
+    }
+}
+
+impl CellConfig {
+    /// When the receivers of a `workload` cell wake.
+    pub fn lowat_for(&self, workload: crate::workload::Workload) -> Lowat {
+        if self.lowat_chosen || workload == crate::workload::Workload::Stream {
+            self.lowat
+        } else {
+            Lowat::Off
+        }
+    }
+}
+
+/// What `rr` cells do: requests in flight per pair, and the reply's length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RrOptions {
+    pub depth: usize,
+    pub response_size: usize,
+}
+
+impl Default for RrOptions {
+    fn default() -> Self {
+        RrOptions {
+            depth: 1,
+            response_size: rr::DEFAULT_RESPONSE,
         }
     }
 }

@@ -191,6 +191,14 @@ pub enum EngineError {
     NotReady(String),
     #[error("{0} ended before the cell did (the cell's figures are dropped)")]
     EndedEarly(String),
+    #[error(
+        "no stream throughput was measured for this cell in this round, so a percentage load has nothing to take a share of"
+    )]
+    NoReference,
+    #[error("a paced cell reached the sender without a rate")]
+    NoRate,
+    #[error("the receiver closed the connection while {0} replies were outstanding")]
+    NoReply(usize),
 }
 
 /// The whole protocol between the engine and whatever shows or records its results.

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use hdrhistogram::Histogram;
 
-use super::stats::{ReceiverStats, SenderStats};
+use super::stats::{ReceiverStats, SenderStats, new_latency_histogram};
 use super::tcp_window::{TcpFigures, TcpTotals};
 use crate::counters::perf::{self, Event, PerfValues, ThreadCounters};
 use crate::counters::{ContextSwitches, MachineCpu, ThreadReading};
@@ -29,6 +29,8 @@ pub struct SideSnapshot {
     pub send_ns: u64,
     /// Sender side only: send system calls.
     pub send_calls: u64,
+    /// Sender side only: `rr` transactions completed.
+    pub transactions: u64,
     /// `None` when some thread's clock could not be read.
     pub cpu_ns: Option<u64>,
     pub switches: Option<ContextSwitches>,
@@ -111,6 +113,7 @@ impl Snapshot {
             tx.wire_bytes += t.messages * wire_len;
             tx.send_ns += t.send_ns;
             tx.send_calls += t.send_calls;
+            tx.transactions += t.transactions;
             tx.zc = tx.zc.plus(t.zc);
             tx_threads.push(ThreadReading::of_thread(s.tid.load(Relaxed)));
         }
@@ -155,13 +158,67 @@ fn sum_threads(threads: &[ThreadReading]) -> (Option<u64>, Option<ContextSwitche
     (cpu, switches)
 }
 
+/// An interval's latencies: one-way (receivers), round trips and pacing error
+/// (senders), in ns.
+#[derive(Debug, Clone)]
+pub struct Latencies {
+    pub one_way: Histogram<u64>,
+    pub rtt: Histogram<u64>,
+    pub pace: Histogram<u64>,
+}
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Latencies {
+            one_way: new_latency_histogram(),
+            rtt: new_latency_histogram(),
+            pace: new_latency_histogram(),
+        }
+    }
+}
+
+impl Latencies {
+    /// Takes every worker's latencies for the interval just ended.
+    pub fn take(senders: &[Arc<SenderStats>], receivers: &[Arc<ReceiverStats>]) -> Latencies {
+        let mut all = Latencies::default();
+        // Adding cannot fail: every histogram has the same bounds.
+        for r in receivers {
+            let _ = all.one_way.add(r.take_latency());
+        }
+        for s in senders {
+            let _ = all.rtt.add(s.rtt.take());
+            let _ = all.pace.add(s.pace.take());
+        }
+        all
+    }
+
+    /// Adds `other` in.
+    pub fn add(&mut self, other: &Latencies) {
+        let _ = self.one_way.add(&other.one_way);
+        let _ = self.rtt.add(&other.rtt);
+        let _ = self.pace.add(&other.pace);
+    }
+}
+
+/// A percentile (`q` = 1: the maximum) of `h` in µs; undefined when nothing was
+/// recorded in the interval.
+fn quantile_us(h: &Histogram<u64>, q: f64) -> Figure<f64> {
+    if h.is_empty() {
+        Figure::Undefined
+    } else if q >= 1.0 {
+        Figure::Measured(formula::sig6(h.max() as f64 / 1e3))
+    } else {
+        Figure::Measured(formula::sig6(h.value_at_quantile(q) as f64 / 1e3))
+    }
+}
+
 /// The figures of one interval (a second, or a cell's measuring window) between
 /// snapshots `a` and `b`, with the interval's latencies `lat`, as the cell's [`Row`]
 /// (the sink adds the run's context). Every formula is in [`formula`].
 pub fn row_between(
     a: &Snapshot,
     b: &Snapshot,
-    lat: &Histogram<u64>,
+    lat: &Latencies,
     cell: Cell,
     counting: &Counting,
 ) -> Row {
@@ -177,14 +234,20 @@ pub fn row_between(
     let rx_perf = perf::since(&b.rx.perf, &a.rx.perf);
     let tx = |e| perf_figure(&tx_perf, e, counting);
     let rx = |e| perf_figure(&rx_perf, e, counting);
-    let quantile = |q: f64| -> Figure<f64> {
-        if lat.is_empty() {
-            // No message completed in the interval.
-            Figure::Undefined
-        } else if q >= 1.0 {
-            Figure::Measured(formula::sig6(lat.max() as f64 / 1e3))
+    let quantile = |q: f64| quantile_us(&lat.one_way, q);
+    let rr = cell.workload.has_round_trips();
+    let rtt = |q: f64| {
+        if rr {
+            quantile_us(&lat.rtt, q)
         } else {
-            Figure::Measured(formula::sig6(lat.value_at_quantile(q) as f64 / 1e3))
+            Figure::NotApplicable
+        }
+    };
+    let pace = |q: f64| {
+        if cell.workload.is_paced() {
+            quantile_us(&lat.pace, q)
+        } else {
+            Figure::NotApplicable
         }
     };
     let tcp = TcpFigures::between(a.tcp, b.tcp);
@@ -259,6 +322,19 @@ pub fn row_between(
         rwnd_limited_pct: tcp_fig(|t| t.rwnd_limited_pct),
         sndbuf_limited_pct: tcp_fig(|t| t.sndbuf_limited_pct),
         sent_wire_bytes: Figure::Measured(b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes)),
+        transactions_per_s: if rr {
+            let done = b.tx.transactions.saturating_sub(a.tx.transactions);
+            formula::per_second(Figure::Measured(done), seconds)
+        } else {
+            Figure::NotApplicable
+        },
+        rtt_p50_us: rtt(0.50),
+        rtt_p99_us: rtt(0.99),
+        rtt_p999_us: rtt(0.999),
+        rtt_max_us: rtt(1.0),
+        pace_err_p50_us: pace(0.50),
+        pace_err_p99_us: pace(0.99),
+        offered_gbps: Figure::NotApplicable,
         ..Row::default()
     };
     let ledger =
@@ -297,80 +373,4 @@ fn switches_between(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::stats::new_latency_histogram;
-    use std::time::Duration;
-
-    fn snap(at: Instant, rx_bytes: u64, tx_cpu: Option<u64>) -> Snapshot {
-        Snapshot {
-            at,
-            tx: SideSnapshot {
-                messages: rx_bytes / 100,
-                send_ns: rx_bytes * 10,
-                cpu_ns: tx_cpu,
-                ..SideSnapshot::default()
-            },
-            rx: SideSnapshot {
-                payload_bytes: rx_bytes,
-                messages: rx_bytes / 100,
-                cpu_ns: Some(rx_bytes * 2),
-                ..SideSnapshot::default()
-            },
-            machine: None,
-            tcp: None,
-        }
-    }
-
-    fn cell() -> Cell {
-        Cell {
-            strategy: crate::matrix::Strategy::OneCopy,
-            size: 100,
-            threads: 1,
-        }
-    }
-
-    const SOFTWARE_ONLY: Counting = Counting {
-        hardware: false,
-        mode: Some("kernel+user"),
-    };
-
-    #[test]
-    fn rates_and_costs_between_snapshots() {
-        let t = Instant::now();
-        let a = snap(t, 1_000, Some(0));
-        let b = snap(t + Duration::from_secs(2), 250_001_000, Some(500_000_000));
-        let mut h = new_latency_histogram();
-        h.record(10_000).expect("in range");
-        let m = row_between(&a, &b, &h, cell(), &SOFTWARE_ONLY);
-        assert_eq!(m.bytes, 250_000_000);
-        assert_eq!(m.throughput_gbps, Figure::Measured(1.0));
-        assert_eq!(m.msgs_per_s, Figure::Measured(1_250_000.0));
-        assert_eq!(m.tx_cpu_ns_per_byte, Figure::Measured(2.0));
-        assert_eq!(m.rx_cpu_ns_per_byte, Figure::Measured(2.0));
-        assert_eq!(m.send_call_us, Figure::Measured(1.0));
-        assert_eq!(m.sys_cpu_util_pct, Figure::Unavailable(why::UNREADABLE));
-        assert_eq!(m.tx_cycles, Figure::Unavailable(why::NO_PMU));
-        assert_eq!(m.zc_copied_pct, Figure::NotApplicable);
-        let p50 = m.lat_p50_us.value().expect("one latency");
-        assert!((p50 - 10.0).abs() < 0.1);
-    }
-
-    #[test]
-    fn unreadable_counters_are_absent_not_zero() {
-        let t = Instant::now();
-        let a = snap(t, 0, None);
-        let b = snap(t + Duration::from_secs(1), 1000, Some(5));
-        let m = row_between(&a, &b, &new_latency_histogram(), cell(), &SOFTWARE_ONLY);
-        assert_eq!(m.tx_cpu_ns_per_byte, Figure::Unavailable(why::UNREADABLE));
-        assert_eq!(m.lat_p50_us, Figure::Undefined, "no message: no latency");
-        let idle = row_between(&a, &a, &new_latency_histogram(), cell(), &SOFTWARE_ONLY);
-        assert_eq!(idle.send_call_us, Figure::Undefined);
-        assert_eq!(
-            idle.rx_cpu_ns_per_byte,
-            Figure::Undefined,
-            "no bytes: no per-byte cost"
-        );
-        assert_eq!(idle.throughput_gbps, Figure::Undefined, "no time: no rate");
-    }
-}
+mod tests;

@@ -21,12 +21,14 @@ mod metrics;
 pub mod placement;
 mod receiver;
 mod sampler;
+mod send_loop;
 mod sender;
 pub mod seqlock;
 pub mod stats;
 pub mod tcp_window;
 mod workers;
 
+use std::collections::HashMap;
 use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -37,19 +39,21 @@ use crossbeam_channel::Sender;
 use crate::matrix::{Cell, Strategy};
 use crate::net::{SocketOptions, sockopt};
 use crate::strategy::{StrategyOptions, ZeroCopyCounts};
+use crate::workload::{Workload, interval_ps};
 
-pub use config::{CellConfig, SocketSetup, schedule};
+pub use config::{CellConfig, RrOptions, SocketSetup, schedule};
 pub use events::{
     CellOutcome, CellSummary, ConnectionTotals, EngineError, EngineEvent, Phase, Sample,
 };
 use gate::Gate;
 pub use host_noise::HostNoise;
-pub use metrics::{Counters, Counting, SideSnapshot, Snapshot, row_between};
+pub use metrics::{Counters, Counting, Latencies, SideSnapshot, Snapshot, row_between};
 pub use placement::Pin;
 pub use receiver::{Lowat, RECV_BUF, ReceiverEnd, ring_len, tcp_bytes_received};
 use sampler::Sampled;
 pub use sampler::tick_schedule;
-pub use sender::{COMPLETION_PATIENCE, SendLoop, SenderEnd};
+pub use send_loop::{LoopPlan, SendLoop};
+pub use sender::{COMPLETION_PATIENCE, SenderEnd};
 use stats::{ReceiverStats, SenderStats};
 pub use tcp_window::TcpFigures;
 use workers::{Workers, spawn};
@@ -68,6 +72,8 @@ pub fn run_matrix(
 ) {
     let runs = schedule(cells, config.repeats);
     let total = runs.len();
+    // Each point's stream throughput this round: what a percentage load takes a share of.
+    let mut reference: HashMap<Cell, f64> = HashMap::new();
     for (index, &(cell, repeat)) in runs.iter().enumerate() {
         if cancel.load(Relaxed) {
             break;
@@ -82,12 +88,25 @@ pub fn run_matrix(
         }
         // Measured while no worker runs: how fast this machine copies right now.
         let host = host_noise::probe();
-        let outcome = run_cell(cell, config, cancel, |mut s| {
-            s.set_repeat(repeat);
-            emit(EngineEvent::Sample(Box::new(s)));
-        });
+        let offered = cell
+            .load
+            .offered_gbps(cell.size, reference.get(&cell.reference()).copied());
+        let outcome = if cell.load.percent().is_some() && offered.is_none() {
+            Err(EngineError::NoReference)
+        } else {
+            run_cell_offering(cell, offered, config, cancel, |mut s| {
+                s.set_repeat(repeat);
+                emit(EngineEvent::Sample(Box::new(s)));
+            })
+        };
         match outcome {
             Ok(CellOutcome::Finished(mut summary)) => {
+                if cell.workload == Workload::Stream {
+                    match summary.row.throughput_gbps.value() {
+                        Some(g) => reference.insert(cell.reference(), g),
+                        None => reference.remove(&cell.reference()),
+                    };
+                }
                 summary.place(repeat, host);
                 emit(EngineEvent::CellFinished { index, summary });
             }
@@ -95,6 +114,9 @@ pub fn run_matrix(
             // The cell's error is reported and the run goes on: one bad cell does not
             // cost the others.
             Err(e) => {
+                if cell.workload == Workload::Stream {
+                    reference.remove(&cell.reference());
+                }
                 if !emit(EngineEvent::CellFailed {
                     index,
                     cell,
@@ -120,11 +142,24 @@ pub fn run_matrix_into(
     run_matrix(cells, config, cancel, |e| events.send(e).is_ok());
 }
 
+/// Runs one cell whose load (if paced) is absolute: see [`run_cell_offering`].
+pub fn run_cell(
+    cell: Cell,
+    config: &CellConfig,
+    cancel: &AtomicBool,
+    on_sample: impl FnMut(Sample),
+) -> Result<CellOutcome, EngineError> {
+    let offered = cell.load.offered_gbps(cell.size, None);
+    run_cell_offering(cell, offered, config, cancel, on_sample)
+}
+
 /// Runs one cell: sets up the connections, starts 2 × threads workers (pinned as
 /// `config.pin` says), samples them each second (calling `on_sample`), stops them after
 /// warm-up + duration, and joins every thread and closes every socket before returning.
-pub fn run_cell(
+/// A paced cell sends `offered` Gbps in total.
+pub fn run_cell_offering(
     cell: Cell,
+    offered: Option<f64>,
     config: &CellConfig,
     cancel: &AtomicBool,
     mut on_sample: impl FnMut(Sample),
@@ -134,28 +169,43 @@ pub fn run_cell(
         size: crate::wire::effective_size(cell.size),
         ..cell
     };
+    let pacing = if cell.workload.is_paced() {
+        let interval = offered
+            .and_then(|g| interval_ps(g, cell.size, cell.threads))
+            .ok_or(EngineError::NoRate)?;
+        Some(interval)
+    } else {
+        None
+    };
     let zero_copy = cell.strategy == Strategy::ZeroCopy;
+    let stream = cell.workload == Workload::Stream;
     let socket_opts = SocketOptions {
         zerocopy: zero_copy,
+        // Request-response and paced messages go at once: Nagle would hold them.
+        nagle: config.socket.nagle && stream,
         ..config.socket
     };
-    // Zero-copy never coalesces: MSG_MORE was measured to hurt it.
+    // Zero-copy never coalesces (MSG_MORE was measured to hurt it), nor do workloads
+    // whose messages must leave when sent.
     let strategy_opts = StrategyOptions {
-        coalesce: config.strategy.coalesce && !zero_copy,
+        coalesce: config.strategy.coalesce && !zero_copy && stream,
         ..config.strategy
     };
+    let rr = cell.workload.has_round_trips();
+    let reply = if rr { config.rr.response_size } else { 0 };
     let connections = config
         .network
         .connect(cell.threads, &socket_opts)
         .map_err(EngineError::io("setting up the connections"))?;
-    if config.lowat != Lowat::Off {
+    let lowat = config.lowat_for(cell.workload);
+    if lowat != Lowat::Off {
         for c in &connections {
             sockopt::set_rcvlowat(c.receiver.as_fd(), receiver::frame_lowat(cell.size))
                 .map_err(EngineError::io("setsockopt SO_RCVLOWAT"))?;
         }
     }
     let setup = SocketSetup {
-        lowat: config.lowat.name(),
+        lowat: lowat.name(),
         pin: config.pin.label(),
         coalesce: strategy_opts.coalesce,
         ..connections.first().map(socket_setup).unwrap_or_default()
@@ -192,8 +242,10 @@ pub fn run_cell(
             cell,
             verify: config.verify,
             recv_buffer: config.recv_buffer,
-            lowat: config.lowat,
+            lowat,
             rx: config.rx,
+            reply,
+            depth: config.rr.depth,
             cpu: rx_cpu,
             namespace: config.network.receiver_ns().map(str::to_string),
             stats: Arc::clone(&rx_stats),
@@ -207,7 +259,11 @@ pub fn run_cell(
             socket: conn.sender,
             cell,
             options: strategy_opts,
-            workload: config.workload,
+            plan: LoopPlan {
+                depth: config.rr.depth,
+                response_size: reply,
+                pacing: pacing.map(|p| (p, i, cell.threads)),
+            },
             cpu: tx_cpu,
             namespace: config.network.sender_ns().map(str::to_string),
             stats: Arc::clone(&tx_stats),
@@ -247,6 +303,7 @@ pub fn run_cell(
             senders: &senders,
             receivers: &receivers,
             counters: &mut counters,
+            offered,
             watched: &watched,
             wire_len,
             start: &start,
@@ -306,16 +363,32 @@ pub fn run_cell(
         rx_cpus: cpus_of(receivers.iter().map(|r| r.cpus.cpus()).collect()),
         host: None,
     };
-    name_axes(&mut summary.row, config, cell);
+    name_axes(&mut summary.row, config, cell, offered);
     summary.complete_row();
     Ok(CellOutcome::Finished(Box::new(summary)))
 }
 
-/// Names the run-wide axes (workload, receive strategy) in a row, and the zero-copy
-/// pool's size where there is one.
-fn name_axes(row: &mut crate::row::Row, config: &CellConfig, cell: Cell) {
-    row.workload = Some(config.workload.name().to_string());
+/// Names the cell's axes (workload and its load, receive strategy, rr's depth and reply)
+/// in a row, what a paced cell offered and whether it kept up, and the zero-copy pool's
+/// size where there is one.
+fn name_axes(row: &mut crate::row::Row, config: &CellConfig, cell: Cell, offered: Option<f64>) {
+    use crate::figure::Figure;
+    row.workload = Some(cell.workload.name().to_string());
     row.rx_strategy = Some(config.rx.name().to_string());
+    if cell.workload.has_round_trips() {
+        row.depth = Some(config.rr.depth as u32);
+        row.response_size_bytes = Some(config.rr.response_size as u64);
+    }
+    row.rate = cell.workload.is_paced().then(|| cell.load.to_string());
+    row.load_pct = cell.load.percent();
+    row.offered_gbps = match offered {
+        Some(g) if cell.workload.is_paced() => Figure::Measured(crate::row::formula::sig6(g)),
+        _ => Figure::NotApplicable,
+    };
+    row.saturated = offered
+        .filter(|_| cell.workload.is_paced())
+        .and_then(|g| crate::row::formula::saturated(row.throughput_gbps, g))
+        .map(str::to_string);
     row.zc_pool_bytes = if cell.strategy.is_zero_copy() {
         let bytes = crate::strategy::pool_bytes(cell.size, &config.strategy);
         crate::figure::Figure::Measured(bytes as u64)

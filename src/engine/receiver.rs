@@ -2,7 +2,9 @@
 //! lands at an offset congruent to its stream position mod 4096 (continuing a partial
 //! read where it stopped), with a receive low-water mark so a blocked read wakes once
 //! a frame rather than once a segment. Frames are checked in place as they complete,
-//! and one-way latency is recorded for each, until the sender closes the stream.
+//! and one-way latency is recorded for each, until the sender closes the stream. Under
+//! `rr` each completed frame is answered with a reply of the workload's length, all
+//! the replies a read completed in one send.
 //!
 //! Both choices were measured to matter more than anything else on this path
 //! (KERNEL-NOTES, "what the harness pays for"): copy_to_user slows sharply when source
@@ -81,6 +83,9 @@ pub(super) struct ReceiverJob {
     pub lowat: Lowat,
     /// How the bytes come out of the socket.
     pub rx: RxStrategy,
+    /// `rr`: the reply's length (0: no replies) and the requests in flight at most.
+    pub reply: usize,
+    pub depth: usize,
     pub cpu: Option<usize>,
     /// The network namespace receivers live in (`None`: the process's own).
     pub namespace: Option<String>,
@@ -108,6 +113,8 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         recv_buffer,
         lowat,
         rx,
+        reply,
+        depth,
         cpu,
         namespace,
         stats,
@@ -122,6 +129,8 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     let ask = recv_buffer.clamp(1, RECV_BUF);
     let mut checker = FrameChecker::new(cell.strategy, cell.size, verify);
     let mut latencies: Vec<u64> = Vec::with_capacity(ring.len().min(ask) / frame + 2);
+    // Replies for every request that can be in flight, sent together.
+    let replies = vec![0x52u8; reply * depth.max(1)];
     stats.tid.store(clock::gettid(), Relaxed);
     // Check in whatever happened: the controller waits for every worker.
     let go = start.check_in_and_wait();
@@ -163,7 +172,9 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         let now = clock::monotonic_ns();
         latencies.clear();
         let mut damaged = 0u64;
+        let mut completed = 0usize;
         let fed = checker.feed(&ring.as_slice()[pos..pos + n], |frame| {
+            completed += 1;
             if frame.intact {
                 latencies.push(now.saturating_sub(frame.sent_ns));
             } else {
@@ -186,6 +197,9 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
                 h.saturating_record(ns.max(1));
             }
         }
+        if reply > 0 && completed > 0 {
+            send_replies(socket.as_fd(), &replies, completed * reply)?;
+        }
         totals.wire_bytes += n as u64;
         totals.messages += latencies.len() as u64;
         totals.integrity_errors += damaged;
@@ -195,6 +209,38 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         wire_bytes: totals.wire_bytes,
         tcpi_bytes_received: tcp_bytes_received(&socket),
     })
+}
+
+/// Sends `len` bytes of replies, from `replies` over and over when it is shorter.
+fn send_replies(
+    fd: std::os::fd::BorrowedFd<'_>,
+    replies: &[u8],
+    mut len: usize,
+) -> Result<(), EngineError> {
+    while len > 0 {
+        let chunk = len.min(replies.len());
+        // SAFETY: replies is valid readable memory of at least chunk bytes.
+        let n = unsafe {
+            libc::send(
+                fd.as_raw_fd(),
+                replies.as_ptr().cast(),
+                chunk,
+                libc::MSG_NOSIGNAL,
+            )
+        };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(EngineError::Io {
+                op: "send reply",
+                source: e,
+            });
+        }
+        len -= n as usize;
+    }
+    Ok(())
 }
 
 /// `tcpi_bytes_received` from TCP_INFO: what the kernel says arrived on the socket.

@@ -9,12 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use hdrhistogram::Histogram;
-
 use super::gate::Gate;
-use super::stats::{ReceiverStats, SenderStats, new_latency_histogram};
+use super::stats::{ReceiverStats, SenderStats};
 use super::workers::Workers;
-use super::{CellConfig, Counters, Phase, Sample, Snapshot, name_axes, row_between};
+use super::{CellConfig, Counters, Latencies, Phase, Sample, Snapshot, name_axes, row_between};
 use crate::matrix::Cell;
 
 /// What the sampler works on: the cell's workers, their records and counters.
@@ -26,6 +24,8 @@ pub(super) struct Sampling<'a> {
     pub senders: &'a [Arc<SenderStats>],
     pub receivers: &'a [Arc<ReceiverStats>],
     pub counters: &'a mut Counters,
+    /// What a paced cell offers, Gbps in total.
+    pub offered: Option<f64>,
     /// The senders' sockets, for TCP_INFO.
     pub watched: &'a [TcpStream],
     pub wire_len: u64,
@@ -36,7 +36,7 @@ pub(super) struct Sampling<'a> {
 pub(super) struct Sampled {
     pub window_start: Snapshot,
     pub window_end: Snapshot,
-    pub window_latency: Histogram<u64>,
+    pub window_latency: Latencies,
     /// Throughput of each interval of the window, Gbps.
     pub seconds_gbps: Vec<f64>,
     /// A worker ended early (it failed); the run was not cancelled.
@@ -54,6 +54,7 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
         senders,
         receivers,
         counters,
+        offered,
         watched,
         wire_len,
         start,
@@ -64,7 +65,7 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
     start.open(true);
     let t0 = Instant::now();
     let mut window_start = (config.warmup.is_zero()).then_some(prev);
-    let mut window_latency = new_latency_histogram();
+    let mut window_latency = Latencies::default();
     let mut seconds_gbps = Vec::new();
     let mut failed = false;
     for (second, (offset, phase)) in (1u32..).zip(tick_schedule(config.warmup, config.duration)) {
@@ -73,15 +74,14 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
             break;
         }
         let now = take();
-        let lat = merged_latency(receivers);
+        let lat = Latencies::take(senders, receivers);
         let mut row = row_between(&prev, &now, &lat, cell, &counting);
-        name_axes(&mut row, config, cell);
+        name_axes(&mut row, config, cell, offered);
         row.second = Some(second);
         row.phase = Some(phase.name().to_string());
         row.repeat = Some(1);
         if phase == Phase::Measure {
-            // Merging cannot fail: every histogram has the same bounds.
-            let _ = window_latency.add(&lat);
+            window_latency.add(&lat);
             // A zero-length interval has no rate and no place in the spread.
             if let Some(g) = row.throughput_gbps.value() {
                 seconds_gbps.push(g);
@@ -131,15 +131,6 @@ pub fn tick_schedule(warmup: Duration, duration: Duration) -> Vec<(Duration, Pha
     }
     ticks.push((end, Phase::Measure));
     ticks
-}
-
-/// Takes and merges the receivers' latency histograms for the interval just ended.
-fn merged_latency(receivers: &[Arc<ReceiverStats>]) -> Histogram<u64> {
-    let mut all = new_latency_histogram();
-    for r in receivers {
-        let _ = all.add(r.take_latency());
-    }
-    all
 }
 
 /// Sleeps until `deadline` in short steps. False if the run was cancelled or a worker

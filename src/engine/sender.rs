@@ -1,20 +1,26 @@
-//! The sender thread: send messages back to back until told to stop, publishing its
-//! totals as one record after each one.
+//! The sender thread: enters its namespace and CPU, builds its strategy, waits at the
+//! start gate, then hands a [`SendLoop`] to the cell's workload until told to stop,
+//! and closes its half of the stream.
 
 use std::net::{Shutdown, TcpStream};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Duration;
 
 use super::EngineError;
 use super::gate::Gate;
-use super::placement::{CpuTracker, pin_current_thread};
-use super::stats::{SenderStats, SenderTotals};
+use super::placement::pin_current_thread;
+use super::send_loop::{LoopPlan, SendLoop};
+use super::stats::SenderStats;
 use crate::clock;
 use crate::matrix::Cell;
-use crate::strategy::{self, SendStrategy, StrategyOptions};
-use crate::workload::Workload;
+use crate::net::sockopt;
+use crate::strategy::{self, StrategyOptions};
+
+/// How long an `rr` sender's blocked read of a reply lasts before it looks at the stop
+/// flag again.
+const REPLY_POLL: Duration = Duration::from_millis(100);
 
 /// How long a zero-copy sender waits at the end for completions still outstanding.
 pub const COMPLETION_PATIENCE: Duration = Duration::from_secs(1);
@@ -32,7 +38,8 @@ pub(super) struct SenderJob {
     pub cpu: Option<usize>,
     /// The network namespace senders live in (`None`: the process's own).
     pub namespace: Option<String>,
-    pub workload: Workload,
+    /// What the workload needs (replies, pacing).
+    pub plan: LoopPlan,
     pub stats: Arc<SenderStats>,
     pub stop: Arc<AtomicBool>,
     pub start: Arc<Gate>,
@@ -45,7 +52,7 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
         options,
         cpu,
         namespace,
-        workload,
+        plan,
         stats,
         stop,
         start,
@@ -55,24 +62,26 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
     // Built here, so the message's pages are first touched (and faulted in) by the
     // thread that sends them, before the window.
     let mut strategy = strategy::for_cell(&cell, &options);
+    let replies = if plan.response_size > 0 {
+        // A reply wakes the sender whole, and a stop is seen within REPLY_POLL.
+        sockopt::set_rcvlowat(socket.as_fd(), plan.response_size)
+            .and_then(|()| socket.set_read_timeout(Some(REPLY_POLL)))
+    } else {
+        Ok(())
+    };
+    let fd = socket.as_fd();
+    // Its reply buffer and histograms are allocated and touched before the gate.
+    let mut l = SendLoop::new(strategy.as_mut(), fd, &stats, &stop, plan);
     stats.tid.store(clock::gettid(), Relaxed);
     // Check in whatever happened: the controller waits for every worker.
     let go = start.check_in_and_wait();
     entered.map_err(EngineError::io("entering the sender's namespace or CPU"))?;
+    replies.map_err(EngineError::io("setting up the sender's reply reads"))?;
     if !go {
         return Err(EngineError::Aborted);
     }
-    let fd = socket.as_fd();
-    let mut l = SendLoop {
-        strategy: strategy.as_mut(),
-        fd,
-        stats: &stats,
-        stop: &stop,
-        totals: SenderTotals::default(),
-        tracker: CpuTracker::default(),
-    };
-    (workload.entry().drive)(&mut l)?;
-    let mut totals = l.totals;
+    (cell.workload.entry().drive)(&mut l)?;
+    let mut totals = l.finish();
     strategy.finish(fd, COMPLETION_PATIENCE)?;
     if let Some(z) = strategy.zero_copy() {
         totals.zc = z;
@@ -85,42 +94,4 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
     Ok(SenderEnd {
         messages: totals.messages,
     })
-}
-
-/// What a workload drives: one sender's strategy on its socket, and the totals it
-/// publishes. A workload decides when to send; [`SendLoop::send_one`] is the only way
-/// to send, so every workload is measured the same way.
-pub struct SendLoop<'a> {
-    strategy: &'a mut dyn SendStrategy,
-    fd: BorrowedFd<'a>,
-    stats: &'a SenderStats,
-    stop: &'a AtomicBool,
-    totals: SenderTotals,
-    tracker: CpuTracker,
-}
-
-impl SendLoop<'_> {
-    /// True once the controller asked the senders to stop.
-    pub fn stopped(&self) -> bool {
-        self.stop.load(Relaxed)
-    }
-
-    /// Sends the next message whole, stamped with the time the operation began, and
-    /// publishes the totals (one clock read before, one after).
-    pub fn send_one(&mut self) -> Result<(), EngineError> {
-        self.tracker.note(&self.stats.cpus);
-        let t0 = clock::monotonic_ns();
-        let calls = self
-            .strategy
-            .send_message(self.fd, self.totals.messages, t0)?;
-        let spent = clock::monotonic_ns().saturating_sub(t0);
-        self.totals.messages += 1;
-        self.totals.send_ns += spent;
-        self.totals.send_calls += calls;
-        if let Some(z) = self.strategy.zero_copy() {
-            self.totals.zc = z;
-        }
-        self.stats.publish(&self.totals);
-        Ok(())
-    }
 }

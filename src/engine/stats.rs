@@ -1,7 +1,9 @@
 //! What each worker thread publishes for the sampler: its totals as one consistent
 //! record behind a single-writer [`SeqLock`] (written after every message or `recv`,
 //! never a lock), the CPUs it was seen on, and the receiver's latency histogram for the
-//! current interval, locked once per `recv()` batch, never per frame.
+//! current interval, locked once per `recv()` batch, never per frame; a sender's
+//! round-trip and pacing-error histograms ([`Shared`]), merged into from the sender's
+//! own a few times a second.
 
 use std::sync::Mutex;
 use std::sync::atomic::AtomicI32;
@@ -28,9 +30,11 @@ pub struct SenderTotals {
     /// Send system calls made (more than messages when sends were partial).
     pub send_calls: u64,
     pub zc: ZeroCopyCounts,
+    /// `rr`: replies received (transactions completed).
+    pub transactions: u64,
 }
 
-const SENDER_FIELDS: usize = 10;
+const SENDER_FIELDS: usize = 11;
 
 impl SenderTotals {
     fn to_array(self) -> [u64; SENDER_FIELDS] {
@@ -46,6 +50,7 @@ impl SenderTotals {
             z.gaps,
             z.pool_waits,
             z.bogus,
+            self.transactions,
         ]
     }
 
@@ -63,6 +68,7 @@ impl SenderTotals {
                 pool_waits: a[8],
                 bogus: a[9],
             },
+            transactions: a[10],
         }
     }
 }
@@ -74,6 +80,44 @@ pub struct SenderStats {
     pub tid: AtomicI32,
     pub cpus: CpusSeen,
     record: SeqLock<SENDER_FIELDS>,
+    /// `rr`: round trips (ns) since the sampler last took them.
+    pub rtt: Shared,
+    /// `rate`: how late each message went against its due time (ns).
+    pub pace: Shared,
+}
+
+/// A histogram a worker merges into and the sampler takes from. Allocated on the
+/// first merge (only workloads that record use one); taking it clones and resets it,
+/// so the worker's copy keeps its pages.
+#[derive(Debug, Default)]
+pub struct Shared(Mutex<Option<Histogram<u64>>>);
+
+impl Shared {
+    /// Adds `h` in. False if the lock is poisoned or held (the caller keeps `h` and
+    /// tries again later: a worker never waits for the sampler).
+    pub fn absorb(&self, h: &Histogram<u64>) -> bool {
+        let Ok(mut slot) = self.0.try_lock() else {
+            return false;
+        };
+        let mine = slot.get_or_insert_with(new_latency_histogram);
+        // Cannot fail: every histogram has the same bounds.
+        mine.add(h).is_ok()
+    }
+
+    /// What was merged since the last take (empty if nothing was).
+    pub fn take(&self) -> Histogram<u64> {
+        match self.0.lock() {
+            Ok(mut slot) => match slot.as_mut() {
+                Some(h) => {
+                    let out = h.clone();
+                    h.reset();
+                    out
+                }
+                None => new_latency_histogram(),
+            },
+            Err(_) => new_latency_histogram(),
+        }
+    }
 }
 
 impl SenderStats {
@@ -166,6 +210,7 @@ mod tests {
                 pool_waits: 9,
                 bogus: 10,
             },
+            transactions: 11,
         };
         s.publish(&t);
         assert_eq!(s.totals(), t);
@@ -177,5 +222,20 @@ mod tests {
         };
         r.publish(&rt);
         assert_eq!(r.totals(), rt);
+    }
+
+    #[test]
+    fn shared_histograms_hand_over_what_was_merged_once() {
+        let s = Shared::default();
+        assert!(s.take().is_empty(), "nothing merged yet");
+        let mut h = new_latency_histogram();
+        h.record(1_000).expect("in range");
+        h.record(3_000).expect("in range");
+        assert!(s.absorb(&h));
+        assert!(s.absorb(&h));
+        let got = s.take();
+        assert_eq!(got.len(), 4);
+        assert_eq!(got.max(), h.max());
+        assert!(s.take().is_empty(), "taken once");
     }
 }

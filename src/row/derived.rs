@@ -7,6 +7,52 @@ use super::formula::{per_kib, per_second, sum};
 use crate::figure::Figure;
 
 impl Row {
+    /// The workload and load the row was measured under: the `rate` column as written
+    /// (else `load_pct`), `Unpaced` for unpaced workloads.
+    pub fn mode(&self) -> crate::matrix::Mode {
+        use crate::workload::Load;
+        let workload = self.workload();
+        let load = if workload.is_paced() {
+            self.rate
+                .as_deref()
+                .and_then(|r| Load::parse(r).ok())
+                .or(self.load_pct.map(Load::Percent))
+                .unwrap_or_default()
+        } else {
+            Load::Unpaced
+        };
+        crate::matrix::Mode { workload, load }
+    }
+
+    /// The figure strategies are ranked by under the row's workload (its registry
+    /// entry's `headline`): throughput, transactions per second, or p99 latency.
+    pub fn headline(&self) -> Figure<f64> {
+        match self.workload().entry().headline {
+            "transactions_per_s" => self.transactions_per_s,
+            "lat_p99_us" => self.lat_p99_us,
+            _ => self.throughput_gbps,
+        }
+    }
+
+    /// The latency percentile that means something under the row's workload: the round
+    /// trip for `rr`, else the one-way figure (queueing delay for `stream`).
+    pub fn latency_p50(&self) -> Figure<f64> {
+        if self.workload().has_round_trips() {
+            self.rtt_p50_us
+        } else {
+            self.lat_p50_us
+        }
+    }
+
+    /// As [`Row::latency_p50`], the 99th percentile.
+    pub fn latency_p99(&self) -> Figure<f64> {
+        if self.workload().has_round_trips() {
+            self.rtt_p99_us
+        } else {
+            self.lat_p99_us
+        }
+    }
+
     /// CPU time of both sides per byte received: `tx_cpu_ns_per_byte + rx_cpu_ns_per_byte`.
     pub fn cpu_ns_per_byte(&self) -> Figure<f64> {
         self.tx_cpu_ns_per_byte

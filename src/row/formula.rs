@@ -64,6 +64,20 @@ pub fn sum(a: Figure<u64>, b: Figure<u64>) -> Figure<u64> {
     a.zip(b).map(|(a, b)| a + b)
 }
 
+/// A paced cell is saturated when it delivered less than this share of what it offered.
+pub const SATURATED_BELOW: f64 = 0.95;
+
+/// `yes` when `achieved` Gbps < [`SATURATED_BELOW`] × `offered` Gbps, else `no`;
+/// `None` when nothing was achieved that could be compared.
+pub fn saturated(achieved: Figure<f64>, offered: f64) -> Option<&'static str> {
+    let a = achieved.value()?;
+    Some(if a < SATURATED_BELOW * offered {
+        "yes"
+    } else {
+        "no"
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +108,9 @@ mod tests {
             sum(Figure::Measured(1), Figure::Measured(2)),
             Figure::Measured(3)
         );
+        assert_eq!(saturated(Figure::Measured(9.4), 10.0), Some("yes"));
+        assert_eq!(saturated(Figure::Measured(9.6), 10.0), Some("no"));
+        assert_eq!(saturated(Figure::Undefined, 10.0), None);
     }
 
     #[test]

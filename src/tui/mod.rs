@@ -121,6 +121,7 @@ pub fn run(
 ) -> anyhow::Result<Vec<Row>> {
     let matrix = cli.matrix();
     let mut app = App::new(ctx.clone(), matrix.strategies, matrix.sizes, matrix.threads);
+    app.modes = matrix.modes;
     let (inbox_tx, inbox) = unbounded::<Inbox>();
     let mut session = Session::open(inbox_tx.clone())?;
     let config = CellConfig {

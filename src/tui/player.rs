@@ -82,11 +82,8 @@ fn play(
         let Ok(strategy) = row.strategy.parse() else {
             continue;
         };
-        let cell = Cell {
-            strategy,
-            size: row.size_bytes as usize,
-            threads: row.threads as usize,
-        };
+        let cell =
+            Cell::new(strategy, row.size_bytes as usize, row.threads as usize).under(row.mode());
         if current != Some(cell) {
             current = Some(cell);
             if !send(EngineEvent::CellStarted {

@@ -20,3 +20,38 @@ pub fn bytes(b: f64) -> String {
         format!("{:.0} kB", b / 1e3)
     }
 }
+
+/// A figure in at most 5 characters, whatever its size: `12.3`, `456`, `12.3k`,
+/// `45.6k`, `1.2M` (Gbps, transactions per second and microseconds in one matrix).
+pub fn compact(x: f64) -> String {
+    let a = x.abs();
+    if a >= 999_500.0 {
+        format!("{:.1}M", x / 1e6)
+    } else if a >= 99_950.0 {
+        format!("{:.0}k", x / 1e3)
+    } else if a >= 999.5 {
+        format!("{:.1}k", x / 1e3)
+    } else if a >= 99.95 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compact_figures_fit_five_characters() {
+        let cases = [
+            (3.26, "3.3"),
+            (42.0, "42.0"),
+            (123.4, "123"),
+            (12_345.0, "12.3k"),
+            (123_456.0, "123k"),
+            (2_500_000.0, "2.5M"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(super::compact(x), want);
+        }
+    }
+}

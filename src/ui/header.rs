@@ -54,7 +54,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Plan::Single => "single cell".to_string(),
         Plan::Sweep => "sweeping".to_string(),
     };
-    let mut second = vec![Span::styled(format!("{mode}: "), theme.label())];
+    let mut second = vec![Span::styled(
+        format!("{mode}, workload {}: ", app.selected_mode()),
+        theme.label(),
+    )];
     match &view.running {
         Some(r) => {
             let phase = match r.phase {

@@ -1,5 +1,7 @@
-//! Throughput and p99 queueing delay (a saturated stream's one-way latency) per second of the running cell (or, when nothing runs,
-//! of the selected strategy's cell) over the last 60 s. Each cell keeps its own history.
+//! Throughput and the p99 latency the workload measures (a saturated stream's queueing
+//! delay, `rr`'s round trip, `rate`'s one-way latency from the due time) per second of
+//! the running cell (or, when nothing runs, of the selected strategy's cell) over the
+//! last 60 s. Each cell keeps its own history.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -49,7 +51,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .iter()
         .map(|v| SparklineBar::from(v.value().map(|x| x.round() as u64)))
         .collect();
-    let title = format!(" p99 queueing delay: {now} µs (60 s) ");
+    let what = match cell.workload.entry().latency_label {
+        "qd" => "queueing delay",
+        "rtt" => "round trip",
+        _ => "latency from due time",
+    };
+    let title = format!(" p99 {what}: {now} µs (60 s) ");
     frame.render_widget(
         Sparkline::default()
             .block(block(title, theme))

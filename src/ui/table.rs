@@ -1,7 +1,10 @@
-//! The comparison table: one row per strategy at the selected size × threads, with the
-//! latest figures (the running cell's last second, or a finished cell's window), the
-//! median, 95 % interval and CV of the cell's finished runs, and the verdict against
-//! the leader: a tie is shown as a tie.
+//! The comparison table: one row per strategy at the selected size × threads under the
+//! selected workload, with the latest figures (the running cell's last second, or a
+//! finished cell's window), the median, 95 % interval and CV of the cell's finished
+//! runs of the workload's headline figure (Gbps, transactions/s, or p99 latency), and
+//! the verdict against the leader: a tie is shown as a tie. The latency columns say
+//! what they measure: `qd` (a saturated stream's queueing delay), `rtt`, or `lat`
+//! (one-way from each paced message's due time).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -11,43 +14,54 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 use super::format::{NOT_YET, fig};
 use super::{Theme, block};
 use crate::app::{App, Standing};
-use crate::matrix::{Strategy, format_size};
+use crate::matrix::format_size;
 use crate::row::Row as Figures;
 use crate::stats::Summary;
+use crate::workload::{Workload, WorkloadEntry};
 
-/// What a row knows beyond its latest figures: the spread of its finished runs and
-/// its standing against the leader.
+/// What a row knows beyond its latest figures: the spread of its finished runs, its
+/// standing against the leader, and the workload it ran.
 struct Extra {
     spread: Option<Summary>,
     standing: Standing,
+    workload: Workload,
 }
 
-/// A column: header, width, and how to write a measured cell's figure.
+/// A column: header (from the workload's entry), width, and how to write a measured
+/// cell's figure.
 struct Column {
-    header: &'static str,
+    header: fn(&WorkloadEntry) -> String,
     width: u16,
-    figure: fn(&Figures, Strategy, &Extra) -> String,
+    figure: fn(&Figures, &Extra) -> String,
+}
+
+/// The headline figure with the decimals its size needs.
+fn headline(v: f64, w: Workload) -> String {
+    match w {
+        Workload::Stream => format!("{v:.2}"),
+        _ => super::format::compact(v),
+    }
 }
 
 /// In priority order: narrow terminals keep the first ones.
 const COLUMNS: [Column; 14] = [
     Column {
-        header: "Gbps",
+        header: |e| e.headline_label.into(),
         width: 7,
-        figure: |m, _, _| fig(m.throughput_gbps, 2),
+        figure: |m, x| m.headline().screen(|v| headline(v, x.workload)),
     },
     Column {
-        header: "median",
+        header: |_| "median".into(),
         width: 7,
-        figure: |_, _, x| {
+        figure: |_, x| {
             x.spread
-                .map_or(NOT_YET.into(), |s| format!("{:.2}", s.median))
+                .map_or(NOT_YET.into(), |s| headline(s.median, x.workload))
         },
     },
     Column {
-        header: "±95% n",
+        header: |_| "±95% n".into(),
         width: 9,
-        figure: |_, _, x| match x.spread {
+        figure: |_, x| match x.spread {
             Some(s) => match s.ci_half_pct() {
                 Some(h) => format!("±{h:.0}% {}", s.n),
                 None => format!("– {}", s.n),
@@ -56,72 +70,88 @@ const COLUMNS: [Column; 14] = [
         },
     },
     Column {
-        header: "CV%",
+        header: |_| "CV%".into(),
         width: 5,
-        figure: |_, _, x| match x.spread {
+        figure: |_, x| match x.spread {
             None => NOT_YET.into(),
             // One run: the spread is undefined, not unavailable.
             Some(s) => s.cv_pct.map_or("–".into(), |c| format!("{c:.0}")),
         },
     },
     Column {
-        header: "verdict",
+        header: |_| "verdict".into(),
         // "tie ±1611%": two runs of a noisy cell give wide intervals.
         width: 10,
-        figure: |_, _, x| x.standing.label(),
+        figure: |_, x| x.standing.label(),
     },
     Column {
         // Saturated stream: time waiting in socket buffers (queueing delay).
-        header: "qd p50",
+        header: |e| format!("{} p50", e.latency_label),
         width: 8,
-        figure: |m, _, _| fig(m.lat_p50_us, 1),
+        figure: |m, _| fig(m.latency_p50(), 1),
     },
     Column {
-        header: "qd p99",
+        // A paced cell's p99 is its headline: show what it achieved of its offer.
+        header: |e| match e.workload {
+            Workload::Rate => "Gbps/off".into(),
+            _ => format!("{} p99", e.latency_label),
+        },
         width: 8,
-        figure: |m, _, _| fig(m.lat_p99_us, 1),
+        figure: |m, x| match x.workload {
+            Workload::Rate => match (m.throughput_gbps.value(), m.offered_gbps.value()) {
+                (Some(a), Some(o)) => format!(
+                    "{}/{}",
+                    super::format::compact(a),
+                    super::format::compact(o)
+                ),
+                _ => fig(m.throughput_gbps, 2),
+            },
+            _ => fig(m.latency_p99(), 1),
+        },
     },
     Column {
-        header: "tx ns/B",
+        header: |_| "tx ns/B".into(),
         width: 8,
-        figure: |m, _, _| fig(m.tx_cpu_ns_per_byte, 3),
+        figure: |m, _| fig(m.tx_cpu_ns_per_byte, 3),
     },
     Column {
-        header: "rx ns/B",
+        header: |_| "rx ns/B".into(),
         width: 8,
-        figure: |m, _, _| fig(m.rx_cpu_ns_per_byte, 3),
+        figure: |m, _| fig(m.rx_cpu_ns_per_byte, 3),
     },
     Column {
-        header: "cs/s",
+        header: |_| "cs/s".into(),
         width: 8,
-        figure: |m, _, _| fig(m.context_switches_per_s(), 0),
+        figure: |m, _| fig(m.context_switches_per_s(), 0),
     },
     Column {
-        header: "zc copied",
+        header: |_| "zc copied".into(),
         width: 9,
-        figure: |m, _, _| m.zc_copied_pct.screen(|p| format!("{p:.0}%")),
+        figure: |m, _| m.zc_copied_pct.screen(|p| format!("{p:.0}%")),
     },
     Column {
-        header: "cyc/B",
+        header: |_| "cyc/B".into(),
         width: 7,
-        figure: |m, _, _| fig(m.cycles_per_byte, 2),
+        figure: |m, _| fig(m.cycles_per_byte, 2),
     },
     Column {
-        header: "L1/KB",
+        header: |_| "L1/KB".into(),
         width: 7,
-        figure: |m, _, _| fig(m.l1d_misses_per_kib(), 1),
+        figure: |m, _| fig(m.l1d_misses_per_kib(), 1),
     },
     Column {
-        header: "LLC/KB",
+        header: |_| "LLC/KB".into(),
         width: 7,
-        figure: |m, _, _| fig(m.llc_misses_per_kib(), 2),
+        figure: |m, _| fig(m.llc_misses_per_kib(), 2),
     },
 ];
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
+    let mode = app.selected_mode();
+    let entry = mode.workload.entry();
     let title = format!(
-        " Comparison at {} × {} thread{} ",
+        " Comparison at {} × {} thread{}, {mode} ",
         format_size(app.selected_size()),
         app.selected_threads(),
         if app.selected_threads() == 1 { "" } else { "s" }
@@ -139,7 +169,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let right = |s: String| TableCell::from(Text::from(s).right_aligned());
     let header = Row::new(
         std::iter::once(TableCell::from("strategy"))
-            .chain(shown.iter().map(|c| right(c.header.to_string())))
+            .chain(shown.iter().map(|c| right((c.header)(entry))))
             .collect::<Vec<_>>(),
     )
     .style(theme.label());
@@ -153,9 +183,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 .get(&cell)
                 .and_then(|r| Summary::of(&r.iter().copied().collect::<Vec<_>>())),
             standing,
+            workload: mode.workload,
         };
         let values = shown.iter().map(|c| match figures {
-            Some(m) => right((c.figure)(m, s, &extra)),
+            Some(m) => right((c.figure)(m, &extra)),
             None => right(NOT_YET.to_string()),
         });
         let running = view.running.is_some_and(|r| r.cell == cell);

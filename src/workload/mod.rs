@@ -1,8 +1,16 @@
 //! The workload registry: what the senders do with their strategy, message after
 //! message. One file per workload with its `ENTRY`; [`WORKLOADS`] lists them. Only
-//! `stream` exists today; request-response and paced load join it as files and lines.
+//! `stream` (as fast as possible), `rr` (request-response) and `rate` (paced open loop).
+//! How much a paced cell offers is its [`Load`] (`load.rs`); the pure parts of `rr` and
+//! `rate` (the in-flight window, the schedule) are unit-tested in their files.
 
+mod load;
+pub mod pacing;
+mod rate;
+pub mod rr;
 mod stream;
+
+pub use load::{Load, MAX_PERCENT, interval_ps};
 
 use crate::engine::{EngineError, SendLoop};
 use crate::registry::{self, About};
@@ -12,6 +20,20 @@ use crate::registry::{self, About};
 pub enum Workload {
     #[default]
     Stream,
+    Rr,
+    Rate,
+}
+
+impl Workload {
+    /// The workload is paced by a [`Load`].
+    pub fn is_paced(self) -> bool {
+        self == Workload::Rate
+    }
+
+    /// Its latency is a round trip (`rtt_*`), not one-way.
+    pub fn has_round_trips(self) -> bool {
+        self == Workload::Rr
+    }
 }
 
 /// Everything the tool knows about one workload.
@@ -19,12 +41,21 @@ pub enum Workload {
 pub struct WorkloadEntry {
     pub workload: Workload,
     pub about: About,
+    /// The figure strategies are ranked by under this workload (a CSV column's name),
+    /// its short label, and which way it improves.
+    pub headline: &'static str,
+    pub headline_label: &'static str,
+    pub better: crate::stats::Better,
+    /// What its latency columns measure: a short label for narrow places (`qd`, `rtt`,
+    /// `lat`) and a title.
+    pub latency_label: &'static str,
+    pub latency_title: &'static str,
     /// The sender's loop: sends through `l` until `l` says stop.
     pub drive: fn(l: &mut SendLoop<'_>) -> Result<(), EngineError>,
 }
 
 /// Every workload, in the order the tool shows them.
-pub const WORKLOADS: [WorkloadEntry; 1] = [stream::ENTRY];
+pub const WORKLOADS: [WorkloadEntry; 3] = [stream::ENTRY, rr::ENTRY, rate::ENTRY];
 
 registry::registry_key!(Workload, WorkloadEntry, WORKLOADS, workload, "workload");
 

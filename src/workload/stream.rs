@@ -13,6 +13,11 @@ pub const ENTRY: WorkloadEntry = WorkloadEntry {
         summary: "each sender sends as fast as it can (throughput; latency is queueing)",
         available: registry::always,
     },
+    headline: "throughput_gbps",
+    headline_label: "Gbps",
+    better: crate::stats::Better::Higher,
+    latency_label: "qd",
+    latency_title: "queueing delay of a saturated stream (not a strategy's cost)",
     drive,
 };
 

@@ -1,0 +1,106 @@
+//! The monitor's keys: what each does to the App's state, and the run it asks for.
+
+use super::{Action, App, Key, Plan, Recording, Screen};
+use crate::matrix::Strategy;
+
+impl App {
+    pub(super) fn on_key(&mut self, key: Key) -> Option<Action> {
+        if self.replaying.is_some() && !self.help {
+            match key {
+                // Nothing to measure or record in a replay.
+                Key::Enter | Key::Char('c' | 's' | 'r') => return None,
+                Key::Char(' ' | '+' | '-') => {
+                    let p = self.playback.as_mut()?;
+                    match key {
+                        Key::Char('+') => p.speed = (p.speed * 2.0).min(64.0),
+                        Key::Char('-') => p.speed = (p.speed / 2.0).max(0.25),
+                        _ => p.paused = !p.paused,
+                    }
+                    return Some(Action::SetPlayback(*p));
+                }
+                _ => {}
+            }
+        }
+        if self.help {
+            return match key {
+                Key::Char('q') => Some(Action::Quit),
+                Key::CtrlC => Some(Action::Interrupt),
+                _ => {
+                    self.help = false;
+                    None
+                }
+            };
+        }
+        match key {
+            Key::Char('q') | Key::Esc => Some(Action::Quit),
+            Key::CtrlC => Some(Action::Interrupt),
+            Key::Left => self.move_cursor(|a| a.size_idx = a.size_idx.saturating_sub(1)),
+            Key::Right => {
+                self.move_cursor(|a| a.size_idx = (a.size_idx + 1).min(a.sizes.len() - 1))
+            }
+            Key::Up => {
+                self.move_cursor(|a| a.threads_idx = (a.threads_idx + 1).min(a.threads.len() - 1))
+            }
+            Key::Down => self.move_cursor(|a| a.threads_idx = a.threads_idx.saturating_sub(1)),
+            Key::Tab => {
+                self.strategy_idx = (self.strategy_idx + 1) % self.strategies.len();
+                None
+            }
+            Key::Char(c @ '1'..='9') if usize::from(c as u8 - b'1') < Strategy::ALL.len() => {
+                let wanted = Strategy::ALL[usize::from(c as u8 - b'1')];
+                if let Some(i) = self.strategies.iter().position(|&s| s == wanted) {
+                    self.strategy_idx = i;
+                }
+                None
+            }
+            Key::Enter => {
+                let cell = self.cell_for(self.selected_strategy());
+                self.begin(Plan::Single, App::with_references([cell]))
+            }
+            Key::Char('c') => self.compare(),
+            Key::Char('w') => {
+                self.move_cursor(|a| a.mode_idx = (a.mode_idx + 1) % a.modes.len().max(1))
+            }
+            Key::Char('s') => {
+                let cells = crate::matrix::Matrix {
+                    strategies: self.strategies.clone(),
+                    sizes: self.sizes.clone(),
+                    threads: self.threads.clone(),
+                    modes: self.modes.clone(),
+                }
+                .cells();
+                self.begin(Plan::Sweep, cells)
+            }
+            Key::Char(' ') => {
+                self.screen = match &self.screen {
+                    Screen::Live => Screen::Frozen(Box::new(self.live.clone())),
+                    Screen::Frozen(_) => Screen::Live,
+                };
+                None
+            }
+            Key::Char('r') => match self.recording {
+                Recording::Off => Some(Action::StartRecording),
+                Recording::On { .. } => {
+                    self.recording = Recording::Off;
+                    Some(Action::StopRecording)
+                }
+            },
+            Key::Char('?') => {
+                self.help = true;
+                None
+            }
+            Key::Char(_) => None,
+        }
+    }
+
+    /// Moves the cursor; in compare mode the comparison follows it at once.
+    fn move_cursor(&mut self, f: impl FnOnce(&mut App)) -> Option<Action> {
+        let before = (self.size_idx, self.threads_idx, self.mode_idx);
+        f(self);
+        if self.plan == Plan::Compare && before != (self.size_idx, self.threads_idx, self.mode_idx)
+        {
+            return self.compare();
+        }
+        None
+    }
+}

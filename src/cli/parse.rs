@@ -1,0 +1,116 @@
+//! The option parsers: sizes (`64K`, `1M`), thread counts, durations (`500ms`, `5s`),
+//! registry names, rates, on/off. Each refuses a bad value with a message clap prints
+//! after the option's name.
+
+use std::time::Duration;
+
+use super::{MAX_DURATION, MAX_THREADS};
+use crate::matrix::Strategy;
+use crate::receive::RxStrategy;
+use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
+use crate::workload::{Load, Workload};
+
+pub(super) fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for &x in items {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+pub(super) fn parse_strategy(s: &str) -> Result<Strategy, String> {
+    s.parse()
+}
+
+pub(super) fn parse_rx(s: &str) -> Result<RxStrategy, String> {
+    s.parse()
+}
+
+pub(super) fn parse_workload(s: &str) -> Result<Workload, String> {
+    s.parse()
+}
+
+pub(super) fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s.trim() {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("'{s}' is not on or off")),
+    }
+}
+
+/// `8`, `8B`, `4K`, `64k`, `1M`: bytes, powers of 1024.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let multiplier: usize = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        _ => return Err(format!("'{s}' is not a size (use e.g. 512, 4K, 1M)")),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (use e.g. 512, 4K, 1M)"))?;
+    let bytes = n
+        .checked_mul(multiplier)
+        .filter(|b| (MIN_REQUEST..=MAX_MESSAGE).contains(b))
+        .ok_or_else(|| format!("size must be from {MIN_REQUEST} bytes (one per field) to 64M"))?;
+    Ok(bytes)
+}
+
+pub(super) fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "thread count must be a whole number from 1 to {MAX_THREADS}"
+        )),
+    }
+}
+
+pub(super) fn parse_any_duration(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s.trim())
+        .map_err(|e| format!("'{s}' is not a duration ({e}; use e.g. 500ms, 5s, 1m)"))?;
+    if d > MAX_DURATION {
+        return Err("duration must be at most 24h".into());
+    }
+    Ok(d)
+}
+
+pub(super) fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = parse_any_duration(s)?;
+    if d < Duration::from_millis(100) {
+        return Err("the measuring window must be at least 100ms".into());
+    }
+    Ok(d)
+}
+
+pub(super) fn parse_warmup(s: &str) -> Result<Duration, String> {
+    parse_any_duration(s)
+}
+
+pub(super) fn parse_load(s: &str) -> Result<Load, String> {
+    Load::parse(s)
+}
+
+pub(super) fn parse_depth(s: &str) -> Result<usize, String> {
+    let max = crate::workload::rr::MAX_DEPTH;
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("depth must be a whole number from 1 to {max}")),
+    }
+}
+
+pub(super) fn parse_response_size(s: &str) -> Result<usize, String> {
+    let max = crate::workload::rr::MAX_RESPONSE;
+    let t = s.trim();
+    let n = parse_size(t).or_else(|_| t.parse::<usize>().map_err(|e| e.to_string()));
+    match n {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err("a reply is from 1 byte to 1M (e.g. 32, 1K)".into()),
+    }
+}

@@ -1,0 +1,217 @@
+//! What a workload drives: one sender's strategy on its socket, the totals it
+//! publishes, and what the workloads need beyond a send: `rr`'s replies and round
+//! trips, `rate`'s due-time stamps and pacing error. A workload decides when to send;
+//! [`SendLoop::send_one`] and [`SendLoop::send_at`] are the only ways to send, so every
+//! workload is measured the same way.
+
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
+use hdrhistogram::Histogram;
+
+use super::EngineError;
+use super::placement::CpuTracker;
+use super::stats::{SenderStats, SenderTotals, Shared};
+use crate::clock;
+use crate::strategy::SendStrategy;
+
+/// How often at most a sender merges its own histograms into the shared ones (so the
+/// sampler's lock is taken a few times a second, never per message).
+const FLUSH_NS: u64 = 20_000_000;
+/// How long a stopped `rr` sender waits for the replies still owed.
+const REPLY_PATIENCE_NS: u64 = 1_000_000_000;
+
+/// What the sender's workload needs besides its strategy and socket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoopPlan {
+    /// `rr`: requests in flight, and the reply's length (0: no replies).
+    pub depth: usize,
+    pub response_size: usize,
+    /// `rate`: this pair's interval in ps, its index and the number of pairs.
+    pub pacing: Option<(u64, usize, usize)>,
+}
+
+/// A histogram the sender fills alone and merges into a [`Shared`] one now and then.
+struct Local {
+    hist: Histogram<u64>,
+    flushed_at: u64,
+}
+
+impl Local {
+    fn new() -> Local {
+        let mut hist = super::stats::new_latency_histogram();
+        // Writes every count once, so recording faults no page later.
+        hist.reset();
+        Local {
+            hist,
+            flushed_at: 0,
+        }
+    }
+
+    fn record(&mut self, ns: u64, now: u64, shared: &Shared) {
+        self.hist.saturating_record(ns.max(1));
+        if now.saturating_sub(self.flushed_at) >= FLUSH_NS {
+            self.flush(shared);
+            self.flushed_at = now;
+        }
+    }
+
+    fn flush(&mut self, shared: &Shared) {
+        if !self.hist.is_empty() && shared.absorb(&self.hist) {
+            self.hist.reset();
+        }
+    }
+}
+
+/// One sender's loop state (see the module docs).
+pub struct SendLoop<'a> {
+    pub(super) strategy: &'a mut dyn SendStrategy,
+    pub(super) fd: BorrowedFd<'a>,
+    pub(super) stats: &'a SenderStats,
+    pub(super) stop: &'a AtomicBool,
+    pub(super) totals: SenderTotals,
+    pub(super) tracker: CpuTracker,
+    plan: LoopPlan,
+    reply: Vec<u8>,
+    reply_have: usize,
+    rtt: Option<Local>,
+    pace: Option<Local>,
+}
+
+impl<'a> SendLoop<'a> {
+    /// Built before the start gate: the reply buffer and histograms are allocated and
+    /// touched here.
+    pub(super) fn new(
+        strategy: &'a mut dyn SendStrategy,
+        fd: BorrowedFd<'a>,
+        stats: &'a SenderStats,
+        stop: &'a AtomicBool,
+        plan: LoopPlan,
+    ) -> SendLoop<'a> {
+        SendLoop {
+            strategy,
+            fd,
+            stats,
+            stop,
+            totals: SenderTotals::default(),
+            tracker: CpuTracker::default(),
+            plan,
+            reply: vec![1; plan.response_size],
+            reply_have: 0,
+            rtt: (plan.response_size > 0).then(Local::new),
+            pace: plan.pacing.map(|_| Local::new()),
+        }
+    }
+
+    /// True once the controller asked the senders to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Relaxed)
+    }
+
+    /// `rr`: requests to keep in flight.
+    pub fn depth(&self) -> usize {
+        self.plan.depth.max(1)
+    }
+
+    /// `rate`: this pair's interval (ps), its index, and how many pairs there are.
+    pub fn pacing(&self) -> Option<(u64, usize, usize)> {
+        self.plan.pacing
+    }
+
+    /// Sends the next message whole, stamped with the time the operation began, and
+    /// publishes the totals. Returns that time.
+    pub fn send_one(&mut self) -> Result<u64, EngineError> {
+        let t0 = clock::monotonic_ns();
+        self.send_stamped(t0, t0)?;
+        Ok(t0)
+    }
+
+    /// Sends the next message stamped with its due time `due` (at or before now), and
+    /// records how late it went.
+    pub fn send_at(&mut self, due: u64) -> Result<(), EngineError> {
+        let t0 = clock::monotonic_ns();
+        self.send_stamped(due, t0)?;
+        if let Some(p) = &mut self.pace {
+            p.record(t0.saturating_sub(due), t0, &self.stats.pace);
+        }
+        Ok(())
+    }
+
+    fn send_stamped(&mut self, stamp: u64, t0: u64) -> Result<(), EngineError> {
+        self.tracker.note(&self.stats.cpus);
+        let calls = self
+            .strategy
+            .send_message(self.fd, self.totals.messages, stamp)?;
+        let spent = clock::monotonic_ns().saturating_sub(t0);
+        self.totals.messages += 1;
+        self.totals.send_ns += spent;
+        self.totals.send_calls += calls;
+        if let Some(z) = self.strategy.zero_copy() {
+            self.totals.zc = z;
+        }
+        self.stats.publish(&self.totals);
+        Ok(())
+    }
+
+    /// `rr`: reads the next whole reply and returns when its last byte arrived. `None`
+    /// when stopped and the reply did not come within the patience. The socket has a
+    /// short receive timeout, so a stop is seen while waiting.
+    pub fn await_response(&mut self) -> Result<Option<u64>, EngineError> {
+        let mut gave_up_at = None;
+        while self.reply_have < self.reply.len() {
+            let buf = &mut self.reply[self.reply_have..];
+            // SAFETY: buf is valid writable memory of buf.len() bytes.
+            let n =
+                unsafe { libc::recv(self.fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+            if n > 0 {
+                self.reply_have += n as usize;
+                continue;
+            }
+            if n == 0 {
+                return Err(EngineError::NoReply(1));
+            }
+            let e = io::Error::last_os_error();
+            match e.kind() {
+                io::ErrorKind::Interrupted => {}
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                    if self.stopped() {
+                        let now = clock::monotonic_ns();
+                        let since = *gave_up_at.get_or_insert(now);
+                        if now.saturating_sub(since) >= REPLY_PATIENCE_NS {
+                            return Ok(None);
+                        }
+                    }
+                }
+                _ => {
+                    return Err(EngineError::Io {
+                        op: "recv reply",
+                        source: e,
+                    });
+                }
+            }
+        }
+        self.reply_have = 0;
+        Ok(Some(clock::monotonic_ns()))
+    }
+
+    /// `rr`: one transaction done in `rtt` ns, its reply complete at `at`.
+    pub fn record_rtt(&mut self, rtt: u64, at: u64) {
+        self.totals.transactions += 1;
+        self.stats.publish(&self.totals);
+        if let Some(h) = &mut self.rtt {
+            h.record(rtt, at, &self.stats.rtt);
+        }
+    }
+
+    /// Hands the last figures to the shared histograms and returns the totals.
+    pub(super) fn finish(mut self) -> SenderTotals {
+        if let Some(h) = &mut self.rtt {
+            h.flush(&self.stats.rtt);
+        }
+        if let Some(h) = &mut self.pace {
+            h.flush(&self.stats.pace);
+        }
+        self.totals
+    }
+}
