@@ -200,15 +200,25 @@ pub fn report(file: &str, rows: &[Row]) -> String {
     let mut threads: Vec<u32> = rows.iter().map(|r| r.threads).collect();
     threads.sort_unstable();
     threads.dedup();
-    one_copy_against_two_copy(&mut out, &cells, &threads);
-    zero_copy_against_copying(&mut out, &cells, &threads);
-    largest_drop_section(&mut out, &cells);
+    // Throughput questions are about saturated streams.
+    let streams: Vec<CellStats> = cells
+        .iter()
+        .filter(|c| c.mode == crate::matrix::Mode::default())
+        .cloned()
+        .collect();
+    one_copy_against_two_copy(&mut out, &streams, &threads);
+    zero_copy_against_copying(&mut out, &streams, &threads);
+    largest_drop_section(&mut out, &streams);
+    latency::round_trips(&mut out, &cells);
+    latency::at_half_load(&mut out, &cells);
+    latency::knees(&mut out, &cells);
     zero_copy_copied(&mut out, &numbered);
     cache_misses(&mut out, &numbered);
     absent_figures(&mut out, rows);
     out
 }
 
+pub mod latency;
 mod questions;
 mod sections;
 use questions::{

@@ -210,17 +210,20 @@ mod tests {
         assert_eq!(lines.len(), 5, "{t}");
         assert!(
             lines[1].starts_with(
-                "zero-copy   64K    2  3  13.000  10.52–15.48   7.7        7.7       40.0        n/a"
+                "zero-copy  stream (qd)   64K    2  3  13.000  10.52–15.48   7.7        7.7    -    40.0     n/a"
             ),
             "{t}"
         );
         assert!(lines[1].ends_with("100%       0"), "{t}");
         assert!(
-            lines[2].starts_with("one-copy     8B    1  1   0.000          n/a   n/a"),
+            lines[2].starts_with("one-copy   stream (qd)    8B    1  1   0.000          n/a   n/a"),
             "{t}"
         );
         assert!(lines[2].ends_with("-       0"), "{t}");
         assert!(lines[3].starts_with("Gbps is the median"), "{t}");
-        assert!(lines[4].starts_with("qd: queueing delay"), "{t}");
+        assert!(
+            lines[4].starts_with("p50/p99: stream (qd) queueing delay"),
+            "{t}"
+        );
     }
 }

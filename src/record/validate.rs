@@ -7,7 +7,7 @@ use crate::matrix::Strategy;
 use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
 
 /// Columns that hold words, not numbers.
-const TEXT: [&str; 20] = [
+const TEXT: [&str; 22] = [
     "run_id",
     "started_at",
     "net_mode",
@@ -28,6 +28,8 @@ const TEXT: [&str; 20] = [
     "workload",
     "rx_strategy",
     "peer",
+    "rate",
+    "saturated",
 ];
 
 /// The first column of `record` whose value no measurement can have, and why.
@@ -51,6 +53,17 @@ fn value_problem(column: &str, value: &str) -> Option<String> {
             .parse::<Strategy>()
             .is_err()
             .then(|| "a strategy this version knows".into());
+    }
+    if column == "workload" && !value.is_empty() {
+        return value
+            .parse::<crate::workload::Workload>()
+            .is_err()
+            .then(|| "a workload this version knows".into());
+    }
+    if column == "rate" && !value.is_empty() {
+        return crate::workload::Load::parse(value)
+            .is_err()
+            .then(|| "a rate (50%, 2Gbit/s, 50k/s)".into());
     }
     if value.is_empty() || TEXT.contains(&column) {
         return None;

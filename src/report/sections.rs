@@ -15,16 +15,20 @@ pub(super) fn summary_table(out: &mut String, cells: &[CellStats]) {
     let _ = writeln!(out, "## Summary (throughput per cell)\n");
     let _ = writeln!(
         out,
-        "| strategy | size | threads | n | median Gbps | 95 % CI | CV % | host CV % | spread | flags | rows |"
+        "| strategy | workload | size | threads | n | median Gbps | 95 % CI | CV % | host CV % | spread | flags | rows |"
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---:|---|---|---|");
+    let _ = writeln!(
+        out,
+        "|---|---|---:|---:|---:|---:|---|---:|---:|---|---|---|"
+    );
     let f = |v: Option<f64>, d: usize| v.map_or("n/a".to_string(), |x| format!("{x:.d$}"));
     for c in cells {
         let g = c.gbps;
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             c.strategy,
+            c.mode,
             format_size(c.size as usize),
             c.threads,
             c.rows.len(),

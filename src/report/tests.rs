@@ -156,7 +156,10 @@ fn report_answers_with_evidence_and_admits_what_it_cannot() {
         "{text}"
     );
     assert!(text.contains("No measurable fall"), "{text}");
-    assert!(text.contains("| one-copy | 4K | 1 | 5 | 9.000 |"), "{text}");
+    assert!(
+        text.contains("| one-copy | stream | 4K | 1 | 5 | 9.000 |"),
+        "{text}"
+    );
     assert!(
         text.contains("no cell measured more than once with the host-noise probe"),
         "{text}"

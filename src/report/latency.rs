@@ -1,0 +1,272 @@
+//! The latency questions, each from the workload built to answer it: request-response
+//! round trips (`rr`), latency under a paced load (`rate`) and where each strategy's
+//! latency knee sits. A saturated stream's one-way figure is queueing delay and is
+//! never used here. Comparisons go through `aggregate::verdict_on` (paired by round
+//! where possible); a difference inside the spread is a tie, with its size.
+
+use std::fmt::Write;
+
+use crate::aggregate::{self, CellStats, median_of};
+use crate::matrix::format_size;
+use crate::record::Row;
+use crate::stats::Verdict;
+use crate::workload::{Load, Workload};
+
+/// A knee is the first load whose p99 is more than this many times the p99 at the
+/// lowest load measured (or where the cell could not keep up).
+pub const KNEE_FACTOR: f64 = 2.0;
+
+/// The lowest-latency strategy among `cells` (one point) on figure `f`, and each
+/// other strategy's verdict against it (A = the other: `ABeats` means its latency
+/// is higher).
+pub fn lowest<'c, 'a>(
+    cells: &[&'c CellStats<'a>],
+    f: fn(&Row) -> Option<f64>,
+) -> Option<(
+    &'c CellStats<'a>,
+    f64,
+    Vec<(&'c CellStats<'a>, Option<Verdict>)>,
+)> {
+    let (lead, best) = cells
+        .iter()
+        .filter_map(|c| median_of(c, f).map(|m| (*c, m)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    let others = cells
+        .iter()
+        .filter(|c| c.strategy != lead.strategy)
+        .map(|c| (*c, aggregate::verdict_on(c, lead, f)))
+        .collect();
+    Some((lead, best, others))
+}
+
+/// One point's answer in words: the leader, then each other strategy.
+fn words(
+    lead: &CellStats,
+    best: f64,
+    what: &str,
+    others: &[(&CellStats, Option<Verdict>)],
+) -> String {
+    let mut s = format!(
+        "**{}** lowest {what} {best:.1} µs ({})",
+        lead.strategy,
+        lead.cite()
+    );
+    for (c, v) in others {
+        let how = match v {
+            Some(Verdict::ABeats { min_pct, max_pct }) => {
+                format!("{} is higher by {min_pct:.0}–{max_pct:.0} %", c.strategy)
+            }
+            Some(Verdict::NoDifference { within_pct }) => format!(
+                "{} no measurable difference (±{within_pct:.0} %)",
+                c.strategy
+            ),
+            // The leader's median is the lowest, so B beating A cannot be measured.
+            _ => format!("{} not comparable (no spread)", c.strategy),
+        };
+        let _ = write!(s, "; {how}");
+    }
+    s
+}
+
+/// The cells of `workload` (and `load`, if given) grouped by (threads, size).
+fn points<'c, 'a>(
+    cells: &'c [CellStats<'a>],
+    keep: impl Fn(&CellStats) -> bool,
+) -> Vec<((u32, u64), Vec<&'c CellStats<'a>>)> {
+    let mut out: Vec<((u32, u64), Vec<&CellStats>)> = Vec::new();
+    for c in cells.iter().filter(|c| keep(c)) {
+        match out.iter_mut().find(|(k, _)| *k == (c.threads, c.size)) {
+            Some((_, v)) => v.push(c),
+            None => out.push(((c.threads, c.size), vec![c])),
+        }
+    }
+    out.sort_by_key(|(k, _)| *k);
+    out
+}
+
+/// "Which strategy has the lowest round trip, per size" (rr, p50).
+pub fn round_trips(out: &mut String, cells: &[CellStats]) {
+    let _ = writeln!(
+        out,
+        "## Request-response: the lowest round trip (rr, p50), per size\n"
+    );
+    let pts = points(cells, |c| c.mode.workload == Workload::Rr);
+    if pts.is_empty() {
+        let _ = writeln!(
+            out,
+            "The file has no rr cells (run with `--workload rr`).\n"
+        );
+        return;
+    }
+    for ((threads, size), group) in pts {
+        if let Some((lead, best, others)) = lowest(&group, |r| r.rtt_p50_us.value()) {
+            let _ = writeln!(
+                out,
+                "- {} × {threads}: {}",
+                format_size(size as usize),
+                words(lead, best, "p50 round trip", &others)
+            );
+        }
+    }
+    out.push('\n');
+}
+
+/// "Which strategy has the lowest p99 at 50 % load, per size" (rate).
+pub fn at_half_load(out: &mut String, cells: &[CellStats]) {
+    let _ = writeln!(
+        out,
+        "## Under load: the lowest p99 latency at 50 % of stream throughput, per size\n"
+    );
+    let pts = points(cells, |c| c.mode.load == Load::Percent(50));
+    if pts.is_empty() {
+        let _ = writeln!(
+            out,
+            "The file has no rate cells at 50 % (run with `--workload rate --rate 50%`).\n"
+        );
+        return;
+    }
+    for ((threads, size), group) in pts {
+        if let Some((lead, best, others)) = lowest(&group, |r| r.lat_p99_us.value()) {
+            let saturated = group
+                .iter()
+                .filter(|c| {
+                    c.rows
+                        .iter()
+                        .any(|(_, r)| r.saturated.as_deref() == Some("yes"))
+                })
+                .map(|c| c.strategy)
+                .collect::<Vec<_>>();
+            let note = if saturated.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (could not keep up in some repeat: {})",
+                    saturated.join(", ")
+                )
+            };
+            let _ = writeln!(
+                out,
+                "- {} × {threads}: {}{note}",
+                format_size(size as usize),
+                words(lead, best, "p99", &others)
+            );
+        }
+    }
+    out.push('\n');
+}
+
+/// Where one strategy's latency knee sits at one point.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Knee {
+    /// p99 rose past [`KNEE_FACTOR`] × its lowest-load value (or the cell saturated)
+    /// first at `load` %.
+    At {
+        load: u32,
+        base_us: f64,
+        p99_us: f64,
+        saturated: bool,
+    },
+    /// No knee up to the highest load measured.
+    Beyond {
+        highest: u32,
+        base_us: f64,
+        p99_us: f64,
+    },
+}
+
+/// The knee of one strategy's rate cells at one point (percentage loads, at least two).
+pub fn knee(cells: &[&CellStats]) -> Option<Knee> {
+    let mut by_load: Vec<(u32, f64, bool)> = cells
+        .iter()
+        .filter_map(|c| {
+            let p = c.mode.load.percent()?;
+            let p99 = median_of(c, |r| r.lat_p99_us.value())?;
+            let sat = c
+                .rows
+                .iter()
+                .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
+            Some((p, p99, sat))
+        })
+        .collect();
+    by_load.sort_by_key(|x| x.0);
+    let &(_, base, _) = by_load.first()?;
+    if by_load.len() < 2 {
+        return None;
+    }
+    for &(load, p99, sat) in &by_load[1..] {
+        if sat || p99 > KNEE_FACTOR * base {
+            return Some(Knee::At {
+                load,
+                base_us: base,
+                p99_us: p99,
+                saturated: sat,
+            });
+        }
+    }
+    let &(highest, p99, _) = by_load.last()?;
+    Some(Knee::Beyond {
+        highest,
+        base_us: base,
+        p99_us: p99,
+    })
+}
+
+/// "Where does each strategy's latency knee sit".
+pub fn knees(out: &mut String, cells: &[CellStats]) {
+    let _ = writeln!(
+        out,
+        "## Latency against load: where each strategy's knee sits\n"
+    );
+    let _ = writeln!(
+        out,
+        "The knee is the first load at which p99 is more than {KNEE_FACTOR}× its value at the lowest load measured, or the cell could not keep up.\n"
+    );
+    let pts = points(cells, |c| c.mode.load.percent().is_some());
+    let mut any = false;
+    for ((threads, size), group) in pts {
+        let mut names: Vec<&str> = group.iter().map(|c| c.strategy).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let mine: Vec<&CellStats> = group
+                .iter()
+                .copied()
+                .filter(|c| c.strategy == name)
+                .collect();
+            let line = match knee(&mine) {
+                Some(Knee::At {
+                    load,
+                    base_us,
+                    p99_us,
+                    saturated,
+                }) => format!(
+                    "knee at {load} % (p99 {base_us:.1} → {p99_us:.1} µs{})",
+                    if saturated { ", could not keep up" } else { "" }
+                ),
+                Some(Knee::Beyond {
+                    highest,
+                    base_us,
+                    p99_us,
+                }) => format!("no knee up to {highest} % (p99 {base_us:.1} → {p99_us:.1} µs)"),
+                None => continue,
+            };
+            any = true;
+            let _ = writeln!(
+                out,
+                "- {name} {} × {threads}: {line}",
+                format_size(size as usize)
+            );
+        }
+    }
+    if !any {
+        let _ = writeln!(
+            out,
+            "The file has no strategy measured at two or more loads (run with `--workload rate --rate 10%,50%,90%`)."
+        );
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+#[path = "latency_tests.rs"]
+mod tests;
