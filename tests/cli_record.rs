@@ -28,6 +28,18 @@ fn each_bad_input_exits_2_with_one_line_naming_the_option() {
         (&["--warmup", "-1s"], "--warmup"),
         (&["--threads", "-2"], "--threads"),
         (&["--sizes", "-4K"], "--sizes"),
+        (&["--workload", "ping"], "--workload"),
+        (&["--workload", "rate", "--rate", "0%"], "--rate"),
+        (&["--workload", "rate", "--rate", "fast"], "--rate"),
+        (&["--rate", "50%"], "--rate"),
+        (&["--depth", "4"], "--depth"),
+        (&["--workload", "rr", "--depth", "0"], "--depth"),
+        (&["--workload", "rr", "--depth", "5000"], "--depth"),
+        (&["--response-size", "64"], "--response-size"),
+        (
+            &["--workload", "rr", "--response-size", "0"],
+            "--response-size",
+        ),
     ];
     for (args, option) in cases {
         let o = bin()
