@@ -22,19 +22,32 @@ pub(super) struct Series {
     pub bars: Vec<Bar>,
 }
 
-/// One chart: x is log2 of a size or a thread count.
+/// What the x axis holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum XAxis {
+    /// log2 of a message size, labelled 4K, 64K...
+    Size,
+    /// log2 of a count (thread pairs).
+    Count,
+    /// A plain value (achieved throughput).
+    Linear,
+}
+
+/// One chart. With `y_log` the points' y values are log10 of the figure and the axis
+/// is labelled in the figure's own units.
 #[derive(Debug, Clone)]
 pub(super) struct Chart {
     pub stem: String,
     pub title: String,
     pub x_label: &'static str,
-    pub x_is_size: bool,
+    pub x_axis: XAxis,
     pub y_label: String,
+    pub y_log: bool,
     pub series: Vec<Series>,
 }
 
 /// A strategy's colour from its registry entry (blue for a name this build does not know).
-fn color(s: &str) -> RGBColor {
+pub(super) fn color(s: &str) -> RGBColor {
     Strategy::of_name(s).map_or(RGBColor(40, 90, 200), |st| {
         let (r, g, b) = st.entry().rgb;
         RGBColor(r, g, b)
@@ -115,10 +128,14 @@ fn medians_vs_size(
     (points, bars)
 }
 
-/// Every chart the file supports, and notes for those it does not.
-pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
+/// Every chart the file supports, and notes for those it does not: the throughput,
+/// cost and queueing charts from its stream rows, latency against load from its paced
+/// rows.
+pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
+    let stream = stream_rows(all_rows);
+    let rows = stream.as_slice();
     let threads = axis(rows, |r| r.threads);
     let sizes = axis(rows, |r| r.size_bytes);
     let strats = strategies(rows);
@@ -130,6 +147,7 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         bars: Vec::new(),
     };
     let grouped = aggregate::cells(rows);
+    let paced = super::load::charts(all_rows);
     let repeats = grouped.iter().map(|c| c.rows.len()).max().unwrap_or(1);
     let mut push = |chart: Chart, what: &str| {
         if chart.series.iter().any(|s| !s.points.is_empty()) {
@@ -152,7 +170,8 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                     )
                 },
                 x_label: "message size (bytes, log scale)",
-                x_is_size: true,
+                x_axis: XAxis::Size,
+                y_log: false,
                 y_label: "throughput (Gbit/s)".into(),
                 series: strats
                     .iter()
@@ -179,7 +198,8 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                     )
                 },
                 x_label: "message size (bytes, log scale)",
-                x_is_size: true,
+                x_axis: XAxis::Size,
+                y_log: false,
                 y_label: if cycles {
                     "sender cycles per byte".into()
                 } else {
@@ -221,7 +241,8 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 stem: format!("cache-misses-vs-size-{t}threads"),
                 title: format!("Cache load misses per KiB vs message size, {t} thread pair(s)"),
                 x_label: "message size (bytes, log scale)",
-                x_is_size: true,
+                x_axis: XAxis::Size,
+                y_log: false,
                 y_label: "load misses per KiB moved (both sides)".into(),
                 series: miss_series,
             },
@@ -252,7 +273,8 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                     "Queueing delay of a saturated stream vs thread pairs, {z} messages (not a strategy's cost)"
                 ),
                 x_label: "thread pairs (log scale)",
-                x_is_size: false,
+                x_axis: XAxis::Count,
+                y_log: false,
                 y_label: "queueing delay (µs): p99 thick, p50 thin".into(),
                 series: lat,
             },
@@ -263,7 +285,8 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 stem: format!("context-switches-vs-threads-{z}"),
                 title: format!("Context switches per second vs thread pairs, {z} messages"),
                 x_label: "thread pairs (log scale)",
-                x_is_size: false,
+                x_axis: XAxis::Count,
+                y_log: false,
                 y_label: "context switches per second (both sides)".into(),
                 series: strats
                     .iter()
@@ -287,7 +310,8 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
             stem: "zero-copy-copied-vs-size".into(),
             title: "Zero-copy completions the kernel copied anyway".into(),
             x_label: "message size (bytes, log scale)",
-            x_is_size: true,
+            x_axis: XAxis::Size,
+            y_log: false,
             y_label: "completions flagged COPIED (%)".into(),
             series: threads
                 .iter()
@@ -305,7 +329,18 @@ pub(super) fn charts(rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         },
         "zero-copy rows with completions",
     );
+    for chart in paced {
+        push(chart, "paced (rate) rows at two or more loads");
+    }
     (out, skipped)
+}
+
+/// The rows of saturated streams (recordings from before workloads are all streams).
+pub(super) fn stream_rows(rows: &[Row]) -> Vec<Row> {
+    rows.iter()
+        .filter(|r| r.workload() == crate::workload::Workload::Stream)
+        .cloned()
+        .collect()
 }
 
 pub(super) fn footer(rows: &[Row]) -> String {

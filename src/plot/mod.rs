@@ -7,6 +7,7 @@
 //! file.
 
 mod charts;
+mod load;
 mod python;
 mod render;
 

@@ -28,6 +28,9 @@ pub fn write_python(rows: &[Row], path: &Path, out_dir: &Path) -> anyhow::Result
         "import os\nimport matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
     );
     let _ = writeln!(s, "FOOTER = {:?}", footer(rows));
+    // The script draws saturated streams (the paced charts are drawn by `plot`).
+    let stream = super::charts::stream_rows(rows);
+    let rows = stream.as_slice();
     let _ = writeln!(s, "OUT_DIR = {:?}", out_dir.display().to_string());
     let sizes = axis(rows, |r| r.size_bytes);
     let _ = writeln!(s, "SIZES = {sizes:?}  # message bytes");

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use plotters::prelude::*;
 
-use super::charts::Chart;
+use super::charts::{Chart, XAxis};
 use super::{FONT, FONT_FAMILY, HEIGHT, WIDTH};
 use crate::matrix::format_size;
 
@@ -32,42 +32,81 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
                 .copied()
                 .chain(s.bars.iter().map(|&(x, _, hi)| (x, hi)))
         });
-        let (mut x0, mut x1, mut y1) = (f64::MAX, f64::MIN, 0.0f64);
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         for (x, y) in points {
             x0 = x0.min(x);
             x1 = x1.max(x);
+            y0 = y0.min(y);
             y1 = y1.max(y);
         }
         if x1 <= x0 {
             (x0, x1) = (x0 - 1.0, x0 + 1.0);
         }
+        if chart.x_axis == XAxis::Linear {
+            // Throughput from 0, with a margin on the right.
+            (x0, x1) = (0.0, x1 * 1.05);
+        }
+        let span = if chart.x_axis == XAxis::Linear {
+            1e6
+        } else {
+            64.0
+        };
+        let top = if chart.y_log { MAX_Y.log10() } else { MAX_Y };
         // The chart library's tick search does not end on absurd ranges: refuse them.
-        if !(x0.is_finite() && x1.is_finite() && y1.is_finite()) || y1 > MAX_Y || x1 - x0 > 64.0 {
+        if !(x0.is_finite() && x1.is_finite() && y1.is_finite()) || y1 > top || x1 - x0 > span {
             anyhow::bail!(
                 "{}: values out of range for a chart (largest {y1:e}): not a measurement",
                 chart.title
             );
         }
-        let y1 = if y1 > 0.0 { y1 * 1.1 } else { 1.0 };
-        let ticks = ((x1 - x0).round() as usize + 1).max(2);
+        let (y0, y1) = if chart.y_log {
+            // Whole decades around the data.
+            (y0.floor(), y1.ceil().max(y0.floor() + 1.0))
+        } else {
+            (0.0, if y1 > 0.0 { y1 * 1.1 } else { 1.0 })
+        };
+        let ticks = match chart.x_axis {
+            XAxis::Linear => 10,
+            _ => ((x1 - x0).round() as usize + 1).max(2),
+        };
         let mut ctx = ChartBuilder::on(&plot_area)
             .caption(&chart.title, (FONT_FAMILY, 20))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(84)
-            .build_cartesian_2d(x0..x1, 0.0..y1)
+            .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let is_size = chart.x_is_size;
+        let x_axis = chart.x_axis;
+        let y_log = chart.y_log;
         ctx.configure_mesh()
             .x_labels(ticks)
             .x_label_formatter(&|v| {
                 let n = 2f64.powf(*v).round() as usize;
-                if (v - v.round()).abs() > 1e-6 {
-                    String::new()
-                } else if is_size {
-                    format_size(n)
-                } else {
-                    n.to_string()
+                match x_axis {
+                    XAxis::Linear => trim_zeros(*v),
+                    _ if (v - v.round()).abs() > 1e-6 => String::new(),
+                    XAxis::Size => format_size(n),
+                    XAxis::Count => n.to_string(),
+                }
+            })
+            .y_labels(if y_log {
+                ((y1 - y0) as usize * 3).max(4)
+            } else {
+                10
+            })
+            .y_label_formatter(&|v| {
+                if !y_log {
+                    return trim_zeros(*v);
+                }
+                // Decades and their 2× and 5× steps: 10, 20, 50, 100...
+                let decade = 10f64.powf(v.floor());
+                let mantissa = 10f64.powf(*v) / decade;
+                match [1.0, 2.0, 5.0, 10.0]
+                    .iter()
+                    .find(|m| (mantissa - **m).abs() < 0.05)
+                {
+                    Some(m) => trim_zeros(m * decade),
+                    None => String::new(),
                 }
             })
             .x_desc(chart.x_label)
@@ -114,6 +153,13 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
         root.present().map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(text)
+}
+
+/// A tick value without a useless `.0`: `12`, `2.5`, `0.25`.
+fn trim_zeros(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
 }
 
 /// Renders SVG text to a PNG file with the bundled font.

@@ -125,3 +125,52 @@ fn repeats_plot_as_medians_with_interval_bars() {
     assert_eq!(x, 12.0);
     assert!(lo < 10.0 && hi > 10.0, "{lo} {hi}");
 }
+
+#[test]
+fn paced_rows_draw_latency_against_load_on_a_log_axis_and_stay_off_the_stream_charts() {
+    let mut rows = fixture();
+    let streams = rows.len();
+    for (load, gbps, p99) in [("10%", 1.0, 40.0), ("50%", 5.0, 60.0), ("90%", 9.0, 4000.0)] {
+        for s in ["one-copy", "zero-copy"] {
+            let mut r = row(s, 65536, 1, gbps);
+            r.workload = Some("rate".into());
+            r.rate = Some(load.into());
+            r.lat_p50_us = crate::figure::Figure::Measured(p99 / 4.0);
+            r.lat_p99_us = crate::figure::Figure::Measured(p99);
+            // A paced cell's throughput must not be drawn as a stream's.
+            r.throughput_gbps = crate::figure::Figure::Measured(gbps * 1000.0);
+            rows.push(r);
+        }
+    }
+    let (all, _) = charts(&rows);
+    let chart = all
+        .iter()
+        .find(|c| c.stem == "latency-vs-load-64K-1threads")
+        .expect("a latency-vs-load chart");
+    assert!(chart.y_log);
+    assert_eq!(chart.series.len(), 4, "p99 and p50 of two strategies");
+    let p99 = &chart.series[0];
+    assert_eq!(p99.label, "one-copy p99");
+    assert_eq!(p99.points.len(), 3);
+    assert!(
+        (p99.points[2].1 - 4000f64.log10()).abs() < 1e-9,
+        "{:?}",
+        p99.points
+    );
+    let throughput = all
+        .iter()
+        .find(|c| c.stem == "throughput-vs-size-1threads")
+        .expect("the stream chart");
+    let top = throughput
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    assert!(
+        top < 100.0,
+        "paced rows leaked into the stream chart: {top}"
+    );
+    assert!(rows.len() > streams);
+    let svg = render::svg(chart, "footer").expect("draws");
+    assert!(svg.contains("1000"), "decade labels in the figure's units");
+}

@@ -1,0 +1,89 @@
+//! Latency against load: for each size × thread count with paced (`rate`) cells, each
+//! strategy's p99 (thick) and p50 (thin) one-way latency, measured from each message's
+//! due time, against the throughput it achieved, one point per load (medians over the
+//! repeats), on a log latency axis. A point where the cell could not keep up is still
+//! drawn (it is the knee) and the legend says so.
+
+use super::charts::{Chart, Series, XAxis, axis, color, strategies};
+use crate::aggregate::{self, median_of};
+use crate::matrix::format_size;
+use crate::record::Row;
+use crate::workload::Workload;
+
+/// The charts, one per size × threads with at least two loads of one strategy.
+pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
+    let paced: Vec<Row> = rows
+        .iter()
+        .filter(|r| r.workload() == Workload::Rate)
+        .cloned()
+        .collect();
+    if paced.is_empty() {
+        return Vec::new();
+    }
+    let cells = aggregate::cells(&paced);
+    let mut out = Vec::new();
+    for t in axis(&paced, |r| r.threads) {
+        for size in axis(&paced, |r| r.size_bytes) {
+            let mut series = Vec::new();
+            for s in strategies(&paced) {
+                let mut points: Vec<(f64, f64, f64, bool)> = cells
+                    .iter()
+                    .filter(|c| c.strategy == s && c.threads == t && c.size == size)
+                    .filter_map(|c| {
+                        let x = median_of(c, |r| r.throughput_gbps.value())?;
+                        let p99 = median_of(c, |r| r.lat_p99_us.value())?;
+                        let p50 = median_of(c, |r| r.lat_p50_us.value())?;
+                        let sat = c
+                            .rows
+                            .iter()
+                            .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
+                        Some((x, p50, p99, sat))
+                    })
+                    .collect();
+                if points.len() < 2 {
+                    continue;
+                }
+                points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let log = |v: f64| v.max(0.001).log10();
+                let sat = if points.iter().any(|p| p.3) {
+                    " (saturated)"
+                } else {
+                    ""
+                };
+                series.push(Series {
+                    label: format!("{s} p99{sat}"),
+                    color: color(s),
+                    width: 3,
+                    points: points.iter().map(|p| (p.0, log(p.2))).collect(),
+                    bars: Vec::new(),
+                });
+                series.push(Series {
+                    label: format!("{s} p50"),
+                    color: color(s),
+                    width: 1,
+                    points: points.iter().map(|p| (p.0, log(p.1))).collect(),
+                    bars: Vec::new(),
+                });
+            }
+            if series.is_empty() {
+                continue;
+            }
+            let z = format_size(size as usize);
+            let pairs = if t == 1 {
+                "1 thread pair".to_string()
+            } else {
+                format!("{t} thread pairs")
+            };
+            out.push(Chart {
+                stem: format!("latency-vs-load-{z}-{t}threads"),
+                title: format!("Latency vs achieved throughput (paced), {z} messages, {pairs}"),
+                x_label: "achieved throughput (Gbit/s)",
+                x_axis: XAxis::Linear,
+                y_label: "latency from due time (µs, log): p99 thick, p50 thin".into(),
+                y_log: true,
+                series,
+            });
+        }
+    }
+    out
+}
