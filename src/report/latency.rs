@@ -16,17 +16,19 @@ use crate::workload::{Load, Workload};
 /// lowest load measured (or where the cell could not keep up).
 pub const KNEE_FACTOR: f64 = 2.0;
 
-/// The lowest-latency strategy among `cells` (one point) on figure `f`, and each
-/// other strategy's verdict against it (A = the other: `ABeats` means its latency
-/// is higher).
-pub fn lowest<'c, 'a>(
-    cells: &[&'c CellStats<'a>],
-    f: fn(&Row) -> Option<f64>,
-) -> Option<(
+/// The lowest-latency cell at one point, its median, and every other cell's verdict
+/// against it (A = the other: `ABeats` means its latency is higher).
+pub type Lowest<'c, 'a> = (
     &'c CellStats<'a>,
     f64,
     Vec<(&'c CellStats<'a>, Option<Verdict>)>,
-)> {
+);
+
+/// The lowest-latency strategy among `cells` (one point) on figure `f`.
+pub fn lowest<'c, 'a>(
+    cells: &[&'c CellStats<'a>],
+    f: fn(&Row) -> Option<f64>,
+) -> Option<Lowest<'c, 'a>> {
     let (lead, best) = cells
         .iter()
         .filter_map(|c| median_of(c, f).map(|m| (*c, m)))
