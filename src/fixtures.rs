@@ -75,6 +75,31 @@ pub fn metrics(gbps: f64, zero_copy: bool) -> Row {
     row
 }
 
+/// The figures of `cell` at `gbps`, with its workload's own columns: `rr` round trips
+/// and transactions, `rate` what was offered.
+pub fn figures(cell: Cell, gbps: f64) -> Row {
+    let mut row = metrics(gbps, cell.strategy == Strategy::ZeroCopy);
+    row.strategy = cell.strategy.name().into();
+    row.workload = Some(cell.workload.name().into());
+    match cell.workload {
+        crate::workload::Workload::Rr => {
+            row.transactions_per_s = Figure::Measured(gbps * 1000.0);
+            row.rtt_p50_us = Figure::Measured(1e6 / (gbps * 1000.0));
+            row.rtt_p99_us = Figure::Measured(2e6 / (gbps * 1000.0));
+            row.depth = Some(1);
+        }
+        crate::workload::Workload::Rate => {
+            row.rate = Some(cell.load.to_string());
+            row.offered_gbps = Figure::Measured(gbps);
+            row.lat_p50_us = Figure::Measured(30.0 + gbps);
+            row.lat_p99_us = Figure::Measured(90.0 + 3.0 * gbps);
+            row.saturated = Some("no".into());
+        }
+        crate::workload::Workload::Stream => {}
+    }
+    row
+}
+
 pub fn counting() -> Counting {
     Counting {
         hardware: false,
@@ -98,7 +123,7 @@ pub fn sample(cell: Cell, second: u32, gbps: f64) -> EngineEvent {
         repeat: 1,
         second,
         phase: Phase::Measure,
-        row: metrics(gbps, cell.strategy == Strategy::ZeroCopy),
+        row: figures(cell, gbps),
         counting: counting(),
     }))
 }
@@ -109,7 +134,7 @@ pub fn finished(cell: Cell, gbps: f64) -> EngineEvent {
         summary: Box::new(CellSummary {
             cell,
             repeat: 1,
-            row: metrics(gbps, cell.strategy == Strategy::ZeroCopy),
+            row: figures(cell, gbps),
             zero_copy: None,
             integrity_errors: 0,
             connections: Vec::new(),

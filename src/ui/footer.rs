@@ -1,4 +1,5 @@
-//! Key hints, shortened on narrow terminals.
+//! Key hints, shortened on narrow terminals; `w` (workload) only when the run has more
+//! than one.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,26 +22,28 @@ const fn const_str_keys() -> &'static str {
     LABELS[if n > 9 { 8 } else { n - 1 }]
 }
 
-const WIDE: [(&str, &str); 10] = [
+const WIDE: [(&str, &str); 11] = [
     ("←/→", "size"),
     ("↑/↓", "threads"),
     (STRATEGY_KEYS, "strategy"),
-    ("Enter", "run cell"),
+    ("w", "workload"),
+    ("Enter", "run"),
     ("c", "compare"),
     ("s", "sweep"),
-    ("space", "freeze"),
+    ("␣", "freeze"),
     ("r", "record"),
     ("?", "help"),
     ("q", "quit"),
 ];
 
 /// Narrow terminals: how to quit and get help first, so they are never cut off.
-const NARROW: [(&str, &str); 10] = [
+const NARROW: [(&str, &str); 11] = [
     ("q", "quit"),
     ("?", "help"),
     ("←→", "size"),
     ("↑↓", "thr"),
     ("Tab", "strat"),
+    ("w", "load"),
     ("⏎", "run"),
     ("c", "cmp"),
     ("s", "sweep"),
@@ -49,23 +52,39 @@ const NARROW: [(&str, &str); 10] = [
 ];
 
 /// Replay: nothing to run or record; space, + and - drive the playback.
-const REPLAY: [(&str, &str); 7] = [
+const REPLAY: [(&str, &str); 8] = [
     ("q", "quit"),
     ("?", "help"),
     ("←→", "size"),
     ("↑↓", "threads"),
     ("Tab", "strategy"),
+    ("w", "workload"),
     ("space", "pause"),
     ("+/-", "speed"),
 ];
 
+/// The hints' width on screen.
+fn width(keys: &[&(&str, &str)]) -> usize {
+    keys.iter()
+        .map(|(k, what)| k.chars().count() + what.chars().count() + 3)
+        .sum()
+}
+
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let keys: &[(&str, &str)] = if app.replaying.is_some() {
-        &REPLAY
-    } else if area.width >= 110 {
-        &WIDE
+    let shown = |list: &'static [(&'static str, &'static str)]| -> Vec<&'static (&'static str, &'static str)> {
+        list.iter()
+            .filter(|(k, _)| *k != "w" || app.modes.len() > 1)
+            .collect()
+    };
+    let keys = if app.replaying.is_some() {
+        shown(&REPLAY)
     } else {
-        &NARROW
+        let wide = shown(&WIDE);
+        if width(&wide) <= usize::from(area.width) {
+            wide
+        } else {
+            shown(&NARROW)
+        }
     };
     let spans: Vec<Span> = keys
         .iter()

@@ -50,6 +50,75 @@ fn screen(a: &App, width: u16, height: u16) -> TestBackend {
     terminal.backend().clone()
 }
 
+/// The workload axis: the run has stream, rr and rate at 50 %; `w` selects rr, two
+/// strategies have finished their round trips.
+fn rr_comparison() -> App {
+    use crate::matrix::{Load, Mode, Workload};
+    let mut a = app();
+    a.modes = vec![
+        Mode::default(),
+        Mode {
+            workload: Workload::Rr,
+            load: Load::Unpaced,
+        },
+        Mode {
+            workload: Workload::Rate,
+            load: Load::Percent(50),
+        },
+    ];
+    a.start();
+    a.update(Inbox::Key(Key::Char('w')), Instant::now());
+    let g = a.generation;
+    let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
+    let now = Instant::now();
+    for (i, (cell, gbps)) in cells.iter().zip([8.0, 10.0]).enumerate() {
+        for event in [
+            started(*cell, i, 3),
+            sample(*cell, 1, gbps),
+            finished(*cell, gbps),
+        ] {
+            a.update(
+                Inbox::Engine {
+                    generation: g,
+                    event,
+                },
+                now,
+            );
+        }
+    }
+    a
+}
+
+#[test]
+fn rr_comparison_120x40_and_80x24() {
+    insta::assert_snapshot!(screen(&rr_comparison(), 120, 40));
+    insta::assert_snapshot!(screen(&rr_comparison(), 80, 24));
+}
+
+#[test]
+fn rate_comparison_120x40() {
+    let mut a = rr_comparison();
+    a.update(Inbox::Key(Key::Char('w')), Instant::now());
+    let g = a.generation;
+    let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
+    for (i, cell) in cells.iter().enumerate() {
+        for event in [
+            started(*cell, i, 3),
+            sample(*cell, 1, 4.0),
+            finished(*cell, 4.0),
+        ] {
+            a.update(
+                Inbox::Engine {
+                    generation: g,
+                    event,
+                },
+                Instant::now(),
+            );
+        }
+    }
+    insta::assert_snapshot!(screen(&a, 120, 40));
+}
+
 #[test]
 fn full_screen_120x40() {
     insta::assert_snapshot!(screen(&mid_comparison(), 120, 40));
