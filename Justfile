@@ -34,3 +34,8 @@ bench-cc CC:
 # The monitor in tmux for 30 minutes, RSS and fds each minute (MINUTES=5 for less).
 soak:
     bash scripts/soak.sh
+
+# Latency: rr against sockperf ping-pong (64 B, 4K, 63K; 5 alternated rounds), rate at
+# 50 % against rr's RTT/2, and rr's p50 CV over 5 repeats. Run it alone on the machine.
+bench-latency:
+    bash scripts/bench-latency.sh

@@ -200,3 +200,36 @@ fn ctrl_c_and_signals_restore_the_terminal_and_exit_128_plus_the_signal() {
         assert_eq!(s.exit_status(&status, how), code.to_string(), "{how}");
     }
 }
+
+#[test]
+fn a_terminal_that_hangs_up_stops_the_monitor() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        common::skip("tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pidfile = dir.path().join("pid");
+    let name = format!("nio-hup-{}", std::process::id());
+    let command = format!(
+        "sh -c 'echo $$ > {pid}; exec {bin} --duration 1s --warmup 0s'",
+        pid = pidfile.display(),
+        bin = env!("CARGO_BIN_EXE_netio-tui"),
+    );
+    let s = Session::start(name.clone(), &command);
+    s.wait_for("the monitor", Duration::from_secs(20), |sc| {
+        sc.contains("Comparison at")
+    });
+    let pid = std::fs::read_to_string(&pidfile).expect("pid written");
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
+    assert!(proc_dir.exists());
+    // The window goes away: the pane's terminal hangs up.
+    tmux(&["kill-session", "-t", &name]);
+    let start = Instant::now();
+    while proc_dir.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the monitor outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

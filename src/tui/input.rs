@@ -1,4 +1,7 @@
-//! The one input reader: keys and resizes from the terminal into the inbox.
+//! The one input reader: keys and resizes from the terminal into the inbox. A terminal
+//! that hangs up (its window closed, `tmux kill-server`, a dropped ssh session) is a
+//! SIGHUP to the process, raised here if the kernel did not send one: the same clean
+//! stop, never a reader spinning on a dead terminal.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -9,13 +12,40 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers
 
 use crate::app::{Inbox, Key};
 
+/// True when standard input (the terminal the monitor reads) has hung up.
+fn hung_up() -> bool {
+    let mut fds = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no wait.
+    let n = unsafe { libc::poll(&mut fds, 1, 0) };
+    n > 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+/// Stops the process as a hang-up does (the signal thread does the rest).
+fn raise_hangup() {
+    // SAFETY: kill with our own pid and a handled signal.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGHUP);
+    }
+}
+
 /// Reads keys and resizes until `stop` is set, polling so it can notice.
 pub(super) fn read_input(inbox: Sender<Inbox>, stop: Arc<AtomicBool>) {
     while !stop.load(Relaxed) {
+        if hung_up() {
+            raise_hangup();
+            return;
+        }
         match event::poll(Duration::from_millis(100)) {
             Ok(true) => {}
             Ok(false) => continue,
-            Err(_) => return,
+            Err(_) => {
+                raise_hangup();
+                return;
+            }
         }
         let message = match event::read() {
             Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => match (k.code, k.modifiers) {
@@ -33,7 +63,10 @@ pub(super) fn read_input(inbox: Sender<Inbox>, stop: Arc<AtomicBool>) {
             .map(Inbox::Key),
             Ok(Event::Resize(..)) => Some(Inbox::Resize),
             Ok(_) => None,
-            Err(_) => return,
+            Err(_) => {
+                raise_hangup();
+                return;
+            }
         };
         if let Some(m) = message
             && inbox.send(m).is_err()

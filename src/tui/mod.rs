@@ -100,10 +100,23 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.input_stop.store(true, Relaxed);
         if let Some(t) = self.input.take() {
-            let _ = t.join();
+            // The reader sees the flag within its 100 ms poll, except on a terminal
+            // that hung up, where crossterm's poll was seen to spin without returning:
+            // then it is left behind (the process is exiting; it ends with it) rather
+            // than hanging the exit.
+            let deadline = std::time::Instant::now() + INPUT_PATIENCE;
+            while !t.is_finished() && std::time::Instant::now() < deadline {
+                thread::sleep(std::time::Duration::from_millis(10));
+            }
+            if t.is_finished() {
+                let _ = t.join();
+            }
         }
     }
 }
+
+/// How long quitting waits for the input reader to stop.
+const INPUT_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 fn theme(no_color: bool) -> Theme {
     Theme {

@@ -54,11 +54,12 @@ fn drive(l: &mut SendLoop<'_>) -> Result<(), EngineError> {
     }
 }
 
-/// The start times of the requests in flight, oldest first (a fixed ring: nothing is
-/// allocated after it is made).
+/// The start times of the requests in flight, oldest first: a ring in a fixed array
+/// (8 KiB on the sender's stack), so nothing is allocated on the sending path.
 #[derive(Debug, Clone)]
 pub struct InFlight {
-    started: Vec<u64>,
+    started: [u64; MAX_DEPTH],
+    depth: usize,
     head: usize,
     len: usize,
 }
@@ -66,14 +67,15 @@ pub struct InFlight {
 impl InFlight {
     pub fn new(depth: usize) -> InFlight {
         InFlight {
-            started: vec![0; depth.clamp(1, MAX_DEPTH)],
+            started: [0; MAX_DEPTH],
+            depth: depth.clamp(1, MAX_DEPTH),
             head: 0,
             len: 0,
         }
     }
 
     pub fn has_room(&self) -> bool {
-        self.len < self.started.len()
+        self.len < self.depth
     }
 
     pub fn is_empty(&self) -> bool {
@@ -88,7 +90,7 @@ impl InFlight {
     /// caller checks [`InFlight::has_room`]).
     pub fn sent(&mut self, at: u64) {
         if self.has_room() {
-            let tail = (self.head + self.len) % self.started.len();
+            let tail = (self.head + self.len) % self.depth;
             self.started[tail] = at;
             self.len += 1;
         }
@@ -101,7 +103,7 @@ impl InFlight {
             return None;
         }
         let began = self.started[self.head];
-        self.head = (self.head + 1) % self.started.len();
+        self.head = (self.head + 1) % self.depth;
         self.len -= 1;
         Some(at.saturating_sub(began))
     }
