@@ -14,6 +14,9 @@ pub mod why {
     pub const UNREADABLE: &str = "could not be read";
     /// Read back from a CSV cell that was empty (the file does not say why).
     pub const NOT_RECORDED: &str = "not in the recording";
+    /// perf counters are not opened under latency workloads (`rr`, `rate`): they add
+    /// work to every context switch, which a round trip is made of.
+    pub const NOT_COUNTED: &str = "not counted under rr/rate";
 }
 
 /// A reported figure.

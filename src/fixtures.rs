@@ -104,6 +104,7 @@ pub fn counting() -> Counting {
     Counting {
         hardware: false,
         mode: Some("kernel+user"),
+        skipped: false,
     }
 }
 

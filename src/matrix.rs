@@ -49,9 +49,14 @@ impl Cell {
         }
     }
 
-    /// The `stream` cell whose throughput a percentage load is a share of.
+    /// The `rate max` cell whose throughput a percentage load is a share of.
     pub fn reference(&self) -> Cell {
-        Cell::new(self.strategy, self.size, self.threads)
+        Cell::new(self.strategy, self.size, self.threads).under(Mode::SATURATION)
+    }
+
+    /// Sent on a schedule (a `rate` cell at a load other than `max`).
+    pub fn is_paced(&self) -> bool {
+        self.mode().is_paced()
     }
 }
 
@@ -78,6 +83,31 @@ pub struct Mode {
     pub load: Load,
 }
 
+impl Mode {
+    /// `rate max`: the paced workload's sending regime without a schedule, the 100 %
+    /// of its percentage loads.
+    pub const SATURATION: Mode = Mode {
+        workload: Workload::Rate,
+        load: Load::Max,
+    };
+
+    /// Sent on a schedule.
+    pub fn is_paced(&self) -> bool {
+        self.workload.is_paced() && self.load != Load::Max
+    }
+
+    /// What the mode's figures mean (headline, latency label, which way is better):
+    /// its workload's entry, except `rate max`, which is a stream of individually
+    /// sent messages and reads as one.
+    pub fn entry(&self) -> &'static crate::workload::WorkloadEntry {
+        if *self == Mode::SATURATION {
+            Workload::Stream.entry()
+        } else {
+            self.workload.entry()
+        }
+    }
+}
+
 impl fmt::Display for Mode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.load {
@@ -88,16 +118,17 @@ impl fmt::Display for Mode {
 }
 
 /// The modes `workloads` × `loads` give, in order: `rate` once per load, the others
-/// once; `stream` first whenever a percentage load needs it as its reference.
+/// once; `rate max` before the loads whenever a percentage needs it as its reference.
 pub fn modes(workloads: &[Workload], loads: &[Load]) -> Vec<Mode> {
     let mut out = Vec::new();
-    let needs_reference =
-        workloads.contains(&Workload::Rate) && loads.iter().any(|l| l.percent().is_some());
-    if needs_reference && !workloads.contains(&Workload::Stream) {
-        out.push(Mode::default());
-    }
     for &workload in workloads {
         if workload.is_paced() {
+            let mut loads = loads.to_vec();
+            if loads.iter().any(|l| l.percent().is_some()) && !loads.contains(&Load::Max) {
+                loads.push(Load::Max);
+            }
+            // max first (stable: the others as given).
+            loads.sort_by_key(|l| *l != Load::Max);
             out.extend(loads.iter().map(|&load| Mode { workload, load }));
         } else {
             out.push(Mode {
@@ -112,7 +143,7 @@ pub fn modes(workloads: &[Workload], loads: &[Load]) -> Vec<Mode> {
 
 /// The axes of a run. Cells are produced size-major, then threads, then mode, then
 /// strategy, so the strategies at one point are measured next to each other in time,
-/// and a point's `stream` cells come before the `rate` cells that take a share of them.
+/// and a point's `rate max` cells come before the `rate` cells that take a share of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matrix {
     pub strategies: Vec<Strategy>,
@@ -194,17 +225,22 @@ mod tests {
     }
 
     #[test]
-    fn percentage_loads_bring_their_stream_reference_first() {
+    fn percentage_loads_bring_their_reference_first() {
         let loads = [Load::Percent(10), Load::BitsPerSec(1_000_000)];
         let m = modes(&[Workload::Rr, Workload::Rate], &loads);
         let names: Vec<String> = m.iter().map(Mode::to_string).collect();
-        assert_eq!(names, ["stream", "rr", "rate 10%", "rate 1Mbit/s"]);
+        assert_eq!(names, ["rr", "rate max", "rate 10%", "rate 1Mbit/s"]);
+        assert!(!m[1].is_paced() && m[2].is_paced());
         let m = modes(&[Workload::Rate, Workload::Stream], &[Load::BitsPerSec(8)]);
         assert_eq!(m.len(), 2, "an absolute rate needs no reference");
         assert_eq!(m[0].workload, Workload::Rate);
         let cell = Cell::new(Strategy::OneCopy, 4096, 2).under(m[0]);
         assert_eq!(cell.to_string(), "one-copy 4K x2 rate 8bit/s");
-        assert_eq!(cell.reference(), Cell::new(Strategy::OneCopy, 4096, 2));
+        assert_eq!(
+            cell.reference(),
+            Cell::new(Strategy::OneCopy, 4096, 2).under(Mode::SATURATION)
+        );
+        assert_eq!(Mode::SATURATION.entry().workload, Workload::Stream);
     }
 
     #[test]

@@ -79,8 +79,8 @@ impl Progress {
     pub fn cell_finished(&mut self, row: &Row) {
         self.finished += 1;
         let mode = row.mode();
-        let entry = mode.workload.entry();
-        let extra = match mode.workload {
+        let entry = mode.entry();
+        let extra = match entry.workload {
             crate::workload::Workload::Rr => format!(
                 " {} tps,",
                 row.transactions_per_s.screen(|t| format!("{t:.0}"))

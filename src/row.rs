@@ -223,7 +223,7 @@ impl Row {
                 explain(f, Figure::NotApplicable);
             }
         }
-        if !workload.is_paced() {
+        if !self.mode().is_paced() {
             for f in [
                 &mut self.offered_gbps,
                 &mut self.pace_err_p50_us,
@@ -231,6 +231,23 @@ impl Row {
             ] {
                 explain(f, Figure::NotApplicable);
             }
+        }
+        if self.hw_counters.as_deref() == Some("off") {
+            for f in self.perf_counts_mut() {
+                explain(f, Figure::Unavailable(why::NOT_COUNTED));
+            }
+            explain(
+                &mut self.cycles_per_byte,
+                Figure::Unavailable(why::NOT_COUNTED),
+            );
+            explain(
+                &mut self.tx_task_clock_ms,
+                Figure::Unavailable(why::NOT_COUNTED),
+            );
+            explain(
+                &mut self.rx_task_clock_ms,
+                Figure::Unavailable(why::NOT_COUNTED),
+            );
         }
         if self.hw_counters.as_deref() == Some("no") {
             for f in self.hardware_counts_mut() {
@@ -272,6 +289,26 @@ impl Row {
             .as_deref()
             .and_then(|w| w.parse().ok())
             .unwrap_or_default()
+    }
+
+    /// Every perf count column, both sides (hardware and software events).
+    fn perf_counts_mut(&mut self) -> [&mut Figure<u64>; 14] {
+        [
+            &mut self.tx_cycles,
+            &mut self.tx_instructions,
+            &mut self.tx_l1d_load_misses,
+            &mut self.tx_llc_load_misses,
+            &mut self.rx_cycles,
+            &mut self.rx_instructions,
+            &mut self.rx_l1d_load_misses,
+            &mut self.rx_llc_load_misses,
+            &mut self.tx_context_switches,
+            &mut self.rx_context_switches,
+            &mut self.tx_cpu_migrations,
+            &mut self.rx_cpu_migrations,
+            &mut self.tx_page_faults,
+            &mut self.rx_page_faults,
+        ]
     }
 
     /// The hardware counters' columns, both sides.

@@ -108,7 +108,7 @@ pub fn table(rows: &[Row]) -> String {
         "Gbps is the median over the n repeats; 95% CI and CV are over repeats (n > 1) or within one run's seconds (n = 1).\n",
     );
     out.push_str(
-        "p50/p99: stream (qd) queueing delay of a saturated stream, waiting in socket buffers, not a strategy's cost; rr: round trip; rate: one-way from each message's due time.\n",
+        "p50/p99: (qd) queueing delay of a saturated stream (stream, rate max), waiting in socket buffers, not a strategy's cost; rr: round trip; rate: one-way from each message's due time.\n",
     );
     if behind {
         out.push_str("* the receiver fell behind (the sender was limited by its window for >= 10% of the time).\n");
@@ -123,8 +123,8 @@ fn workload_label(c: &CellStats) -> String {
         .rows
         .iter()
         .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
-    match c.mode.workload {
-        crate::workload::Workload::Stream => "stream (qd)".into(),
+    match c.mode.entry().workload {
+        crate::workload::Workload::Stream => format!("{} (qd)", c.mode),
         _ if saturated => format!("{} saturated", c.mode),
         _ => c.mode.to_string(),
     }
@@ -221,9 +221,6 @@ mod tests {
         );
         assert!(lines[2].ends_with("-       0"), "{t}");
         assert!(lines[3].starts_with("Gbps is the median"), "{t}");
-        assert!(
-            lines[4].starts_with("p50/p99: stream (qd) queueing delay"),
-            "{t}"
-        );
+        assert!(lines[4].starts_with("p50/p99: (qd) queueing delay"), "{t}");
     }
 }

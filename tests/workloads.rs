@@ -41,8 +41,8 @@ fn measured(f: Figure<f64>) -> bool {
 #[test]
 fn every_workload_fills_its_own_columns_and_no_others() {
     let rows = run(&["--workload", "stream,rr,rate", "--rate", "50%"]);
-    // 3 strategies × (stream, rr, rate 50%).
-    assert_eq!(rows.len(), 9, "{rows:#?}");
+    // 3 strategies × (stream, rr, rate max, rate 50%).
+    assert_eq!(rows.len(), 12, "{rows:#?}");
     for r in &rows {
         let what = format!("{} {:?} {:?}", r.strategy, r.workload, r.rate);
         assert_eq!(r.integrity_errors, 0, "{what}");
@@ -75,6 +75,22 @@ fn every_workload_fills_its_own_columns_and_no_others() {
                     "{what}: {tps} vs {msgs}"
                 );
                 assert_eq!(r.rcvlowat_mode.as_deref(), Some("off"), "{what}");
+                // perf is not attached under latency workloads; /proc still counts.
+                assert_eq!(r.hw_counters.as_deref(), Some("off"), "{what}");
+                assert_eq!(
+                    r.tx_context_switches,
+                    Figure::Unavailable(netio_tui::figure::why::NOT_COUNTED),
+                    "{what}"
+                );
+                assert!(r.tx_voluntary_switches.is_measured(), "{what}");
+            }
+            Some("rate") if r.rate.as_deref() == Some("max") => {
+                // The reference: unpaced, nothing offered, no schedule to miss.
+                assert_eq!(r.offered_gbps, Figure::NotApplicable, "{what}");
+                assert_eq!(r.pace_err_p50_us, Figure::NotApplicable, "{what}");
+                assert_eq!(r.saturated, None, "{what}");
+                assert_eq!(r.rcvlowat_mode.as_deref(), Some("off"), "{what}");
+                assert_eq!(r.coalesce.as_deref(), Some("off"), "{what}");
             }
             Some("rate") => {
                 assert_eq!(r.rate.as_deref(), Some("50%"), "{what}");

@@ -138,6 +138,7 @@ impl App {
         app.live.counting = Some(Counting {
             hardware: first.hw_counters.as_deref() == Some("yes"),
             mode: None,
+            skipped: false,
         });
         app.replaying = Some(file.to_string());
         app.playback = with_samples.then_some(Playback {
@@ -210,7 +211,7 @@ impl App {
                     .unwrap_or_default()
             })
             .collect();
-        let better = self.selected_mode().workload.entry().better;
+        let better = self.selected_mode().entry().better;
         standings(&runs.iter().map(Vec::as_slice).collect::<Vec<_>>(), better)
     }
 

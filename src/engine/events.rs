@@ -192,7 +192,7 @@ pub enum EngineError {
     #[error("{0} ended before the cell did (the cell's figures are dropped)")]
     EndedEarly(String),
     #[error(
-        "no stream throughput was measured for this cell in this round, so a percentage load has nothing to take a share of"
+        "the cell's rate max (its saturation) was not measured in this round, so a percentage load has nothing to take a share of"
     )]
     NoReference,
     #[error("a paced cell reached the sender without a rate")]

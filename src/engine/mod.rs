@@ -36,7 +36,7 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use crate::matrix::{Cell, Strategy};
+use crate::matrix::{Cell, Mode, Strategy};
 use crate::net::{SocketOptions, sockopt};
 use crate::strategy::{StrategyOptions, ZeroCopyCounts};
 use crate::workload::{Workload, interval_ps};
@@ -72,7 +72,8 @@ pub fn run_matrix(
 ) {
     let runs = schedule(cells, config.repeats);
     let total = runs.len();
-    // Each point's stream throughput this round: what a percentage load takes a share of.
+    // Each point's `rate max` throughput this round: what a percentage load takes a
+    // share of.
     let mut reference: HashMap<Cell, f64> = HashMap::new();
     for (index, &(cell, repeat)) in runs.iter().enumerate() {
         if cancel.load(Relaxed) {
@@ -101,7 +102,7 @@ pub fn run_matrix(
         };
         match outcome {
             Ok(CellOutcome::Finished(mut summary)) => {
-                if cell.workload == Workload::Stream {
+                if cell.mode() == Mode::SATURATION {
                     match summary.row.throughput_gbps.value() {
                         Some(g) => reference.insert(cell.reference(), g),
                         None => reference.remove(&cell.reference()),
@@ -114,7 +115,7 @@ pub fn run_matrix(
             // The cell's error is reported and the run goes on: one bad cell does not
             // cost the others.
             Err(e) => {
-                if cell.workload == Workload::Stream {
+                if cell.mode() == Mode::SATURATION {
                     reference.remove(&cell.reference());
                 }
                 if !emit(EngineEvent::CellFailed {
@@ -169,7 +170,7 @@ pub fn run_cell_offering(
         size: crate::wire::effective_size(cell.size),
         ..cell
     };
-    let pacing = if cell.workload.is_paced() {
+    let pacing = if cell.is_paced() {
         let interval = offered
             .and_then(|g| interval_ps(g, cell.size, cell.threads))
             .ok_or(EngineError::NoRate)?;
@@ -286,7 +287,11 @@ pub fn run_cell_offering(
     // Every worker has published its thread id: open its counters, take the first
     // snapshot, and only then let the workers go, so a window without warm-up starts
     // before the first send.
-    let mut counters = Counters::open(&senders, &receivers);
+    let mut counters = if cell.workload == Workload::Stream {
+        Counters::open(&senders, &receivers)
+    } else {
+        Counters::none()
+    };
     let counting = counters.counting;
     let Sampled {
         window_start,
@@ -382,11 +387,11 @@ fn name_axes(row: &mut crate::row::Row, config: &CellConfig, cell: Cell, offered
     row.rate = cell.workload.is_paced().then(|| cell.load.to_string());
     row.load_pct = cell.load.percent();
     row.offered_gbps = match offered {
-        Some(g) if cell.workload.is_paced() => Figure::Measured(crate::row::formula::sig6(g)),
+        Some(g) if cell.is_paced() => Figure::Measured(crate::row::formula::sig6(g)),
         _ => Figure::NotApplicable,
     };
     row.saturated = offered
-        .filter(|_| cell.workload.is_paced())
+        .filter(|_| cell.is_paced())
         .and_then(|g| crate::row::formula::saturated(row.throughput_gbps, g))
         .map(str::to_string);
     row.zc_pool_bytes = if cell.strategy.is_zero_copy() {

@@ -8,13 +8,13 @@ use super::charts::{Chart, Series, XAxis, axis, color, strategies};
 use crate::aggregate::{self, median_of};
 use crate::matrix::format_size;
 use crate::record::Row;
-use crate::workload::Workload;
 
 /// The charts, one per size × threads with at least two loads of one strategy.
 pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
+    // `rate max` has no due times: its latency is queueing, not a point of the curve.
     let paced: Vec<Row> = rows
         .iter()
-        .filter(|r| r.workload() == Workload::Rate)
+        .filter(|r| r.mode().is_paced())
         .cloned()
         .collect();
     if paced.is_empty() {

@@ -27,7 +27,7 @@ impl Row {
     /// The figure strategies are ranked by under the row's workload (its registry
     /// entry's `headline`): throughput, transactions per second, or p99 latency.
     pub fn headline(&self) -> Figure<f64> {
-        match self.workload().entry().headline {
+        match self.mode().entry().headline {
             "transactions_per_s" => self.transactions_per_s,
             "lat_p99_us" => self.lat_p99_us,
             _ => self.throughput_gbps,

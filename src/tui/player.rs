@@ -124,6 +124,7 @@ fn play(
             counting: crate::engine::Counting {
                 hardware: row.hw_counters.as_deref() == Some("yes"),
                 mode: None,
+                skipped: false,
             },
         };
         if !send(EngineEvent::Sample(Box::new(sample))) {

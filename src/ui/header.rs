@@ -20,6 +20,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         (None, None) => m.net_mode.clone(),
     };
     let hw = match view.counting {
+        Some(c) if c.skipped => "off under rr/rate",
         Some(c) if c.hardware => "yes",
         Some(_) => "no",
         None => "—",

@@ -17,7 +17,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
     let strategy = app.selected_strategy();
     let mode = app.selected_mode();
-    let entry = mode.workload.entry();
+    let entry = mode.entry();
     let gbps = |size: usize, threads: usize| {
         view.figures
             .get(&Cell::new(strategy, size, threads).under(mode))

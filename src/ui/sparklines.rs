@@ -51,7 +51,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .iter()
         .map(|v| SparklineBar::from(v.value().map(|x| x.round() as u64)))
         .collect();
-    let what = match cell.workload.entry().latency_label {
+    let what = match cell.mode().entry().latency_label {
         "qd" => "queueing delay",
         "rtt" => "round trip",
         _ => "latency from due time",

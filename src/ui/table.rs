@@ -149,7 +149,7 @@ const COLUMNS: [Column; 14] = [
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
     let mode = app.selected_mode();
-    let entry = mode.workload.entry();
+    let entry = mode.entry();
     let title = format!(
         " Comparison at {} × {} thread{}, {mode} ",
         format_size(app.selected_size()),
@@ -183,7 +183,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 .get(&cell)
                 .and_then(|r| Summary::of(&r.iter().copied().collect::<Vec<_>>())),
             standing,
-            workload: mode.workload,
+            // `rate max` reads as a stream.
+            workload: entry.workload,
         };
         let values = shown.iter().map(|c| match figures {
             Some(m) => right((c.figure)(m, &extra)),

@@ -1,6 +1,7 @@
-//! How much a paced (`rate`) cell offers: a share of the same cell's measured `stream`
-//! throughput, a bit rate, or a message rate, all in total over the cell's pairs; and
-//! what that comes to per pair once resolved. Pure: parsing and arithmetic.
+//! How much a `rate` cell offers: a share of the same cell's saturation (`rate max`,
+//! measured first in the round), a bit rate, or a message rate, all in total over the
+//! cell's pairs; or `max` itself; and what that comes to per pair once resolved. Pure:
+//! parsing and arithmetic.
 
 use std::fmt;
 
@@ -9,7 +10,11 @@ use std::fmt;
 pub enum Load {
     #[default]
     Unpaced,
-    /// Percent of the same strategy × size × threads cell's `stream` throughput,
+    /// `rate` without pacing: messages back to back with the paced cells' socket
+    /// choices (TCP_NODELAY, no MSG_MORE). Its throughput is the 100 % that percentage
+    /// loads take a share of.
+    Max,
+    /// Percent of the same strategy × size × threads cell's `rate max` throughput,
     /// measured earlier in the same round.
     Percent(u32),
     /// Bits per second of messages (headers included), in total.
@@ -22,18 +27,23 @@ pub enum Load {
 pub const MAX_PERCENT: u32 = 200;
 
 impl Load {
-    /// `50%`, `2G` / `2Gbit` / `500M` / `800k` (bits per second, powers of 1000), or
-    /// `50k/s` / `50kmsg` (messages per second).
+    /// `50%`, `2G` / `2Gbit` / `500M` / `800k` (bits per second, powers of 1000),
+    /// `50k/s` / `50kmsg` (messages per second), or `max`.
     pub fn parse(s: &str) -> Result<Load, String> {
         let t = s.trim();
+        if t.eq_ignore_ascii_case("max") {
+            return Ok(Load::Max);
+        }
         let bad = || {
-            format!("'{s}' is not a rate (use e.g. 50% of stream, 2G bits/s, or 50k/s messages)")
+            format!(
+                "'{s}' is not a rate (use e.g. 50% of saturation, 2G bits/s, 50k/s messages, or max)"
+            )
         };
         if let Some(p) = t.strip_suffix('%') {
             return match p.trim().parse::<u32>() {
                 Ok(p) if (1..=MAX_PERCENT).contains(&p) => Ok(Load::Percent(p)),
                 _ => Err(format!(
-                    "'{s}': a share of stream throughput is a whole percentage from 1% to {MAX_PERCENT}%"
+                    "'{s}': a share of saturation is a whole percentage from 1% to {MAX_PERCENT}%"
                 )),
             };
         }
@@ -83,7 +93,7 @@ impl Load {
     /// without a reference.
     pub fn offered_gbps(self, size: usize, stream_gbps: Option<f64>) -> Option<f64> {
         match self {
-            Load::Unpaced => None,
+            Load::Unpaced | Load::Max => None,
             Load::Percent(p) => stream_gbps
                 .filter(|g| g.is_finite() && *g > 0.0)
                 .map(|g| g * f64::from(p) / 100.0),
@@ -107,7 +117,8 @@ impl fmt::Display for Load {
             }
         };
         match self {
-            Load::Unpaced => write!(f, "max"),
+            Load::Unpaced => write!(f, "unpaced"),
+            Load::Max => write!(f, "max"),
             Load::Percent(p) => write!(f, "{p}%"),
             Load::BitsPerSec(b) => write!(f, "{}bit/s", si(*b)),
             Load::MsgsPerSec(m) => write!(f, "{}/s", si(*m)),
@@ -146,7 +157,7 @@ mod tests {
 
     #[test]
     fn rates_print_as_they_parse() {
-        for s in ["50%", "2Gbit/s", "500Mbit/s", "50k/s", "12/s"] {
+        for s in ["50%", "2Gbit/s", "500Mbit/s", "50k/s", "12/s", "max"] {
             let l = Load::parse(s).expect("parses");
             assert_eq!(Load::parse(&l.to_string()), Ok(l), "{s} -> {l}");
         }

@@ -25,7 +25,7 @@ pub enum Workload {
 }
 
 impl Workload {
-    /// The workload is paced by a [`Load`].
+    /// The workload takes a [`Load`] (`rate`; paced unless the load is `max`).
     pub fn is_paced(self) -> bool {
         self == Workload::Rate
     }

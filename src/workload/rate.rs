@@ -2,7 +2,8 @@
 //! split evenly over the pairs, the pairs staggered within one interval), whatever the
 //! receiver does. Each message is stamped with its *due* time, so its one-way latency
 //! (`lat_*`) counts any time the sender fell behind (coordinated omission corrected).
-//! The schedule and the wait are in `pacing.rs`.
+//! The schedule and the wait are in `pacing.rs`. At `--rate max` the same sender runs
+//! unpaced: its throughput is what percentage loads take a share of.
 
 use super::pacing::{self, MonotonicClock, PacedSink, Pacer};
 use super::{Workload, WorkloadEntry};
@@ -27,7 +28,11 @@ pub const ENTRY: WorkloadEntry = WorkloadEntry {
 
 fn drive(l: &mut SendLoop<'_>) -> Result<(), EngineError> {
     let Some((interval_ps, pair, pairs)) = l.pacing() else {
-        return Err(EngineError::NoRate);
+        // `rate max`: the same messages, back to back (the 100 % of the loads).
+        while !l.stopped() {
+            l.send_one()?;
+        }
+        return Ok(());
     };
     pacing::tighten_timer_slack();
     let mut clock = MonotonicClock;

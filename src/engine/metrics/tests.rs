@@ -29,6 +29,7 @@ fn cell() -> Cell {
 const SOFTWARE_ONLY: Counting = Counting {
     hardware: false,
     mode: Some("kernel+user"),
+    skipped: false,
 };
 
 #[test]
