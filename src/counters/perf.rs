@@ -177,6 +177,10 @@ pub use group::{Group, ThreadCounters, probe};
 /// Sums threads: an event is counted for the side only if it is counted for every
 /// thread of it (a partial sum would look like a real, smaller figure).
 pub fn sum_threads(threads: &[PerfValues]) -> PerfValues {
+    if threads.is_empty() {
+        // No thread counted: nothing was measured (a sum of nothing is not 0).
+        return [None; 8];
+    }
     std::array::from_fn(|i| threads.iter().map(|t| t[i]).sum::<Option<u64>>())
 }
 

@@ -57,6 +57,11 @@ fn a_side_sum_is_absent_unless_every_thread_counted() {
     let grown = since(&sum, &sum_threads(&[b, b]));
     assert_eq!(value(&grown, Event::PageFaults), Some(0));
     assert_eq!(value(&grown, Event::Cycles), None);
+    assert_eq!(
+        value(&sum_threads(&[]), Event::PageFaults),
+        None,
+        "no thread counted: absent, not 0"
+    );
 }
 
 #[test]
