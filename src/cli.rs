@@ -97,8 +97,8 @@ pub struct Cli {
     pub workload: Vec<Workload>,
 
     /// What `rate` cells offer in total, comma-separated: a share of the same cell's
-    /// stream throughput (10%,50%,90%: stream cells are measured first), bits per second
-    /// (2G, 500M), or messages per second (50k/s) [default: 50%]
+    /// saturation (10%,50%,90%: `rate max` is measured first), bits per second (2G,
+    /// 500M), messages per second (50k/s), or max (unpaced) [default: 50%]
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_load,
           allow_hyphen_values = true)]
     pub rate: Vec<Load>,

@@ -149,8 +149,8 @@ pub struct Row {
     /// latency).
     pub zc_pool_bytes: Figure<u64>,
     // Issue 13: workloads.
-    /// `rate`: the load as given (`50%`, `2Gbit/s`, `50k/s`), and for a share of stream
-    /// throughput the percentage alone.
+    /// `rate`: the load as given (`50%`, `2Gbit/s`, `50k/s`, `max`), and for a share of
+    /// saturation the percentage alone.
     pub rate: Option<String>,
     pub load_pct: Option<u32>,
     /// `rate`: what the senders offered, Gbps in total (message bytes, as throughput).

@@ -117,7 +117,7 @@ pub fn round_trips(out: &mut String, cells: &[CellStats]) {
 pub fn at_half_load(out: &mut String, cells: &[CellStats]) {
     let _ = writeln!(
         out,
-        "## Under load: the lowest p99 latency at 50 % of stream throughput, per size\n"
+        "## Under load: the lowest p99 latency at 50 % of saturation (rate max), per size\n"
     );
     let pts = points(cells, |c| c.mode.load == Load::Percent(50));
     if pts.is_empty() {

@@ -80,7 +80,7 @@ impl Load {
         })
     }
 
-    /// The percentage, for a share of stream throughput.
+    /// The percentage, for a share of saturation.
     pub fn percent(self) -> Option<u32> {
         match self {
             Load::Percent(p) => Some(p),
@@ -89,12 +89,12 @@ impl Load {
     }
 
     /// The total offered rate in Gbps for `size`-byte messages, given the reference
-    /// stream throughput (needed for a percentage). `None`: unpaced, or a percentage
-    /// without a reference.
-    pub fn offered_gbps(self, size: usize, stream_gbps: Option<f64>) -> Option<f64> {
+    /// (`rate max`) throughput, needed for a percentage. `None`: unpaced, or a
+    /// percentage without a reference.
+    pub fn offered_gbps(self, size: usize, reference_gbps: Option<f64>) -> Option<f64> {
         match self {
             Load::Unpaced | Load::Max => None,
-            Load::Percent(p) => stream_gbps
+            Load::Percent(p) => reference_gbps
                 .filter(|g| g.is_finite() && *g > 0.0)
                 .map(|g| g * f64::from(p) / 100.0),
             Load::BitsPerSec(b) => Some(b as f64 / 1e9),
