@@ -53,11 +53,11 @@ fn report_answers_from_the_file() {
     }
     // Six data rows, each cell cited by its row number; one run each, so the spread
     // comes from the per-second samples and says so.
-    assert!(text.contains("| zero-copy | 64K | 1 | 1 |"), "{text}");
+    assert!(text.contains("| zero-copy | stream | 64K | 1 | 1 |"), "{text}");
     // (The flags column may say "receiver behind" on a loaded machine: not asserted.)
     let row6 = text
         .lines()
-        .find(|l| l.starts_with("| zero-copy | 64K | 1 |"))
+        .find(|l| l.starts_with("| zero-copy | stream | 64K | 1 |"))
         .expect("zero-copy 64K line");
     assert!(
         row6.contains("| within one run |") && row6.ends_with("| row 6 |"),
