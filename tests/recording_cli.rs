@@ -53,7 +53,10 @@ fn report_answers_from_the_file() {
     }
     // Six data rows, each cell cited by its row number; one run each, so the spread
     // comes from the per-second samples and says so.
-    assert!(text.contains("| zero-copy | stream | 64K | 1 | 1 |"), "{text}");
+    assert!(
+        text.contains("| zero-copy | stream | 64K | 1 | 1 |"),
+        "{text}"
+    );
     // (The flags column may say "receiver behind" on a loaded machine: not asserted.)
     let row6 = text
         .lines()

@@ -26,10 +26,12 @@ pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
         for size in axis(&paced, |r| r.size_bytes) {
             let mut series = Vec::new();
             for s in strategies(&paced) {
-                let mut points: Vec<(f64, f64, f64, bool)> = cells
+                // (offered, achieved, p50, p99, saturated), in the order of the load.
+                let mut points: Vec<(f64, f64, f64, f64, bool)> = cells
                     .iter()
                     .filter(|c| c.strategy == s && c.threads == t && c.size == size)
                     .filter_map(|c| {
+                        let offered = median_of(c, |r| r.offered_gbps.value())?;
                         let x = median_of(c, |r| r.throughput_gbps.value())?;
                         let p99 = median_of(c, |r| r.lat_p99_us.value())?;
                         let p50 = median_of(c, |r| r.lat_p50_us.value())?;
@@ -37,15 +39,17 @@ pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
                             .rows
                             .iter()
                             .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
-                        Some((x, p50, p99, sat))
+                        Some((offered, x, p50, p99, sat))
                     })
                     .collect();
                 if points.len() < 2 {
                     continue;
                 }
+                // Joined in the order of the offered load: a cell past saturation
+                // achieves less than it was offered, and its line turns back.
                 points.sort_by(|a, b| a.0.total_cmp(&b.0));
                 let log = |v: f64| v.max(0.001).log10();
-                let sat = if points.iter().any(|p| p.3) {
+                let sat = if points.iter().any(|p| p.4) {
                     " (saturated)"
                 } else {
                     ""
@@ -54,14 +58,14 @@ pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
                     label: format!("{s} p99{sat}"),
                     color: color(s),
                     width: 3,
-                    points: points.iter().map(|p| (p.0, log(p.2))).collect(),
+                    points: points.iter().map(|p| (p.1, log(p.3))).collect(),
                     bars: Vec::new(),
                 });
                 series.push(Series {
                     label: format!("{s} p50"),
                     color: color(s),
                     width: 1,
-                    points: points.iter().map(|p| (p.0, log(p.1))).collect(),
+                    points: points.iter().map(|p| (p.1, log(p.2))).collect(),
                     bars: Vec::new(),
                 });
             }

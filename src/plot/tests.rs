@@ -135,6 +135,7 @@ fn paced_rows_draw_latency_against_load_on_a_log_axis_and_stay_off_the_stream_ch
             let mut r = row(s, 65536, 1, gbps);
             r.workload = Some("rate".into());
             r.rate = Some(load.into());
+            r.offered_gbps = crate::figure::Figure::Measured(gbps * 1000.0);
             r.lat_p50_us = crate::figure::Figure::Measured(p99 / 4.0);
             r.lat_p99_us = crate::figure::Figure::Measured(p99);
             // A paced cell's throughput must not be drawn as a stream's.

@@ -12,8 +12,10 @@ use crate::record::Row;
 use crate::stats::Verdict;
 use crate::workload::{Load, Workload};
 
-/// A knee is the first load whose p99 is more than this many times the p99 at the
-/// lowest load measured (or where the cell could not keep up).
+/// A knee is the first load whose p50 is more than this many times the p50 at the
+/// lowest load measured (or where the cell could not keep up). The median, not the
+/// tail: one stall of a shared machine moves a second's p99 by orders of magnitude,
+/// while queueing that has set in moves the median.
 pub const KNEE_FACTOR: f64 = 2.0;
 
 /// The lowest-latency cell at one point, its median, and every other cell's verdict
@@ -160,19 +162,19 @@ pub fn at_half_load(out: &mut String, cells: &[CellStats]) {
 /// Where one strategy's latency knee sits at one point.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Knee {
-    /// p99 rose past [`KNEE_FACTOR`] × its lowest-load value (or the cell saturated)
+    /// p50 rose past [`KNEE_FACTOR`] × its lowest-load value (or the cell saturated)
     /// first at `load` %.
     At {
         load: u32,
         base_us: f64,
-        p99_us: f64,
+        p50_us: f64,
         saturated: bool,
     },
     /// No knee up to the highest load measured.
     Beyond {
         highest: u32,
         base_us: f64,
-        p99_us: f64,
+        p50_us: f64,
     },
 }
 
@@ -182,12 +184,12 @@ pub fn knee(cells: &[&CellStats]) -> Option<Knee> {
         .iter()
         .filter_map(|c| {
             let p = c.mode.load.percent()?;
-            let p99 = median_of(c, |r| r.lat_p99_us.value())?;
+            let p50 = median_of(c, |r| r.lat_p50_us.value())?;
             let sat = c
                 .rows
                 .iter()
                 .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
-            Some((p, p99, sat))
+            Some((p, p50, sat))
         })
         .collect();
     by_load.sort_by_key(|x| x.0);
@@ -195,21 +197,21 @@ pub fn knee(cells: &[&CellStats]) -> Option<Knee> {
     if by_load.len() < 2 {
         return None;
     }
-    for &(load, p99, sat) in &by_load[1..] {
-        if sat || p99 > KNEE_FACTOR * base {
+    for &(load, p50, sat) in &by_load[1..] {
+        if sat || p50 > KNEE_FACTOR * base {
             return Some(Knee::At {
                 load,
                 base_us: base,
-                p99_us: p99,
+                p50_us: p50,
                 saturated: sat,
             });
         }
     }
-    let &(highest, p99, _) = by_load.last()?;
+    let &(highest, p50, _) = by_load.last()?;
     Some(Knee::Beyond {
         highest,
         base_us: base,
-        p99_us: p99,
+        p50_us: p50,
     })
 }
 
@@ -221,7 +223,7 @@ pub fn knees(out: &mut String, cells: &[CellStats]) {
     );
     let _ = writeln!(
         out,
-        "The knee is the first load at which p99 is more than {KNEE_FACTOR}× its value at the lowest load measured, or the cell could not keep up.\n"
+        "The knee is the first load at which the median latency (p50) is more than {KNEE_FACTOR}× its value at the lowest load measured, or the cell could not keep up (the median: one stall of a shared machine moves a p99 by orders of magnitude).\n"
     );
     let pts = points(cells, |c| c.mode.load.percent().is_some());
     let mut any = false;
@@ -239,17 +241,17 @@ pub fn knees(out: &mut String, cells: &[CellStats]) {
                 Some(Knee::At {
                     load,
                     base_us,
-                    p99_us,
+                    p50_us,
                     saturated,
                 }) => format!(
-                    "knee at {load} % (p99 {base_us:.1} → {p99_us:.1} µs{})",
+                    "knee at {load} % (p50 {base_us:.1} → {p50_us:.1} µs{})",
                     if saturated { ", could not keep up" } else { "" }
                 ),
                 Some(Knee::Beyond {
                     highest,
                     base_us,
-                    p99_us,
-                }) => format!("no knee up to {highest} % (p99 {base_us:.1} → {p99_us:.1} µs)"),
+                    p50_us,
+                }) => format!("no knee up to {highest} % (p50 {base_us:.1} → {p50_us:.1} µs)"),
                 None => continue,
             };
             any = true;

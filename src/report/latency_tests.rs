@@ -65,6 +65,7 @@ fn fixture() -> Vec<Row> {
         for (load, p99) in ["10%", "50%", "90%"].into_iter().zip(p99s) {
             rows.extend(cell(s, "rate", Some(load), |r, k| {
                 r.lat_p99_us = Figure::Measured(p99 * k);
+                r.lat_p50_us = Figure::Measured(p99 / 2.0 * k);
                 let sat = s == "zero-copy" && load == "90%";
                 r.saturated = Some(if sat { "yes" } else { "no" }.into());
             }));
@@ -98,11 +99,11 @@ fn half_load_and_knees_come_from_the_paced_cells() {
     let mut out = String::new();
     knees(&mut out, &cells);
     assert!(
-        out.contains("one-copy 64K × 1: no knee up to 90 % (p99 80.0 → 120.0 µs)"),
+        out.contains("one-copy 64K × 1: no knee up to 90 % (p50 40.0 → 60.0 µs)"),
         "{out}"
     );
     assert!(
-        out.contains("zero-copy 64K × 1: knee at 90 % (p99 150.0 → 9000.0 µs, could not keep up)"),
+        out.contains("zero-copy 64K × 1: knee at 90 % (p50 75.0 → 4500.0 µs, could not keep up)"),
         "{out}"
     );
     assert_eq!(
