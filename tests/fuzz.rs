@@ -120,7 +120,8 @@ proptest! {
     fn fuzz_the_option_parsers(
         option in prop::sample::select(vec![
             "--sizes", "--threads", "--duration", "--warmup", "--repeat", "--pin",
-            "--zc-pool", "--strategies", "--cc", "--rcvlowat",
+            "--zc-pool", "--strategies", "--cc", "--rcvlowat", "--workload", "--rate",
+            "--depth", "--response-size",
         ]),
         value in "[-0-9a-zA-Z.,:%µ ]{0,24}",
     ) {

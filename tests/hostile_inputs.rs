@@ -157,8 +157,11 @@ fn values_no_measurement_can_have_are_refused_by_report_plot_and_replay() {
     let dir = tempfile::tempdir().expect("temp dir");
     let csv = recording(dir.path());
     let text = std::fs::read_to_string(&csv).expect("read");
-    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
-    let column = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    // Read and rewritten with a CSV parser: some fields (CPU lists) hold commas.
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().expect("header").clone();
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
     for (name, value) in [
         ("throughput_gbps", "inf"),
         ("throughput_gbps", "NaN"),
@@ -166,13 +169,22 @@ fn values_no_measurement_can_have_are_refused_by_report_plot_and_replay() {
         ("size_bytes", "0"),
         ("threads", "0"),
         ("strategy", "nine-copy"),
+        ("workload", "ping"),
+        ("rate", "fast"),
+        ("rtt_p50_us", "-1"),
     ] {
-        let mut lines: Vec<String> = text.lines().map(String::from).collect();
-        let mut fields: Vec<String> = lines[2].split(',').map(String::from).collect();
-        fields[column(name)] = value.into();
-        lines[2] = fields.join(",");
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(&header).expect("header");
+        for (i, r) in records.iter().enumerate() {
+            let mut fields: Vec<&str> = r.iter().collect();
+            if i == 1 {
+                fields[column(name)] = value;
+            }
+            out.write_record(&fields).expect("row");
+        }
+        let bytes = out.into_inner().expect("flushed");
         let spoiled = dir.path().join("spoiled.csv");
-        std::fs::write(&spoiled, lines.join("\n") + "\n").expect("write");
+        std::fs::write(&spoiled, bytes).expect("write");
         for cmd in ["report", "plot", "replay"] {
             let mut c = bin();
             c.arg(cmd).arg(&spoiled);
