@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
-use hdrhistogram::Histogram;
-
-use super::stats::{ReceiverStats, SenderStats, new_latency_histogram};
+pub use super::latencies::Latencies;
+use super::latencies::quantile_us;
+use super::stats::{ReceiverStats, SenderStats};
 use super::tcp_window::{TcpFigures, TcpTotals};
 use crate::counters::perf::{self, Event, PerfValues, ThreadCounters};
 use crate::counters::{ContextSwitches, MachineCpu, ThreadReading};
@@ -175,60 +175,6 @@ fn sum_threads(threads: &[ThreadReading]) -> (Option<u64>, Option<ContextSwitche
             involuntary: all.iter().map(|c| c.involuntary).sum(),
         });
     (cpu, switches)
-}
-
-/// An interval's latencies: one-way (receivers), round trips and pacing error
-/// (senders), in ns.
-#[derive(Debug, Clone)]
-pub struct Latencies {
-    pub one_way: Histogram<u64>,
-    pub rtt: Histogram<u64>,
-    pub pace: Histogram<u64>,
-}
-
-impl Default for Latencies {
-    fn default() -> Self {
-        Latencies {
-            one_way: new_latency_histogram(),
-            rtt: new_latency_histogram(),
-            pace: new_latency_histogram(),
-        }
-    }
-}
-
-impl Latencies {
-    /// Takes every worker's latencies for the interval just ended.
-    pub fn take(senders: &[Arc<SenderStats>], receivers: &[Arc<ReceiverStats>]) -> Latencies {
-        let mut all = Latencies::default();
-        // Adding cannot fail: every histogram has the same bounds.
-        for r in receivers {
-            let _ = all.one_way.add(r.take_latency());
-        }
-        for s in senders {
-            let _ = all.rtt.add(s.rtt.take());
-            let _ = all.pace.add(s.pace.take());
-        }
-        all
-    }
-
-    /// Adds `other` in.
-    pub fn add(&mut self, other: &Latencies) {
-        let _ = self.one_way.add(&other.one_way);
-        let _ = self.rtt.add(&other.rtt);
-        let _ = self.pace.add(&other.pace);
-    }
-}
-
-/// A percentile (`q` = 1: the maximum) of `h` in µs; undefined when nothing was
-/// recorded in the interval.
-fn quantile_us(h: &Histogram<u64>, q: f64) -> Figure<f64> {
-    if h.is_empty() {
-        Figure::Undefined
-    } else if q >= 1.0 {
-        Figure::Measured(formula::sig6(h.max() as f64 / 1e3))
-    } else {
-        Figure::Measured(formula::sig6(h.value_at_quantile(q) as f64 / 1e3))
-    }
 }
 
 /// The figures of one interval (a second, or a cell's measuring window) between

@@ -1,0 +1,56 @@
+//! What a row says about the cell beyond its figures: its axes (workload and load,
+//! receive strategy, rr's depth and reply), what a paced cell offered and whether it
+//! kept up, the zero-copy pool's size, and the socket choices read back from the kernel.
+
+use std::os::fd::AsFd;
+
+use super::{CellConfig, SocketSetup};
+use crate::matrix::Cell;
+use crate::net::sockopt;
+
+/// Names the cell's axes (workload and its load, receive strategy, rr's depth and reply)
+/// in a row, what a paced cell offered and whether it kept up, and the zero-copy pool's
+/// size where there is one.
+pub(super) fn name_axes(
+    row: &mut crate::row::Row,
+    config: &CellConfig,
+    cell: Cell,
+    offered: Option<f64>,
+) {
+    use crate::figure::Figure;
+    row.workload = Some(cell.workload.name().to_string());
+    row.rx_strategy = Some(config.rx.name().to_string());
+    if cell.workload.has_round_trips() {
+        row.depth = Some(config.rr.depth as u32);
+        row.response_size_bytes = Some(config.rr.response_size as u64);
+    }
+    row.rate = cell.workload.is_paced().then(|| cell.load.to_string());
+    row.load_pct = cell.load.percent();
+    row.offered_gbps = match offered {
+        Some(g) if cell.is_paced() => Figure::Measured(crate::row::formula::sig6(g)),
+        _ => Figure::NotApplicable,
+    };
+    row.saturated = offered
+        .filter(|_| cell.is_paced())
+        .and_then(|g| crate::row::formula::saturated(row.throughput_gbps, g))
+        .map(str::to_string);
+    row.zc_pool_bytes = if cell.strategy.is_zero_copy() {
+        let bytes = crate::strategy::pool_bytes(cell.size, &config.strategy);
+        crate::figure::Figure::Measured(bytes as u64)
+    } else {
+        crate::figure::Figure::NotApplicable
+    };
+}
+
+/// The socket choices in effect on `conn`, as the kernel reports them.
+pub(super) fn socket_setup(conn: &crate::net::Connection) -> SocketSetup {
+    let (tx, rx) = (conn.sender.as_fd(), conn.receiver.as_fd());
+    SocketSetup {
+        cc: sockopt::get_cc(tx),
+        nodelay: sockopt::get_nodelay(tx),
+        sndbuf: sockopt::get_sndbuf(tx),
+        rcvbuf: sockopt::get_rcvbuf(rx),
+        rcvlowat: sockopt::get_rcvlowat(rx),
+        ..SocketSetup::default()
+    }
+}
