@@ -143,3 +143,52 @@ fn a_sweep_of_a_two_by_two_matrix_from_start_to_quit() {
     // q quits.
     assert_eq!(s.key(Key::Char('q')), Some(Action::Quit));
 }
+
+#[test]
+fn a_session_across_workloads_compares_each_with_its_own_figures() {
+    use crate::matrix::{Load, Mode, Workload};
+    let mut app = two_by_two();
+    app.modes = crate::matrix::modes(
+        &[Workload::Stream, Workload::Rr, Workload::Rate],
+        &[Load::Percent(50)],
+    );
+    assert_eq!(app.modes.len(), 4, "stream, rr, rate max, rate 50%");
+    let mut s = Session {
+        app,
+        generation: 0,
+        cells: Vec::new(),
+        now: Instant::now(),
+    };
+    s.app.start();
+    // `w`: the comparison moves to rr at once.
+    assert!(matches!(s.key(Key::Char('w')), Some(Action::Run { .. })));
+    assert!(s.cells.iter().all(|c| c.workload == Workload::Rr));
+    for i in 0..s.cells.len() {
+        s.run_cell(i);
+    }
+    s.event(EngineEvent::RunEnded { cancelled: false });
+    insta::assert_snapshot!("workloads_1_rr", s.screen());
+
+    // Two more `w`: rate at 50 %, whose run measures its reference (rate max) first.
+    s.key(Key::Char('w'));
+    s.key(Key::Char('w'));
+    assert_eq!(
+        s.app.selected_mode(),
+        Mode {
+            workload: Workload::Rate,
+            load: Load::Percent(50)
+        }
+    );
+    assert_eq!(s.cells.len(), 4, "two references and two paced cells");
+    assert!(s.cells[..2].iter().all(|c| c.mode() == Mode::SATURATION));
+    assert!(s.cells[2..].iter().all(|c| c.is_paced()));
+    for i in 0..s.cells.len() {
+        s.run_cell(i);
+    }
+    insta::assert_snapshot!("workloads_2_rate", s.screen());
+
+    // `s` sweeps every workload: 2 sizes × 2 threads × 4 modes × 2 strategies.
+    s.key(Key::Char('s'));
+    assert_eq!(s.cells.len(), 32);
+    assert_eq!(s.key(Key::Char('q')), Some(Action::Quit));
+}

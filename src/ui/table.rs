@@ -43,6 +43,16 @@ fn headline(v: f64, w: Workload) -> String {
     }
 }
 
+/// A rate in at most 3 characters: `0.8`, `9.9`, `15`, `120` (so achieved/offered
+/// fits 8 columns).
+fn gbps_short(v: f64) -> String {
+    if v >= 9.95 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 /// In priority order: narrow terminals keep the first ones.
 const COLUMNS: [Column; 14] = [
     Column {
@@ -99,11 +109,7 @@ const COLUMNS: [Column; 14] = [
         width: 8,
         figure: |m, x| match x.workload {
             Workload::Rate => match (m.throughput_gbps.value(), m.offered_gbps.value()) {
-                (Some(a), Some(o)) => format!(
-                    "{}/{}",
-                    super::format::compact(a),
-                    super::format::compact(o)
-                ),
+                (Some(a), Some(o)) => format!("{}/{}", gbps_short(a), gbps_short(o)),
                 _ => fig(m.throughput_gbps, 2),
             },
             _ => fig(m.latency_p99(), 1),
