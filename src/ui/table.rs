@@ -164,8 +164,18 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     // Columns that fit: strategy name (10) plus each column and its gap.
     let mut room = area.width.saturating_sub(2 + 10);
-    let shown: Vec<&Column> = COLUMNS
-        .iter()
+    // Under rr and rate the latency columns come right after the headline: on a
+    // narrow terminal they matter more than the spread of the headline.
+    let order: Vec<&Column> = match entry.workload {
+        Workload::Stream => COLUMNS.iter().collect(),
+        _ => [0, 5, 6, 1, 2, 3, 4]
+            .iter()
+            .map(|&i| &COLUMNS[i])
+            .chain(COLUMNS.iter().skip(7))
+            .collect(),
+    };
+    let shown: Vec<&Column> = order
+        .into_iter()
         .take_while(|c| {
             let fits = room > c.width;
             room = room.saturating_sub(c.width + 1);
