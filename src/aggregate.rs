@@ -35,6 +35,13 @@ pub struct CellStats<'a> {
 }
 
 impl CellStats<'_> {
+    /// A paced cell that could not keep up with its offer in some repeat.
+    pub fn saturated(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|(_, r)| r.saturated.as_deref() == Some("yes"))
+    }
+
     /// Row numbers, for citing: "rows 3, 12, 21".
     pub fn cite(&self) -> String {
         let n: Vec<String> = self.rows.iter().map(|(n, _)| n.to_string()).collect();

@@ -119,10 +119,7 @@ pub fn table(rows: &[Row]) -> String {
 /// The workload as the table shows it: `stream (qd)`, `rr`, `rate 50%`, and `!` after
 /// a paced cell that could not keep up in some repeat.
 fn workload_label(c: &CellStats) -> String {
-    let saturated = c
-        .rows
-        .iter()
-        .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
+    let saturated = c.saturated();
     match c.mode.entry().workload {
         crate::workload::Workload::Stream => format!("{} (qd)", c.mode),
         _ if saturated => format!("{} saturated", c.mode),

@@ -89,6 +89,12 @@ impl<'a> SendLoop<'a> {
         stop: &'a AtomicBool,
         plan: LoopPlan,
     ) -> SendLoop<'a> {
+        if plan.response_size > 0 {
+            stats.rtt.prepare();
+        }
+        if plan.pacing.is_some() {
+            stats.pace.prepare();
+        }
         SendLoop {
             strategy,
             fd,

@@ -93,6 +93,16 @@ pub struct SenderStats {
 pub struct Shared(Mutex<Option<Histogram<u64>>>);
 
 impl Shared {
+    /// Allocates (and touches) the histogram now, before the start gate, so the first
+    /// merge on the sending path allocates nothing.
+    pub fn prepare(&self) {
+        if let Ok(mut slot) = self.0.lock() {
+            let mut h = new_latency_histogram();
+            h.reset();
+            *slot = Some(h);
+        }
+    }
+
     /// Adds `h` in. False if the lock is poisoned or held (the caller keeps `h` and
     /// tries again later: a worker never waits for the sampler).
     pub fn absorb(&self, h: &Histogram<u64>) -> bool {

@@ -35,10 +35,7 @@ pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
                         let x = median_of(c, |r| r.throughput_gbps.value())?;
                         let p99 = median_of(c, |r| r.lat_p99_us.value())?;
                         let p50 = median_of(c, |r| r.lat_p50_us.value())?;
-                        let sat = c
-                            .rows
-                            .iter()
-                            .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
+                        let sat = c.saturated();
                         Some((offered, x, p50, p99, sat))
                     })
                     .collect();

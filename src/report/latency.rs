@@ -88,6 +88,41 @@ fn points<'c, 'a>(
     out
 }
 
+/// One answer line per point: the strategy with the lowest `f` (named `what`) and
+/// each other's verdict, and the strategies that could not keep up.
+fn lowest_per_point(
+    out: &mut String,
+    pts: Vec<((u32, u64), Vec<&CellStats>)>,
+    f: fn(&Row) -> Option<f64>,
+    what: &str,
+) {
+    for ((threads, size), group) in pts {
+        let Some((lead, best, others)) = lowest(&group, f) else {
+            continue;
+        };
+        let saturated: Vec<&str> = group
+            .iter()
+            .filter(|c| c.saturated())
+            .map(|c| c.strategy)
+            .collect();
+        let note = if saturated.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (could not keep up in some repeat: {})",
+                saturated.join(", ")
+            )
+        };
+        let _ = writeln!(
+            out,
+            "- {} × {threads}: {}{note}",
+            format_size(size as usize),
+            words(lead, best, what, &others)
+        );
+    }
+    out.push('\n');
+}
+
 /// "Which strategy has the lowest round trip, per size" (rr, p50).
 pub fn round_trips(out: &mut String, cells: &[CellStats]) {
     let _ = writeln!(
@@ -102,17 +137,7 @@ pub fn round_trips(out: &mut String, cells: &[CellStats]) {
         );
         return;
     }
-    for ((threads, size), group) in pts {
-        if let Some((lead, best, others)) = lowest(&group, |r| r.rtt_p50_us.value()) {
-            let _ = writeln!(
-                out,
-                "- {} × {threads}: {}",
-                format_size(size as usize),
-                words(lead, best, "p50 round trip", &others)
-            );
-        }
-    }
-    out.push('\n');
+    lowest_per_point(out, pts, |r| r.rtt_p50_us.value(), "p50 round trip");
 }
 
 /// "Which strategy has the lowest p99 at 50 % load, per size" (rate).
@@ -129,34 +154,7 @@ pub fn at_half_load(out: &mut String, cells: &[CellStats]) {
         );
         return;
     }
-    for ((threads, size), group) in pts {
-        if let Some((lead, best, others)) = lowest(&group, |r| r.lat_p99_us.value()) {
-            let saturated = group
-                .iter()
-                .filter(|c| {
-                    c.rows
-                        .iter()
-                        .any(|(_, r)| r.saturated.as_deref() == Some("yes"))
-                })
-                .map(|c| c.strategy)
-                .collect::<Vec<_>>();
-            let note = if saturated.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " (could not keep up in some repeat: {})",
-                    saturated.join(", ")
-                )
-            };
-            let _ = writeln!(
-                out,
-                "- {} × {threads}: {}{note}",
-                format_size(size as usize),
-                words(lead, best, "p99", &others)
-            );
-        }
-    }
-    out.push('\n');
+    lowest_per_point(out, pts, |r| r.lat_p99_us.value(), "p99");
 }
 
 /// Where one strategy's latency knee sits at one point.
@@ -185,10 +183,7 @@ pub fn knee(cells: &[&CellStats]) -> Option<Knee> {
         .filter_map(|c| {
             let p = c.mode.load.percent()?;
             let p50 = median_of(c, |r| r.lat_p50_us.value())?;
-            let sat = c
-                .rows
-                .iter()
-                .any(|(_, r)| r.saturated.as_deref() == Some("yes"));
+            let sat = c.saturated();
             Some((p, p50, sat))
         })
         .collect();
