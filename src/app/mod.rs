@@ -138,7 +138,7 @@ impl App {
         app.live.counting = Some(Counting {
             hardware: first.hw_counters.as_deref() == Some("yes"),
             mode: None,
-            skipped: false,
+            skipped: first.hw_counters.as_deref() == Some("off"),
         });
         app.replaying = Some(file.to_string());
         app.playback = with_samples.then_some(Playback {

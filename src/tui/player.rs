@@ -124,7 +124,7 @@ fn play(
             counting: crate::engine::Counting {
                 hardware: row.hw_counters.as_deref() == Some("yes"),
                 mode: None,
-                skipped: false,
+                skipped: row.hw_counters.as_deref() == Some("off"),
             },
         };
         if !send(EngineEvent::Sample(Box::new(sample))) {
