@@ -38,6 +38,7 @@ pub fn allowed_cpus() -> Vec<usize> {
 /// Every option the machine must be able to honour; the first problem, naming its
 /// option.
 pub fn check(cli: &Cli) -> Result<(), String> {
+    check_available(&cli.strategy_list(), |s| (s.entry().about.available)())?;
     if let (Some(cc), Some(available)) = (&cli.cc, available_cc())
         && !available.iter().any(|a| a == cc.as_str())
     {
@@ -90,7 +91,7 @@ pub fn memory_needed(cli: &Cli) -> u64 {
     for &size in &cli.sizes {
         let size = crate::wire::effective_size(size);
         let rx = crate::engine::ring_len(size) as u64;
-        for s in &cli.strategies {
+        for s in &cli.strategy_list() {
             let tx = (s.entry().buffers)(size) as u64;
             for &t in &cli.threads {
                 most = most.max(t as u64 * (tx + rx + kernel));
@@ -98,6 +99,25 @@ pub fn memory_needed(cli: &Cli) -> u64 {
         }
     }
     most
+}
+
+/// Refuses, by name and with the probe's reason, the first strategy of `list` that
+/// `probe` says this machine cannot run.
+fn check_available(
+    list: &[crate::matrix::Strategy],
+    probe: impl Fn(crate::matrix::Strategy) -> crate::doctor::Check,
+) -> Result<(), String> {
+    for &s in list {
+        let found = probe(s);
+        if !found.ok {
+            let fix = found.fix.map(|f| format!(" ({f})")).unwrap_or_default();
+            return Err(format!(
+                "--strategies: {s} is not available on this machine: {}{fix}",
+                found.detail
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The largest size the kernel lets a TCP socket buffer grow to (`net.ipv4.NAME`'s
@@ -198,5 +218,20 @@ mod tests {
             Cli::try_parse_from(["netio-tui", "--sizes", "64M", "--threads", "64"]).expect("ok");
         assert!(memory_needed(&huge) >= 64 * 2 * (64u64 << 20));
         assert_eq!(files_needed(64), 64 * 18 + 64);
+    }
+
+    #[test]
+    fn an_unavailable_strategy_is_refused_by_name_with_the_reason() {
+        use crate::matrix::Strategy;
+        let probe = |s: Strategy| crate::doctor::Check {
+            ok: s != Strategy::ZeroCopy,
+            detail: "SO_ZEROCOPY refused (EOPNOTSUPP)".into(),
+            fix: Some("a kernel with MSG_ZEROCOPY".into()),
+        };
+        assert_eq!(check_available(&[Strategy::OneCopy], probe), Ok(()));
+        assert_eq!(
+            check_available(&[Strategy::OneCopy, Strategy::ZeroCopy], probe),
+            Err("--strategies: zero-copy is not available on this machine: SO_ZEROCOPY refused (EOPNOTSUPP) (a kernel with MSG_ZEROCOPY)".into())
+        );
     }
 }

@@ -20,8 +20,19 @@ pub(super) fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
     out
 }
 
-pub(super) fn parse_strategy(s: &str) -> Result<Strategy, String> {
-    s.parse()
+/// A `--strategies` item: a strategy's name or alias, or `all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrategyChoice {
+    One(Strategy),
+    /// Every strategy this machine supports.
+    All,
+}
+
+pub(super) fn parse_strategy(s: &str) -> Result<StrategyChoice, String> {
+    if s.trim().eq_ignore_ascii_case("all") {
+        return Ok(StrategyChoice::All);
+    }
+    s.parse().map(StrategyChoice::One)
 }
 
 pub(super) fn parse_rx(s: &str) -> Result<RxStrategy, String> {

@@ -38,7 +38,23 @@ fn threads_and_durations_are_bounded() {
 fn defaults_match_the_design() {
     let cli = Cli::try_parse_from(["netio-tui"]).expect("defaults parse");
     let m = cli.matrix();
-    assert_eq!(m.strategies, Strategy::ALL.to_vec());
+    // The default is the entries marked for it: the course assignment's three.
+    assert_eq!(
+        m.strategies,
+        vec![Strategy::TwoCopy, Strategy::OneCopy, Strategy::ZeroCopy]
+    );
+    let everything =
+        Cli::try_parse_from(["netio-tui", "--strategies", "all,one-copy"]).expect("all parses");
+    let available: Vec<Strategy> = crate::strategy::SEND
+        .iter()
+        .filter(|e| (e.about.available)().ok)
+        .map(|e| e.strategy)
+        .collect();
+    assert_eq!(
+        everything.strategy_list(),
+        available,
+        "all: every available strategy once, in registry order"
+    );
     assert_eq!(
         m.sizes,
         vec![1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20]

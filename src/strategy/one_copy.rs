@@ -20,6 +20,7 @@ pub const ENTRY: SendEntry = SendEntry {
         available: registry::always,
     },
     wire_id: 2,
+    in_default: true,
     zero_copy: false,
     ansi: 2,
     rgb: (0, 140, 70),

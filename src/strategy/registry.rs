@@ -37,6 +37,9 @@ pub struct SendEntry {
     pub about: About,
     /// The byte that identifies the strategy in a frame header.
     pub wire_id: u8,
+    /// Run when `--strategies` is not given (the course assignment's three); `all`
+    /// runs every strategy the machine supports.
+    pub in_default: bool,
     /// Keeps a zero-copy ledger: the socket needs `SO_ZEROCOPY`, messages are never
     /// coalesced (measured to hurt), and the completions' copied % says what the kernel
     /// did on delivery.

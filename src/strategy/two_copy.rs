@@ -20,6 +20,7 @@ pub const ENTRY: SendEntry = SendEntry {
         available: registry::always,
     },
     wire_id: 1,
+    in_default: true,
     zero_copy: false,
     ansi: 3,
     rgb: (214, 120, 0),

@@ -30,6 +30,7 @@ pub const ENTRY: SendEntry = SendEntry {
         available: so_zerocopy_accepted,
     },
     wire_id: 3,
+    in_default: true,
     zero_copy: true,
     ansi: 5,
     rgb: (160, 40, 170),
