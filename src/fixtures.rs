@@ -21,7 +21,7 @@ pub fn machine() -> RunContext {
 pub fn app() -> App {
     App::new(
         machine(),
-        Strategy::ALL.to_vec(),
+        Strategy::defaults(),
         vec![1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20],
         vec![1, 2, 4, 8],
     )

@@ -1,7 +1,6 @@
 //! The monitor's keys: what each does to the App's state, and the run it asks for.
 
 use super::{Action, App, Key, Plan, Recording, Screen};
-use crate::matrix::Strategy;
 
 impl App {
     pub(super) fn on_key(&mut self, key: Key) -> Option<Action> {
@@ -46,11 +45,9 @@ impl App {
                 self.strategy_idx = (self.strategy_idx + 1) % self.strategies.len();
                 None
             }
-            Key::Char(c @ '1'..='9') if usize::from(c as u8 - b'1') < Strategy::ALL.len() => {
-                let wanted = Strategy::ALL[usize::from(c as u8 - b'1')];
-                if let Some(i) = self.strategies.iter().position(|&s| s == wanted) {
-                    self.strategy_idx = i;
-                }
+            // Digits pick among the run's strategies, in the order shown.
+            Key::Char(c @ '1'..='9') if usize::from(c as u8 - b'1') < self.strategies.len() => {
+                self.strategy_idx = usize::from(c as u8 - b'1');
                 None
             }
             Key::Enter => {

@@ -7,6 +7,7 @@
 mod one_copy;
 pub mod registry;
 mod two_copy;
+mod uring;
 mod zero_copy;
 
 use std::io;

@@ -4,7 +4,7 @@
 //! colours all read the entries. Adding a strategy: a file in `strategy/` with its
 //! `ENTRY`, a variant below, and its line in [`SEND`].
 
-use super::{SendStrategy, StrategyOptions, one_copy, two_copy, zero_copy};
+use super::{SendStrategy, StrategyOptions, one_copy, two_copy, uring, zero_copy};
 use crate::registry::{self, About};
 
 /// A way of getting one message from the sender's 8 heap fields into the socket: the
@@ -14,10 +14,16 @@ pub enum Strategy {
     TwoCopy,
     OneCopy,
     ZeroCopy,
+    Uring,
 }
 
 /// Every send strategy, in the order the tool shows them.
-pub const SEND: [SendEntry; 3] = [two_copy::ENTRY, one_copy::ENTRY, zero_copy::ENTRY];
+pub const SEND: [SendEntry; 4] = [
+    two_copy::ENTRY,
+    one_copy::ENTRY,
+    zero_copy::ENTRY,
+    uring::ENTRY,
+];
 
 /// One step of the copy-path panel's picture of a strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +76,15 @@ impl Strategy {
         all
     };
 
-    /// The course assignment's name for it.
+    /// The strategies run when none are named: the entries marked `in_default`.
+    pub fn defaults() -> Vec<Strategy> {
+        SEND.iter()
+            .filter(|e| e.in_default)
+            .map(|e| e.strategy)
+            .collect()
+    }
+
+    /// The course assignment's name for it (empty for strategies it does not name).
     pub fn alias(self) -> &'static str {
         self.entry().about.aliases.first().copied().unwrap_or("")
     }

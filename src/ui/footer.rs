@@ -9,18 +9,8 @@ use ratatui::widgets::Paragraph;
 use super::Theme;
 use crate::app::App;
 
-/// Tab, or the strategy's number (one key per registered strategy).
-const STRATEGY_KEYS: &str = const_str_keys();
-
-const fn const_str_keys() -> &'static str {
-    // The digits 1..=n for n registered strategies (at most nine have a key).
-    const LABELS: [&str; 9] = [
-        "Tab/1", "Tab/1-2", "Tab/1-3", "Tab/1-4", "Tab/1-5", "Tab/1-6", "Tab/1-7", "Tab/1-8",
-        "Tab/1-9",
-    ];
-    let n = crate::strategy::SEND.len();
-    LABELS[if n > 9 { 8 } else { n - 1 }]
-}
+/// Stands for "Tab/1-n": the digits pick among the run's `n` strategies.
+const STRATEGY_KEYS: &str = "Tab/1-n";
 
 const WIDE: [(&str, &str); 11] = [
     ("←/→", "size"),
@@ -86,9 +76,15 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             shown(&NARROW)
         }
     };
+    let digits = format!("Tab/1-{}", app.strategies.len().min(9));
     let spans: Vec<Span> = keys
         .iter()
         .flat_map(|(k, what)| {
+            let k = if *k == STRATEGY_KEYS {
+                digits.as_str()
+            } else {
+                k
+            };
             [
                 Span::styled(format!(" {k}"), theme.title()),
                 Span::styled(format!(" {what} "), theme.label()),

@@ -6,7 +6,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::{Theme, block};
 
-/// The keys and the panels; `{keys}` and `{legend}` come from the strategy registry.
+/// The keys and the panels; `{keys}` and `{legend}` are the run's strategies.
 const TEXT: &str = "\
 ←/→      message size            ↑/↓   thread pairs (↑ = more)
 Tab {keys}  strategy of the matrix   Enter run the selected cell once
@@ -34,22 +34,27 @@ it copies when delivering to a local socket).
 
 any key closes this help";
 
-/// The help text with the registered strategies filled in.
-fn text() -> String {
-    let strategies = crate::strategy::SEND;
+/// The help text with the run's strategies filled in (the digits pick among them).
+fn text(strategies: &[crate::matrix::Strategy]) -> String {
     let legend: Vec<String> = strategies
         .iter()
+        .map(|s| s.entry())
         .enumerate()
-        .map(|(i, e)| {
-            let alias = e.about.aliases.first().copied().unwrap_or("");
-            format!("{} {} ({alias})", i + 1, e.about.name)
+        .map(|(i, e)| match e.about.aliases.first() {
+            Some(alias) => format!("{} {} ({alias})", i + 1, e.about.name),
+            None => format!("{} {}", i + 1, e.about.name),
         })
         .collect();
     TEXT.replace("{keys}", &format!("1-{}", strategies.len()))
         .replace("{legend}", &legend.join("   "))
 }
 
-pub fn render(frame: &mut Frame, theme: &Theme, area: Rect) {
+pub fn render(
+    frame: &mut Frame,
+    strategies: &[crate::matrix::Strategy],
+    theme: &Theme,
+    area: Rect,
+) {
     let [row] = Layout::vertical([Constraint::Length(27)])
         .flex(Flex::Center)
         .areas(area);
@@ -59,7 +64,7 @@ pub fn render(frame: &mut Frame, theme: &Theme, area: Rect) {
     let boxed = boxed.intersection(area);
     frame.render_widget(Clear, boxed);
     frame.render_widget(
-        Paragraph::new(text())
+        Paragraph::new(text(strategies))
             .style(theme.value())
             .wrap(Wrap { trim: false })
             .block(block(" Help ", theme)),

@@ -89,7 +89,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     footer::render(frame, app, theme, footer);
     if app.help {
-        help::render(frame, theme, area);
+        help::render(frame, &app.strategies, theme, area);
     }
 }
 
