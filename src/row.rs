@@ -233,7 +233,10 @@ impl Row {
             }
         }
         if self.hw_counters.as_deref() == Some("off") {
-            for f in self.perf_counts_mut() {
+            for f in self.hardware_counts_mut() {
+                explain(f, Figure::Unavailable(why::NOT_COUNTED));
+            }
+            for f in self.software_counts_mut() {
                 explain(f, Figure::Unavailable(why::NOT_COUNTED));
             }
             explain(
@@ -291,17 +294,9 @@ impl Row {
             .unwrap_or_default()
     }
 
-    /// Every perf count column, both sides (hardware and software events).
-    fn perf_counts_mut(&mut self) -> [&mut Figure<u64>; 14] {
+    /// The software perf counts' columns, both sides.
+    fn software_counts_mut(&mut self) -> [&mut Figure<u64>; 6] {
         [
-            &mut self.tx_cycles,
-            &mut self.tx_instructions,
-            &mut self.tx_l1d_load_misses,
-            &mut self.tx_llc_load_misses,
-            &mut self.rx_cycles,
-            &mut self.rx_instructions,
-            &mut self.rx_l1d_load_misses,
-            &mut self.rx_llc_load_misses,
             &mut self.tx_context_switches,
             &mut self.rx_context_switches,
             &mut self.tx_cpu_migrations,

@@ -128,6 +128,35 @@ fn wait_writable(fd: BorrowedFd<'_>) -> io::Result<()> {
     wait_for(fd, libc::POLLOUT, Duration::from_millis(100))
 }
 
+/// Sends all of `iov` through `send` (one system call or ring submission each), going
+/// on after partial sends and waiting for room after a send timeout; returns the
+/// calls made. The one-copy path, whichever way it reaches the kernel.
+fn send_whole(
+    fd: BorrowedFd<'_>,
+    iov: &mut [libc::iovec],
+    mut send: impl FnMut(&[libc::iovec]) -> io::Result<usize>,
+) -> Result<u64, SendError> {
+    let mut first = 0;
+    let mut calls = 0;
+    while first < iov.len() {
+        calls += 1;
+        match send(&iov[first..]) {
+            Ok(0) => {
+                return Err(SendError::Io(io::Error::new(
+                    io::ErrorKind::WriteZero,
+                    "the kernel accepted no bytes",
+                )));
+            }
+            Ok(n) => advance_iovecs(iov, &mut first, n),
+            // A send timeout expired with nothing sent.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => wait_writable(fd)?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(calls)
+}
+
 /// Drops the first `sent` bytes from the iovec list `iov[*first..]` after a partial send.
 fn advance_iovecs(iov: &mut [libc::iovec], first: &mut usize, mut sent: usize) {
     while sent > 0 && *first < iov.len() {

@@ -3,10 +3,8 @@
 
 use std::os::fd::BorrowedFd;
 
-use std::io;
-
 use super::registry::{SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy, advance_iovecs, sendmsg, wait_writable};
+use super::{SendError, SendStrategy, sendmsg};
 use crate::message::Message;
 use crate::registry::{self, About};
 
@@ -56,16 +54,7 @@ impl SendStrategy for OneCopy {
         self.message
             .stamp(Strategy::OneCopy.wire_id(), seq, started_ns);
         let mut iov = self.message.iovecs();
-        let mut first = 0;
-        let mut calls = 0;
-        while first < iov.len() {
-            calls += 1;
-            match sendmsg(fd, &iov[first..], self.flags) {
-                Ok(n) => advance_iovecs(&mut iov, &mut first, n),
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => wait_writable(fd)?,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(calls)
+        let flags = self.flags;
+        super::send_whole(fd, &mut iov, |v| sendmsg(fd, v, flags))
     }
 }

@@ -10,7 +10,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 use io_uring::{IoUring, opcode, types};
 
 use super::registry::{SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy, advance_iovecs};
+use super::{SendError, SendStrategy};
 use crate::doctor::Check;
 use crate::message::Message;
 use crate::registry::About;
@@ -134,25 +134,7 @@ impl SendStrategy for Uring {
         self.message
             .stamp(Strategy::Uring.wire_id(), seq, started_ns);
         let mut iov = self.message.iovecs();
-        let mut first = 0;
-        let mut calls = 0;
-        while first < iov.len() {
-            calls += 1;
-            match self.send_iov(fd, &iov[first..]) {
-                Ok(0) => {
-                    return Err(SendError::Io(io::Error::new(
-                        io::ErrorKind::WriteZero,
-                        "io_uring SENDMSG accepted no bytes",
-                    )));
-                }
-                Ok(n) => advance_iovecs(&mut iov, &mut first, n),
-                // A send timeout expired with nothing sent: submit it again.
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => super::wait_writable(fd)?,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(calls)
+        super::send_whole(fd, &mut iov, |v| self.send_iov(fd, v))
     }
 }
 
