@@ -310,7 +310,9 @@ fn kernel_counting(root: bool, paranoid: Option<i32>) -> Check {
     }
 }
 
-fn io_uring() -> Check {
+/// Whether io_uring rings can be created here, and the fix where they cannot (also the
+/// `uring` strategy's availability probe).
+pub fn io_uring() -> Check {
     // io_uring_setup(1, &params): a ring of one entry, closed at once.
     let mut params = [0u8; 120];
     // SAFETY: `params` is a zeroed io_uring_params-sized buffer the kernel may fill.

@@ -11,7 +11,6 @@ use io_uring::{IoUring, opcode, types};
 
 use super::registry::{SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy};
-use crate::doctor::Check;
 use crate::message::Message;
 use crate::registry::About;
 
@@ -22,7 +21,7 @@ pub const ENTRY: SendEntry = SendEntry {
         name: "uring",
         aliases: &[],
         summary: "io_uring SENDMSG with one iovec per field (the one-copy path through io_uring)",
-        available,
+        available: crate::doctor::io_uring,
     },
     wire_id: 4,
     in_default: false,
@@ -44,22 +43,6 @@ pub const ENTRY: SendEntry = SendEntry {
 
 /// Entries in the ring: one message is in flight at a time.
 const RING_ENTRIES: u32 = 4;
-
-/// Whether this process can make an io_uring instance.
-fn available() -> Check {
-    match IoUring::new(RING_ENTRIES) {
-        Ok(_) => Check {
-            ok: true,
-            detail: "io_uring instances can be created".into(),
-            fix: None,
-        },
-        Err(e) => Check {
-            ok: false,
-            detail: format!("io_uring_setup failed: {e}"),
-            fix: Some("io_uring needs Linux 5.1+ and kernel.io_uring_disabled = 0 (sysctl)".into()),
-        },
-    }
-}
 
 /// The sender's ring: one thread submits and reaps, so the kernel may run completion
 /// work when the sender waits (single issuer, deferred task work: Linux 6.1+), falling
