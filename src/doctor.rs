@@ -9,6 +9,9 @@ use serde::Serialize;
 use crate::counters::perf::{self, Event, OpenFailure, Scope};
 
 pub(crate) mod limits;
+mod uring;
+
+pub use uring::{io_uring, io_uring_send_zc};
 
 /// One probed capability.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -307,39 +310,6 @@ fn kernel_counting(root: bool, paranoid: Option<i32>) -> Check {
             ),
             fix: Some("run as root, or: sysctl kernel.perf_event_paranoid=1".into()),
         },
-    }
-}
-
-/// Whether io_uring rings can be created here, and the fix where they cannot (also the
-/// `uring` strategy's availability probe).
-pub fn io_uring() -> Check {
-    // io_uring_setup(1, &params): a ring of one entry, closed at once.
-    let mut params = [0u8; 120];
-    // SAFETY: `params` is a zeroed io_uring_params-sized buffer the kernel may fill.
-    let fd = unsafe { libc::syscall(libc::SYS_io_uring_setup, 1u32, params.as_mut_ptr()) };
-    if fd >= 0 {
-        // SAFETY: the fd was just returned to us.
-        unsafe { libc::close(fd as i32) };
-        return Check {
-            ok: true,
-            detail: "io_uring rings can be created".into(),
-            fix: None,
-        };
-    }
-    let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-    let disabled = std::fs::read_to_string("/proc/sys/kernel/io_uring_disabled")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default();
-    Check {
-        ok: false,
-        detail: format!("io_uring_setup failed: {}", errno_name(errno)),
-        fix: Some(if disabled.is_empty() || disabled == "0" {
-            "needs Linux 5.1 or newer with CONFIG_IO_URING".into()
-        } else {
-            format!(
-                "io_uring is disabled (kernel.io_uring_disabled = {disabled}): sysctl kernel.io_uring_disabled=0"
-            )
-        }),
     }
 }
 

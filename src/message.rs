@@ -138,6 +138,12 @@ impl SlotPool {
         self.next = (i + 1) % self.slots.len();
         &mut self.slots[i]
     }
+
+    /// The slot [`SlotPool::take_next`] returned last (to record the ids its send used).
+    pub fn last_taken(&mut self) -> &mut Slot {
+        let i = (self.next + self.slots.len() - 1) % self.slots.len();
+        &mut self.slots[i]
+    }
 }
 
 /// Which zero-copy ids of one socket the kernel has completed. Ids are unwrapped from

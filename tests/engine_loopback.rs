@@ -154,7 +154,7 @@ fn receiver_catches_a_slot_reused_before_its_completion() {
     let config = CellConfig {
         strategy: StrategyOptions {
             zc_slots: Some(1),
-            zc_unsafe_reuse: true,
+            unsafe_reuse: true,
             ..StrategyOptions::default()
         },
         ..quick(true)

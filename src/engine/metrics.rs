@@ -310,7 +310,7 @@ pub fn row_between(
         ..Row::default()
     };
     let ledger =
-        (cell.strategy == crate::matrix::Strategy::ZeroCopy).then(|| b.tx.zc.since(a.tx.zc));
+        cell.strategy.is_zero_copy().then(|| b.tx.zc.since(a.tx.zc));
     row.set_zero_copy(ledger);
     // Set per cell by the engine (the probe, the spread of its seconds): not figures of
     // an interval.

@@ -38,7 +38,7 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use crate::matrix::{Cell, Mode, Strategy};
+use crate::matrix::{Cell, Mode};
 use crate::net::{SocketOptions, sockopt};
 use crate::strategy::{StrategyOptions, ZeroCopyCounts};
 use crate::workload::{Workload, interval_ps};
@@ -181,7 +181,7 @@ pub fn run_cell_offering(
     } else {
         None
     };
-    let zero_copy = cell.strategy == Strategy::ZeroCopy;
+    let zero_copy = cell.strategy.is_zero_copy();
     let stream = cell.workload == Workload::Stream;
     let socket_opts = SocketOptions {
         zerocopy: zero_copy,

@@ -8,6 +8,7 @@ mod one_copy;
 pub mod registry;
 mod two_copy;
 mod uring;
+mod uring_zc;
 mod zero_copy;
 
 use std::io;
@@ -67,9 +68,9 @@ pub struct StrategyOptions {
     pub zc_slots: Option<usize>,
     /// Bytes the zero-copy pool aims to hold (`--zc-pool`); `None`: 8 MiB.
     pub zc_pool_bytes: Option<usize>,
-    /// Bug injection for tests: reuse zero-copy slots without waiting for completions.
-    #[doc(hidden)]
-    pub zc_unsafe_reuse: bool,
+    /// `--unsafe-reuse`: write the next message into a buffer the kernel may still
+    /// hold, without waiting for any signal (a labelled demonstration of the hazard).
+    pub unsafe_reuse: bool,
 }
 
 /// The sender half of `cell`'s strategy, with its own message buffers.

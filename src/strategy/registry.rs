@@ -4,7 +4,7 @@
 //! colours all read the entries. Adding a strategy: a file in `strategy/` with its
 //! `ENTRY`, a variant below, and its line in [`SEND`].
 
-use super::{SendStrategy, StrategyOptions, one_copy, two_copy, uring, zero_copy};
+use super::{SendStrategy, StrategyOptions, one_copy, two_copy, uring, uring_zc, zero_copy};
 use crate::registry::{self, About};
 
 /// A way of getting one message from the sender's 8 heap fields into the socket: the
@@ -15,14 +15,16 @@ pub enum Strategy {
     OneCopy,
     ZeroCopy,
     Uring,
+    UringZc,
 }
 
 /// Every send strategy, in the order the tool shows them.
-pub const SEND: [SendEntry; 4] = [
+pub const SEND: [SendEntry; 5] = [
     two_copy::ENTRY,
     one_copy::ENTRY,
     zero_copy::ENTRY,
     uring::ENTRY,
+    uring_zc::ENTRY,
 ];
 
 /// One step of the copy-path panel's picture of a strategy.

@@ -122,7 +122,7 @@ impl SendStrategy for Uring {
 }
 
 /// A uring sender whose ring could not be made: every send says why.
-struct Unmade(String);
+pub(super) struct Unmade(pub(super) String);
 
 impl SendStrategy for Unmade {
     fn send_message(&mut self, _: BorrowedFd<'_>, _: u64, _: u64) -> Result<u64, SendError> {

@@ -46,7 +46,7 @@ pub const ENTRY: SendEntry = SendEntry {
 
 /// Slots of the pool for `size`-byte messages: `asked`, or as many as fit in `bytes`
 /// (default [`POOL_BYTES`]), at least 2 and at most 64.
-fn pool_slots(size: usize, asked: Option<usize>, bytes: Option<usize>) -> usize {
+pub(super) fn pool_slots(size: usize, asked: Option<usize>, bytes: Option<usize>) -> usize {
     asked.unwrap_or((bytes.unwrap_or(POOL_BYTES) / size.max(1)).clamp(2, 64))
 }
 
@@ -82,7 +82,7 @@ const SO_EE_ORIGIN_ZEROCOPY: u8 = 5;
 /// `SO_EE_CODE_ZEROCOPY_COPIED` (linux/errqueue.h), missing from libc.
 const SO_EE_CODE_ZEROCOPY_COPIED: u8 = 1;
 /// How long the sender waits for a completion that does not come before giving up.
-const STALL_LIMIT: Duration = Duration::from_secs(5);
+pub(super) const STALL_LIMIT: Duration = Duration::from_secs(5);
 /// Bytes of messages the pool keeps in flight by default (bounded by 2..=64 slots).
 const POOL_BYTES: usize = 8 << 20;
 
@@ -178,7 +178,7 @@ impl ZeroCopy {
             sent: 0,
             enobufs: 0,
             pool_waits: 0,
-            unsafe_reuse: opts.zc_unsafe_reuse,
+            unsafe_reuse: opts.unsafe_reuse,
         }
     }
 
