@@ -166,6 +166,13 @@ pub struct Cli {
           action = clap::ArgAction::Set)]
     pub coalesce: bool,
 
+    /// A demonstration, not a measurement: rewrite each message into buffers the
+    /// kernel may still hold, without waiting for any signal (zero-copy, uring-zc,
+    /// sendfile, splice). With --verify the receiver counts the frames whose bytes
+    /// changed in flight; the rows say "unsafe reuse".
+    #[arg(long)]
+    pub unsafe_reuse: bool,
+
     /// Bytes of message buffers the zero-copy sender keeps in flight (2 to 64 messages),
     /// e.g. 1M, 8M, 64M. A message waits for a free buffer (zc_pool_waits), and that
     /// wait is part of zero-copy's latency.
@@ -311,24 +318,6 @@ impl Cli {
         }
     }
 
-    /// Options that only make sense together, checked before anything is created: the
-    /// message names the option.
-    pub fn check_combinations(&self) -> Result<(), String> {
-        let has = |w: Workload| self.workload.contains(&w);
-        if !self.rate.is_empty() && !has(Workload::Rate) {
-            return Err("--rate: only the rate workload is paced (add --workload rate)".into());
-        }
-        if self.depth.is_some() && !has(Workload::Rr) {
-            return Err(
-                "--depth: only the rr workload keeps requests in flight (add --workload rr)".into(),
-            );
-        }
-        if self.response_size.is_some() && !has(Workload::Rr) {
-            return Err("--response-size: only the rr workload replies (add --workload rr)".into());
-        }
-        Ok(())
-    }
-
     /// The sizes that were rounded up: (used, requested), for the rows to say so.
     pub fn rounded_sizes(&self) -> Vec<(u64, u64)> {
         self.sizes
@@ -369,6 +358,7 @@ impl Cli {
             strategy: StrategyOptions {
                 coalesce: self.coalesce,
                 zc_pool_bytes: Some(self.zc_pool),
+                unsafe_reuse: self.unsafe_reuse,
                 ..StrategyOptions::default()
             },
             ..CellConfig::default()
@@ -376,6 +366,7 @@ impl Cli {
     }
 }
 
+mod combinations;
 mod parse;
 use parse::*;
 pub use parse::{StrategyChoice, parse_size};

@@ -4,6 +4,7 @@
 //! the measurement contract it serves.
 
 pub mod aggregate;
+pub mod aligned;
 pub mod app;
 pub mod cli;
 pub mod clock;

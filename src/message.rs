@@ -37,20 +37,29 @@ impl Message {
             seq,
             msg_len: self.size as u64,
             sent_ns,
+            fixed_stamps: false,
         }
         .encode();
-        let stamp = seq.to_le_bytes();
         let mut start = 0usize;
         for field in &mut self.fields {
-            let len = field.len();
             if start < HEADER_LEN {
                 // The header spills over into this field.
-                let n = (HEADER_LEN - start).min(len);
+                let n = (HEADER_LEN - start).min(field.len());
                 field[..n].copy_from_slice(&header[start..start + n]);
-            } else if len >= STAMP_LEN {
-                field[..STAMP_LEN].copy_from_slice(&stamp);
             }
-            start += len;
+            start += field.len();
+        }
+        self.stamp_fields(seq);
+    }
+
+    /// Writes `stamp` at the start of every field that starts after the header and is
+    /// long enough to carry one ([`wire::stamp_offsets`]).
+    pub fn stamp_fields(&mut self, stamp: u64) {
+        let bytes = stamp.to_le_bytes();
+        for (field, at) in self.fields.iter_mut().zip(wire::stamp_offsets(self.size)) {
+            if at.is_some() {
+                field[..STAMP_LEN].copy_from_slice(&bytes);
+            }
         }
     }
 

@@ -170,6 +170,10 @@ pub struct Row {
     /// `rate`: how late messages left against their due times (the pacing's error).
     pub pace_err_p50_us: Figure<f64>,
     pub pace_err_p99_us: Figure<f64>,
+    // Issue 14: more strategies.
+    /// `yes` when the sender rewrote buffers the kernel could still hold
+    /// (`--unsafe-reuse`): a demonstration of the hazard, never a result.
+    pub unsafe_reuse: Option<String>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

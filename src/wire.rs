@@ -8,13 +8,18 @@
 //! Header (little-endian, message bytes 0..32):
 //!
 //! ```text
-//!  0..4   magic "NIO1"        4  version (1)      5  strategy id    6..8 reserved (0)
+//!  0..4   magic "NIO1"        4  version (1)      5  strategy id
+//!  6      flags: bit 0 = the fields carry the fixed stamp, not the sequence number
+//!  7      reserved (0)
 //!  8..16  sequence number     16..24 message length (bytes of the 8 fields)
 //! 24..32  send stamp, ns of CLOCK_MONOTONIC taken when the send operation began
 //! ```
 //!
-//! After the header: field `i` starts with the sequence number (8 bytes, little-endian)
-//! when the field starts after the header and is at least 8 bytes long; every other
+//! After the header: field `i` starts with its stamp (8 bytes, little-endian) when the
+//! field starts after the header and is at least 8 bytes long. The stamp is the
+//! sequence number, or [`FIXED_STAMP`] for strategies whose fields must never change
+//! after they are written (sendfile and splice have no signal that the kernel is done
+//! with the pages, so each message's fields are the same bytes); every other
 //! byte at message offset `o` is [`pattern_byte`]`(o)`. The checker always checks headers and stamps (cheap), and with
 //! `verify` every pattern byte too. Pure code: no sockets, no clocks.
 
@@ -30,6 +35,10 @@ pub const VERSION: u8 = 1;
 pub const FIELDS: usize = 8;
 /// Bytes of the per-field sequence stamp.
 pub const STAMP_LEN: usize = 8;
+/// The stamp of fields that never change ("NIOfixed" read as a little-endian u64).
+pub const FIXED_STAMP: u64 = u64::from_le_bytes(*b"NIOfixed");
+/// Header flag: the fields carry [`FIXED_STAMP`].
+const FLAG_FIXED: u8 = 1;
 /// Smallest message: the header must fit in it.
 pub const MIN_MESSAGE: usize = HEADER_LEN;
 /// Smallest size the CLI accepts (one byte per field); below [`MIN_MESSAGE`] it is
@@ -102,6 +111,18 @@ pub fn field_lens(size: usize) -> [usize; FIELDS] {
     std::array::from_fn(|i| base + usize::from(i < extra))
 }
 
+/// For each field of a `size`-byte message, the message offset of its stamp, if it
+/// carries one (it starts after the header and holds at least [`STAMP_LEN`] bytes).
+pub fn stamp_offsets(size: usize) -> [Option<usize>; FIELDS] {
+    let lens = field_lens(size);
+    let mut start = 0;
+    std::array::from_fn(|i| {
+        let at = start;
+        start += lens[i];
+        (at >= HEADER_LEN && lens[i] >= STAMP_LEN).then_some(at)
+    })
+}
+
 /// The decoded form of a frame header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header {
@@ -109,22 +130,34 @@ pub struct Header {
     pub seq: u64,
     pub msg_len: u64,
     pub sent_ns: u64,
+    /// The fields carry [`FIXED_STAMP`] instead of `seq`.
+    pub fixed_stamps: bool,
 }
 
 impl Header {
+    /// The stamp this frame's fields carry.
+    pub fn field_stamp(&self) -> u64 {
+        if self.fixed_stamps {
+            FIXED_STAMP
+        } else {
+            self.seq
+        }
+    }
+
     /// The 32 header bytes.
     pub fn encode(&self) -> [u8; HEADER_LEN] {
         let mut b = [0u8; HEADER_LEN];
         b[0..4].copy_from_slice(&MAGIC.to_le_bytes());
         b[4] = VERSION;
         b[5] = self.strategy_id;
+        b[6] = if self.fixed_stamps { FLAG_FIXED } else { 0 };
         b[8..16].copy_from_slice(&self.seq.to_le_bytes());
         b[16..24].copy_from_slice(&self.msg_len.to_le_bytes());
         b[24..32].copy_from_slice(&self.sent_ns.to_le_bytes());
         b
     }
 
-    /// Decodes and checks the fixed parts (magic, version, reserved bytes).
+    /// Decodes and checks the fixed parts (magic, version, flags, reserved byte).
     pub fn decode(b: &[u8; HEADER_LEN]) -> Result<Header, WireError> {
         let u64_at = |at: usize| {
             let mut v = [0u8; 8];
@@ -138,7 +171,7 @@ impl Header {
         if b[4] != VERSION {
             return Err(WireError::BadVersion(b[4]));
         }
-        if b[6] != 0 || b[7] != 0 {
+        if b[6] & !FLAG_FIXED != 0 || b[7] != 0 {
             return Err(WireError::BadReserved);
         }
         Ok(Header {
@@ -146,6 +179,7 @@ impl Header {
             seq: u64_at(8),
             msg_len: u64_at(16),
             sent_ns: u64_at(24),
+            fixed_stamps: b[6] & FLAG_FIXED != 0,
         })
     }
 }
@@ -157,7 +191,7 @@ pub enum WireError {
     BadMagic(u32),
     #[error("unknown header version {0}")]
     BadVersion(u8),
-    #[error("reserved header bytes are not zero")]
+    #[error("unknown header flags or reserved byte not zero")]
     BadReserved,
     #[error("strategy id {got}, expected {expected}")]
     WrongStrategy { expected: u8, got: u8 },

@@ -59,6 +59,7 @@ fn frames(size: usize, count: u64) -> Vec<u8> {
             seq,
             msg_len: size as u64,
             sent_ns: seq,
+            fixed_stamps: false,
         };
         let mut frame = vec![0u8; size];
         netio_tui::wire::fill_pattern(&mut frame, 0);

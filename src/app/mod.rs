@@ -51,6 +51,9 @@ pub struct App {
     /// Replaying a recording (its file name): no sockets, nothing measured.
     pub replaying: Option<String>,
     pub playback: Option<Playback>,
+    /// `--unsafe-reuse`: the senders rewrite buffers the kernel may still hold, so the
+    /// figures are a demonstration of the hazard, not results (the header says so).
+    pub unsafe_reuse: bool,
 }
 
 impl App {
@@ -89,6 +92,7 @@ impl App {
             finished: Finished::default(),
             replaying: None,
             playback: None,
+            unsafe_reuse: false,
         }
     }
 
@@ -132,6 +136,9 @@ impl App {
         modes.sort_unstable();
         modes.dedup();
         app.modes = modes;
+        app.unsafe_reuse = rows
+            .iter()
+            .any(|r| r.unsafe_reuse.as_deref() == Some("yes"));
         for (cell, row) in &cells {
             app.live.figures.insert(*cell, (*row).clone());
         }

@@ -20,6 +20,8 @@ pub(super) fn name_axes(
     use crate::figure::Figure;
     row.workload = Some(cell.workload.name().to_string());
     row.rx_strategy = Some(config.rx.name().to_string());
+    let unsafe_reuse = config.strategy.unsafe_reuse && cell.strategy.holds_pages();
+    row.unsafe_reuse = Some(if unsafe_reuse { "yes" } else { "no" }.to_string());
     if cell.workload.has_round_trips() {
         row.depth = Some(config.rr.depth as u32);
         row.response_size_bytes = Some(config.rr.response_size as u64);

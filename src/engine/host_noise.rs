@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use super::aligned::AlignedBuf;
+use crate::aligned::AlignedBuf;
 
 /// Bytes copied per step: fits in L2 on any current CPU, so memory bandwidth and
 /// other tenants' cache traffic matter as little as possible.

@@ -309,8 +309,7 @@ pub fn row_between(
         offered_gbps: Figure::NotApplicable,
         ..Row::default()
     };
-    let ledger =
-        cell.strategy.is_zero_copy().then(|| b.tx.zc.since(a.tx.zc));
+    let ledger = cell.strategy.is_zero_copy().then(|| b.tx.zc.since(a.tx.zc));
     row.set_zero_copy(ledger);
     // Set per cell by the engine (the probe, the spread of its seconds): not figures of
     // an interval.

@@ -12,7 +12,6 @@
 //!                                                 summary = row_between(W, E)
 //! ```
 
-mod aligned;
 mod config;
 mod describe;
 mod events;
@@ -245,6 +244,7 @@ pub fn run_cell_offering(
             socket: conn.receiver,
             cell,
             verify: config.verify,
+            tolerate_rewrites: config.strategy.unsafe_reuse,
             recv_buffer: config.recv_buffer,
             lowat,
             rx: config.rx,

@@ -18,10 +18,10 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::EngineError;
-use super::aligned::{AlignedBuf, round_to_pages};
 use super::gate::Gate;
 use super::placement::{CpuTracker, pin_current_thread};
 use super::stats::{ReceiverStats, ReceiverTotals};
+use crate::aligned::{AlignedBuf, round_to_pages};
 use crate::clock;
 use crate::matrix::Cell;
 use crate::net::sockopt;
@@ -78,6 +78,9 @@ pub(super) struct ReceiverJob {
     pub socket: TcpStream,
     pub cell: Cell,
     pub verify: bool,
+    /// `--unsafe-reuse`: a rewritten header marks its frame changed, not the end of
+    /// the framing.
+    pub tolerate_rewrites: bool,
     /// Most bytes asked of one `recv()`.
     pub recv_buffer: usize,
     pub lowat: Lowat,
@@ -110,6 +113,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         socket,
         cell,
         verify,
+        tolerate_rewrites,
         recv_buffer,
         lowat,
         rx,
@@ -127,7 +131,8 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     let frame = cell.size.max(1);
     let mut ring = AlignedBuf::new(ring_len(frame));
     let ask = recv_buffer.clamp(1, RECV_BUF);
-    let mut checker = FrameChecker::new(cell.strategy, cell.size, verify);
+    let mut checker =
+        FrameChecker::new(cell.strategy, cell.size, verify).tolerating_rewrites(tolerate_rewrites);
     let mut latencies: Vec<u64> = Vec::with_capacity(ring.len().min(ask) / frame + 2);
     // Replies for every request that can be in flight, sent together.
     let replies = vec![0x52u8; reply * depth.max(1)];

@@ -7,7 +7,7 @@ use crate::matrix::Strategy;
 use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
 
 /// Columns that hold words, not numbers.
-const TEXT: [&str; 22] = [
+const TEXT: [&str; 23] = [
     "run_id",
     "started_at",
     "net_mode",
@@ -30,6 +30,7 @@ const TEXT: [&str; 22] = [
     "peer",
     "rate",
     "saturated",
+    "unsafe_reuse",
 ];
 
 /// The first column of `record` whose value no measurement can have, and why.

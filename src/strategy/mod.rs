@@ -4,8 +4,11 @@
 //! the caller, before the linearizing `memcpy` for two-copy and before waiting for a
 //! free slot for zero-copy), so one-way latency covers the whole cost of the strategy.
 
+mod detached;
 mod one_copy;
 pub mod registry;
+mod sendfile;
+mod splice;
 mod two_copy;
 mod uring;
 mod uring_zc;

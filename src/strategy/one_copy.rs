@@ -20,6 +20,7 @@ pub const ENTRY: SendEntry = SendEntry {
     wire_id: 2,
     in_default: true,
     zero_copy: false,
+    holds_pages: false,
     ansi: 2,
     rgb: (0, 140, 70),
     path: &[Step::Copy("sendmsg(), 8 iovecs: kernel gathers (copy 1)")],

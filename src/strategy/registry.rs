@@ -4,7 +4,9 @@
 //! colours all read the entries. Adding a strategy: a file in `strategy/` with its
 //! `ENTRY`, a variant below, and its line in [`SEND`].
 
-use super::{SendStrategy, StrategyOptions, one_copy, two_copy, uring, uring_zc, zero_copy};
+use super::{
+    SendStrategy, StrategyOptions, one_copy, sendfile, splice, two_copy, uring, uring_zc, zero_copy,
+};
 use crate::registry::{self, About};
 
 /// A way of getting one message from the sender's 8 heap fields into the socket: the
@@ -16,15 +18,19 @@ pub enum Strategy {
     ZeroCopy,
     Uring,
     UringZc,
+    SendFile,
+    Splice,
 }
 
 /// Every send strategy, in the order the tool shows them.
-pub const SEND: [SendEntry; 5] = [
+pub const SEND: [SendEntry; 7] = [
     two_copy::ENTRY,
     one_copy::ENTRY,
     zero_copy::ENTRY,
     uring::ENTRY,
     uring_zc::ENTRY,
+    sendfile::ENTRY,
+    splice::ENTRY,
 ];
 
 /// One step of the copy-path panel's picture of a strategy.
@@ -52,6 +58,9 @@ pub struct SendEntry {
     /// coalesced (measured to hurt), and the completions' copied % says what the kernel
     /// did on delivery.
     pub zero_copy: bool,
+    /// The kernel may still hold the message's pages when the send returns (a
+    /// zero-copy ledger, or no signal at all): `--unsafe-reuse` applies.
+    pub holds_pages: bool,
     /// Its colour: an ANSI colour number (0–15) for the monitor, RGB for charts.
     pub ansi: u8,
     pub rgb: (u8, u8, u8),
@@ -99,6 +108,11 @@ impl Strategy {
     /// Whether it keeps a zero-copy ledger (see [`SendEntry::zero_copy`]).
     pub fn is_zero_copy(self) -> bool {
         self.entry().zero_copy
+    }
+
+    /// Whether `--unsafe-reuse` applies (see [`SendEntry::holds_pages`]).
+    pub fn holds_pages(self) -> bool {
+        self.entry().holds_pages
     }
 
     /// The strategy a CSV row names, if it is one this build knows.

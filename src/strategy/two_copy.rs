@@ -22,6 +22,7 @@ pub const ENTRY: SendEntry = SendEntry {
     wire_id: 1,
     in_default: true,
     zero_copy: false,
+    holds_pages: false,
     ansi: 3,
     rgb: (214, 120, 0),
     path: &[

@@ -26,6 +26,7 @@ pub const ENTRY: SendEntry = SendEntry {
     wire_id: 4,
     in_default: false,
     zero_copy: false,
+    holds_pages: false,
     ansi: 4,
     rgb: (40, 90, 200),
     path: &[Step::Copy(

@@ -31,6 +31,7 @@ pub const ENTRY: SendEntry = SendEntry {
     wire_id: 5,
     in_default: false,
     zero_copy: true,
+    holds_pages: true,
     ansi: 6,
     rgb: (0, 150, 150),
     path: &[
@@ -70,13 +71,17 @@ pub struct UringZc {
 
 impl UringZc {
     pub fn new(size: usize, opts: &StrategyOptions) -> io::Result<UringZc> {
-        let slots = pool_slots(size, opts.zc_slots, opts.zc_pool_bytes);
+        let slots = super::zero_copy::slots_for(size, opts);
         let ring = IoUring::builder()
             .setup_single_issuer()
             .setup_defer_taskrun()
             .setup_cqsize(CQ_ENTRIES)
             .build(RING_ENTRIES)
-            .or_else(|_| IoUring::builder().setup_cqsize(CQ_ENTRIES).build(RING_ENTRIES))?;
+            .or_else(|_| {
+                IoUring::builder()
+                    .setup_cqsize(CQ_ENTRIES)
+                    .build(RING_ENTRIES)
+            })?;
         Ok(UringZc {
             pool: SlotPool::new(slots, size),
             ledger: CompletionLedger::default(),

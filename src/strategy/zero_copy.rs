@@ -32,6 +32,7 @@ pub const ENTRY: SendEntry = SendEntry {
     wire_id: 3,
     in_default: true,
     zero_copy: true,
+    holds_pages: true,
     ansi: 5,
     rgb: (160, 40, 170),
     path: &[
@@ -53,7 +54,17 @@ pub(super) fn pool_slots(size: usize, asked: Option<usize>, bytes: Option<usize>
 /// Bytes of message buffers the zero-copy pool holds for `size`-byte messages under
 /// `opts`: what a message may wait for (its `zc_pool_waits`) before it can be sent.
 pub fn pool_bytes(size: usize, opts: &StrategyOptions) -> usize {
-    pool_slots(size, opts.zc_slots, opts.zc_pool_bytes) * size
+    slots_for(size, opts) * size
+}
+
+/// Slots of the pool under `opts`: one under `--unsafe-reuse` (the demonstration
+/// rewrites the very buffer just handed to the kernel).
+pub(super) fn slots_for(size: usize, opts: &StrategyOptions) -> usize {
+    if opts.unsafe_reuse {
+        1
+    } else {
+        pool_slots(size, opts.zc_slots, opts.zc_pool_bytes)
+    }
 }
 
 /// Whether a TCP socket here accepts `SO_ZEROCOPY` (without it `MSG_ZEROCOPY` is
@@ -171,7 +182,7 @@ pub struct ZeroCopy {
 
 impl ZeroCopy {
     pub fn new(size: usize, opts: &StrategyOptions) -> ZeroCopy {
-        let slots = pool_slots(size, opts.zc_slots, opts.zc_pool_bytes);
+        let slots = slots_for(size, opts);
         ZeroCopy {
             pool: SlotPool::new(slots, size),
             ledger: CompletionLedger::default(),

@@ -135,6 +135,7 @@ pub fn run(
     let matrix = cli.matrix();
     let mut app = App::new(ctx.clone(), matrix.strategies, matrix.sizes, matrix.threads);
     app.modes = matrix.modes;
+    app.unsafe_reuse = cli.unsafe_reuse;
     let (inbox_tx, inbox) = unbounded::<Inbox>();
     let mut session = Session::open(inbox_tx.clone())?;
     let config = CellConfig {

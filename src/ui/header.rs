@@ -76,6 +76,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
         None => second.push(Span::styled("nothing running", theme.dim())),
     }
+    if app.unsafe_reuse {
+        second.push(Span::styled(
+            "  UNSAFE REUSE (demonstration): buffers rewritten in flight, not a result",
+            theme.error(),
+        ));
+    }
     if app.is_frozen() {
         second.push(Span::styled("  FROZEN (space resumes)", theme.warn()));
     }

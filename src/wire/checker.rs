@@ -40,6 +40,10 @@ pub struct FrameChecker {
     /// Field start offsets within the payload, plus the end.
     bounds: [u64; FIELDS + 1],
     verify: bool,
+    /// `--unsafe-reuse`: a header whose sequence number was rewritten in flight marks
+    /// its frame changed instead of ending the framing (lengths never change, so the
+    /// stream stays framed).
+    tolerate_rewrites: bool,
     next_seq: u64,
     state: State,
 }
@@ -59,12 +63,21 @@ impl FrameChecker {
             msg_len: msg_len as u64,
             bounds,
             verify,
+            tolerate_rewrites: false,
             next_seq: 0,
             state: State::Header {
                 buf: [0; HEADER_LEN],
                 have: 0,
             },
         }
+    }
+
+    /// This checker, counting a frame whose sequence number changed in flight as
+    /// changed (not intact) instead of losing the framing: for the unsafe-reuse
+    /// demonstration, where the sender rewrites headers the kernel still holds.
+    pub fn tolerating_rewrites(mut self, tolerate: bool) -> Self {
+        self.tolerate_rewrites = tolerate;
+        self
     }
 
     /// True after a bad header: the rest of the stream is ignored.
@@ -90,11 +103,11 @@ impl FrameChecker {
                     if *have == HEADER_LEN {
                         let buf = *buf;
                         match self.accept_header(&buf) {
-                            Ok(header) => {
+                            Ok((header, in_order)) => {
                                 self.state = State::Payload {
                                     header,
                                     offset: HEADER_LEN as u64,
-                                    intact: true,
+                                    intact: in_order,
                                 };
                                 // A message of exactly the header's length is complete
                                 // with its header.
@@ -115,8 +128,13 @@ impl FrameChecker {
                     let n = ((self.msg_len - *offset) as usize).min(data.len());
                     let (chunk, rest) = data.split_at(n);
                     if *intact {
-                        *intact =
-                            check_chunk(&self.bounds, header.seq, *offset, chunk, self.verify);
+                        *intact = check_chunk(
+                            &self.bounds,
+                            header.field_stamp(),
+                            *offset,
+                            chunk,
+                            self.verify,
+                        );
                     }
                     *offset += n as u64;
                     data = rest;
@@ -127,7 +145,8 @@ impl FrameChecker {
         Ok(())
     }
 
-    fn accept_header(&mut self, buf: &[u8; HEADER_LEN]) -> Result<Header, WireError> {
+    /// The header, and whether its sequence number is the expected one.
+    fn accept_header(&mut self, buf: &[u8; HEADER_LEN]) -> Result<(Header, bool), WireError> {
         let header = Header::decode(buf)?;
         if header.strategy_id != self.strategy_id {
             return Err(WireError::WrongStrategy {
@@ -141,14 +160,15 @@ impl FrameChecker {
                 got: header.msg_len,
             });
         }
-        if header.seq != self.next_seq {
+        let in_order = header.seq == self.next_seq;
+        if !in_order && !self.tolerate_rewrites {
             return Err(WireError::OutOfSequence {
                 expected: self.next_seq,
                 got: header.seq,
             });
         }
         self.next_seq += 1;
-        Ok(header)
+        Ok((header, in_order))
     }
 
     fn finish_if_complete(&mut self, on_frame: &mut impl FnMut(Frame)) {
@@ -172,16 +192,16 @@ impl FrameChecker {
     }
 }
 
-/// Checks the bytes `chunk` found at message offset `offset` (past the header) of
-/// frame `seq`.
+/// Checks the bytes `chunk` found at message offset `offset` (past the header) of a
+/// frame whose fields carry `stamp`.
 fn check_chunk(
     bounds: &[u64; FIELDS + 1],
-    seq: u64,
+    stamp: u64,
     offset: u64,
     chunk: &[u8],
     verify: bool,
 ) -> bool {
-    let stamp = seq.to_le_bytes();
+    let stamp = stamp.to_le_bytes();
     let end = offset + chunk.len() as u64;
     for f in 0..FIELDS {
         let (fs, fe) = (bounds[f], bounds[f + 1]);

@@ -9,6 +9,7 @@ fn frame(strategy: Strategy, size: usize, seq: u64) -> Vec<u8> {
         seq,
         msg_len: size as u64,
         sent_ns: 1000 + seq,
+        fixed_stamps: false,
     };
     let mut out = Vec::with_capacity(size);
     let mut off = 0u64;
@@ -53,6 +54,7 @@ fn header_round_trips() {
         seq: u64::MAX - 1,
         msg_len: 1 << 20,
         sent_ns: 123_456_789,
+        fixed_stamps: true,
     };
     assert_eq!(Header::decode(&h.encode()), Ok(h));
 }
@@ -79,7 +81,7 @@ fn good_stream_parses_in_any_chunking() {
 fn corrupted_headers_are_rejected() {
     let good = frame(Strategy::TwoCopy, 64, 0);
     type Case = (usize, u8, fn(&WireError) -> bool);
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
         (0, b'X', |e| matches!(e, WireError::BadMagic(_))),
         (4, 9, |e| matches!(e, WireError::BadVersion(9))),
         (5, 3, |e| {
@@ -91,7 +93,8 @@ fn corrupted_headers_are_rejected() {
                 }
             )
         }),
-        (6, 1, |e| matches!(e, WireError::BadReserved)),
+        (6, 2, |e| matches!(e, WireError::BadReserved)),
+        (7, 1, |e| matches!(e, WireError::BadReserved)),
         (16, 65, |e| {
             matches!(e, WireError::WrongLength { got: 65, .. })
         }),
@@ -184,4 +187,51 @@ proptest::proptest! {
         let (frames, _) = run(&mut c, &stream, chunk);
         proptest::prop_assert!(!frames.is_empty());
     }
+}
+
+#[test]
+fn fixed_stamps_are_checked_against_the_header_flag() {
+    // A frame as sendfile and splice send it: the header flags fixed stamps and every
+    // stamped field carries FIXED_STAMP.
+    let size = 4096;
+    let fixed = |seq: u64, stamp: u64| {
+        let mut m = crate::message::Message::new(size);
+        m.stamp(Strategy::TwoCopy.wire_id(), seq, 7);
+        m.stamp_fields(stamp);
+        let mut out: Vec<u8> = m.fields().iter().flat_map(|f| f.iter().copied()).collect();
+        out[6] = 1;
+        out
+    };
+    let mut stream = fixed(0, super::FIXED_STAMP);
+    stream.extend(fixed(1, super::FIXED_STAMP));
+    // The third frame's fields changed after they were written (a later message's
+    // stamps): what an unsafe reuse of a sendfile buffer looks like.
+    stream.extend(fixed(2, 3));
+    let mut c = FrameChecker::new(Strategy::TwoCopy, size, true);
+    let (frames, err) = run(&mut c, &stream, 1000);
+    assert_eq!(err, None);
+    let intact: Vec<bool> = frames.iter().map(|f| f.intact).collect();
+    assert_eq!(intact, vec![true, true, false]);
+    assert_eq!(
+        super::stamp_offsets(size).iter().flatten().count(),
+        7,
+        "field 0 holds the header"
+    );
+}
+
+#[test]
+fn a_rewritten_header_marks_its_frame_changed_when_rewrites_are_tolerated() {
+    // Frame 1's header was overwritten with frame 2's before it was read (its
+    // sequence number says 2): strictly a desync, under --unsafe-reuse a changed frame.
+    let mut stream = frame(Strategy::TwoCopy, 64, 0);
+    stream.extend(frame(Strategy::TwoCopy, 64, 2));
+    stream.extend(frame(Strategy::TwoCopy, 64, 2));
+    let mut strict = FrameChecker::new(Strategy::TwoCopy, 64, true);
+    let (_, err) = run(&mut strict, &stream, 7);
+    assert!(matches!(err, Some(WireError::OutOfSequence { .. })));
+    let mut tolerant = FrameChecker::new(Strategy::TwoCopy, 64, true).tolerating_rewrites(true);
+    let (frames, err) = run(&mut tolerant, &stream, 7);
+    assert_eq!(err, None);
+    let intact: Vec<bool> = frames.iter().map(|f| f.intact).collect();
+    assert_eq!(intact, vec![true, false, true]);
 }

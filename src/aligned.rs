@@ -44,6 +44,11 @@ impl AlignedBuf {
         self.layout.size()
     }
 
+    /// Always false: a buffer has at least one page.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn as_slice(&self) -> &[u8] {
         // SAFETY: valid, initialized, uniquely owned for `len` bytes.
         unsafe { std::slice::from_raw_parts(self.ptr, self.len()) }
