@@ -92,9 +92,11 @@ pub struct Cli {
           default_value = DEFAULT_STRATEGIES.as_str(), help = strategies_help())]
     pub strategies: Vec<StrategyChoice>,
 
-    /// How the receivers read (see the list above; one per run today).
-    #[arg(long, value_name = "NAME", value_parser = parse_rx, default_value_t = RxStrategy::default())]
-    pub rx: RxStrategy,
+    /// How the receivers read, comma-separated (see the list above): copy, zerocopy.
+    /// Each is its own cell, shown as `strategy / rx NAME`.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_rx,
+          default_value = "copy")]
+    pub rx: Vec<RxStrategy>,
 
     /// What the senders do, comma-separated (see the list above): stream, rr, rate.
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_workload,
@@ -287,7 +289,10 @@ impl Cli {
             strategies: self.strategy_list(),
             sizes: dedup(&sizes),
             threads: dedup(&self.threads),
-            modes: crate::matrix::modes(&dedup(&self.workload), &self.loads()),
+            modes: crate::matrix::with_receivers(
+                &crate::matrix::modes(&dedup(&self.workload), &self.loads()),
+                &dedup(&self.rx),
+            ),
         }
     }
 
@@ -345,7 +350,6 @@ impl Cli {
             pin: self.pin.clone(),
             lowat: self.rcvlowat.unwrap_or_default(),
             lowat_chosen: self.rcvlowat.is_some(),
-            rx: self.rx,
             rr: RrOptions {
                 depth: self.depth.unwrap_or(1),
                 response_size: self.response_size.unwrap_or(rr::DEFAULT_RESPONSE),

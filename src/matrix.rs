@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+pub use crate::receive::RxStrategy;
 pub use crate::strategy::Strategy;
 pub use crate::workload::{Load, Workload};
 
@@ -18,6 +19,8 @@ pub struct Cell {
     pub workload: Workload,
     /// What a `rate` cell offers; `Unpaced` for the others.
     pub load: Load,
+    /// How the receivers read.
+    pub rx: RxStrategy,
 }
 
 impl Cell {
@@ -29,29 +32,36 @@ impl Cell {
             threads,
             workload: Workload::Stream,
             load: Load::Unpaced,
+            rx: RxStrategy::Copy,
         }
     }
 
-    /// This cell under `mode` (a workload and its load).
+    /// This cell under `mode` (a workload, its load, a receive strategy).
     pub fn under(self, mode: Mode) -> Cell {
         Cell {
             workload: mode.workload,
             load: mode.load,
+            rx: mode.rx,
             ..self
         }
     }
 
-    /// Its workload and load.
+    /// Its workload, load and receive strategy.
     pub fn mode(&self) -> Mode {
         Mode {
             workload: self.workload,
             load: self.load,
+            rx: self.rx,
         }
     }
 
-    /// The `rate max` cell whose throughput a percentage load is a share of.
+    /// The `rate max` cell (same receive strategy) whose throughput a percentage load
+    /// is a share of.
     pub fn reference(&self) -> Cell {
-        Cell::new(self.strategy, self.size, self.threads).under(Mode::SATURATION)
+        Cell::new(self.strategy, self.size, self.threads).under(Mode {
+            rx: self.rx,
+            ..Mode::SATURATION
+        })
     }
 
     /// Sent on a schedule (a `rate` cell at a load other than `max`).
@@ -69,18 +79,22 @@ impl fmt::Display for Cell {
             format_size(self.size),
             self.threads
         )?;
-        match self.workload {
-            Workload::Stream => Ok(()),
+        match (self.workload, self.rx) {
+            (Workload::Stream, RxStrategy::Copy) => Ok(()),
+            (Workload::Stream, rx) => write!(f, " / rx {rx}"),
             _ => write!(f, " {}", self.mode()),
         }
     }
 }
 
-/// A workload with its load: the matrix's fourth axis.
+/// How a pair is driven beyond strategy, size and threads: a workload with its load,
+/// and the receive strategy (`--rx`). The matrix's fourth axis; the monitor's `w`
+/// cycles through it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Mode {
     pub workload: Workload,
     pub load: Load,
+    pub rx: RxStrategy,
 }
 
 impl Mode {
@@ -89,7 +103,13 @@ impl Mode {
     pub const SATURATION: Mode = Mode {
         workload: Workload::Rate,
         load: Load::Max,
+        rx: RxStrategy::Copy,
     };
+
+    /// `rate max` under any receive strategy.
+    pub fn is_saturation(&self) -> bool {
+        self.workload == Workload::Rate && self.load == Load::Max
+    }
 
     /// Sent on a schedule.
     pub fn is_paced(&self) -> bool {
@@ -100,7 +120,7 @@ impl Mode {
     /// its workload's entry, except `rate max`, which is a stream of individually
     /// sent messages and reads as one.
     pub fn entry(&self) -> &'static crate::workload::WorkloadEntry {
-        if *self == Mode::SATURATION {
+        if self.is_saturation() {
             Workload::Stream.entry()
         } else {
             self.workload.entry()
@@ -111,10 +131,29 @@ impl Mode {
 impl fmt::Display for Mode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.load {
-            Load::Unpaced => write!(f, "{}", self.workload),
-            load => write!(f, "{} {load}", self.workload),
+            Load::Unpaced => write!(f, "{}", self.workload)?,
+            load => write!(f, "{} {load}", self.workload)?,
+        }
+        match self.rx {
+            RxStrategy::Copy => Ok(()),
+            rx => write!(f, " / rx {rx}"),
         }
     }
+}
+
+/// `modes` once per receive strategy, in the order given (each strategy's `rate max`
+/// before its percentage loads, as [`modes`] orders them).
+pub fn with_receivers(modes: &[Mode], rxs: &[RxStrategy]) -> Vec<Mode> {
+    let mut out: Vec<Mode> = Vec::new();
+    for &rx in rxs {
+        for &m in modes {
+            let m = Mode { rx, ..m };
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+    }
+    out
 }
 
 /// The modes `workloads` × `loads` give, in order: `rate` once per load, the others
@@ -129,11 +168,16 @@ pub fn modes(workloads: &[Workload], loads: &[Load]) -> Vec<Mode> {
             }
             // max first (stable: the others as given).
             loads.sort_by_key(|l| *l != Load::Max);
-            out.extend(loads.iter().map(|&load| Mode { workload, load }));
+            out.extend(loads.iter().map(|&load| Mode {
+                workload,
+                load,
+                rx: RxStrategy::Copy,
+            }));
         } else {
             out.push(Mode {
                 workload,
                 load: Load::Unpaced,
+                rx: RxStrategy::Copy,
             });
         }
     }

@@ -38,7 +38,10 @@ pub fn allowed_cpus() -> Vec<usize> {
 /// Every option the machine must be able to honour; the first problem, naming its
 /// option.
 pub fn check(cli: &Cli) -> Result<(), String> {
-    check_available(&cli.strategy_list(), |s| (s.entry().about.available)())?;
+    check_available("--strategies", &cli.strategy_list(), |s| {
+        (s.entry().about.available)()
+    })?;
+    check_available("--rx", &cli.rx, |r| (r.entry().about.available)())?;
     if let (Some(cc), Some(available)) = (&cli.cc, available_cc())
         && !available.iter().any(|a| a == cc.as_str())
     {
@@ -101,18 +104,19 @@ pub fn memory_needed(cli: &Cli) -> u64 {
     most
 }
 
-/// Refuses, by name and with the probe's reason, the first strategy of `list` that
-/// `probe` says this machine cannot run.
-fn check_available(
-    list: &[crate::matrix::Strategy],
-    probe: impl Fn(crate::matrix::Strategy) -> crate::doctor::Check,
+/// Refuses, by name and with the probe's reason, the first choice of `list` (given
+/// with `option`) that `probe` says this machine cannot run.
+fn check_available<T: Copy + std::fmt::Display>(
+    option: &str,
+    list: &[T],
+    probe: impl Fn(T) -> crate::doctor::Check,
 ) -> Result<(), String> {
     for &s in list {
         let found = probe(s);
         if !found.ok {
             let fix = found.fix.map(|f| format!(" ({f})")).unwrap_or_default();
             return Err(format!(
-                "--strategies: {s} is not available on this machine: {}{fix}",
+                "{option}: {s} is not available on this machine: {}{fix}",
                 found.detail
             ));
         }
@@ -228,9 +232,12 @@ mod tests {
             detail: "SO_ZEROCOPY refused (EOPNOTSUPP)".into(),
             fix: Some("a kernel with MSG_ZEROCOPY".into()),
         };
-        assert_eq!(check_available(&[Strategy::OneCopy], probe), Ok(()));
         assert_eq!(
-            check_available(&[Strategy::OneCopy, Strategy::ZeroCopy], probe),
+            check_available("--strategies", &[Strategy::OneCopy], probe),
+            Ok(())
+        );
+        assert_eq!(
+            check_available("--strategies", &[Strategy::OneCopy, Strategy::ZeroCopy], probe),
             Err("--strategies: zero-copy is not available on this machine: SO_ZEROCOPY refused (EOPNOTSUPP) (a kernel with MSG_ZEROCOPY)".into())
         );
     }

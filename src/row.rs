@@ -174,6 +174,10 @@ pub struct Row {
     /// `yes` when the sender rewrote buffers the kernel could still hold
     /// (`--unsafe-reuse`): a demonstration of the hazard, never a result.
     pub unsafe_reuse: Option<String>,
+    /// `--rx zerocopy`: bytes the kernel mapped into the receiver instead of copying,
+    /// and their share of every byte received (the rest was copied by `recv`).
+    pub rx_mapped_bytes: Figure<u64>,
+    pub rx_mapped_pct: Figure<f64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

@@ -6,7 +6,6 @@ use std::time::Duration;
 use super::{Lowat, Pin, receiver};
 use crate::matrix::Cell;
 use crate::net::{CcName, Network, SocketOptions};
-use crate::receive::RxStrategy;
 use crate::strategy::StrategyOptions;
 use crate::workload::rr;
 
@@ -34,8 +33,6 @@ pub struct CellConfig {
     pub repeats: u32,
     /// `rr`'s requests in flight and reply length (the workload is each cell's own).
     pub rr: RrOptions,
-    /// How the receivers read (one per run today).
-    pub rx: RxStrategy,
     /// Loopback, or the namespace pair.
     pub network: Network,
     pub socket: SocketOptions,
@@ -54,7 +51,6 @@ impl Default for CellConfig {
             pin: Pin::default(),
             repeats: 1,
             rr: RrOptions::default(),
-            rx: RxStrategy::default(),
             network: Network::Loopback,
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),

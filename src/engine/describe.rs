@@ -19,7 +19,7 @@ pub(super) fn name_axes(
 ) {
     use crate::figure::Figure;
     row.workload = Some(cell.workload.name().to_string());
-    row.rx_strategy = Some(config.rx.name().to_string());
+    row.rx_strategy = Some(cell.rx.name().to_string());
     let unsafe_reuse = config.strategy.unsafe_reuse && cell.strategy.holds_pages();
     row.unsafe_reuse = Some(if unsafe_reuse { "yes" } else { "no" }.to_string());
     if cell.workload.has_round_trips() {

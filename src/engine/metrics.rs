@@ -36,6 +36,9 @@ pub struct SideSnapshot {
     pub switches: Option<ContextSwitches>,
     pub integrity_errors: u64,
     pub zc: ZeroCopyCounts,
+    /// Receiver side only: bytes the kernel mapped (`None`: the receive strategy never
+    /// maps).
+    pub mapped_bytes: Option<u64>,
     /// perf counters summed over the side's threads (absent unless every thread counts).
     pub perf: PerfValues,
 }
@@ -144,6 +147,9 @@ impl Snapshot {
             rx.payload_bytes += t.messages * r.message_size;
             rx.wire_bytes += t.wire_bytes;
             rx.integrity_errors += t.integrity_errors;
+            if let Some(m) = t.mapped_bytes {
+                rx.mapped_bytes = Some(rx.mapped_bytes.unwrap_or(0) + m);
+            }
             rx_threads.push(ThreadReading::of_thread(r.tid.load(Relaxed)));
         }
         (tx.cpu_ns, tx.switches) = sum_threads(&tx_threads);
@@ -294,6 +300,17 @@ pub fn row_between(
         rwnd_limited_pct: tcp_fig(|t| t.rwnd_limited_pct),
         sndbuf_limited_pct: tcp_fig(|t| t.sndbuf_limited_pct),
         sent_wire_bytes: Figure::Measured(b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes)),
+        rx_mapped_bytes: match (a.rx.mapped_bytes, b.rx.mapped_bytes) {
+            (Some(x), Some(y)) => Figure::Measured(y.saturating_sub(x)),
+            _ => Figure::NotApplicable,
+        },
+        rx_mapped_pct: match (a.rx.mapped_bytes, b.rx.mapped_bytes) {
+            (Some(x), Some(y)) => formula::percent(
+                y.saturating_sub(x),
+                b.rx.wire_bytes.saturating_sub(a.rx.wire_bytes),
+            ),
+            _ => Figure::NotApplicable,
+        },
         transactions_per_s: if rr {
             let done = b.tx.transactions.saturating_sub(a.tx.transactions);
             formula::per_second(Figure::Measured(done), seconds)

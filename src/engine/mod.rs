@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-use crate::matrix::{Cell, Mode};
+use crate::matrix::Cell;
 use crate::net::{SocketOptions, sockopt};
 use crate::strategy::{StrategyOptions, ZeroCopyCounts};
 use crate::workload::{Workload, interval_ps};
@@ -104,7 +104,7 @@ pub fn run_matrix(
         };
         match outcome {
             Ok(CellOutcome::Finished(mut summary)) => {
-                if cell.mode() == Mode::SATURATION {
+                if cell.mode().is_saturation() {
                     match summary.row.throughput_gbps.value() {
                         Some(g) => reference.insert(cell.reference(), g),
                         None => reference.remove(&cell.reference()),
@@ -117,7 +117,7 @@ pub fn run_matrix(
             // The cell's error is reported and the run goes on: one bad cell does not
             // cost the others.
             Err(e) => {
-                if cell.mode() == Mode::SATURATION {
+                if cell.mode().is_saturation() {
                     reference.remove(&cell.reference());
                 }
                 if !emit(EngineEvent::CellFailed {
@@ -247,7 +247,7 @@ pub fn run_cell_offering(
             tolerate_rewrites: config.strategy.unsafe_reuse,
             recv_buffer: config.recv_buffer,
             lowat,
-            rx: config.rx,
+            rx: cell.rx,
             reply,
             depth: config.rr.depth,
             cpu: rx_cpu,

@@ -21,17 +21,14 @@ use super::EngineError;
 use super::gate::Gate;
 use super::placement::{CpuTracker, pin_current_thread};
 use super::stats::{ReceiverStats, ReceiverTotals};
-use crate::aligned::{AlignedBuf, round_to_pages};
+
 use crate::clock;
 use crate::matrix::Cell;
 use crate::net::sockopt;
 use crate::receive::RxStrategy;
 use crate::wire::FrameChecker;
 
-/// Most bytes asked of one `recv()`, and the largest ring.
-pub const RECV_BUF: usize = 1 << 20;
-/// Smallest ring: small frames are read many to a call.
-const MIN_RING: usize = 256 << 10;
+pub use crate::receive::{RECV_BUF, ring_len};
 
 /// When a blocked `recv` wakes up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,12 +99,6 @@ pub fn frame_lowat(frame: usize) -> usize {
     frame.min(RECV_BUF)
 }
 
-/// The ring for `frame`-byte messages: at least one frame and [`MIN_RING`], at most
-/// [`RECV_BUF`], whole pages.
-pub fn ring_len(frame: usize) -> usize {
-    round_to_pages(frame.clamp(MIN_RING, RECV_BUF))
-}
-
 pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     let ReceiverJob {
         socket,
@@ -129,11 +120,11 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         .and_then(|()| cpu.map_or(Ok(()), pin_current_thread));
     // Allocated and touched before the gate: no page fault in the window.
     let frame = cell.size.max(1);
-    let mut ring = AlignedBuf::new(ring_len(frame));
+    let opened = (rx.entry().open)(socket.as_raw_fd(), frame);
     let ask = recv_buffer.clamp(1, RECV_BUF);
     let mut checker =
         FrameChecker::new(cell.strategy, cell.size, verify).tolerating_rewrites(tolerate_rewrites);
-    let mut latencies: Vec<u64> = Vec::with_capacity(ring.len().min(ask) / frame + 2);
+    let mut latencies: Vec<u64> = Vec::with_capacity(ring_len(frame).min(ask) / frame + 2);
     // Replies for every request that can be in flight, sent together.
     let replies = vec![0x52u8; reply * depth.max(1)];
     stats.tid.store(clock::gettid(), Relaxed);
@@ -143,11 +134,10 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     if !go {
         return Err(EngineError::Aborted);
     }
+    let mut receiving = opened.map_err(EngineError::io("opening the receive strategy"))?;
     let fd = socket.as_raw_fd();
-    let recv = rx.entry().recv;
     let mut totals = ReceiverTotals::default();
     let mut tracker = CpuTracker::default();
-    let mut pos = 0usize;
     let mut lowat_set = frame_lowat(cell.size);
     loop {
         tracker.note(&stats.cpus);
@@ -160,9 +150,28 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
                 lowat_set = want;
             }
         }
-        let len = (ring.len() - pos).min(ask);
-        let dst = &mut ring.as_mut_slice()[pos..pos + len];
-        let n = match recv(fd, dst) {
+        // One clock read per receive: every frame it completes arrived by now (read
+        // after the data is in, below, through `arrived`).
+        latencies.clear();
+        let mut damaged = 0u64;
+        let mut completed = 0usize;
+        let mut fed = Ok(());
+        let mut arrived: Option<u64> = None;
+        let got = receiving.receive(fd, ask, &mut |chunk: &[u8]| {
+            let now = *arrived.get_or_insert_with(clock::monotonic_ns);
+            let r = checker.feed(chunk, |frame| {
+                completed += 1;
+                if frame.intact {
+                    latencies.push(now.saturating_sub(frame.sent_ns));
+                } else {
+                    damaged += 1;
+                }
+            });
+            if fed.is_ok() {
+                fed = r;
+            }
+        });
+        let n = match got {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -173,23 +182,6 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
                 });
             }
         };
-        // One clock read per recv(): every frame this chunk completes arrived by now.
-        let now = clock::monotonic_ns();
-        latencies.clear();
-        let mut damaged = 0u64;
-        let mut completed = 0usize;
-        let fed = checker.feed(&ring.as_slice()[pos..pos + n], |frame| {
-            completed += 1;
-            if frame.intact {
-                latencies.push(now.saturating_sub(frame.sent_ns));
-            } else {
-                damaged += 1;
-            }
-        });
-        pos += n;
-        if pos == ring.len() {
-            pos = 0;
-        }
         if fed.is_err() {
             // A bad header: the stream cannot be framed again. Count it and keep
             // reading to EOF so the sender is never blocked.
@@ -208,6 +200,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         totals.wire_bytes += n as u64;
         totals.messages += latencies.len() as u64;
         totals.integrity_errors += damaged;
+        totals.mapped_bytes = receiving.mapped_bytes();
         stats.publish(&totals);
     }
     Ok(ReceiverEnd {
@@ -259,7 +252,7 @@ mod tests {
 
     #[test]
     fn rings_hold_a_frame_in_whole_pages() {
-        assert_eq!(ring_len(32), MIN_RING);
+        assert_eq!(ring_len(32), 256 << 10);
         assert_eq!(ring_len(300_000), 303_104);
         assert_eq!(ring_len(1 << 20), 1 << 20);
         assert_eq!(ring_len(64 << 20), 1 << 20);

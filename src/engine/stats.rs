@@ -149,7 +149,13 @@ pub struct ReceiverTotals {
     pub messages: u64,
     /// Frames with a wrong stamp or pattern byte, and bad headers.
     pub integrity_errors: u64,
+    /// Bytes the kernel mapped instead of copying (`None`: the receive strategy never
+    /// maps).
+    pub mapped_bytes: Option<u64>,
 }
+
+/// How "never maps" travels through the seqlock's plain words.
+const NOT_MAPPING: u64 = u64::MAX;
 
 /// A receiver thread's published state.
 #[derive(Debug)]
@@ -159,7 +165,7 @@ pub struct ReceiverStats {
     pub cpus: CpusSeen,
     /// Message bytes of each frame (the cell's size): intact bytes are messages × this.
     pub message_size: u64,
-    record: SeqLock<3>,
+    record: SeqLock<4>,
     /// One-way latencies (ns) of the frames completed since the sampler last took it.
     pub latency: Mutex<Histogram<u64>>,
 }
@@ -176,16 +182,21 @@ impl ReceiverStats {
     }
 
     pub fn publish(&self, t: &ReceiverTotals) {
-        self.record
-            .write(&[t.wire_bytes, t.messages, t.integrity_errors]);
+        self.record.write(&[
+            t.wire_bytes,
+            t.messages,
+            t.integrity_errors,
+            t.mapped_bytes.unwrap_or(NOT_MAPPING),
+        ]);
     }
 
     pub fn totals(&self) -> ReceiverTotals {
-        let [wire_bytes, messages, integrity_errors] = self.record.read();
+        let [wire_bytes, messages, integrity_errors, mapped] = self.record.read();
         ReceiverTotals {
             wire_bytes,
             messages,
             integrity_errors,
+            mapped_bytes: (mapped != NOT_MAPPING).then_some(mapped),
         }
     }
 
@@ -229,6 +240,7 @@ mod tests {
             wire_bytes: 640,
             messages: 10,
             integrity_errors: 1,
+            mapped_bytes: Some(4096),
         };
         r.publish(&rt);
         assert_eq!(r.totals(), rt);

@@ -1,10 +1,14 @@
 //! The receive-strategy registry: how a receiver gets the bytes of the stream out of its
-//! socket. One file per strategy with its `ENTRY`; [`RECEIVE`] lists them. Only `copy`
-//! (recv() into the receiver's ring) exists today; `TCP_ZEROCOPY_RECEIVE` joins it as a
-//! second file and a second line.
+//! socket. One file per strategy with its `ENTRY`; [`RECEIVE`] lists them. Each entry
+//! opens a [`Receive`] per connection (owning whatever memory it reads into) that
+//! hands the bytes, in stream order, to the receiver's checker.
 
 mod copy;
+mod zerocopy;
 
+pub use copy::{RECV_BUF, ring_len};
+
+use std::io;
 use std::os::fd::RawFd;
 
 use crate::registry::{self, About};
@@ -14,6 +18,26 @@ use crate::registry::{self, About};
 pub enum RxStrategy {
     #[default]
     Copy,
+    ZeroCopy,
+}
+
+/// One connection's receiving side.
+pub trait Receive: Send {
+    /// Waits for what the socket holds and hands up to `want` bytes of it to `deliver`,
+    /// in stream order (in one or more slices); returns the bytes received, 0 at the
+    /// end of the stream, or the error (EINTR included: the caller retries).
+    fn receive(
+        &mut self,
+        fd: RawFd,
+        want: usize,
+        deliver: &mut dyn FnMut(&[u8]),
+    ) -> io::Result<usize>;
+
+    /// Bytes the kernel mapped into this process instead of copying (`None` for a
+    /// strategy that never maps).
+    fn mapped_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Everything the tool knows about one receive strategy.
@@ -21,13 +45,18 @@ pub enum RxStrategy {
 pub struct ReceiveEntry {
     pub rx: RxStrategy,
     pub about: About,
-    /// Reads what the socket holds into `dst` (at most its length): bytes read, 0 at
-    /// the end of the stream, or the error (EINTR included: the caller retries).
-    pub recv: fn(fd: RawFd, dst: &mut [u8]) -> std::io::Result<usize>,
+    /// Opens the receiving side of connection `fd` for `frame`-byte messages: its
+    /// memory is allocated and touched here, before the measuring window.
+    pub open: fn(fd: RawFd, frame: usize) -> io::Result<Box<dyn Receive>>,
 }
 
 /// Every receive strategy, in the order the tool shows them.
-pub const RECEIVE: [ReceiveEntry; 1] = [copy::ENTRY];
+pub const RECEIVE: [ReceiveEntry; 2] = [copy::ENTRY, zerocopy::ENTRY];
+
+impl RxStrategy {
+    /// Every receive strategy, in order.
+    pub const ALL: [RxStrategy; RECEIVE.len()] = [RxStrategy::Copy, RxStrategy::ZeroCopy];
+}
 
 registry::registry_key!(RxStrategy, ReceiveEntry, RECEIVE, rx, "receive strategy");
 
@@ -39,5 +68,6 @@ mod tests {
     fn entries_are_in_variant_order_and_parse() {
         registry::assert_in_order(&RECEIVE, |e| &e.about, |e| e.rx as usize);
         assert!("none-such".parse::<RxStrategy>().is_err());
+        assert_eq!(RxStrategy::ALL.len(), RECEIVE.len());
     }
 }

@@ -7,8 +7,9 @@ use super::formula::{per_kib, per_second, sum};
 use crate::figure::Figure;
 
 impl Row {
-    /// The workload and load the row was measured under: the `rate` column as written
-    /// (else `load_pct`), `Unpaced` for unpaced workloads.
+    /// The workload, load and receive strategy the row was measured under: the `rate`
+    /// column as written (else `load_pct`), `Unpaced` for unpaced workloads; `copy`
+    /// when the row names no receive strategy this build knows.
     pub fn mode(&self) -> crate::matrix::Mode {
         use crate::workload::Load;
         let workload = self.workload();
@@ -21,7 +22,12 @@ impl Row {
         } else {
             Load::Unpaced
         };
-        crate::matrix::Mode { workload, load }
+        let rx = self
+            .rx_strategy
+            .as_deref()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or_default();
+        crate::matrix::Mode { workload, load, rx }
     }
 
     /// The figure strategies are ranked by under the row's workload (its registry

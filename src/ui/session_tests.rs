@@ -176,7 +176,8 @@ fn a_session_across_workloads_compares_each_with_its_own_figures() {
         s.app.selected_mode(),
         Mode {
             workload: Workload::Rate,
-            load: Load::Percent(50)
+            load: Load::Percent(50),
+            ..Default::default()
         }
     );
     assert_eq!(s.cells.len(), 4, "two references and two paced cells");

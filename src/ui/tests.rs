@@ -60,10 +60,12 @@ fn rr_comparison() -> App {
         Mode {
             workload: Workload::Rr,
             load: Load::Unpaced,
+            ..Default::default()
         },
         Mode {
             workload: Workload::Rate,
             load: Load::Percent(50),
+            ..Default::default()
         },
     ];
     a.start();

@@ -96,6 +96,7 @@ fn round_trips_and_pacing_error_belong_to_their_workloads() {
     let rr = Cell::new(crate::matrix::Strategy::OneCopy, 100, 1).under(crate::matrix::Mode {
         workload: crate::workload::Workload::Rr,
         load: crate::workload::Load::Unpaced,
+        ..Default::default()
     });
     let m = row_between(&a, &b, &lat, rr, &SOFTWARE_ONLY);
     assert_eq!(m.transactions_per_s, Figure::Measured(5.0));
@@ -110,6 +111,7 @@ fn round_trips_and_pacing_error_belong_to_their_workloads() {
     let rate = rr.under(crate::matrix::Mode {
         workload: crate::workload::Workload::Rate,
         load: crate::workload::Load::MsgsPerSec(5),
+        ..Default::default()
     });
     let m = row_between(&a, &b, &lat, rate, &SOFTWARE_ONLY);
     assert_eq!(m.rtt_p50_us, Figure::NotApplicable);
