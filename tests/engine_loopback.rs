@@ -70,8 +70,8 @@ fn every_strategy_delivers_exact_intact_counts() {
                 let s = run(strategy, size, threads, &quick(true));
                 assert_exact(&s);
                 assert_window_measured(&s);
-                assert_eq!(s.zero_copy.is_some(), strategy == Strategy::ZeroCopy);
-                if strategy == Strategy::ZeroCopy {
+                assert_eq!(s.zero_copy.is_some(), strategy.is_zero_copy());
+                if strategy.is_zero_copy() {
                     assert_ledger_balances(&s);
                 }
             }
@@ -117,14 +117,18 @@ fn partial_sends_keep_frames_intact() {
 
 #[test]
 fn zero_copy_completions_match_sends_and_loopback_is_copied() {
-    let s = run(Strategy::ZeroCopy, 64 << 10, 2, &quick(false));
-    assert_exact(&s);
-    assert_ledger_balances(&s);
-    let z = s.zero_copy.expect("ledger");
-    // Loopback delivers to a local socket, so the kernel copies: every completion is
-    // flagged (kernel Documentation/networking/msg_zerocopy.rst).
-    assert_eq!(z.copied, z.completions);
-    assert_eq!(z.copied_pct(), Some(100.0));
+    // MSG_ZEROCOPY's error-queue completions and io_uring SEND_ZC's notifications.
+    for strategy in [Strategy::ZeroCopy, Strategy::UringZc] {
+        let s = run(strategy, 64 << 10, 2, &quick(false));
+        assert_exact(&s);
+        assert_ledger_balances(&s);
+        let z = s.zero_copy.expect("ledger");
+        // Loopback delivers to a local socket, so the kernel copies: every completion
+        // is flagged (kernel Documentation/networking/msg_zerocopy.rst; io_uring's
+        // IORING_NOTIF_USAGE_ZC_COPIED).
+        assert_eq!(z.copied, z.completions, "{strategy}");
+        assert_eq!(z.copied_pct(), Some(100.0), "{strategy}");
+    }
 }
 
 #[test]
@@ -270,7 +274,7 @@ fn every_choice_delivers_exactly_and_is_recorded() {
             assert_eq!(st.cc, Some(reno), "{strategy}");
             assert_eq!(st.nodelay, Some(!nagle));
             // Zero-copy never coalesces, whatever was asked.
-            assert_eq!(st.coalesce, coalesce && strategy != Strategy::ZeroCopy);
+            assert_eq!(st.coalesce, coalesce && !strategy.is_zero_copy());
             assert_eq!(st.lowat, lowat.name());
             let expected_lowat = if lowat == Lowat::Off { 1 } else { 3000 };
             assert_eq!(st.rcvlowat, Some(expected_lowat), "{strategy} {lowat:?}");
