@@ -175,6 +175,11 @@ pub struct Cli {
     #[arg(long)]
     pub unsafe_reuse: bool,
 
+    /// uring's submission depth: messages stamped, then submitted together as one
+    /// linked chain (1 to 64; stream cells only, rr and rate send each at once).
+    #[arg(long, value_name = "N", value_parser = parse_uring_depth, default_value = "1")]
+    pub uring_depth: usize,
+
     /// Bytes of message buffers the zero-copy sender keeps in flight (2 to 64 messages),
     /// e.g. 1M, 8M, 64M. A message waits for a free buffer (zc_pool_waits), and that
     /// wait is part of zero-copy's latency.
@@ -363,6 +368,7 @@ impl Cli {
                 coalesce: self.coalesce,
                 zc_pool_bytes: Some(self.zc_pool),
                 unsafe_reuse: self.unsafe_reuse,
+                uring_depth: self.uring_depth,
                 ..StrategyOptions::default()
             },
             ..CellConfig::default()

@@ -90,12 +90,13 @@ pub fn check(cli: &Cli) -> Result<(), String> {
 /// tcp_rmem maxima).
 pub fn memory_needed(cli: &Cli) -> u64 {
     let kernel = socket_buffer_max("tcp_wmem") + socket_buffer_max("tcp_rmem");
+    let opts = cli.cell_config(crate::cli::RunMode::Headless).strategy;
     let mut most = 0u64;
     for &size in &cli.sizes {
         let size = crate::wire::effective_size(size);
         let rx = crate::engine::ring_len(size) as u64;
         for s in &cli.strategy_list() {
-            let tx = (s.entry().buffers)(size) as u64;
+            let tx = (s.entry().buffers)(size, &opts) as u64;
             for &t in &cli.threads {
                 most = most.max(t as u64 * (tx + rx + kernel));
             }

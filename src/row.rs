@@ -178,6 +178,8 @@ pub struct Row {
     /// and their share of every byte received (the rest was copied by `recv`).
     pub rx_mapped_bytes: Figure<u64>,
     pub rx_mapped_pct: Figure<f64>,
+    /// `uring`: messages submitted together (`--uring-depth`; 1 under rr and rate).
+    pub uring_depth: Option<u32>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

@@ -69,7 +69,10 @@ fn zerocopy_rx(strategy: Strategy, size: usize) -> Cell {
 
 #[test]
 fn receive_zerocopy_maps_pages_after_a_zero_copy_sender_and_checks_every_frame() {
-    let s = run(zerocopy_rx(Strategy::ZeroCopy, 256 << 10), &config(true, false));
+    let s = run(
+        zerocopy_rx(Strategy::ZeroCopy, 256 << 10),
+        &config(true, false),
+    );
     assert_eq!(s.integrity_errors, 0);
     let c = s.connections[0];
     assert_eq!(c.received_messages, c.sent_messages);
@@ -86,7 +89,10 @@ fn receive_zerocopy_maps_pages_after_a_zero_copy_sender_and_checks_every_frame()
 fn receive_zerocopy_after_a_copying_sender_maps_nothing_and_says_so() {
     // Loopback hands over a plain sender's compound pages, which the kernel will not
     // map: 0 % is the true figure, and every frame still arrives through the copy.
-    let s = run(zerocopy_rx(Strategy::OneCopy, 64 << 10), &config(true, false));
+    let s = run(
+        zerocopy_rx(Strategy::OneCopy, 64 << 10),
+        &config(true, false),
+    );
     assert_eq!(s.integrity_errors, 0);
     let c = s.connections[0];
     assert!(c.sent_messages > 0);
@@ -94,6 +100,37 @@ fn receive_zerocopy_after_a_copying_sender_maps_nothing_and_says_so() {
     assert_eq!(s.row.rx_mapped_bytes, Figure::Measured(0));
     assert_eq!(s.row.rx_mapped_pct, Figure::Measured(0.0));
     // Under the copy receiver the figures do not apply (never 0).
-    let copy = run(Cell::new(Strategy::OneCopy, 64 << 10, 1), &config(false, false));
+    let copy = run(
+        Cell::new(Strategy::OneCopy, 64 << 10, 1),
+        &config(false, false),
+    );
     assert_eq!(copy.row.rx_mapped_bytes, Figure::NotApplicable);
+}
+
+#[test]
+fn uring_batches_deliver_exact_intact_counts_and_name_their_depth() {
+    let config = CellConfig {
+        strategy: StrategyOptions {
+            uring_depth: 8,
+            ..StrategyOptions::default()
+        },
+        ..config(true, false)
+    };
+    for threads in [1, 4] {
+        for size in [8, 4096, 1 << 20] {
+            let cell = Cell::new(Strategy::Uring, size, threads);
+            let s = run(cell, &config);
+            assert_eq!(s.integrity_errors, 0, "{cell}");
+            for c in &s.connections {
+                assert!(c.sent_messages > 0, "{cell}");
+                assert_eq!(c.received_messages, c.sent_messages, "{cell}");
+                assert_eq!(c.received_wire_bytes, c.sent_wire_bytes, "{cell}");
+            }
+            // One enter per batch of 8: fewer calls than messages.
+            let calls: u64 = s.connections.iter().map(|c| c.send_calls).sum();
+            let sent: u64 = s.connections.iter().map(|c| c.sent_messages).sum();
+            assert!(calls < sent, "{cell}: {calls} calls for {sent} messages");
+            assert_eq!(s.row.uring_depth, Some(8), "{cell}");
+        }
+    }
 }

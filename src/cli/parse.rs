@@ -108,12 +108,17 @@ pub(super) fn parse_load(s: &str) -> Result<Load, String> {
     Load::parse(s)
 }
 
-pub(super) fn parse_depth(s: &str) -> Result<usize, String> {
-    let max = crate::workload::rr::MAX_DEPTH;
+/// A depth from 1 to `max`.
+fn parse_count(s: &str, max: usize) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(format!("depth must be a whole number from 1 to {max}")),
     }
+}
+
+/// `--depth`: rr's requests in flight.
+pub(super) fn parse_depth(s: &str) -> Result<usize, String> {
+    parse_count(s, crate::workload::rr::MAX_DEPTH)
 }
 
 pub(super) fn parse_response_size(s: &str) -> Result<usize, String> {
@@ -124,4 +129,9 @@ pub(super) fn parse_response_size(s: &str) -> Result<usize, String> {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err("a reply is from 1 byte to 1M (e.g. 32, 1K)".into()),
     }
+}
+
+/// `--uring-depth`: 1 to uring's deepest batch.
+pub(super) fn parse_uring_depth(s: &str) -> Result<usize, String> {
+    parse_count(s, crate::strategy::URING_MAX_DEPTH)
 }

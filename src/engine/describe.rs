@@ -26,6 +26,14 @@ pub(super) fn name_axes(
         row.depth = Some(config.rr.depth as u32);
         row.response_size_bytes = Some(config.rr.response_size as u64);
     }
+    row.uring_depth = cell.strategy.entry().batches.then(|| {
+        let depth = if cell.workload == crate::workload::Workload::Stream {
+            config.strategy.uring_depth
+        } else {
+            1
+        };
+        depth.clamp(1, crate::strategy::URING_MAX_DEPTH) as u32
+    });
     row.rate = cell.workload.is_paced().then(|| cell.load.to_string());
     row.load_pct = cell.load.percent();
     row.offered_gbps = match offered {

@@ -192,6 +192,12 @@ pub fn run_cell_offering(
     // whose messages must leave when sent.
     let strategy_opts = StrategyOptions {
         coalesce: config.strategy.coalesce && !zero_copy && stream,
+        // A batch waits until it fills: only a stream keeps it full.
+        uring_depth: if stream {
+            config.strategy.uring_depth
+        } else {
+            1
+        },
         ..config.strategy
     };
     let rr = cell.workload.has_round_trips();

@@ -23,6 +23,7 @@ use crate::matrix::Cell;
 pub use one_copy::OneCopy;
 pub use registry::{SEND, SendEntry, Step, Strategy};
 pub use two_copy::TwoCopy;
+pub use uring::MAX_DEPTH as URING_MAX_DEPTH;
 pub use zero_copy::{ZeroCopy, ZeroCopyCounts, enable_zerocopy, pool_bytes};
 
 /// What can go wrong while sending.
@@ -71,6 +72,9 @@ pub struct StrategyOptions {
     pub zc_slots: Option<usize>,
     /// Bytes the zero-copy pool aims to hold (`--zc-pool`); `None`: 8 MiB.
     pub zc_pool_bytes: Option<usize>,
+    /// `uring`'s submission depth: messages per linked batch (stream cells; 0 or 1:
+    /// one message in flight).
+    pub uring_depth: usize,
     /// `--unsafe-reuse`: write the next message into a buffer the kernel may still
     /// hold, without waiting for any signal (a labelled demonstration of the hazard).
     pub unsafe_reuse: bool,

@@ -21,11 +21,12 @@ pub const ENTRY: SendEntry = SendEntry {
     in_default: true,
     zero_copy: false,
     holds_pages: false,
+    batches: false,
     ansi: 2,
     rgb: (0, 140, 70),
     path: &[Step::Copy("sendmsg(), 8 iovecs: kernel gathers (copy 1)")],
     copies: "2 copies per byte: 1 on the sender, 1 on the receiver",
-    buffers: |size| size,
+    buffers: |size, _| size,
     build: |size, opts| Box::new(OneCopy::new(size, super::more_flag(opts))),
 };
 

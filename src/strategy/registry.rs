@@ -61,6 +61,8 @@ pub struct SendEntry {
     /// The kernel may still hold the message's pages when the send returns (a
     /// zero-copy ledger, or no signal at all): `--unsafe-reuse` applies.
     pub holds_pages: bool,
+    /// Sends in batches of `--uring-depth` messages (its rows name the depth).
+    pub batches: bool,
     /// Its colour: an ANSI colour number (0–15) for the monitor, RGB for charts.
     pub ansi: u8,
     pub rgb: (u8, u8, u8),
@@ -68,9 +70,9 @@ pub struct SendEntry {
     /// copied later on delivery.
     pub path: &'static [Step],
     pub copies: &'static str,
-    /// Bytes of buffers one sender holds for `size`-byte messages (the run's memory
-    /// budget is checked with it before anything starts).
-    pub buffers: fn(size: usize) -> usize,
+    /// Bytes of buffers one sender holds for `size`-byte messages under `opts` (the
+    /// run's memory budget is checked with it before anything starts).
+    pub buffers: fn(size: usize, opts: &StrategyOptions) -> usize,
     /// The sender half, with its own message buffers of `size` bytes.
     pub build: fn(size: usize, opts: &StrategyOptions) -> Box<dyn SendStrategy>,
 }

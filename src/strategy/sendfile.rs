@@ -29,6 +29,7 @@ pub const ENTRY: SendEntry = SendEntry {
     in_default: false,
     zero_copy: false,
     holds_pages: true,
+    batches: false,
     ansi: 3,
     rgb: (200, 140, 0),
     path: &[
@@ -37,7 +38,7 @@ pub const ENTRY: SendEntry = SendEntry {
         Step::Stage("socket buffer holds the page-cache pages"),
     ],
     copies: "1 copy per byte: only recv()",
-    buffers: |size| size,
+    buffers: |size, _| size,
     build: |size, opts| match SendFile::new(size, opts) {
         Ok(s) => Box::new(s),
         Err(e) => Box::new(super::uring::Unmade(format!("memfd: {e}"))),

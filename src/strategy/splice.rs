@@ -28,6 +28,7 @@ pub const ENTRY: SendEntry = SendEntry {
     in_default: false,
     zero_copy: false,
     holds_pages: true,
+    batches: false,
     ansi: 1,
     rgb: (200, 50, 50),
     path: &[
@@ -37,7 +38,7 @@ pub const ENTRY: SendEntry = SendEntry {
         Step::Stage("socket buffer holds the user pages"),
     ],
     copies: "1 copy per byte: only recv()",
-    buffers: |size| {
+    buffers: |size, _| {
         field_lens(size)
             .iter()
             .map(|&l| crate::aligned::round_to_pages(l))

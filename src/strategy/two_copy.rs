@@ -23,6 +23,7 @@ pub const ENTRY: SendEntry = SendEntry {
     in_default: true,
     zero_copy: false,
     holds_pages: false,
+    batches: false,
     ansi: 3,
     rgb: (214, 120, 0),
     path: &[
@@ -32,7 +33,7 @@ pub const ENTRY: SendEntry = SendEntry {
     ],
     copies: "3 copies per byte: 2 on the sender, 1 on the receiver",
     // The 8 fields and the linear buffer.
-    buffers: |size| 2 * size,
+    buffers: |size, _| 2 * size,
     build: |size, opts| Box::new(TwoCopy::new(size, super::more_flag(opts))),
 };
 

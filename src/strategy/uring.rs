@@ -1,8 +1,15 @@
 //! `uring`: the one-copy path (a `SENDMSG` with one iovec per field, the header inside
-//! field 0) submitted through io_uring instead of the `sendmsg` system call. One
-//! message is in flight at a time: the sender submits it, waits for its completion and
-//! resubmits whatever a short send left. The copy is the kernel's, user to kernel, as
-//! with `sendmsg`; what differs is how the call gets to the kernel.
+//! field 0) submitted through io_uring instead of the `sendmsg` system call. The copy
+//! is the kernel's, user to kernel, as with `sendmsg`; what differs is how the call
+//! gets to the kernel.
+//!
+//! Submission depth (`--uring-depth D`, stream cells only): at depth 1 one message is
+//! in flight, its completion awaited and a short send resubmitted. At depth D the
+//! sender stamps D messages (D buffers, each written again only after its completion)
+//! and submits them as one linked chain with `MSG_WAITALL`, one `io_uring_enter` for
+//! all: the kernel sends each whole, in order, before the next (a short send would
+//! break the chain, and `MSG_WAITALL` makes the kernel finish it instead). A message
+//! waits in the batch until it fills: that wait is inside its latency.
 
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
@@ -27,14 +34,15 @@ pub const ENTRY: SendEntry = SendEntry {
     in_default: false,
     zero_copy: false,
     holds_pages: false,
+    batches: true,
     ansi: 4,
     rgb: (40, 90, 200),
     path: &[Step::Copy(
         "io_uring SENDMSG, 8 iovecs: kernel gathers (copy 1)",
     )],
     copies: "2 copies per byte: 1 on the sender, 1 on the receiver",
-    buffers: |size| size,
-    build: |size, opts| match Uring::new(size, super::more_flag(opts)) {
+    buffers: |size, opts| size * opts.uring_depth.clamp(1, MAX_DEPTH),
+    build: |size, opts| match Uring::new(size, super::more_flag(opts), opts.uring_depth) {
         Ok(u) => Box::new(u),
         // The probe said io_uring works; if the ring cannot be made now, every send
         // reports why.
@@ -42,8 +50,10 @@ pub const ENTRY: SendEntry = SendEntry {
     },
 };
 
-/// Entries in the ring: one message is in flight at a time.
-const RING_ENTRIES: u32 = 4;
+/// The deepest batch `--uring-depth` accepts.
+pub const MAX_DEPTH: usize = 64;
+/// Entries in the ring: a whole batch.
+const RING_ENTRIES: u32 = MAX_DEPTH as u32;
 
 /// The sender's ring: one thread submits and reaps, so the kernel may run completion
 /// work when the sender waits (single issuer, deferred task work: Linux 6.1+), falling
@@ -56,21 +66,90 @@ fn make_ring() -> io::Result<IoUring> {
         .or_else(|_| IoUring::new(RING_ENTRIES))
 }
 
-/// The uring sender: one message, reused, and its ring.
+/// The uring sender: its messages (one per batch place), its ring, and how many
+/// messages wait in the current batch.
 pub struct Uring {
-    message: Message,
+    messages: Vec<Message>,
+    /// One msghdr per batch place, pointing at that message's iovecs.
+    headers: Vec<(libc::msghdr, [libc::iovec; crate::wire::FIELDS])>,
+    queued: usize,
     ring: IoUring,
     /// Send flags: `MSG_NOSIGNAL`, and `MSG_MORE` when coalescing.
     flags: u32,
 }
 
+// SAFETY: the msghdrs point only into this value's own messages, which move with it.
+unsafe impl Send for Uring {}
+
 impl Uring {
-    pub fn new(size: usize, more: libc::c_int) -> io::Result<Uring> {
+    pub fn new(size: usize, more: libc::c_int, depth: usize) -> io::Result<Uring> {
+        let depth = depth.clamp(1, MAX_DEPTH);
+        let messages: Vec<Message> = (0..depth).map(|_| Message::new(size)).collect();
+        // SAFETY: an all-zero msghdr is valid (no name, no control data).
+        let empty: libc::msghdr = unsafe { std::mem::zeroed() };
+        let headers = messages.iter().map(|m| (empty, m.iovecs())).collect();
         Ok(Uring {
-            message: Message::new(size),
+            messages,
+            headers,
+            queued: 0,
             ring: make_ring()?,
             flags: (more | libc::MSG_NOSIGNAL) as u32,
         })
+    }
+
+    /// Submits the queued messages as one linked chain (each sent whole, in order) and
+    /// waits for all of them: one `io_uring_enter`.
+    fn submit_batch(&mut self, fd: BorrowedFd<'_>) -> Result<u64, SendError> {
+        let n = std::mem::take(&mut self.queued);
+        for i in 0..n {
+            let (msg, iov) = &mut self.headers[i];
+            *iov = self.messages[i].iovecs();
+            msg.msg_iov = iov.as_mut_ptr();
+            msg.msg_iovlen = iov.len() as _;
+            let mut sqe = opcode::SendMsg::new(types::Fd(fd.as_raw_fd()), msg)
+                .flags(self.flags | libc::MSG_WAITALL as u32)
+                .build()
+                .user_data(i as u64);
+            if i + 1 < n {
+                sqe = sqe.flags(io_uring::squeue::Flags::IO_LINK);
+            }
+            // SAFETY: the msghdr, its iovecs and the message stay alive and unwritten
+            // until every completion of the batch is reaped below.
+            unsafe {
+                self.ring
+                    .submission()
+                    .push(&sqe)
+                    .map_err(|_| io::Error::other("io_uring submission queue full"))?;
+            }
+        }
+        let mut reaped = 0;
+        let mut failure = None;
+        while reaped < n {
+            match self.ring.submit_and_wait(n - reaped) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+            for cqe in self.ring.completion() {
+                reaped += 1;
+                let i = cqe.user_data() as usize;
+                let want = self.messages[i].wire_len() as i32;
+                if cqe.result() != want && failure.is_none() {
+                    failure = Some(if cqe.result() < 0 {
+                        io::Error::from_raw_os_error(-cqe.result())
+                    } else {
+                        io::Error::other(format!(
+                            "io_uring sent {} of {want} bytes with MSG_WAITALL",
+                            cqe.result()
+                        ))
+                    });
+                }
+            }
+        }
+        match failure {
+            Some(e) => Err(e.into()),
+            None => Ok(1),
+        }
     }
 
     /// Submits one SENDMSG over `iov` and waits for its completion: bytes sent.
@@ -115,10 +194,29 @@ impl SendStrategy for Uring {
         seq: u64,
         started_ns: u64,
     ) -> Result<u64, SendError> {
-        self.message
-            .stamp(Strategy::Uring.wire_id(), seq, started_ns);
-        let mut iov = self.message.iovecs();
+        if self.messages.len() > 1 {
+            self.messages[self.queued].stamp(Strategy::Uring.wire_id(), seq, started_ns);
+            self.queued += 1;
+            return if self.queued == self.messages.len() {
+                self.submit_batch(fd)
+            } else {
+                Ok(0)
+            };
+        }
+        self.messages[0].stamp(Strategy::Uring.wire_id(), seq, started_ns);
+        let mut iov = self.messages[0].iovecs();
         super::send_whole(fd, &mut iov, |v| self.send_iov(fd, v))
+    }
+
+    fn finish(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        _patience: std::time::Duration,
+    ) -> Result<(), SendError> {
+        if self.queued > 0 {
+            self.submit_batch(fd)?;
+        }
+        Ok(())
     }
 }
 

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use io_uring::{IoUring, cqueue, opcode, types};
 
 use super::registry::{SendEntry, Step, Strategy};
-use super::zero_copy::{STALL_LIMIT, ZeroCopyCounts, pool_slots};
+use super::zero_copy::{STALL_LIMIT, ZeroCopyCounts};
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, wait_writable};
 use crate::message::{CompletionLedger, SlotPool};
 use crate::registry::About;
@@ -32,6 +32,7 @@ pub const ENTRY: SendEntry = SendEntry {
     in_default: false,
     zero_copy: true,
     holds_pages: true,
+    batches: false,
     ansi: 6,
     rgb: (0, 150, 150),
     path: &[
@@ -39,7 +40,7 @@ pub const ENTRY: SendEntry = SendEntry {
         Step::Stage("socket buffer holds the pinned pages"),
     ],
     copies: "1 copy per byte: only recv()",
-    buffers: |size| pool_slots(size, None, None) * size,
+    buffers: |size, opts| super::pool_bytes(size, opts),
     build: |size, opts| match UringZc::new(size, opts) {
         Ok(u) => Box::new(u),
         Err(e) => Box::new(super::uring::Unmade(e.to_string())),

@@ -33,6 +33,7 @@ pub const ENTRY: SendEntry = SendEntry {
     in_default: true,
     zero_copy: true,
     holds_pages: true,
+    batches: false,
     ansi: 5,
     rgb: (160, 40, 170),
     path: &[
@@ -41,7 +42,7 @@ pub const ENTRY: SendEntry = SendEntry {
     ],
     copies: "1 copy per byte: only recv()",
     // Every slot of the pool is a whole message.
-    buffers: |size| pool_slots(size, None, None) * size,
+    buffers: |size, opts| pool_bytes(size, opts),
     build: |size, opts| Box::new(ZeroCopy::new(size, opts)),
 };
 
