@@ -23,9 +23,11 @@ SIZES=${SIZES:-"4K 16K 64K 256K 1M"}
 CC=${CC:-$(cat /proc/sys/net/ipv4/tcp_congestion_control)}
 PORT=${PORT:-5299}
 PIN=${PIN:-split}
-# netio-tui's strategies in each round: the assignment's three and uring (one-copy
-# through io_uring); STRATEGIES="one-copy uring" for a quicker look.
-STRATEGIES=${STRATEGIES:-"one-copy two-copy zero-copy uring"}
+# netio-tui's strategies in each round: the assignment's three, uring (one-copy
+# through io_uring), uring-zc, sendfile, splice, and zero-copy+rxzc (zero-copy sent,
+# received with TCP_ZEROCOPY_RECEIVE: --rx zerocopy). STRATEGIES="one-copy uring"
+# for a quicker look.
+STRATEGIES=${STRATEGIES:-"one-copy two-copy zero-copy uring uring-zc sendfile splice zero-copy+rxzc"}
 
 if ! command -v iperf3 >/dev/null; then
     echo "installing iperf3 with apt-get" >&2
@@ -59,9 +61,10 @@ iperf_gbps() {
 }
 
 netio_gbps() {
-    local strategy=$1 size=$2
+    local strategy=${1%+rxzc} size=$2 rx=copy
+    [ "$strategy" != "$1" ] && rx=zerocopy
     rm -f "$work/n.csv"
-    "$bin" --record "$work/n.csv" --strategies "$strategy" --sizes "$size" --threads 1 \
+    "$bin" --record "$work/n.csv" --strategies "$strategy" --rx "$rx" --sizes "$size" --threads 1 \
         --duration "${SECONDS_EACH}s" --warmup 1s --repeat 1 --cc "$CC" --pin "$PIN" \
         >/dev/null 2>&1
     python3 -c 'import csv,sys; print(next(csv.DictReader(open(sys.argv[1])))["throughput_gbps"])' "$work/n.csv"
@@ -112,11 +115,18 @@ if all(t in tools for t in ['one-copy', 'two-copy', 'zero-copy']):
         worst += [st.median(r1), st.median(r2)]
         f = lambda v: f"{st.median(v):.3f} [{min(v):.2f}-{max(v):.2f}]"
         print(f"{s:5} {f(r1):>26} {f(r2):>26} {f(rz):>24} {f(rs):>24}")
-if "uring" in tools and "one-copy" in tools:
-    print("\nuring / one-copy, per round: median [min-max] (target: within 5 %)")
-    for s in sizes:
-        ru = [d["uring"] / d["one-copy"] for d in by[s]]
-        print(f"{s:5} {st.median(ru):.3f} [{min(ru):.2f}-{max(ru):.2f}]")
+def ratio(a, b, title):
+    if a in tools and b in tools:
+        print(f"\n{a} / {b}, per round: median [min-max] ({title})")
+        for s in sizes:
+            r = [d[a] / d[b] for d in by[s]]
+            print(f"{s:5} {st.median(r):.3f} [{min(r):.2f}-{max(r):.2f}]")
+ratio("uring", "one-copy", "target: within 5 %")
+ratio("uring-zc", "zero-copy", "target: within 5 %")
+ratio("sendfile", "iperf3-Z", "target: >= 0.95 at 64K-1M")
+ratio("splice", "iperf3-Z", "no target: the other no-copy sender")
+ratio("zero-copy+rxzc", "zero-copy", "receive zero-copy against recv()")
+ratio("zero-copy+rxzc", "two-copy", "the one-copy-per-byte pair against plain sends")
 if worst:
     print(f"\nsmallest median ratio of a copying strategy to the better iperf3: {min(worst):.3f} "
           f"({'meets' if min(worst) >= 1.0 else 'BELOW'} the 1.0 target)")

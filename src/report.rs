@@ -209,6 +209,7 @@ pub fn report(file: &str, rows: &[Row]) -> String {
     one_copy_against_two_copy(&mut out, &streams, &threads);
     zero_copy_against_copying(&mut out, &streams, &threads);
     largest_drop_section(&mut out, &streams);
+    receive::mapped_against_copied(&mut out, &cells);
     latency::round_trips(&mut out, &cells);
     latency::at_half_load(&mut out, &cells);
     latency::knees(&mut out, &cells);
@@ -220,6 +221,7 @@ pub fn report(file: &str, rows: &[Row]) -> String {
 
 pub mod latency;
 mod questions;
+mod receive;
 mod sections;
 use questions::{
     cache_misses, largest_drop_section, one_copy_against_two_copy, zero_copy_against_copying,

@@ -165,3 +165,33 @@ fn report_answers_with_evidence_and_admits_what_it_cannot() {
         "{text}"
     );
 }
+
+#[test]
+fn receive_zero_copy_is_answered_beside_the_same_cell_read_with_recv() {
+    let mut rows = file(&[("zero-copy", 65536, 1, 8.0), ("two-copy", 65536, 1, 12.0)]);
+    // The same zero-copy cell read through TCP_ZEROCOPY_RECEIVE: 95 % mapped, slower.
+    for mut r in repeats("zero-copy", 65536, 1, 6.0) {
+        r.rx_strategy = Some("zerocopy".into());
+        r.rx_mapped_pct = crate::figure::Figure::Measured(95.0);
+        rows.push(r);
+    }
+    let text = report("r.csv", &rows);
+    let section = text
+        .split("## Receive zero-copy")
+        .nth(1)
+        .expect("a receive zero-copy section");
+    assert!(
+        section.contains("zero-copy 64K × 1: 95 % mapped"),
+        "{section}"
+    );
+    assert!(section.contains("rx copy beats rx zerocopy"), "{section}");
+    // The throughput questions still compare the recv() cells only.
+    let zc = text
+        .split("## Where zero-copy beats the copying strategies")
+        .nth(1)
+        .expect("zero-copy section");
+    assert!(!zc.split("##").next().unwrap_or("").contains("rx zerocopy"));
+    // Without zerocopy rows there is no such section.
+    let plain = report("r.csv", &file(&[("one-copy", 4096, 1, 5.0)]));
+    assert!(!plain.contains("Receive zero-copy"));
+}

@@ -5,6 +5,11 @@
 //! done with them: so the fields never change after they are written (they carry the
 //! fixed stamp, checked by the receiver), except under `--unsafe-reuse`, which
 //! rewrites each field's stamp for every message to show what that costs.
+//!
+//! Coalescing (stream cells): sendfile takes no `MSG_MORE`, and its last piece pushes
+//! a short segment after every message (with TCP_NODELAY, the run's default). So the
+//! socket is corked (`TCP_CORK`) for the cell instead, and uncorked at the end:
+//! only full segments leave, as `MSG_MORE` gives the other strategies.
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
@@ -51,6 +56,8 @@ pub struct SendFile {
     size: usize,
     stamps: [Option<usize>; FIELDS],
     fixed: bool,
+    coalesce: bool,
+    corked: bool,
 }
 
 impl SendFile {
@@ -75,7 +82,29 @@ impl SendFile {
             size,
             stamps: stamp_offsets(size),
             fixed: !opts.unsafe_reuse,
+            coalesce: opts.coalesce,
+            corked: false,
         })
+    }
+}
+
+/// Sets or clears `TCP_CORK` (clearing it sends what was held).
+fn set_cork(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
+    let v: libc::c_int = on.into();
+    // SAFETY: valid fd, pointer to a live c_int of the stated size.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_CORK,
+            &v as *const libc::c_int as *const libc::c_void,
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
     }
 }
 
@@ -111,6 +140,10 @@ impl SendStrategy for SendFile {
         seq: u64,
         started_ns: u64,
     ) -> Result<u64, SendError> {
+        if self.coalesce && !self.corked {
+            set_cork(fd, true)?;
+            self.corked = true;
+        }
         if !self.fixed {
             // The demonstration: rewrite the fields' stamps in the page cache while
             // earlier messages' pages may still be queued on the socket.
@@ -151,5 +184,17 @@ impl SendStrategy for SendFile {
             }
         }
         Ok(calls)
+    }
+
+    fn finish(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        _patience: std::time::Duration,
+    ) -> Result<(), SendError> {
+        if self.corked {
+            set_cork(fd, false)?;
+            self.corked = false;
+        }
+        Ok(())
     }
 }

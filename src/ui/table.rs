@@ -152,6 +152,14 @@ const COLUMNS: [Column; 14] = [
     },
 ];
 
+/// Under `--rx zerocopy`: the share of received bytes the kernel mapped, shown right
+/// after the zero-copy ledger's copied share.
+const MAPPED: Column = Column {
+    header: |_| "rx mapped".into(),
+    width: 9,
+    figure: |m, _| m.rx_mapped_pct.screen(|p| format!("{p:.0}%")),
+};
+
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
     let mode = app.selected_mode();
@@ -166,7 +174,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut room = area.width.saturating_sub(2 + 10);
     // Under rr and rate the latency columns come right after the headline: on a
     // narrow terminal they matter more than the spread of the headline.
-    let order: Vec<&Column> = match entry.workload {
+    let mut order: Vec<&Column> = match entry.workload {
         Workload::Stream => COLUMNS.iter().collect(),
         _ => [0, 5, 6, 1, 2, 3, 4]
             .iter()
@@ -174,6 +182,13 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .chain(COLUMNS.iter().skip(7))
             .collect(),
     };
+    if mode.rx == crate::receive::RxStrategy::ZeroCopy {
+        let at = order
+            .iter()
+            .position(|c| (c.header)(entry) == "zc copied")
+            .map_or(order.len(), |i| i + 1);
+        order.insert(at, &MAPPED);
+    }
     let shown: Vec<&Column> = order
         .into_iter()
         .take_while(|c| {
