@@ -97,6 +97,17 @@ pub fn figures(cell: Cell, gbps: f64) -> Row {
         }
         crate::workload::Workload::Stream => {}
     }
+    row.rx_strategy = Some(cell.rx.name().into());
+    if cell.rx == crate::receive::RxStrategy::ZeroCopy {
+        // What zero-copy receive reports: a share mapped after a zero-copy sender.
+        let share = if cell.strategy.is_zero_copy() {
+            95.0
+        } else {
+            0.0
+        };
+        row.rx_mapped_pct = Figure::Measured(share);
+        row.rx_mapped_bytes = Figure::Measured((row.bytes as f64 * share / 100.0) as u64);
+    }
     row
 }
 

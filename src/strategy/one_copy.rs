@@ -24,6 +24,7 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 2,
     rgb: (0, 140, 70),
+    fields: "8 heap fields (the message)",
     path: &[Step::Copy("sendmsg(), 8 iovecs: kernel gathers (copy 1)")],
     copies: "2 copies per byte: 1 on the sender, 1 on the receiver",
     buffers: |size, _| size,

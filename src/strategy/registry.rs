@@ -66,6 +66,8 @@ pub struct SendEntry {
     /// Its colour: an ANSI colour number (0–15) for the monitor, RGB for charts.
     pub ansi: u8,
     pub rgb: (u8, u8, u8),
+    /// Where the message's 8 fields live (the copy path's first line).
+    pub fields: &'static str,
     /// The sender's side of the copy path, and the copies per byte when nothing is
     /// copied later on delivery.
     pub path: &'static [Step],

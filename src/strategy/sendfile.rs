@@ -37,8 +37,9 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 3,
     rgb: (200, 140, 0),
+    fields: "8 fields in one memfd's pages, written once",
     path: &[
-        Step::Copy("send(MSG_MORE): the 32-byte header only"),
+        Step::Stage("+ the 32-byte header, copied by send(MSG_MORE)"),
         Step::Handover("sendfile: memfd pages referenced, no copy"),
         Step::Stage("socket buffer holds the page-cache pages"),
     ],

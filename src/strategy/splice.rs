@@ -31,8 +31,9 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 1,
     rgb: (200, 50, 50),
+    fields: "8 page-aligned heap regions, written once",
     path: &[
-        Step::Copy("send(MSG_MORE): the 32-byte header only"),
+        Step::Stage("+ the 32-byte header, copied by send(MSG_MORE)"),
         Step::Handover("vmsplice: the pipe references the 8 fields' pages"),
         Step::Handover("splice: the socket takes the page references"),
         Step::Stage("socket buffer holds the user pages"),

@@ -26,6 +26,7 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 3,
     rgb: (214, 120, 0),
+    fields: "8 heap fields (the message)",
     path: &[
         Step::Copy("memcpy: user linearization (copy 1)"),
         Step::Stage("linear buffer"),

@@ -37,6 +37,7 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: true,
     ansi: 4,
     rgb: (40, 90, 200),
+    fields: "8 heap fields (the message)",
     path: &[Step::Copy(
         "io_uring SENDMSG, 8 iovecs: kernel gathers (copy 1)",
     )],

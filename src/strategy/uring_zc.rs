@@ -35,6 +35,7 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 6,
     rgb: (0, 150, 150),
+    fields: "a pool of messages, 8 heap fields each",
     path: &[
         Step::Handover("io_uring SENDMSG_ZC: pages pinned, no copy"),
         Step::Stage("socket buffer holds the pinned pages"),

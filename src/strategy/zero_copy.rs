@@ -36,6 +36,7 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 5,
     rgb: (160, 40, 170),
+    fields: "a pool of messages, 8 heap fields each",
     path: &[
         Step::Handover("sendmsg(MSG_ZEROCOPY): pages pinned, no copy"),
         Step::Stage("socket buffer holds the pinned pages"),

@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ])
     };
     let entry = cell.strategy.entry();
-    let mut lines = vec![stage("8 heap fields (the message)")];
+    let mut lines = vec![stage(entry.fields)];
     for step in entry.path {
         lines.push(match *step {
             Step::Stage(s) => stage(s),
@@ -97,8 +97,24 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     lines.push(stage(&format!(
         "socket buffer ── {path} ──▶ receiver's socket"
     )));
-    lines.push(copy("recv(): kernel → user", &got));
-    lines.push(stage("receiver buffer (checked)"));
+    let copies_per_byte = if cell.rx == crate::receive::RxStrategy::ZeroCopy {
+        let mapped = m.map_or(Figure::Undefined, |m| m.rx_mapped_pct);
+        let share = mapped.screen(|p| format!("{p:.0}% of bytes"));
+        lines.push(Line::from(vec![
+            arrow("TCP_ZEROCOPY_RECEIVE: pages mapped, no copy"),
+            Span::styled(format!("  {share}"), theme.value()),
+        ]));
+        lines.push(copy("recv(): the rest, kernel → user", &got));
+        lines.push(stage("mapped pages and receiver buffer (checked)"));
+        format!(
+            "{copies_per_byte}; on the receiver, mapped bytes are not copied ({})",
+            mapped.screen(|p| format!("{p:.0}% this second"))
+        )
+    } else {
+        lines.push(copy("recv(): kernel → user", &got));
+        lines.push(stage("receiver buffer (checked)"));
+        copies_per_byte
+    };
     lines.push(Line::from(Span::styled(copies_per_byte, theme.title())));
     let title = format!(" Copy path: {} ", cell.strategy);
     frame.render_widget(

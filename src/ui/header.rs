@@ -55,10 +55,18 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Plan::Single => "single cell".to_string(),
         Plan::Sweep => "sweeping".to_string(),
     };
-    let mut second = vec![Span::styled(
+    let mut second = Vec::new();
+    if app.unsafe_reuse {
+        // First, so no width hides it.
+        second.push(Span::styled(
+            "UNSAFE REUSE (demonstration, not a result) ",
+            theme.error(),
+        ));
+    }
+    second.push(Span::styled(
         format!("{mode}, workload {}: ", app.selected_mode()),
         theme.label(),
-    )];
+    ));
     match &view.running {
         Some(r) => {
             let phase = match r.phase {
@@ -75,12 +83,6 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ));
         }
         None => second.push(Span::styled("nothing running", theme.dim())),
-    }
-    if app.unsafe_reuse {
-        second.push(Span::styled(
-            "  UNSAFE REUSE (demonstration): buffers rewritten in flight, not a result",
-            theme.error(),
-        ));
     }
     if app.is_frozen() {
         second.push(Span::styled("  FROZEN (space resumes)", theme.warn()));

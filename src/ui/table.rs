@@ -152,12 +152,19 @@ const COLUMNS: [Column; 14] = [
     },
 ];
 
-/// Under `--rx zerocopy`: the share of received bytes the kernel mapped, shown right
-/// after the zero-copy ledger's copied share.
+/// Under `--rx zerocopy`: the share of received bytes the kernel mapped.
 const MAPPED: Column = Column {
     header: |_| "rx mapped".into(),
     width: 9,
     figure: |m, _| m.rx_mapped_pct.screen(|p| format!("{p:.0}%")),
+};
+
+/// Under `--unsafe-reuse`: frames the receiver found changed in flight, the figure the
+/// demonstration is about, right after the headline.
+const CHANGED: Column = Column {
+    header: |_| "changed".into(),
+    width: 8,
+    figure: |m, _| m.integrity_errors.to_string(),
 };
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -182,12 +189,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .chain(COLUMNS.iter().skip(7))
             .collect(),
     };
+    // What the mode is about comes right after the headline.
     if mode.rx == crate::receive::RxStrategy::ZeroCopy {
-        let at = order
-            .iter()
-            .position(|c| (c.header)(entry) == "zc copied")
-            .map_or(order.len(), |i| i + 1);
-        order.insert(at, &MAPPED);
+        order.insert(1.min(order.len()), &MAPPED);
+    }
+    if app.unsafe_reuse {
+        order.insert(1.min(order.len()), &CHANGED);
     }
     let shown: Vec<&Column> = order
         .into_iter()

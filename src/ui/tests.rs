@@ -122,6 +122,43 @@ fn rate_comparison_120x40() {
 }
 
 #[test]
+fn receive_zerocopy_under_unsafe_reuse_100x30() {
+    // `w` selects the receive zero-copy mode: the table gains the mapped share, the
+    // copy path the mapping step; --unsafe-reuse marks the header and shows the
+    // changed frames.
+    use crate::matrix::{Mode, RxStrategy};
+    let mut a = app();
+    a.modes = vec![
+        Mode::default(),
+        Mode {
+            rx: RxStrategy::ZeroCopy,
+            ..Mode::default()
+        },
+    ];
+    a.unsafe_reuse = true;
+    a.start();
+    a.update(Inbox::Key(Key::Char('w')), Instant::now());
+    let g = a.generation;
+    let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
+    for (i, cell) in cells.iter().enumerate() {
+        let mut events = vec![started(*cell, i, 3), sample(*cell, 1, 6.0 + i as f64)];
+        if i + 1 < cells.len() {
+            events.push(finished(*cell, 6.0 + i as f64));
+        }
+        for event in events {
+            a.update(
+                Inbox::Engine {
+                    generation: g,
+                    event,
+                },
+                Instant::now(),
+            );
+        }
+    }
+    insta::assert_snapshot!(screen(&a, 100, 30));
+}
+
+#[test]
 fn full_screen_120x40() {
     insta::assert_snapshot!(screen(&mid_comparison(), 120, 40));
 }
