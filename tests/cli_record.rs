@@ -40,6 +40,14 @@ fn each_bad_input_exits_2_with_one_line_naming_the_option() {
             &["--workload", "rr", "--response-size", "0"],
             "--response-size",
         ),
+        (&["--rx", "mmap"], "--rx"),
+        (&["--uring-depth", "0"], "--uring-depth"),
+        (&["--uring-depth", "65"], "--uring-depth"),
+        (&["--unsafe-reuse"], "--unsafe-reuse"),
+        (
+            &["--strategies", "sendfile,one-copy", "--unsafe-reuse"],
+            "--unsafe-reuse",
+        ),
     ];
     for (args, option) in cases {
         let o = bin()

@@ -335,10 +335,13 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
     (out, skipped)
 }
 
-/// The rows of saturated streams (recordings from before workloads are all streams).
+/// The rows of saturated streams read with recv() (recordings from before workloads
+/// are all streams): the strategies' charts compare senders under one receiver, and
+/// receive zero-copy is answered by `report` beside the same cells.
 pub(super) fn stream_rows(rows: &[Row]) -> Vec<Row> {
     rows.iter()
         .filter(|r| r.workload() == crate::workload::Workload::Stream)
+        .filter(|r| r.mode().rx == crate::receive::RxStrategy::Copy)
         .cloned()
         .collect()
 }

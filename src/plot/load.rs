@@ -12,9 +12,10 @@ use crate::record::Row;
 /// The charts, one per size × threads with at least two loads of one strategy.
 pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
     // `rate max` has no due times: its latency is queueing, not a point of the curve.
+    // One receiver (recv()) per curve, so a strategy's points are one cell each.
     let paced: Vec<Row> = rows
         .iter()
-        .filter(|r| r.mode().is_paced())
+        .filter(|r| r.mode().is_paced() && r.mode().rx == crate::receive::RxStrategy::Copy)
         .cloned()
         .collect();
     if paced.is_empty() {
