@@ -117,6 +117,18 @@ pub fn get_cc(fd: BorrowedFd<'_>) -> Option<CcName> {
     CcName::new(std::str::from_utf8(&b[..end]).ok()?).ok()
 }
 
+/// Corks or uncorks the socket (`TCP_CORK`): while corked only full segments leave;
+/// uncorking sends what was held.
+pub fn set_cork(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
+    set_int(fd, libc::IPPROTO_TCP, libc::TCP_CORK, on.into(), "TCP_CORK")
+}
+
+/// Turns `SO_ZEROCOPY` (60, asm-generic/socket.h) on; without it `MSG_ZEROCOPY` is
+/// silently ignored.
+pub fn set_zerocopy(fd: BorrowedFd<'_>) -> io::Result<()> {
+    set_int(fd, libc::SOL_SOCKET, 60, 1, "SO_ZEROCOPY")
+}
+
 /// Sets the receive low-water mark: a blocking `recv` returns once this many bytes
 /// (or the whole request, if smaller) are queued, so the receiver wakes once a frame.
 pub fn set_rcvlowat(fd: BorrowedFd<'_>, bytes: usize) -> io::Result<()> {

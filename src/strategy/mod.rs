@@ -131,6 +131,17 @@ fn wait_for(fd: BorrowedFd<'_>, events: libc::c_short, timeout: Duration) -> io:
     Ok(())
 }
 
+/// After a send-side call returned -1: go on after EINTR, wait for room after EAGAIN
+/// (a send timeout expired), fail otherwise.
+fn after_failed_call(fd: BorrowedFd<'_>) -> Result<(), SendError> {
+    let e = io::Error::last_os_error();
+    match e.kind() {
+        io::ErrorKind::Interrupted => Ok(()),
+        io::ErrorKind::WouldBlock => Ok(wait_writable(fd)?),
+        _ => Err(e.into()),
+    }
+}
+
 /// Waits until the socket can take more data (after EAGAIN from a timed-out send).
 fn wait_writable(fd: BorrowedFd<'_>) -> io::Result<()> {
     wait_for(fd, libc::POLLOUT, Duration::from_millis(100))

@@ -15,7 +15,7 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::registry::{SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy, StrategyOptions, wait_writable};
+use super::{SendError, SendStrategy, StrategyOptions};
 use crate::message::Message;
 use crate::registry::About;
 use crate::wire::{FIELDS, FIXED_STAMP, HEADER_LEN, STAMP_LEN, stamp_offsets};
@@ -89,26 +89,6 @@ impl SendFile {
     }
 }
 
-/// Sets or clears `TCP_CORK` (clearing it sends what was held).
-fn set_cork(fd: BorrowedFd<'_>, on: bool) -> io::Result<()> {
-    let v: libc::c_int = on.into();
-    // SAFETY: valid fd, pointer to a live c_int of the stated size.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_CORK,
-            &v as *const libc::c_int as *const libc::c_void,
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
 /// Writes all of `data` at file offset `at`.
 fn pwrite_all(fd: BorrowedFd<'_>, mut data: &[u8], mut at: usize) -> io::Result<()> {
     while !data.is_empty() {
@@ -142,7 +122,7 @@ impl SendStrategy for SendFile {
         started_ns: u64,
     ) -> Result<u64, SendError> {
         if self.coalesce && !self.corked {
-            set_cork(fd, true)?;
+            crate::net::sockopt::set_cork(fd, true)?;
             self.corked = true;
         }
         if !self.fixed {
@@ -176,12 +156,7 @@ impl SendStrategy for SendFile {
                 )));
             }
             if n < 0 {
-                let e = io::Error::last_os_error();
-                match e.kind() {
-                    io::ErrorKind::Interrupted => {}
-                    io::ErrorKind::WouldBlock => wait_writable(fd)?,
-                    _ => return Err(e.into()),
-                }
+                super::after_failed_call(fd)?;
             }
         }
         Ok(calls)
@@ -193,7 +168,7 @@ impl SendStrategy for SendFile {
         _patience: std::time::Duration,
     ) -> Result<(), SendError> {
         if self.corked {
-            set_cork(fd, false)?;
+            crate::net::sockopt::set_cork(fd, false)?;
             self.corked = false;
         }
         Ok(())

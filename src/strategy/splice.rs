@@ -10,7 +10,7 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::registry::{SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, wait_writable};
+use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs};
 use crate::aligned::AlignedBuf;
 use crate::wire::{FIELDS, FIXED_STAMP, HEADER_LEN, STAMP_LEN, field_lens, fill_pattern};
 
@@ -152,12 +152,7 @@ impl Splice {
                     "splice moved no bytes",
                 )));
             }
-            let e = io::Error::last_os_error();
-            match e.kind() {
-                io::ErrorKind::Interrupted => {}
-                io::ErrorKind::WouldBlock => wait_writable(fd)?,
-                _ => return Err(e.into()),
-            }
+            super::after_failed_call(fd)?;
         }
         Ok(calls)
     }

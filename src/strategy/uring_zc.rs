@@ -247,14 +247,11 @@ impl SendStrategy for UringZc {
     }
 
     fn zero_copy(&self) -> Option<ZeroCopyCounts> {
-        Some(ZeroCopyCounts {
-            sends: self.sent,
-            completions: self.ledger.completed(),
-            copied: self.ledger.copied(),
-            enobufs: self.enobufs,
-            gaps: self.ledger.gaps(),
-            pool_waits: self.pool_waits,
-            bogus: self.ledger.bogus(),
-        })
+        Some(ZeroCopyCounts::of(
+            self.sent,
+            &self.ledger,
+            self.enobufs,
+            self.pool_waits,
+        ))
     }
 }

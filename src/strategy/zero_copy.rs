@@ -88,8 +88,6 @@ fn so_zerocopy_accepted() -> Check {
     }
 }
 
-/// `SO_ZEROCOPY` (asm-generic/socket.h); libc does not export it for every target.
-const SO_ZEROCOPY: libc::c_int = 60;
 /// `SO_EE_ORIGIN_ZEROCOPY` (linux/errqueue.h), missing from libc.
 const SO_EE_ORIGIN_ZEROCOPY: u8 = 5;
 /// `SO_EE_CODE_ZEROCOPY_COPIED` (linux/errqueue.h), missing from libc.
@@ -145,6 +143,20 @@ impl ZeroCopyCounts {
         }
     }
 
+    /// The counts of a sender that made `sends` zero-copy calls, with its ledger and
+    /// its own tallies of refusals and pool waits.
+    pub fn of(sends: u64, ledger: &CompletionLedger, enobufs: u64, pool_waits: u64) -> Self {
+        ZeroCopyCounts {
+            sends,
+            completions: ledger.completed(),
+            copied: ledger.copied(),
+            enobufs,
+            gaps: ledger.gaps(),
+            pool_waits,
+            bogus: ledger.bogus(),
+        }
+    }
+
     /// Percentage of completed ids the kernel copied anyway; `None` before any.
     pub fn copied_pct(&self) -> Option<f64> {
         (self.completions > 0).then(|| self.copied as f64 * 100.0 / self.completions as f64)
@@ -153,22 +165,7 @@ impl ZeroCopyCounts {
 
 /// Turns `SO_ZEROCOPY` on; without it `MSG_ZEROCOPY` is silently ignored.
 pub fn enable_zerocopy(fd: BorrowedFd<'_>) -> io::Result<()> {
-    let one: libc::c_int = 1;
-    // SAFETY: valid fd, pointer to a live c_int of the stated size.
-    let rc = unsafe {
-        libc::setsockopt(
-            fd.as_raw_fd(),
-            libc::SOL_SOCKET,
-            SO_ZEROCOPY,
-            &one as *const libc::c_int as *const libc::c_void,
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    crate::net::sockopt::set_zerocopy(fd)
 }
 
 /// The zero-copy sender.
@@ -288,15 +285,12 @@ impl SendStrategy for ZeroCopy {
     }
 
     fn zero_copy(&self) -> Option<ZeroCopyCounts> {
-        Some(ZeroCopyCounts {
-            sends: self.sent,
-            completions: self.ledger.completed(),
-            copied: self.ledger.copied(),
-            enobufs: self.enobufs,
-            gaps: self.ledger.gaps(),
-            pool_waits: self.pool_waits,
-            bogus: self.ledger.bogus(),
-        })
+        Some(ZeroCopyCounts::of(
+            self.sent,
+            &self.ledger,
+            self.enobufs,
+            self.pool_waits,
+        ))
     }
 }
 
