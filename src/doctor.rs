@@ -94,6 +94,8 @@ pub struct Report {
     /// whether this machine can run it (each registry entry's own probe).
     pub choices: Vec<ChoiceCheck>,
     pub io_uring: Check,
+    /// Whether the copy meter's BPF programs load and attach here, and why not.
+    pub copy_meter: Check,
     pub iproute2: Check,
     pub tc: Check,
     pub netem: Check,
@@ -142,6 +144,7 @@ pub fn examine() -> Report {
         events,
         choices: choices(),
         io_uring: io_uring(),
+        copy_meter: crate::copymeter::probe(),
         iproute2: program("ip", "apt-get install iproute2"),
         tc: program("tc", "apt-get install iproute2 (tc is part of it)"),
         netem: netem(root),

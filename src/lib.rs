@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod copymeter;
 pub mod counters;
 pub mod doctor;
 pub mod engine;

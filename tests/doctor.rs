@@ -55,6 +55,7 @@ fn doctor_text_says_what_to_do_where_something_is_missing() {
         "kernel",
         "zero-copy",
         "io_uring",
+        "copy meter",
         "netns",
         "iproute2",
         "tc",

@@ -54,6 +54,7 @@ pub fn render_text(r: &Report) -> String {
     check("hardware", &r.hardware_counters);
     check("kernel", &r.kernel_counting);
     check("io_uring", &r.io_uring);
+    check("copy meter", &r.copy_meter);
     check("iproute2", &r.iproute2);
     check("tc", &r.tc);
     check("netem", &r.netem);
