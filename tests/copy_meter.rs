@@ -7,7 +7,8 @@ mod common;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 
-use netio_tui::copymeter::Meter;
+use netio_tui::copymeter::{Counts, Meter};
+use netio_tui::strategy::enable_zerocopy;
 
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
@@ -54,16 +55,123 @@ fn receive_copies_are_counted_exactly_for_registered_threads_only() {
     meter.watch(tid, 2).expect("register this thread");
     let n = 10 * (1 << 20) + 12_345;
     assert_eq!(receive_here(n), n);
-    assert_eq!(meter.rx_copied(2).expect("read slot 2"), n as u64);
+    assert_eq!(meter.counts(2).expect("read slot 2").rx_copied, n as u64);
     // Slots nobody was registered in stay at 0; another thread of this process
     // receiving is not counted anywhere.
-    assert_eq!(meter.rx_copied(0).expect("read slot 0"), 0);
+    assert_eq!(meter.counts(0).expect("read slot 0"), Counts::default());
     let other = std::thread::spawn(|| receive_here(1 << 20));
     assert_eq!(other.join().expect("other thread"), 1 << 20);
-    assert_eq!(meter.rx_copied(2).expect("read slot 2"), n as u64);
+    assert_eq!(meter.counts(2).expect("read slot 2").rx_copied, n as u64);
     assert!(meter.watch(tid, 4).is_err(), "slot beyond capacity refused");
     drop(meter);
     // Detached and freed: a fresh meter starts from 0.
     let again = Meter::load(4).expect("loads again");
-    assert_eq!(again.rx_copied(2).expect("read"), 0);
+    assert_eq!(again.counts(2).expect("read"), Counts::default());
+}
+
+/// A connected loopback pair, the receiving end drained to EOF by its own thread.
+fn pair_with_drain() -> (TcpStream, std::thread::JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let tx = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+    let (mut rx, _) = listener.accept().expect("accept");
+    let drain = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 1 << 20];
+        let mut got = 0;
+        while let Ok(k) = rx.read(&mut buf) {
+            if k == 0 {
+                break;
+            }
+            got += k;
+        }
+        got
+    });
+    (tx, drain)
+}
+
+#[test]
+fn each_send_path_is_counted_where_the_kernel_took_it() {
+    use std::os::fd::AsFd;
+    if !is_root() {
+        common::skip("the copy meter needs CAP_BPF and CAP_PERFMON (run as root)");
+        return;
+    }
+    let meter = Meter::load(4).expect("the meter loads and attaches");
+    meter
+        .watch(netio_tui::clock::gettid(), 1)
+        .expect("register this thread");
+    let n: usize = 8 << 20;
+    let block = vec![3u8; 64 << 10];
+
+    // Plain send(): every byte copied on the send path.
+    let (mut tx, drain) = pair_with_drain();
+    for _ in 0..n / block.len() {
+        tx.write_all(&block).expect("write");
+    }
+    drop(tx);
+    assert_eq!(drain.join().expect("drain"), n);
+    let c = meter.counts(1).expect("read");
+    assert_eq!((c.tx_copied, c.tx_zerocopy, c.tx_spliced), (n as u64, 0, 0));
+
+    // MSG_ZEROCOPY on a socket with SO_ZEROCOPY: pinned, not copied on the send path.
+    let (tx, drain) = pair_with_drain();
+    enable_zerocopy(tx.as_fd()).expect("SO_ZEROCOPY");
+    use std::os::fd::AsRawFd;
+    let mut sent = 0;
+    while sent < n {
+        // SAFETY: `block` outlives the call; its pages are not written again.
+        let k = unsafe {
+            libc::send(
+                tx.as_raw_fd(),
+                block.as_ptr().cast(),
+                block.len(),
+                libc::MSG_ZEROCOPY,
+            )
+        };
+        assert!(
+            k > 0,
+            "send(MSG_ZEROCOPY): {}",
+            std::io::Error::last_os_error()
+        );
+        sent += k as usize;
+    }
+    drop(tx);
+    assert_eq!(drain.join().expect("drain"), n);
+    let z = meter.counts(1).expect("read");
+    assert_eq!(
+        z.tx_copied, c.tx_copied,
+        "MSG_ZEROCOPY sends copied nothing"
+    );
+    assert_eq!(z.tx_zerocopy, n as u64);
+
+    // sendfile from a memfd: page references, spliced.
+    let (tx, drain) = pair_with_drain();
+    // SAFETY: a NUL-terminated name.
+    let fd = unsafe { libc::memfd_create(c"meter-test".as_ptr(), 0) };
+    assert!(fd >= 0);
+    // SAFETY: `block` is readable for its length; `fd` is ours.
+    assert_eq!(
+        unsafe { libc::write(fd, block.as_ptr().cast(), block.len()) },
+        block.len() as isize
+    );
+    let mut sent = 0;
+    while sent < n {
+        let mut off: libc::off_t = 0;
+        // SAFETY: open descriptors; the kernel advances `off`.
+        let k = unsafe { libc::sendfile(tx.as_raw_fd(), fd, &mut off, block.len()) };
+        assert!(k > 0, "sendfile: {}", std::io::Error::last_os_error());
+        sent += k as usize;
+    }
+    // SAFETY: ours, closed once.
+    unsafe { libc::close(fd) };
+    drop(tx);
+    assert_eq!(drain.join().expect("drain"), n);
+    let s = meter.counts(1).expect("read");
+    assert_eq!(
+        s.tx_copied, c.tx_copied,
+        "sendfile copied nothing on the send path"
+    );
+    assert_eq!(s.tx_zerocopy, n as u64);
+    assert_eq!(s.tx_spliced, n as u64);
+    // The draining threads were never registered: nothing received was counted.
+    assert_eq!(s.rx_copied, 0);
 }

@@ -17,14 +17,18 @@ pub struct Insn {
 pub const R0: u8 = 0;
 pub const R1: u8 = 1;
 pub const R2: u8 = 2;
+pub const R3: u8 = 3;
+pub const R4: u8 = 4;
 pub const R6: u8 = 6;
 pub const R7: u8 = 7;
 pub const R8: u8 = 8;
+pub const R9: u8 = 9;
 /// The read-only frame pointer.
 pub const R10: u8 = 10;
 
 /// Helper ids (`enum bpf_func_id`).
 pub const MAP_LOOKUP_ELEM: i32 = 1;
+pub const MAP_UPDATE_ELEM: i32 = 2;
 pub const GET_CURRENT_PID_TGID: i32 = 14;
 
 /// `BPF_PSEUDO_MAP_FD`: a 64-bit immediate load whose immediate is a map's fd.
@@ -55,6 +59,26 @@ pub const fn mov32_reg(dst: u8, src: u8) -> Insn {
 /// `dst += imm` (64-bit).
 pub const fn add64_imm(dst: u8, imm: i32) -> Insn {
     insn(0x07, dst, 0, 0, imm)
+}
+/// `dst += src` (64-bit).
+pub const fn add64_reg(dst: u8, src: u8) -> Insn {
+    insn(0x0f, dst, src, 0, 0)
+}
+/// `dst &= imm` (64-bit).
+pub const fn and64_imm(dst: u8, imm: i32) -> Insn {
+    insn(0x57, dst, 0, 0, imm)
+}
+/// `dst <<= imm` (64-bit).
+pub const fn lsh64_imm(dst: u8, imm: i32) -> Insn {
+    insn(0x67, dst, 0, 0, imm)
+}
+/// `goto +off`.
+pub const fn ja(off: i16) -> Insn {
+    insn(0x05, 0, 0, off, 0)
+}
+/// `if dst & imm goto +off`.
+pub const fn jset_imm(dst: u8, imm: i32, off: i16) -> Insn {
+    insn(0x45, dst, 0, off, imm)
 }
 /// `dst >>= imm` (64-bit, logical).
 pub const fn rsh64_imm(dst: u8, imm: i32) -> Insn {

@@ -3,63 +3,95 @@
 //! (`bpf.rs`) and attached to BTF-typed tracepoints whose ids come from the running
 //! kernel's BTF (`btf.rs`): no clang, no ELF, no build-time toolchain.
 //!
-//! This first part counts the bytes copied to the receiver (`sock:sock_recv_length`:
-//! the bytes each receive call returned, in the receiving thread). Only this
-//! process's threads count (the tgid is checked first), and only threads the tool
-//! registered, each in the slot it assigned (a hash lookup tid → slot, then an
-//! atomic add into an array of counters): other threads of the process never count.
-//! The send-side programs and the late copy are the rest of the meter's issue.
+//! What it counts, per registered worker thread (see `programs.rs` for how): bytes
+//! the send path copied (`tx_copied`), pinned (`tx_zerocopy`: MSG_ZEROCOPY, io_uring
+//! SEND_ZC) or took page references to (`tx_spliced`: sendfile, splice), and bytes
+//! copied to the receiver (`rx_copied`). Only this process's threads count (the tgid
+//! is checked first), and only threads the tool registered, each in the slot it
+//! assigned (a hash lookup tid → slot, then an atomic add into an array): other
+//! threads of the process never count. Still to come (the rest of its issue): the
+//! late copy at local delivery, and wiring the meter into the engine and the rows.
 
 mod asm;
 pub mod bpf;
 mod btf;
+mod programs;
 
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
 
-use asm::*;
-
 use crate::doctor::Check;
 
-/// The tracepoint the receive count is taken from.
-const RECV_TRACEPOINT: &str = "sock_recv_length";
+/// The tracepoints the programs attach to.
+const SEND_PATH: &str = "tcp_sendmsg_locked";
+const SEND_LENGTH: &str = "sock_send_length";
+const RECV_LENGTH: &str = "sock_recv_length";
 
-/// A loaded, attached meter: its maps and its program; dropping it detaches and frees
-/// everything.
+/// One slot's counts: bytes since the meter was loaded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub tx_copied: u64,
+    pub tx_zerocopy: u64,
+    pub tx_spliced: u64,
+    pub rx_copied: u64,
+}
+
+/// A loaded, attached meter: its maps, programs and links; dropping it detaches and
+/// frees everything.
 pub struct Meter {
     /// tid (u32) → slot (u32).
     slots: OwnedFd,
-    /// slot (u32) → bytes (u64).
+    /// `slot * KINDS + kind` → bytes (u64).
     counters: OwnedFd,
     capacity: u32,
-    _program: OwnedFd,
-    _link: OwnedFd,
+    /// The pending-path map, the programs and their links, held until drop.
+    _held: Vec<OwnedFd>,
 }
 
 impl Meter {
     /// Loads and attaches the meter with room for `capacity` worker slots.
     pub fn load(capacity: u32) -> io::Result<Meter> {
+        let capacity = capacity.max(1);
         let kernel = btf::KernelBtf::open()?;
-        let tracepoint = kernel.tracepoint(RECV_TRACEPOINT)?;
-        let slots = bpf::map_create(bpf::MAP_HASH, 4, 4, capacity.max(1))?;
-        let counters = bpf::map_create(bpf::MAP_ARRAY, 4, 8, capacity.max(1))?;
-        let program = receive_program(
-            std::process::id() as i32,
-            slots.as_raw_fd(),
-            counters.as_raw_fd(),
-        );
-        let loaded = bpf::load_tp_btf(&program, tracepoint)?;
-        let link = bpf::attach(&loaded)?;
+        let layout = programs::Layout {
+            msg_flags: kernel.member_offset("msghdr", "msg_flags")?,
+            msg_ubuf: kernel.member_offset("msghdr", "msg_ubuf")?,
+            // `sk_flags` is `__sk_common.skc_flags` (a macro in include/net/sock.h).
+            sk_flags: kernel.member_offset("sock", "__sk_common.skc_flags")?,
+            sock_zerocopy: kernel.enum_value("sock_flags", "SOCK_ZEROCOPY")? as i32,
+        };
+        let slots = bpf::map_create(bpf::MAP_HASH, 4, 4, capacity)?;
+        let pending = bpf::map_create(bpf::MAP_ARRAY, 4, 4, capacity)?;
+        let counters = bpf::map_create(bpf::MAP_ARRAY, 4, 8, capacity * programs::KINDS)?;
+        let maps = programs::Maps {
+            slots: slots.as_raw_fd(),
+            pending: pending.as_raw_fd(),
+            counters: counters.as_raw_fd(),
+        };
+        let tgid = std::process::id() as i32;
+        let mut held = vec![pending];
+        for (tracepoint, program) in [
+            (SEND_PATH, programs::send_path(tgid, maps, layout)),
+            (SEND_LENGTH, programs::send_length(tgid, maps)),
+            (RECV_LENGTH, programs::receive(tgid, maps)),
+        ] {
+            let id = kernel.tracepoint(tracepoint)?;
+            let loaded = bpf::load_tp_btf(&program, id).map_err(|e| {
+                io::Error::new(e.kind(), format!("loading the {tracepoint} program: {e}"))
+            })?;
+            let link = bpf::attach(&loaded)?;
+            held.push(loaded);
+            held.push(link);
+        }
         Ok(Meter {
             slots,
             counters,
-            capacity: capacity.max(1),
-            _program: loaded,
-            _link: link,
+            capacity,
+            _held: held,
         })
     }
 
-    /// Counts thread `tid`'s receive copies in `slot`.
+    /// Counts thread `tid`'s copies in `slot`.
     pub fn watch(&self, tid: i32, slot: u32) -> io::Result<()> {
         if slot >= self.capacity {
             return Err(io::Error::new(
@@ -74,50 +106,21 @@ impl Meter {
         )
     }
 
-    /// Bytes copied to user space by the receive calls of the thread in `slot`.
-    pub fn rx_copied(&self, slot: u32) -> io::Result<u64> {
-        let mut v = [0u8; 8];
-        bpf::map_lookup(&self.counters, &slot.to_ne_bytes(), &mut v)?;
-        Ok(u64::from_ne_bytes(v))
+    /// The counts of the thread in `slot`.
+    pub fn counts(&self, slot: u32) -> io::Result<Counts> {
+        let read = |kind: u32| -> io::Result<u64> {
+            let mut v = [0u8; 8];
+            let key = slot * programs::KINDS + kind;
+            bpf::map_lookup(&self.counters, &key.to_ne_bytes(), &mut v)?;
+            Ok(u64::from_ne_bytes(v))
+        };
+        Ok(Counts {
+            tx_copied: read(programs::TX_COPIED)?,
+            tx_zerocopy: read(programs::TX_ZEROCOPY)?,
+            tx_spliced: read(programs::TX_SPLICED)?,
+            rx_copied: read(programs::RX_COPIED)?,
+        })
     }
-}
-
-/// The receive program: for this process's registered threads, adds each receive
-/// call's positive return to the thread's slot.
-fn receive_program(tgid: i32, slots: i32, counters: i32) -> Vec<Insn> {
-    const OUT: usize = 24;
-    let [slots_lo, slots_hi] = ld_map_fd(R1, slots);
-    let [counters_lo, counters_hi] = ld_map_fd(R1, counters);
-    let program = vec![
-        mov64_reg(R6, R1),                // 0: r6 = ctx (the tracepoint's arguments)
-        call(GET_CURRENT_PID_TGID),       // 1
-        mov64_reg(R7, R0),                // 2: r7 = tgid << 32 | tid
-        rsh64_imm(R0, 32),                // 3
-        jne_imm(R0, tgid, jump(4, OUT)),  // 4: another process: not ours
-        stx_w(R10, -4, R7),               // 5: key = tid
-        slots_lo,                         // 6
-        slots_hi,                         // 7
-        mov64_reg(R2, R10),               // 8
-        add64_imm(R2, -4),                // 9
-        call(MAP_LOOKUP_ELEM),            // 10
-        jeq_imm(R0, 0, jump(11, OUT)),    // 11: not a worker the tool registered
-        ldx_w(R8, R0, 0),                 // 12: r8 = slot
-        ldx_dw(R7, R6, 8),                // 13: r7 = ret (the call's bytes, or -errno)
-        jsle32_imm(R7, 0, jump(14, OUT)), // 14: nothing received
-        mov32_reg(R7, R7),                // 15: as an unsigned 64-bit count
-        stx_w(R10, -8, R8),               // 16: key = slot
-        counters_lo,                      // 17
-        counters_hi,                      // 18
-        mov64_reg(R2, R10),               // 19
-        add64_imm(R2, -8),                // 20
-        call(MAP_LOOKUP_ELEM),            // 21
-        jeq_imm(R0, 0, jump(22, OUT)),    // 22
-        atomic_add_dw(R0, 0, R7),         // 23: counter += bytes
-        mov64_imm(R0, 0),                 // 24 (OUT)
-        exit(),                           // 25
-    ];
-    debug_assert_eq!(program.len(), OUT + 2);
-    program
 }
 
 /// Whether the meter can load here, and why not.
@@ -126,7 +129,8 @@ pub fn probe() -> Check {
         Ok(_) => Check {
             ok: true,
             detail: format!(
-                "a tp_btf program on {RECV_TRACEPOINT} loads and attaches (BTF from {})",
+                "tp_btf programs on {SEND_PATH}, {SEND_LENGTH} and {RECV_LENGTH} load and \
+                 attach (BTF from {})",
                 btf::VMLINUX
             ),
             fix: None,
