@@ -168,6 +168,11 @@ pub struct Cli {
           action = clap::ArgAction::Set)]
     pub coalesce: bool,
 
+    /// Do not load the copy meter (the kernel's count of copied bytes, which needs
+    /// CAP_BPF and CAP_PERFMON); its columns are then empty.
+    #[arg(long)]
+    pub no_copy_meter: bool,
+
     /// A demonstration, not a measurement: rewrite each message into buffers the
     /// kernel may still hold, without waiting for any signal (zero-copy, uring-zc,
     /// sendfile, splice). With --verify the receiver counts the frames whose bytes
@@ -370,6 +375,11 @@ impl Cli {
                 unsafe_reuse: self.unsafe_reuse,
                 uring_depth: self.uring_depth,
                 ..StrategyOptions::default()
+            },
+            copy_meter: if self.no_copy_meter {
+                crate::copymeter::MeterChoice::Off
+            } else {
+                crate::copymeter::MeterChoice::Wanted
             },
             ..CellConfig::default()
         }

@@ -180,6 +180,15 @@ pub struct Row {
     pub rx_mapped_pct: Figure<f64>,
     /// `uring`: messages submitted together (`--uring-depth`; 1 under rr and rate).
     pub uring_depth: Option<u32>,
+    // Issue 15: the copy meter (the kernel's own counts, this row's interval).
+    /// Bytes the senders' send calls copied from user memory into the kernel.
+    pub tx_copied_bytes: Figure<u64>,
+    /// Bytes the senders' send calls pinned instead (MSG_ZEROCOPY, io_uring SEND_ZC).
+    pub tx_zerocopy_bytes: Figure<u64>,
+    /// Bytes the senders' send calls handed over as page references (sendfile, splice).
+    pub tx_spliced_bytes: Figure<u64>,
+    /// Bytes the receivers' receive calls copied into user memory.
+    pub rx_copied_bytes: Figure<u64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

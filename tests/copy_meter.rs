@@ -175,3 +175,69 @@ fn each_send_path_is_counted_where_the_kernel_took_it() {
     // The draining threads were never registered: nothing received was counted.
     assert_eq!(s.rx_copied, 0);
 }
+
+/// A cell through the engine with a meter the test keeps, so the whole cell's counts
+/// can be read after it against the engine's own byte counts.
+fn engine_cell(
+    strategy: netio_tui::matrix::Strategy,
+    meter: &netio_tui::copymeter::MeterChoice,
+) -> netio_tui::engine::CellSummary {
+    use netio_tui::engine::{CellConfig, CellOutcome, run_cell};
+    let config = CellConfig {
+        warmup: std::time::Duration::from_millis(100),
+        duration: std::time::Duration::from_millis(300),
+        copy_meter: meter.clone(),
+        ..CellConfig::default()
+    };
+    let cell = netio_tui::matrix::Cell::new(strategy, 64 << 10, 1);
+    match run_cell(
+        cell,
+        &config,
+        &std::sync::atomic::AtomicBool::new(false),
+        |_| {},
+    ) {
+        Ok(CellOutcome::Finished(s)) => *s,
+        other => panic!("{cell}: {other:?}"),
+    }
+}
+
+#[test]
+fn the_engine_counts_each_workers_copies_exactly() {
+    use netio_tui::copymeter::MeterChoice;
+    use netio_tui::figure::Figure;
+    use netio_tui::matrix::Strategy;
+    if !is_root() {
+        common::skip("the copy meter needs CAP_BPF and CAP_PERFMON (run as root)");
+        return;
+    }
+    for strategy in [Strategy::OneCopy, Strategy::SendFile] {
+        // A fresh meter per cell: slot 0 is the sender, slot 1 the receiver.
+        let meter = MeterChoice::Wanted.resolve();
+        let m = meter.meter().expect("the meter loads as root");
+        let s = engine_cell(strategy, &meter);
+        let c = s.connections[0];
+        let (tx, rx) = (m.counts(0).expect("slot 0"), m.counts(1).expect("slot 1"));
+        assert_eq!(rx.rx_copied, c.received_wire_bytes, "{strategy}");
+        assert_eq!(tx.rx_copied, 0, "{strategy}: the sender received nothing");
+        match strategy {
+            Strategy::OneCopy => {
+                assert_eq!(tx.tx_copied, c.sent_wire_bytes);
+                assert_eq!((tx.tx_zerocopy, tx.tx_spliced), (0, 0));
+            }
+            _ => {
+                // Only the 32-byte headers are copied; the fields go as page references.
+                assert_eq!(tx.tx_copied, c.sent_messages * 32);
+                assert_eq!(tx.tx_spliced, c.sent_messages * ((64 << 10) - 32));
+                assert_eq!(tx.tx_zerocopy, 0);
+            }
+        }
+        // The rows carry the window's figures.
+        assert!(matches!(s.row.rx_copied_bytes, Figure::Measured(b) if b > 0));
+    }
+    // Without the meter the figures are absent with the reason, never 0.
+    let s = engine_cell(Strategy::OneCopy, &MeterChoice::Off);
+    assert_eq!(
+        s.row.tx_copied_bytes,
+        Figure::Unavailable(netio_tui::copymeter::OFF)
+    );
+}

@@ -12,6 +12,7 @@ use super::asm::{Insn, encode};
 const BPF_MAP_CREATE: libc::c_long = 0;
 const BPF_MAP_LOOKUP_ELEM: libc::c_long = 1;
 const BPF_MAP_UPDATE_ELEM: libc::c_long = 2;
+const BPF_MAP_DELETE_ELEM: libc::c_long = 3;
 const BPF_PROG_LOAD: libc::c_long = 5;
 const BPF_RAW_TRACEPOINT_OPEN: libc::c_long = 17;
 
@@ -80,6 +81,14 @@ pub fn map_update(map: &OwnedFd, key: &[u8], value: &[u8]) -> io::Result<()> {
         .u64_at(8, key.as_ptr() as u64)
         .u64_at(16, value.as_ptr() as u64);
     bpf(BPF_MAP_UPDATE_ELEM, &mut a).map(|_| ())
+}
+
+/// Removes `key`.
+pub fn map_delete(map: &OwnedFd, key: &[u8]) -> io::Result<()> {
+    let mut a = Attr::new();
+    a.u32_at(0, map.as_raw_fd() as u32)
+        .u64_at(8, key.as_ptr() as u64);
+    bpf(BPF_MAP_DELETE_ELEM, &mut a).map(|_| ())
 }
 
 /// Reads `key` into `value`.

@@ -15,7 +15,10 @@
 mod asm;
 pub mod bpf;
 mod btf;
+mod choice;
 mod programs;
+
+pub use choice::{MeterChoice, NO_PRIVILEGE, OFF, REFUSED};
 
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -48,6 +51,18 @@ pub struct Meter {
     _held: Vec<OwnedFd>,
 }
 
+impl Counts {
+    /// Field-wise sum.
+    pub fn plus(self, o: Counts) -> Counts {
+        Counts {
+            tx_copied: self.tx_copied + o.tx_copied,
+            tx_zerocopy: self.tx_zerocopy + o.tx_zerocopy,
+            tx_spliced: self.tx_spliced + o.tx_spliced,
+            rx_copied: self.rx_copied + o.rx_copied,
+        }
+    }
+}
+
 impl Meter {
     /// Loads and attaches the meter with room for `capacity` worker slots.
     pub fn load(capacity: u32) -> io::Result<Meter> {
@@ -60,7 +75,8 @@ impl Meter {
             sk_flags: kernel.member_offset("sock", "__sk_common.skc_flags")?,
             sock_zerocopy: kernel.enum_value("sock_flags", "SOCK_ZEROCOPY")? as i32,
         };
-        let slots = bpf::map_create(bpf::MAP_HASH, 4, 4, capacity)?;
+        // Room for stale entries of threads that died without being unwatched.
+        let slots = bpf::map_create(bpf::MAP_HASH, 4, 4, capacity * 8)?;
         let pending = bpf::map_create(bpf::MAP_ARRAY, 4, 4, capacity)?;
         let counters = bpf::map_create(bpf::MAP_ARRAY, 4, 8, capacity * programs::KINDS)?;
         let maps = programs::Maps {
@@ -104,6 +120,12 @@ impl Meter {
             &(tid as u32).to_ne_bytes(),
             &slot.to_ne_bytes(),
         )
+    }
+
+    /// Stops counting thread `tid` (its slot keeps what it counted).
+    pub fn unwatch(&self, tid: i32) {
+        // A thread never registered, or already gone: nothing to do.
+        let _ = bpf::map_delete(&self.slots, &(tid as u32).to_ne_bytes());
     }
 
     /// The counts of the thread in `slot`.

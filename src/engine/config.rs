@@ -37,6 +37,19 @@ pub struct CellConfig {
     pub network: Network,
     pub socket: SocketOptions,
     pub strategy: StrategyOptions,
+    /// The copy meter: wanted (loaded once per run), off, loaded or refused.
+    pub copy_meter: crate::copymeter::MeterChoice,
+}
+
+impl CellConfig {
+    /// This config with a wanted copy meter loaded (once: a loaded or refused one
+    /// stays as it is).
+    pub fn with_meter_loaded(&self) -> CellConfig {
+        CellConfig {
+            copy_meter: self.copy_meter.clone().resolve(),
+            ..self.clone()
+        }
+    }
 }
 
 impl Default for CellConfig {
@@ -54,6 +67,7 @@ impl Default for CellConfig {
             network: Network::Loopback,
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),
+            copy_meter: crate::copymeter::MeterChoice::default(),
         }
     }
 }

@@ -20,6 +20,13 @@ pub(super) fn name_axes(
     use crate::figure::Figure;
     row.workload = Some(cell.workload.name().to_string());
     row.rx_strategy = Some(cell.rx.name().to_string());
+    if config.copy_meter.meter().is_none() {
+        let why = Figure::Unavailable(config.copy_meter.absent_reason());
+        row.tx_copied_bytes = why;
+        row.tx_zerocopy_bytes = why;
+        row.tx_spliced_bytes = why;
+        row.rx_copied_bytes = why;
+    }
     let unsafe_reuse = config.strategy.unsafe_reuse && cell.strategy.holds_pages();
     row.unsafe_reuse = Some(if unsafe_reuse { "yes" } else { "no" }.to_string());
     if cell.workload.has_round_trips() {

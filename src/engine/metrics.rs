@@ -36,6 +36,9 @@ pub struct SideSnapshot {
     pub switches: Option<ContextSwitches>,
     pub integrity_errors: u64,
     pub zc: ZeroCopyCounts,
+    /// The copy meter's counts summed over the side's worker slots (`None`: no
+    /// meter). A sender's slot holds its send-path bytes, a receiver's its receives.
+    pub copies: Option<crate::copymeter::Counts>,
     /// Receiver side only: bytes the kernel mapped (`None`: the receive strategy never
     /// maps).
     pub mapped_bytes: Option<u64>,
@@ -126,8 +129,20 @@ impl Snapshot {
         counters: &mut Counters,
         sockets: &[TcpStream],
         wire_len: u64,
+        meter: Option<&crate::copymeter::Meter>,
     ) -> Snapshot {
-        let mut tx = SideSnapshot::default();
+        // Slot 2i is sender i, 2i + 1 receiver i; an unreadable slot makes the side's
+        // counts absent rather than short.
+        let side = |first: u32, n: usize| -> Option<crate::copymeter::Counts> {
+            let m = meter?;
+            (0..n as u32).try_fold(crate::copymeter::Counts::default(), |acc, i| {
+                m.counts(first + 2 * i).ok().map(|c| acc.plus(c))
+            })
+        };
+        let mut tx = SideSnapshot {
+            copies: side(0, senders.len()),
+            ..SideSnapshot::default()
+        };
         let mut tx_threads = Vec::with_capacity(senders.len());
         for s in senders {
             let t = s.totals();
@@ -139,7 +154,10 @@ impl Snapshot {
             tx.zc = tx.zc.plus(t.zc);
             tx_threads.push(ThreadReading::of_thread(s.tid.load(Relaxed)));
         }
-        let mut rx = SideSnapshot::default();
+        let mut rx = SideSnapshot {
+            copies: side(1, receivers.len()),
+            ..SideSnapshot::default()
+        };
         let mut rx_threads = Vec::with_capacity(receivers.len());
         for r in receivers {
             let t = r.totals();
@@ -300,6 +318,10 @@ pub fn row_between(
         rwnd_limited_pct: tcp_fig(|t| t.rwnd_limited_pct),
         sndbuf_limited_pct: tcp_fig(|t| t.sndbuf_limited_pct),
         sent_wire_bytes: Figure::Measured(b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes)),
+        tx_copied_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_copied),
+        tx_zerocopy_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_zerocopy),
+        tx_spliced_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_spliced),
+        rx_copied_bytes: copied(a.rx.copies, b.rx.copies, |c| c.rx_copied),
         rx_mapped_bytes: match (a.rx.mapped_bytes, b.rx.mapped_bytes) {
             (Some(x), Some(y)) => Figure::Measured(y.saturating_sub(x)),
             _ => Figure::NotApplicable,
@@ -335,6 +357,19 @@ pub fn row_between(
     row.seconds_n = Figure::NotApplicable;
     row.seconds_sd_gbps = Figure::NotApplicable;
     row
+}
+
+/// What the copy meter counted between two snapshots; `Unavailable` without a meter
+/// (the engine names the reason, [`super::describe`]).
+fn copied(
+    a: Option<crate::copymeter::Counts>,
+    b: Option<crate::copymeter::Counts>,
+    kind: impl Fn(&crate::copymeter::Counts) -> u64,
+) -> Figure<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Figure::Measured(kind(&b).saturating_sub(kind(&a))),
+        _ => Figure::Unavailable(crate::copymeter::REFUSED),
+    }
 }
 
 /// A perf count, or why there is none: hardware events on a machine without hardware

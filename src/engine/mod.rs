@@ -72,6 +72,7 @@ pub fn run_matrix(
     cancel: &AtomicBool,
     mut emit: impl FnMut(EngineEvent) -> bool,
 ) {
+    let config = &config.with_meter_loaded();
     let runs = schedule(cells, config.repeats);
     let total = runs.len();
     // Each point's `rate max` throughput this round: what a percentage load takes a
@@ -167,6 +168,7 @@ pub fn run_cell_offering(
     cancel: &AtomicBool,
     mut on_sample: impl FnMut(Sample),
 ) -> Result<CellOutcome, EngineError> {
+    let config = &config.with_meter_loaded();
     // The frame header lives inside the message: never smaller than it.
     let cell = Cell {
         size: crate::wire::effective_size(cell.size),
@@ -329,6 +331,7 @@ pub fn run_cell_offering(
     let early = failed.then(|| workers.first_finished()).flatten();
     stop.store(true, Relaxed);
     let ends = workers.join();
+    sampler::unwatch_workers(config.copy_meter.meter(), &senders, &receivers);
     if cancel.load(Relaxed) && !failed {
         ends?;
         return Ok(CellOutcome::Cancelled);

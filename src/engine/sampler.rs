@@ -60,7 +60,13 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
         start,
     } = s;
     let counting = counters.counting;
-    let mut take = || Snapshot::take(senders, receivers, counters, watched, wire_len);
+    // Every worker has checked in, so its tid is known: sender i counts in slot 2i,
+    // receiver i in 2i + 1, before the gate opens.
+    let meter = config.copy_meter.meter();
+    if let Some(m) = meter {
+        watch_workers(m, senders, receivers);
+    }
+    let mut take = || Snapshot::take(senders, receivers, counters, watched, wire_len, meter);
     let mut prev = take();
     start.open(true);
     let t0 = Instant::now();
@@ -145,5 +151,38 @@ fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> boo
             return true;
         }
         thread::sleep((deadline - now).min(Duration::from_millis(20)));
+    }
+}
+
+/// Registers every worker's thread with the copy meter. A worker that cannot be
+/// registered is not counted: the meter is then told nothing about it and its slot
+/// stays where it was (the row's figures under-count; the load never fails on it in
+/// practice, the hash has room for eight times the slots).
+fn watch_workers(
+    meter: &crate::copymeter::Meter,
+    senders: &[Arc<SenderStats>],
+    receivers: &[Arc<ReceiverStats>],
+) {
+    for (i, s) in senders.iter().enumerate() {
+        let _ = meter.watch(s.tid.load(Relaxed), 2 * i as u32);
+    }
+    for (i, r) in receivers.iter().enumerate() {
+        let _ = meter.watch(r.tid.load(Relaxed), 2 * i as u32 + 1);
+    }
+}
+
+/// Stops counting the cell's workers, once their threads have ended.
+pub(super) fn unwatch_workers(
+    meter: Option<&crate::copymeter::Meter>,
+    senders: &[Arc<SenderStats>],
+    receivers: &[Arc<ReceiverStats>],
+) {
+    if let Some(m) = meter {
+        for s in senders {
+            m.unwatch(s.tid.load(Relaxed));
+        }
+        for r in receivers {
+            m.unwatch(r.tid.load(Relaxed));
+        }
     }
 }
