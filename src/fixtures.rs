@@ -97,6 +97,25 @@ pub fn figures(cell: Cell, gbps: f64) -> Row {
         }
         crate::workload::Workload::Stream => {}
     }
+    // What the copy meter and the tool count for the strategy's path.
+    let all = Figure::Measured(row.bytes);
+    let none = Figure::Measured(0);
+    row.user_copied_bytes = if cell.strategy == Strategy::TwoCopy {
+        all
+    } else {
+        none
+    };
+    (
+        row.tx_copied_bytes,
+        row.tx_zerocopy_bytes,
+        row.tx_spliced_bytes,
+    ) = if cell.strategy.is_zero_copy() {
+        (none, all, none)
+    } else {
+        (all, none, none)
+    };
+    row.rx_copied_bytes = all;
+    row.rx_mapped_bytes = Figure::NotApplicable;
     row.rx_strategy = Some(cell.rx.name().into());
     if cell.rx == crate::receive::RxStrategy::ZeroCopy {
         // What zero-copy receive reports: a share mapped after a zero-copy sender.
@@ -106,7 +125,9 @@ pub fn figures(cell: Cell, gbps: f64) -> Row {
             0.0
         };
         row.rx_mapped_pct = Figure::Measured(share);
-        row.rx_mapped_bytes = Figure::Measured((row.bytes as f64 * share / 100.0) as u64);
+        let mapped = (row.bytes as f64 * share / 100.0) as u64;
+        row.rx_mapped_bytes = Figure::Measured(mapped);
+        row.rx_copied_bytes = Figure::Measured(row.bytes - mapped);
     }
     row
 }

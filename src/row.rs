@@ -189,6 +189,9 @@ pub struct Row {
     pub tx_spliced_bytes: Figure<u64>,
     /// Bytes the receivers' receive calls copied into user memory.
     pub rx_copied_bytes: Figure<u64>,
+    /// Bytes the senders copied in user space (two-copy's linearization), counted by
+    /// the tool: the copy the kernel cannot see.
+    pub user_copied_bytes: Figure<u64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

@@ -31,6 +31,8 @@ pub struct SideSnapshot {
     pub send_calls: u64,
     /// Sender side only: `rr` transactions completed.
     pub transactions: u64,
+    /// Sender side only: bytes copied in user space (the tool's own count).
+    pub user_copied: u64,
     /// `None` when some thread's clock could not be read.
     pub cpu_ns: Option<u64>,
     pub switches: Option<ContextSwitches>,
@@ -151,6 +153,7 @@ impl Snapshot {
             tx.send_ns += t.send_ns;
             tx.send_calls += t.send_calls;
             tx.transactions += t.transactions;
+            tx.user_copied += t.user_copied;
             tx.zc = tx.zc.plus(t.zc);
             tx_threads.push(ThreadReading::of_thread(s.tid.load(Relaxed)));
         }
@@ -318,6 +321,7 @@ pub fn row_between(
         rwnd_limited_pct: tcp_fig(|t| t.rwnd_limited_pct),
         sndbuf_limited_pct: tcp_fig(|t| t.sndbuf_limited_pct),
         sent_wire_bytes: Figure::Measured(b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes)),
+        user_copied_bytes: Figure::Measured(b.tx.user_copied.saturating_sub(a.tx.user_copied)),
         tx_copied_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_copied),
         tx_zerocopy_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_zerocopy),
         tx_spliced_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_spliced),

@@ -153,6 +153,7 @@ impl<'a> SendLoop<'a> {
         self.totals.messages += 1;
         self.totals.send_ns += spent;
         self.totals.send_calls += calls;
+        self.totals.user_copied = self.strategy.user_copied();
         if let Some(z) = self.strategy.zero_copy() {
             self.totals.zc = z;
         }

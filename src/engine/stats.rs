@@ -32,9 +32,11 @@ pub struct SenderTotals {
     pub zc: ZeroCopyCounts,
     /// `rr`: replies received (transactions completed).
     pub transactions: u64,
+    /// Bytes the strategy copied in user space (two-copy's linearization).
+    pub user_copied: u64,
 }
 
-const SENDER_FIELDS: usize = 11;
+const SENDER_FIELDS: usize = 12;
 
 impl SenderTotals {
     fn to_array(self) -> [u64; SENDER_FIELDS] {
@@ -51,6 +53,7 @@ impl SenderTotals {
             z.pool_waits,
             z.bogus,
             self.transactions,
+            self.user_copied,
         ]
     }
 
@@ -69,6 +72,7 @@ impl SenderTotals {
                 bogus: a[9],
             },
             transactions: a[10],
+            user_copied: a[11],
         }
     }
 }
@@ -232,6 +236,7 @@ mod tests {
                 bogus: 10,
             },
             transactions: 11,
+            user_copied: 12,
         };
         s.publish(&t);
         assert_eq!(s.totals(), t);

@@ -95,6 +95,28 @@ impl Row {
         if proc.is_measured() { proc } else { perf }
     }
 
+    /// Measured copies per byte on the sender: bytes the tool copied in user space
+    /// plus bytes the send path copied, over every byte the send calls handed to the
+    /// kernel (copied, pinned or spliced). Two-copy 2, one-copy 1, zero-copy 0 (the
+    /// late copy on local delivery is not counted yet), sendfile the header's share.
+    pub fn sender_copies_per_byte(&self) -> Figure<f64> {
+        let handed = sum(
+            sum(self.tx_copied_bytes, self.tx_zerocopy_bytes),
+            self.tx_spliced_bytes,
+        );
+        super::formula::copies_per_byte(sum(self.user_copied_bytes, self.tx_copied_bytes), handed)
+    }
+
+    /// Measured copies per byte on the receiver: bytes receive calls copied over every
+    /// byte received (copied, or mapped by `TCP_ZEROCOPY_RECEIVE`).
+    pub fn receiver_copies_per_byte(&self) -> Figure<f64> {
+        let mapped = match self.rx_mapped_bytes {
+            Figure::NotApplicable => Figure::Measured(0),
+            m => m,
+        };
+        super::formula::copies_per_byte(self.rx_copied_bytes, sum(self.rx_copied_bytes, mapped))
+    }
+
     /// [`Row::context_switches`] per second of the interval.
     pub fn context_switches_per_s(&self) -> Figure<f64> {
         per_second(self.context_switches(), self.duration_s)
@@ -105,6 +127,45 @@ impl Row {
 mod tests {
     use crate::figure::{Figure, why};
     use crate::row::Row;
+
+    #[test]
+    fn copies_per_byte_come_from_the_meter_and_the_tools_own_count() {
+        let two_copy = Row {
+            user_copied_bytes: Figure::Measured(1000),
+            tx_copied_bytes: Figure::Measured(1000),
+            tx_zerocopy_bytes: Figure::Measured(0),
+            tx_spliced_bytes: Figure::Measured(0),
+            rx_copied_bytes: Figure::Measured(1000),
+            rx_mapped_bytes: Figure::NotApplicable,
+            ..Row::default()
+        };
+        assert_eq!(two_copy.sender_copies_per_byte(), Figure::Measured(2.0));
+        assert_eq!(two_copy.receiver_copies_per_byte(), Figure::Measured(1.0));
+        let zero_copy_mapped = Row {
+            user_copied_bytes: Figure::Measured(0),
+            tx_copied_bytes: Figure::Measured(0),
+            tx_zerocopy_bytes: Figure::Measured(1000),
+            tx_spliced_bytes: Figure::Measured(0),
+            rx_copied_bytes: Figure::Measured(250),
+            rx_mapped_bytes: Figure::Measured(750),
+            ..Row::default()
+        };
+        assert_eq!(
+            zero_copy_mapped.sender_copies_per_byte(),
+            Figure::Measured(0.0)
+        );
+        assert_eq!(
+            zero_copy_mapped.receiver_copies_per_byte(),
+            Figure::Measured(0.25)
+        );
+        // Without the meter: absent, never 0.
+        let absent = Row {
+            user_copied_bytes: Figure::Measured(0),
+            tx_copied_bytes: Figure::Unavailable(why::UNREADABLE),
+            ..Row::default()
+        };
+        assert!(!absent.sender_copies_per_byte().is_measured());
+    }
 
     #[test]
     fn misses_per_kib_sum_both_sides() {

@@ -64,6 +64,14 @@ pub fn sum(a: Figure<u64>, b: Figure<u64>) -> Figure<u64> {
     a.zip(b).map(|(a, b)| a + b)
 }
 
+/// Copies per byte: bytes copied / bytes moved (absent when either is).
+pub fn copies_per_byte(copied: Figure<u64>, moved: Figure<u64>) -> Figure<f64> {
+    copied
+        .zip(moved)
+        .and_then(|(c, m)| ratio(c as f64, m as f64))
+        .map(sig6)
+}
+
 /// A paced cell is saturated when it delivered less than this share of what it offered.
 pub const SATURATED_BELOW: f64 = 0.95;
 

@@ -55,6 +55,12 @@ pub trait SendStrategy: Send {
         Ok(())
     }
 
+    /// Bytes this sender copied in user space so far (two-copy's linearization): the
+    /// copies the kernel cannot see, counted by the tool.
+    fn user_copied(&self) -> u64 {
+        0
+    }
+
     /// The zero-copy ledger, for the zero-copy strategy only.
     fn zero_copy(&self) -> Option<ZeroCopyCounts> {
         None

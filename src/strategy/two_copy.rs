@@ -44,6 +44,8 @@ pub struct TwoCopy {
     linear: Vec<u8>,
     /// Extra send flags (`MSG_MORE` when coalescing).
     flags: libc::c_int,
+    /// Bytes linearized so far.
+    copied: u64,
 }
 
 impl TwoCopy {
@@ -56,11 +58,16 @@ impl TwoCopy {
             message,
             linear,
             flags,
+            copied: 0,
         }
     }
 }
 
 impl SendStrategy for TwoCopy {
+    fn user_copied(&self) -> u64 {
+        self.copied
+    }
+
     fn send_message(
         &mut self,
         fd: BorrowedFd<'_>,
@@ -70,6 +77,7 @@ impl SendStrategy for TwoCopy {
         self.message
             .stamp(Strategy::TwoCopy.wire_id(), seq, started_ns);
         self.message.linearize_into(&mut self.linear);
+        self.copied += self.linear.len() as u64;
         let mut rest: &[u8] = &self.linear;
         let mut calls = 0;
         while !rest.is_empty() {

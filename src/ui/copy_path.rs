@@ -116,6 +116,20 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         copies_per_byte
     };
     lines.push(Line::from(Span::styled(copies_per_byte, theme.title())));
+    // The kernel's own count (the copy meter) and the tool's, when there is a meter.
+    let measured = m.map_or(Figure::Undefined, |m| m.sender_copies_per_byte());
+    let line = match (m, measured) {
+        (Some(m), Figure::Measured(tx)) => format!(
+            "measured: sender {tx:.2} copies per byte, receiver {} (the late copy on local delivery not counted yet)",
+            m.receiver_copies_per_byte().screen(|r| format!("{r:.2}"))
+        ),
+        (Some(m), _) => format!(
+            "measured copies: {}",
+            m.tx_copied_bytes.describe(|v| v.to_string())
+        ),
+        (None, _) => format!("measured copies: {NOT_YET}"),
+    };
+    lines.push(Line::from(Span::styled(line, theme.label())));
     let title = format!(" Copy path: {} ", cell.strategy);
     frame.render_widget(
         Paragraph::new(lines)
