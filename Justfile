@@ -39,3 +39,7 @@ soak:
 # 50 % against rr's RTT/2, and rr's p50 CV over 5 repeats. Run it alone on the machine.
 bench-latency:
     bash scripts/bench-latency.sh
+
+# What the copy meter costs: the same cell with and without it, alternated (root).
+bench-meter:
+    bash scripts/bench-meter.sh

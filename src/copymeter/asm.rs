@@ -28,7 +28,6 @@ pub const R10: u8 = 10;
 
 /// Helper ids (`enum bpf_func_id`).
 pub const MAP_LOOKUP_ELEM: i32 = 1;
-pub const MAP_UPDATE_ELEM: i32 = 2;
 pub const GET_CURRENT_PID_TGID: i32 = 14;
 
 /// `BPF_PSEUDO_MAP_FD`: a 64-bit immediate load whose immediate is a map's fd.

@@ -134,9 +134,10 @@ pub fn send_length(tgid: i32, maps: Maps) -> Vec<Insn> {
     finish(p, OUT)
 }
 
-/// `tcp_sendmsg_locked`: notes the path the kernel takes for this slot's send.
+/// `tcp_sendmsg_locked`: notes the path the kernel takes for this slot's send (in
+/// place, in the slot's array entry).
 pub fn send_path(tgid: i32, maps: Maps, l: Layout) -> Vec<Insn> {
-    const OUT: usize = 41;
+    const OUT: usize = 39;
     let mut p = preamble(tgid, maps, OUT);
     // 13..
     let store = 30;
@@ -160,16 +161,14 @@ pub fn send_path(tgid: i32, maps: Maps, l: Layout) -> Vec<Insn> {
         mov64_imm(R9, TX_SPLICED as i32),             // 28
         ja(jump(29, store)),                          // 29
         stx_w(R10, -8, R8),                           // 30 (store): key = slot
-        stx_w(R10, -12, R9),                          // 31: value = path
-        lo,                                           // 32
-        hi,                                           // 33
-        mov64_reg(R2, R10),                           // 34
-        add64_imm(R2, -8),                            // 35
-        mov64_reg(R3, R10),                           // 36
-        add64_imm(R3, -12),                           // 37
-        mov64_imm(R4, 0),                             // 38: BPF_ANY
-        call(MAP_UPDATE_ELEM),                        // 39
-        ja(0),                                        // 40
+        lo,                                           // 31
+        hi,                                           // 32
+        mov64_reg(R2, R10),                           // 33
+        add64_imm(R2, -8),                            // 34
+        call(MAP_LOOKUP_ELEM),                        // 35: the slot's entry
+        jeq_imm(R0, 0, jump(36, OUT)),                // 36
+        stx_w(R0, 0, R9),                             // 37: written in place, cheaper
+        ja(0),                                        // 38  than an update call
     ]);
     finish(p, OUT)
 }

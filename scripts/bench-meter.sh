@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmark, not a test: what the copy meter costs. The same cell (one-copy 64K x 1 by
+# default) with and without the meter (--no-copy-meter), alternated ROUNDS times in one
+# run, pinned the same way; prints the medians, the spread and the per-round ratio
+# (target: the meter costs under 2 % of throughput). With kernel.bpf_stats_enabled
+# turned on for the run (restored after), it also reads the meter's programs' own run
+# time from /proc/<pid>/fdinfo while a cell runs: runs per second and ns per run.
+#
+#   bash scripts/bench-meter.sh
+#   ROUNDS=7 STRATEGY=zero-copy SIZE=1M bash scripts/bench-meter.sh
+# Run it alone on the machine, as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-5}
+SECONDS_EACH=${SECONDS_EACH:-3}
+STRATEGY=${STRATEGY:-one-copy}
+SIZE=${SIZE:-64K}
+CC=${CC:-cubic}
+cargo build --release --quiet
+bin=target/release/netio-tui
+work=$(mktemp -d)
+stats_before=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo 0)
+cleanup() {
+    echo "$stats_before" > /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+echo 1 > /proc/sys/kernel/bpf_stats_enabled
+
+run() {
+    rm -f "$work/n.csv"
+    "$bin" --record "$work/n.csv" --strategies "$STRATEGY" --sizes "$SIZE" --threads 1 \
+        --duration "${SECONDS_EACH}s" --warmup 1s --repeat 1 --cc "$CC" --pin split "$@" \
+        >/dev/null 2>&1 &
+    local pid=$!
+    # Halfway through the window: the meter's programs' counters, twice, 1 s apart.
+    sleep $((SECONDS_EACH / 2 + 1))
+    for f in /proc/$pid/fdinfo/*; do grep -q '^prog_type' "$f" 2>/dev/null && \
+        awk '/run_time_ns|run_cnt/ {print FILENAME, $1, $2}' "$f"; done >"$work/a" || true
+    sleep 1
+    for f in /proc/$pid/fdinfo/*; do grep -q '^prog_type' "$f" 2>/dev/null && \
+        awk '/run_time_ns|run_cnt/ {print FILENAME, $1, $2}' "$f"; done >"$work/b" || true
+    wait "$pid"
+    python3 - "$work/n.csv" "$work/a" "$work/b" <<'PY'
+import csv, sys
+g = float(next(csv.DictReader(open(sys.argv[1])))["throughput_gbps"])
+def read(p):
+    d = {}
+    for line in open(p):
+        f, k, v = line.split()
+        d[(f, k.rstrip(":"))] = int(v)
+    return d
+a, b = read(sys.argv[2]), read(sys.argv[3])
+runs = sum(b[k] - a.get(k, 0) for k in b if k[1] == "run_cnt")
+ns = sum(b[k] - a.get(k, 0) for k in b if k[1] == "run_time_ns")
+print(f"{g} {runs} {ns}")
+PY
+}
+
+echo "$STRATEGY $SIZE x 1, $CC, --pin split, $ROUNDS rounds of ${SECONDS_EACH}s, kernel $(uname -r)"
+: >"$work/results"
+for r in $(seq 1 "$ROUNDS"); do
+    read -r on runs ns <<<"$(run)"
+    read -r off _ _ <<<"$(run --no-copy-meter)"
+    echo "$r meter=$on no-meter=$off runs/s=$runs ns=$ns" | tee -a "$work/results"
+done
+python3 - "$work/results" <<'PY'
+import statistics as st, sys
+rows = [dict(x.split("=") for x in l.split()[1:]) for l in open(sys.argv[1])]
+on = [float(r["meter"]) for r in rows]
+off = [float(r["no-meter"]) for r in rows]
+ratio = [a / b for a, b in zip(on, off)]
+runs = [int(r["runs/s"]) for r in rows]
+ns = [int(r["ns"]) for r in rows]
+f = lambda v: f"{st.median(v):.3f} [{min(v):.3f}-{max(v):.3f}]"
+print(f"\nGbps with the meter {f(on)}, without {f(off)}")
+print(f"with / without, per round: {f(ratio)} (target >= 0.98)")
+if sum(runs):
+    print(f"meter programs: {st.median(runs):.0f} runs/s, "
+          f"{st.median([n / max(r, 1) for n, r in zip(ns, runs)]):.0f} ns per run, "
+          f"{st.median(ns) / 1e7:.2f} % of one CPU")
+PY
