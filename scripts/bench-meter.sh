@@ -2,9 +2,10 @@
 # Benchmark, not a test: what the copy meter costs. The same cell (one-copy 64K x 1 by
 # default) with and without the meter (--no-copy-meter), alternated ROUNDS times in one
 # run, pinned the same way; prints the medians, the spread and the per-round ratio
-# (target: the meter costs under 2 % of throughput). With kernel.bpf_stats_enabled
-# turned on for the run (restored after), it also reads the meter's programs' own run
-# time from /proc/<pid>/fdinfo while a cell runs: runs per second and ns per run.
+# (target: the meter costs under 2 % of throughput). Then one more run with the meter
+# and kernel.bpf_stats_enabled on (restored after; the statistics cost time of their
+# own, so the alternated rounds run without them) reads the programs' own run time
+# from /proc/<pid>/fdinfo: runs per second and ns per run.
 #
 #   bash scripts/bench-meter.sh
 #   ROUNDS=7 STRATEGY=zero-copy SIZE=1M bash scripts/bench-meter.sh
@@ -25,7 +26,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-echo 1 > /proc/sys/kernel/bpf_stats_enabled
+echo 0 > /proc/sys/kernel/bpf_stats_enabled
 
 run() {
     rm -f "$work/n.csv"
@@ -62,16 +63,21 @@ echo "$STRATEGY $SIZE x 1, $CC, --pin split, $ROUNDS rounds of ${SECONDS_EACH}s,
 for r in $(seq 1 "$ROUNDS"); do
     read -r on runs ns <<<"$(run)"
     read -r off _ _ <<<"$(run --no-copy-meter)"
-    echo "$r meter=$on no-meter=$off runs/s=$runs ns=$ns" | tee -a "$work/results"
+    echo "$r meter=$on no-meter=$off" | tee -a "$work/results"
 done
+echo 1 > /proc/sys/kernel/bpf_stats_enabled
+read -r _ runs ns <<<"$(run)"
+echo "0 runs/s=$runs ns=$ns" >>"$work/results"
 python3 - "$work/results" <<'PY'
 import statistics as st, sys
-rows = [dict(x.split("=") for x in l.split()[1:]) for l in open(sys.argv[1])]
+lines = [l.split() for l in open(sys.argv[1])]
+rows = [dict(x.split("=") for x in l[1:]) for l in lines if l[0] != "0"]
+stats = [dict(x.split("=") for x in l[1:]) for l in lines if l[0] == "0"]
 on = [float(r["meter"]) for r in rows]
 off = [float(r["no-meter"]) for r in rows]
 ratio = [a / b for a, b in zip(on, off)]
-runs = [int(r["runs/s"]) for r in rows]
-ns = [int(r["ns"]) for r in rows]
+runs = [int(r["runs/s"]) for r in stats]
+ns = [int(r["ns"]) for r in stats]
 f = lambda v: f"{st.median(v):.3f} [{min(v):.3f}-{max(v):.3f}]"
 print(f"\nGbps with the meter {f(on)}, without {f(off)}")
 print(f"with / without, per round: {f(ratio)} (target >= 0.98)")

@@ -107,6 +107,10 @@ pub const fn jne_imm(dst: u8, imm: i32, off: i16) -> Insn {
 pub const fn jeq_imm(dst: u8, imm: i32, off: i16) -> Insn {
     insn(0x15, dst, 0, off, imm)
 }
+/// `if (u32) dst != (u32) src goto +off` (32-bit compare).
+pub const fn jne32_reg(dst: u8, src: u8, off: i16) -> Insn {
+    insn(0x5e, dst, src, off, 0)
+}
 /// `if (s32) dst <= imm goto +off` (32-bit compare).
 pub const fn jsle32_imm(dst: u8, imm: i32, off: i16) -> Insn {
     insn(0xd6, dst, 0, off, imm)

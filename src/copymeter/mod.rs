@@ -8,7 +8,8 @@
 //! SEND_ZC) or took page references to (`tx_spliced`: sendfile, splice), and bytes
 //! copied to the receiver (`rx_copied`). Only this process's threads count (the tgid
 //! is checked first), and only threads the tool registered, each in the slot it
-//! assigned (a hash lookup tid → slot, then an atomic add into an array): other
+//! assigned (an array entry indexed by the tid's low bits holds the tid and its slot,
+//! then an atomic add into an array of counters): other
 //! threads of the process never count. Still to come (the rest of its issue): the
 //! late copy at local delivery, and wiring the meter into the engine and the rows.
 
@@ -75,8 +76,7 @@ impl Meter {
             sk_flags: kernel.member_offset("sock", "__sk_common.skc_flags")?,
             sock_zerocopy: kernel.enum_value("sock_flags", "SOCK_ZEROCOPY")? as i32,
         };
-        // Room for stale entries of threads that died without being unwatched.
-        let slots = bpf::map_create(bpf::MAP_HASH, 4, 4, capacity * 8)?;
+        let slots = bpf::map_create(bpf::MAP_ARRAY, 4, 8, programs::SLOT_ENTRIES)?;
         let pending = bpf::map_create(bpf::MAP_ARRAY, 4, 4, capacity)?;
         let counters = bpf::map_create(bpf::MAP_ARRAY, 4, 8, capacity * programs::KINDS)?;
         let maps = programs::Maps {
@@ -107,7 +107,9 @@ impl Meter {
         })
     }
 
-    /// Counts thread `tid`'s copies in `slot`.
+    /// Counts thread `tid`'s copies in `slot`. Refused when another registered thread
+    /// holds the same entry (their ids share their low 16 bits): that worker's
+    /// figures would be lost, so the caller must treat them as absent.
     pub fn watch(&self, tid: i32, slot: u32) -> io::Result<()> {
         if slot >= self.capacity {
             return Err(io::Error::new(
@@ -115,17 +117,38 @@ impl Meter {
                 format!("slot {slot} beyond the meter's {}", self.capacity),
             ));
         }
-        bpf::map_update(
-            &self.slots,
-            &(tid as u32).to_ne_bytes(),
-            &slot.to_ne_bytes(),
-        )
+        let (held, _) = self.entry(tid)?;
+        if held != 0 && held != tid as u32 {
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                format!("thread {tid} shares its entry with thread {held}"),
+            ));
+        }
+        let mut value = [0u8; 8];
+        value[..4].copy_from_slice(&(tid as u32).to_ne_bytes());
+        value[4..].copy_from_slice(&slot.to_ne_bytes());
+        bpf::map_update(&self.slots, &Self::key(tid), &value)
     }
 
     /// Stops counting thread `tid` (its slot keeps what it counted).
     pub fn unwatch(&self, tid: i32) {
-        // A thread never registered, or already gone: nothing to do.
-        let _ = bpf::map_delete(&self.slots, &(tid as u32).to_ne_bytes());
+        if self.entry(tid).is_ok_and(|(held, _)| held == tid as u32) {
+            // Nothing to undo if this fails: the entry names a dead thread.
+            let _ = bpf::map_update(&self.slots, &Self::key(tid), &[0u8; 8]);
+        }
+    }
+
+    /// The slots array's key for `tid`.
+    fn key(tid: i32) -> [u8; 4] {
+        ((tid as u32) & (programs::SLOT_ENTRIES - 1)).to_ne_bytes()
+    }
+
+    /// The (tid, slot) the entry for `tid` holds.
+    fn entry(&self, tid: i32) -> io::Result<(u32, u32)> {
+        let mut v = [0u8; 8];
+        bpf::map_lookup(&self.slots, &Self::key(tid), &mut v)?;
+        let word = |at: usize| u32::from_ne_bytes([v[at], v[at + 1], v[at + 2], v[at + 3]]);
+        Ok((word(0), word(4)))
     }
 
     /// The counts of the thread in `slot`.

@@ -47,25 +47,39 @@ pub struct Maps {
     pub counters: i32,
 }
 
-/// Instructions 0..=12: this process's registered thread, its slot in `r8`, the
+/// Entries of the slots array, indexed by a thread id's low bits: the entry holds the
+/// tid it is for and that tid's slot (an array lookup is inlined by the verifier; a
+/// hash lookup on every event cost twice as much).
+pub const SLOT_ENTRIES: u32 = 1 << 16;
+
+/// Length of [`preamble`].
+const PRE: usize = 17;
+
+/// Instructions 0..PRE: this process's registered thread, its slot in `r8`, the
 /// tracepoint's arguments in `r6`; otherwise jump to `out`.
 fn preamble(tgid: i32, maps: Maps, out: usize) -> Vec<Insn> {
     let [lo, hi] = ld_map_fd(R1, maps.slots);
-    vec![
-        mov64_reg(R6, R1),               // 0: r6 = the arguments
-        call(GET_CURRENT_PID_TGID),      // 1
-        mov64_reg(R7, R0),               // 2: tgid << 32 | tid
-        rsh64_imm(R0, 32),               // 3
-        jne_imm(R0, tgid, jump(4, out)), // 4: another process
-        stx_w(R10, -4, R7),              // 5: key = tid
-        lo,                              // 6
-        hi,                              // 7
-        mov64_reg(R2, R10),              // 8
-        add64_imm(R2, -4),               // 9
-        call(MAP_LOOKUP_ELEM),           // 10
-        jeq_imm(R0, 0, jump(11, out)),   // 11: not a registered worker
-        ldx_w(R8, R0, 0),                // 12: r8 = slot
-    ]
+    let p = vec![
+        mov64_reg(R6, R1),                        // 0: r6 = the arguments
+        call(GET_CURRENT_PID_TGID),               // 1
+        mov64_reg(R7, R0),                        // 2: tgid << 32 | tid
+        rsh64_imm(R0, 32),                        // 3
+        jne_imm(R0, tgid, jump(4, out)),          // 4: another process
+        mov64_reg(R8, R7),                        // 5
+        and64_imm(R8, (SLOT_ENTRIES - 1) as i32), // 6: the tid's entry
+        stx_w(R10, -4, R8),                       // 7
+        lo,                                       // 8
+        hi,                                       // 9
+        mov64_reg(R2, R10),                       // 10
+        add64_imm(R2, -4),                        // 11
+        call(MAP_LOOKUP_ELEM),                    // 12
+        jeq_imm(R0, 0, jump(13, out)),            // 13
+        ldx_w(R8, R0, 0),                         // 14: the entry's tid
+        jne32_reg(R8, R7, jump(15, out)),         // 15: not a registered worker
+        ldx_w(R8, R0, 4),                         // 16: r8 = slot
+    ];
+    debug_assert_eq!(p.len(), PRE);
+    p
 }
 
 /// `counter[slot * KINDS + r9] += r7`, from instruction `at` (slot in `r8`).
@@ -103,7 +117,7 @@ fn finish(mut body: Vec<Insn>, out: usize) -> Vec<Insn> {
 
 /// `sock_recv_length`: bytes received into user memory, counted as `RX_COPIED`.
 pub fn receive(tgid: i32, maps: Maps) -> Vec<Insn> {
-    const OUT: usize = 27;
+    const OUT: usize = PRE + 14;
     let mut p = preamble(tgid, maps, OUT);
     p.extend(positive_ret(p.len(), OUT));
     p.push(mov64_imm(R9, RX_COPIED as i32));
@@ -114,7 +128,7 @@ pub fn receive(tgid: i32, maps: Maps) -> Vec<Insn> {
 
 /// `sock_send_length`: a send call's bytes, counted on the path noted for the slot.
 pub fn send_length(tgid: i32, maps: Maps) -> Vec<Insn> {
-    const OUT: usize = 34;
+    const OUT: usize = PRE + 21;
     let mut p = preamble(tgid, maps, OUT);
     p.extend(positive_ret(p.len(), OUT));
     let [lo, hi] = ld_map_fd(R1, maps.pending);
@@ -137,38 +151,38 @@ pub fn send_length(tgid: i32, maps: Maps) -> Vec<Insn> {
 /// `tcp_sendmsg_locked`: notes the path the kernel takes for this slot's send (in
 /// place, in the slot's array entry).
 pub fn send_path(tgid: i32, maps: Maps, l: Layout) -> Vec<Insn> {
-    const OUT: usize = 39;
+    const OUT: usize = PRE + 26;
     let mut p = preamble(tgid, maps, OUT);
-    // 13..
-    let store = 30;
+    let b = PRE;
+    let store = b + 17;
     let [lo, hi] = ld_map_fd(R1, maps.pending);
     p.extend([
-        ldx_dw(R1, R6, 0),                            // 13: sk
-        ldx_dw(R2, R6, 8),                            // 14: msg
-        ldx_w(R3, R2, l.msg_flags),                   // 15: msg->msg_flags
-        mov64_imm(R9, TX_COPIED as i32),              // 16
-        jset_imm(R3, MSG_ZEROCOPY, jump(17, 20)),     // 17
-        jset_imm(R3, MSG_SPLICE_PAGES, jump(18, 28)), // 18
-        ja(jump(19, store)),                          // 19
-        ldx_dw(R4, R2, l.msg_ubuf),                   // 20: msg->msg_ubuf
-        jne_imm(R4, 0, jump(21, 26)),                 // 21: io_uring SEND_ZC
-        ldx_dw(R4, R1, l.sk_flags),                   // 22: sk->sk_flags
-        rsh64_imm(R4, l.sock_zerocopy),               // 23
-        and64_imm(R4, 1),                             // 24
-        jeq_imm(R4, 0, jump(25, store)),              // 25: no SO_ZEROCOPY: copied
-        mov64_imm(R9, TX_ZEROCOPY as i32),            // 26
-        ja(jump(27, store)),                          // 27
-        mov64_imm(R9, TX_SPLICED as i32),             // 28
-        ja(jump(29, store)),                          // 29
-        stx_w(R10, -8, R8),                           // 30 (store): key = slot
-        lo,                                           // 31
-        hi,                                           // 32
-        mov64_reg(R2, R10),                           // 33
-        add64_imm(R2, -8),                            // 34
-        call(MAP_LOOKUP_ELEM),                        // 35: the slot's entry
-        jeq_imm(R0, 0, jump(36, OUT)),                // 36
-        stx_w(R0, 0, R9),                             // 37: written in place, cheaper
-        ja(0),                                        // 38  than an update call
+        ldx_dw(R1, R6, 0),                                   // +0: sk
+        ldx_dw(R2, R6, 8),                                   // +1: msg
+        ldx_w(R3, R2, l.msg_flags),                          // +2: msg->msg_flags
+        mov64_imm(R9, TX_COPIED as i32),                     // +3
+        jset_imm(R3, MSG_ZEROCOPY, jump(b + 4, b + 7)),      // +4
+        jset_imm(R3, MSG_SPLICE_PAGES, jump(b + 5, b + 15)), // +5
+        ja(jump(b + 6, store)),                              // +6
+        ldx_dw(R4, R2, l.msg_ubuf),                          // +7: msg->msg_ubuf
+        jne_imm(R4, 0, jump(b + 8, b + 13)),                 // +8: io_uring SEND_ZC
+        ldx_dw(R4, R1, l.sk_flags),                          // +9: sk->sk_flags
+        rsh64_imm(R4, l.sock_zerocopy),                      // +10
+        and64_imm(R4, 1),                                    // +11
+        jeq_imm(R4, 0, jump(b + 12, store)),                 // +12: no SO_ZEROCOPY
+        mov64_imm(R9, TX_ZEROCOPY as i32),                   // +13
+        ja(jump(b + 14, store)),                             // +14
+        mov64_imm(R9, TX_SPLICED as i32),                    // +15
+        ja(jump(b + 16, store)),                             // +16
+        stx_w(R10, -8, R8),                                  // +17 (store): key = slot
+        lo,                                                  // +18
+        hi,                                                  // +19
+        mov64_reg(R2, R10),                                  // +20
+        add64_imm(R2, -8),                                   // +21
+        call(MAP_LOOKUP_ELEM),                               // +22: the slot's entry
+        jeq_imm(R0, 0, jump(b + 23, OUT)),                   // +23
+        stx_w(R0, 0, R9),                                    // +24: written in place
+        ja(jump(b + 25, OUT)),                               // +25
     ]);
     finish(p, OUT)
 }
