@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark, not a test: what the copy meter costs. The same cell (one-copy 64K x 1 by
-# default) with and without the meter (--no-copy-meter), alternated ROUNDS times in one
+# default) with and without the meter (--copy-meter), alternated ROUNDS times in one
 # run, pinned the same way; prints the medians, the spread and the per-round ratio
 # (target: the meter costs under 2 % of throughput). Then one more run with the meter
 # and kernel.bpf_stats_enabled on (restored after; the statistics cost time of their
@@ -61,12 +61,12 @@ PY
 echo "$STRATEGY $SIZE x 1, $CC, --pin split, $ROUNDS rounds of ${SECONDS_EACH}s, kernel $(uname -r)"
 : >"$work/results"
 for r in $(seq 1 "$ROUNDS"); do
-    read -r on runs ns <<<"$(run)"
-    read -r off _ _ <<<"$(run --no-copy-meter)"
+    read -r on _ _ <<<"$(run --copy-meter)"
+    read -r off _ _ <<<"$(run)"
     echo "$r meter=$on no-meter=$off" | tee -a "$work/results"
 done
 echo 1 > /proc/sys/kernel/bpf_stats_enabled
-read -r _ runs ns <<<"$(run)"
+read -r _ runs ns <<<"$(run --copy-meter)"
 echo "0 runs/s=$runs ns=$ns" >>"$work/results"
 python3 - "$work/results" <<'PY'
 import statistics as st, sys

@@ -168,10 +168,11 @@ pub struct Cli {
           action = clap::ArgAction::Set)]
     pub coalesce: bool,
 
-    /// Do not load the copy meter (the kernel's count of copied bytes, which needs
-    /// CAP_BPF and CAP_PERFMON); its columns are then empty.
+    /// Load the copy meter: the kernel's own count of the bytes each worker copied,
+    /// pinned or spliced (needs CAP_BPF and CAP_PERFMON). Off by default: it costs
+    /// throughput (see README), unequally across strategies.
     #[arg(long)]
-    pub no_copy_meter: bool,
+    pub copy_meter: bool,
 
     /// A demonstration, not a measurement: rewrite each message into buffers the
     /// kernel may still hold, without waiting for any signal (zero-copy, uring-zc,
@@ -376,10 +377,10 @@ impl Cli {
                 uring_depth: self.uring_depth,
                 ..StrategyOptions::default()
             },
-            copy_meter: if self.no_copy_meter {
-                crate::copymeter::MeterChoice::Off
-            } else {
+            copy_meter: if self.copy_meter {
                 crate::copymeter::MeterChoice::Wanted
+            } else {
+                crate::copymeter::MeterChoice::Off
             },
             ..CellConfig::default()
         }

@@ -1,4 +1,5 @@
-//! Whether a run has the copy meter: off (`--no-copy-meter`), wanted (loaded once when
+//! Whether a run has the copy meter: off (the default until it is cheap enough: see
+//! README), wanted with `--copy-meter` (loaded once when
 //! the run starts), loaded, or refused with the reason a row gives for its absence.
 
 use std::sync::Arc;
@@ -8,10 +9,11 @@ use super::Meter;
 /// The run's copy meter, as `CellConfig` carries it.
 #[derive(Clone, Default)]
 pub enum MeterChoice {
-    /// Turned off by the user.
-    Off,
-    /// To be loaded when the run starts.
+    /// Not asked for (the default: the meter costs more than 2 % of throughput and
+    /// more for strategies whose send loop iterates more, so it would bias verdicts).
     #[default]
+    Off,
+    /// To be loaded when the run starts (`--copy-meter`).
     Wanted,
     Loaded(Arc<Meter>),
     /// The machine refused it: why.
@@ -19,7 +21,7 @@ pub enum MeterChoice {
 }
 
 /// Why the copy figures are absent.
-pub const OFF: &str = "copy meter turned off (--no-copy-meter)";
+pub const OFF: &str = "copy meter off (turn it on with --copy-meter, as root)";
 pub const NO_PRIVILEGE: &str = "the copy meter needs CAP_BPF and CAP_PERFMON: run with sudo";
 pub const REFUSED: &str =
     "the kernel refused the copy meter's BPF programs (netio-tui doctor says why)";
