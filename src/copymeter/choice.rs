@@ -23,6 +23,7 @@ pub enum MeterChoice {
 /// Why the copy figures are absent.
 pub const OFF: &str = "copy meter off (turn it on with --copy-meter, as root)";
 pub const NO_PRIVILEGE: &str = "the copy meter needs CAP_BPF and CAP_PERFMON: run with sudo";
+pub const UNREGISTERED: &str = "the copy meter could not register or read this cell's workers";
 pub const REFUSED: &str =
     "the kernel refused the copy meter's BPF programs (netio-tui doctor says why)";
 

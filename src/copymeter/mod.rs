@@ -19,7 +19,7 @@ mod btf;
 mod choice;
 mod programs;
 
-pub use choice::{MeterChoice, NO_PRIVILEGE, OFF, REFUSED};
+pub use choice::{MeterChoice, NO_PRIVILEGE, OFF, REFUSED, UNREGISTERED};
 
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -61,6 +61,19 @@ impl Counts {
             tx_spliced: self.tx_spliced + o.tx_spliced,
             rx_copied: self.rx_copied + o.rx_copied,
         }
+    }
+}
+
+/// What the meter counted between two readings; `Unavailable` when the cell's workers
+/// could not be counted (a run without a meter gets its own reason from the engine).
+pub fn grown(
+    a: Option<Counts>,
+    b: Option<Counts>,
+    kind: impl Fn(&Counts) -> u64,
+) -> crate::figure::Figure<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => crate::figure::Figure::Measured(kind(&b).saturating_sub(kind(&a))),
+        _ => crate::figure::Figure::Unavailable(UNREGISTERED),
     }
 }
 

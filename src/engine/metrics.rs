@@ -322,10 +322,10 @@ pub fn row_between(
         sndbuf_limited_pct: tcp_fig(|t| t.sndbuf_limited_pct),
         sent_wire_bytes: Figure::Measured(b.tx.wire_bytes.saturating_sub(a.tx.wire_bytes)),
         user_copied_bytes: Figure::Measured(b.tx.user_copied.saturating_sub(a.tx.user_copied)),
-        tx_copied_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_copied),
-        tx_zerocopy_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_zerocopy),
-        tx_spliced_bytes: copied(a.tx.copies, b.tx.copies, |c| c.tx_spliced),
-        rx_copied_bytes: copied(a.rx.copies, b.rx.copies, |c| c.rx_copied),
+        tx_copied_bytes: crate::copymeter::grown(a.tx.copies, b.tx.copies, |c| c.tx_copied),
+        tx_zerocopy_bytes: crate::copymeter::grown(a.tx.copies, b.tx.copies, |c| c.tx_zerocopy),
+        tx_spliced_bytes: crate::copymeter::grown(a.tx.copies, b.tx.copies, |c| c.tx_spliced),
+        rx_copied_bytes: crate::copymeter::grown(a.rx.copies, b.rx.copies, |c| c.rx_copied),
         rx_mapped_bytes: match (a.rx.mapped_bytes, b.rx.mapped_bytes) {
             (Some(x), Some(y)) => Figure::Measured(y.saturating_sub(x)),
             _ => Figure::NotApplicable,
@@ -361,19 +361,6 @@ pub fn row_between(
     row.seconds_n = Figure::NotApplicable;
     row.seconds_sd_gbps = Figure::NotApplicable;
     row
-}
-
-/// What the copy meter counted between two snapshots; `Unavailable` without a meter
-/// (the engine names the reason, [`super::describe`]).
-fn copied(
-    a: Option<crate::copymeter::Counts>,
-    b: Option<crate::copymeter::Counts>,
-    kind: impl Fn(&crate::copymeter::Counts) -> u64,
-) -> Figure<u64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Figure::Measured(kind(&b).saturating_sub(kind(&a))),
-        _ => Figure::Unavailable(crate::copymeter::REFUSED),
-    }
 }
 
 /// A perf count, or why there is none: hardware events on a machine without hardware

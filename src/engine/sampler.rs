@@ -62,10 +62,12 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
     let counting = counters.counting;
     // Every worker has checked in, so its tid is known: sender i counts in slot 2i,
     // receiver i in 2i + 1, before the gate opens.
-    let meter = config.copy_meter.meter();
-    if let Some(m) = meter {
-        watch_workers(m, senders, receivers);
-    }
+    // A worker that cannot be registered would be counted short: then the cell has
+    // no copy figures at all (absent, with the reason), rather than wrong ones.
+    let meter = config
+        .copy_meter
+        .meter()
+        .filter(|m| watch_workers(m, senders, receivers));
     let mut take = || Snapshot::take(senders, receivers, counters, watched, wire_len, meter);
     let mut prev = take();
     start.open(true);
@@ -154,21 +156,24 @@ fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> boo
     }
 }
 
-/// Registers every worker's thread with the copy meter. A worker that cannot be
-/// registered is not counted: the meter is then told nothing about it and its slot
-/// stays where it was (the row's figures under-count; the load never fails on it in
-/// practice, the hash has room for eight times the slots).
+/// Registers every worker's thread with the copy meter; false when one could not be
+/// (two thread ids sharing their low 16 bits, or a map the kernel would not update).
 fn watch_workers(
     meter: &crate::copymeter::Meter,
     senders: &[Arc<SenderStats>],
     receivers: &[Arc<ReceiverStats>],
-) {
-    for (i, s) in senders.iter().enumerate() {
-        let _ = meter.watch(s.tid.load(Relaxed), 2 * i as u32);
-    }
-    for (i, r) in receivers.iter().enumerate() {
-        let _ = meter.watch(r.tid.load(Relaxed), 2 * i as u32 + 1);
-    }
+) -> bool {
+    let tx = senders
+        .iter()
+        .enumerate()
+        .map(|(i, s)| meter.watch(s.tid.load(Relaxed), 2 * i as u32));
+    let rx = receivers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| meter.watch(r.tid.load(Relaxed), 2 * i as u32 + 1));
+    // Every registration is tried (so each is undone after the cell), all must hold.
+    let held: Vec<bool> = tx.chain(rx).map(|r| r.is_ok()).collect();
+    held.iter().all(|&ok| ok)
 }
 
 /// Stops counting the cell's workers, once their threads have ended.
