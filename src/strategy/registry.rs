@@ -140,4 +140,14 @@ mod tests {
         }
         assert_eq!(Strategy::ALL.len(), SEND.len());
     }
+
+    #[test]
+    fn every_strategy_has_its_own_colours() {
+        for (i, e) in SEND.iter().enumerate() {
+            for o in &SEND[i + 1..] {
+                assert_ne!(e.ansi, o.ansi, "{} and {}", e.about.name, o.about.name);
+                assert_ne!(e.rgb, o.rgb, "{} and {}", e.about.name, o.about.name);
+            }
+        }
+    }
 }

@@ -35,8 +35,8 @@ pub const ENTRY: SendEntry = SendEntry {
     zero_copy: false,
     holds_pages: true,
     batches: false,
-    ansi: 3,
-    rgb: (200, 140, 0),
+    ansi: 8,
+    rgb: (90, 90, 90),
     fields: "8 fields in one memfd's pages, written once",
     path: &[
         Step::Stage("+ the 32-byte header, copied by send(MSG_MORE)"),
