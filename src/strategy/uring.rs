@@ -67,6 +67,26 @@ fn make_ring() -> io::Result<IoUring> {
         .or_else(|_| IoUring::new(RING_ENTRIES))
 }
 
+/// Queues `sqe` on `ring`.
+///
+/// # Safety
+/// Everything the entry points to (msghdr, iovecs, buffers) must stay alive and
+/// unwritten until its completion is reaped.
+pub(super) unsafe fn push(ring: &mut IoUring, sqe: &io_uring::squeue::Entry) -> io::Result<()> {
+    // SAFETY: the caller keeps the entry's memory alive until its completion.
+    unsafe { ring.submission().push(sqe) }
+        .map_err(|_| io::Error::other("io_uring submission queue full"))
+}
+
+/// A send's completion result: bytes sent, or the error it carries (`-errno`).
+pub(super) fn sent_bytes(res: i32) -> io::Result<usize> {
+    if res >= 0 {
+        Ok(res as usize)
+    } else {
+        Err(io::Error::from_raw_os_error(-res))
+    }
+}
+
 /// The uring sender: its messages (one per batch place), its ring, and how many
 /// messages wait in the current batch.
 pub struct Uring {
@@ -116,12 +136,7 @@ impl Uring {
             }
             // SAFETY: the msghdr, its iovecs and the message stay alive and unwritten
             // until every completion of the batch is reaped below.
-            unsafe {
-                self.ring
-                    .submission()
-                    .push(&sqe)
-                    .map_err(|_| io::Error::other("io_uring submission queue full"))?;
-            }
+            unsafe { push(&mut self.ring, &sqe)? };
         }
         let mut reaped = 0;
         let mut failure = None;
@@ -136,13 +151,11 @@ impl Uring {
                 let i = cqe.user_data() as usize;
                 let want = self.messages[i].wire_len() as i32;
                 if cqe.result() != want && failure.is_none() {
-                    failure = Some(if cqe.result() < 0 {
-                        io::Error::from_raw_os_error(-cqe.result())
-                    } else {
-                        io::Error::other(format!(
-                            "io_uring sent {} of {want} bytes with MSG_WAITALL",
-                            cqe.result()
-                        ))
+                    failure = Some(match sent_bytes(cqe.result()) {
+                        Err(e) => e,
+                        Ok(n) => io::Error::other(format!(
+                            "io_uring sent {n} of {want} bytes with MSG_WAITALL"
+                        )),
                     });
                 }
             }
@@ -164,12 +177,7 @@ impl Uring {
             .build();
         // SAFETY: `msg` and the buffers `iov` points into stay alive and unchanged
         // until the completion is reaped below, before this function returns.
-        unsafe {
-            self.ring
-                .submission()
-                .push(&sqe)
-                .map_err(|_| io::Error::other("io_uring submission queue full"))?;
-        }
+        unsafe { push(&mut self.ring, &sqe)? };
         loop {
             match self.ring.submit_and_wait(1) {
                 Ok(_) => {}
@@ -177,12 +185,7 @@ impl Uring {
                 Err(e) => return Err(e),
             }
             if let Some(cqe) = self.ring.completion().next() {
-                let res = cqe.result();
-                return if res >= 0 {
-                    Ok(res as usize)
-                } else {
-                    Err(io::Error::from_raw_os_error(-res))
-                };
+                return sent_bytes(cqe.result());
             }
         }
     }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use io_uring::{IoUring, cqueue, opcode, types};
 
 use super::registry::{SendEntry, Step, Strategy};
+use super::uring::{push, sent_bytes};
 use super::zero_copy::{STALL_LIMIT, ZeroCopyCounts};
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, wait_writable};
 use crate::message::{CompletionLedger, SlotPool};
@@ -166,19 +167,10 @@ impl UringZc {
             .user_data(self.sent);
         // SAFETY: `msg` and the buffers `iov` points into stay alive until the result
         // is reaped below; the pages stay unwritten until the notification (the pool).
-        unsafe {
-            self.ring
-                .submission()
-                .push(&sqe)
-                .map_err(|_| io::Error::other("io_uring submission queue full"))?;
-        }
+        unsafe { push(&mut self.ring, &sqe)? };
         loop {
             if let Some(res) = self.wait_and_reap(None)? {
-                return if res >= 0 {
-                    Ok(res as usize)
-                } else {
-                    Err(io::Error::from_raw_os_error(-res))
-                };
+                return sent_bytes(res);
             }
         }
     }
