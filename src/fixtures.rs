@@ -114,8 +114,15 @@ pub fn figures(cell: Cell, gbps: f64) -> Row {
     } else {
         (all, none, none)
     };
+    // Over loopback every pinned byte is copied at delivery (and a little more).
+    row.late_copied_bytes = if cell.strategy.is_zero_copy() {
+        Figure::Measured(row.bytes + row.bytes / 500)
+    } else {
+        none
+    };
     row.rx_copied_bytes = all;
     row.rx_mapped_bytes = Figure::NotApplicable;
+    row.rx_zerocopy_bytes = Figure::NotApplicable;
     row.rx_strategy = Some(cell.rx.name().into());
     if cell.rx == crate::receive::RxStrategy::ZeroCopy {
         // What zero-copy receive reports: a share mapped after a zero-copy sender.
@@ -127,6 +134,7 @@ pub fn figures(cell: Cell, gbps: f64) -> Row {
         row.rx_mapped_pct = Figure::Measured(share);
         let mapped = (row.bytes as f64 * share / 100.0) as u64;
         row.rx_mapped_bytes = Figure::Measured(mapped);
+        row.rx_zerocopy_bytes = Figure::Measured(mapped);
         row.rx_copied_bytes = Figure::Measured(row.bytes - mapped);
     }
     row

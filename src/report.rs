@@ -214,11 +214,13 @@ pub fn report(file: &str, rows: &[Row]) -> String {
     latency::at_half_load(&mut out, &cells);
     latency::knees(&mut out, &cells);
     zero_copy_copied(&mut out, &numbered);
+    copies::where_the_copies_were(&mut out, &cells);
     cache_misses(&mut out, &numbered);
     absent_figures(&mut out, rows);
     out
 }
 
+mod copies;
 pub mod latency;
 mod questions;
 mod receive;

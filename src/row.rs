@@ -187,8 +187,15 @@ pub struct Row {
     pub tx_zerocopy_bytes: Figure<u64>,
     /// Bytes the senders' send calls handed over as page references (sendfile, splice).
     pub tx_spliced_bytes: Figure<u64>,
+    /// Bytes of zero-copy pages the kernel copied late, at local delivery (loopback,
+    /// veth): counted for the whole machine while the cell ran (a softirq's copy
+    /// cannot be told apart by thread or socket).
+    pub late_copied_bytes: Figure<u64>,
     /// Bytes the receivers' receive calls copied into user memory.
     pub rx_copied_bytes: Figure<u64>,
+    /// `--rx zerocopy`: bytes mapped instead of copied, from the receive call's own
+    /// result (the same figure as `rx_mapped_bytes`, under the meter's column name).
+    pub rx_zerocopy_bytes: Figure<u64>,
     /// Bytes the senders copied in user space (two-copy's linearization), counted by
     /// the tool: the copy the kernel cannot see.
     pub user_copied_bytes: Figure<u64>,

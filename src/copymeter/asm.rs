@@ -28,7 +28,7 @@ pub const R10: u8 = 10;
 
 /// Helper ids (`enum bpf_func_id`).
 pub const MAP_LOOKUP_ELEM: i32 = 1;
-pub const GET_CURRENT_PID_TGID: i32 = 14;
+pub const PROBE_READ_KERNEL: i32 = 113;
 
 /// `BPF_PSEUDO_MAP_FD`: a 64-bit immediate load whose immediate is a map's fd.
 const PSEUDO_MAP_FD: u8 = 1;
@@ -91,6 +91,10 @@ pub const fn ldx_dw(dst: u8, src: u8, off: i16) -> Insn {
 pub const fn ldx_w(dst: u8, src: u8, off: i16) -> Insn {
     insn(0x61, dst, src, off, 0)
 }
+/// `dst = *(u8 *)(src + off)`.
+pub const fn ldx_b(dst: u8, src: u8, off: i16) -> Insn {
+    insn(0x71, dst, src, off, 0)
+}
 /// `*(u32 *)(dst + off) = src`.
 pub const fn stx_w(dst: u8, off: i16, src: u8) -> Insn {
     insn(0x63, dst, src, off, 0)
@@ -107,9 +111,9 @@ pub const fn jne_imm(dst: u8, imm: i32, off: i16) -> Insn {
 pub const fn jeq_imm(dst: u8, imm: i32, off: i16) -> Insn {
     insn(0x15, dst, 0, off, imm)
 }
-/// `if (u32) dst != (u32) src goto +off` (32-bit compare).
-pub const fn jne32_reg(dst: u8, src: u8, off: i16) -> Insn {
-    insn(0x5e, dst, src, off, 0)
+/// `if dst != src goto +off` (64-bit compare).
+pub const fn jne_reg(dst: u8, src: u8, off: i16) -> Insn {
+    insn(0x5d, dst, src, off, 0)
 }
 /// `if (s32) dst <= imm goto +off` (32-bit compare).
 pub const fn jsle32_imm(dst: u8, imm: i32, off: i16) -> Insn {

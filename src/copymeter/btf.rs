@@ -13,9 +13,20 @@ pub const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 
 impl KernelBtf {
     pub fn open() -> io::Result<KernelBtf> {
-        btf_rs::Btf::from_file(VMLINUX)
-            .map(KernelBtf)
-            .map_err(|e| io::Error::other(format!("reading {VMLINUX}: {e}")))
+        let bytes = std::fs::read(VMLINUX)
+            .map_err(|e| io::Error::new(e.kind(), format!("reading {VMLINUX}: {e}")))?;
+        Self::from_bytes(&bytes).map_err(|e| io::Error::other(format!("{VMLINUX}: {e}")))
+    }
+
+    /// Parses BTF from `bytes`. Malformed input is an error; a parser panic on input
+    /// it did not expect is caught and made one too (the file is the kernel's, but a
+    /// run must never abort over it).
+    pub fn from_bytes(bytes: &[u8]) -> io::Result<KernelBtf> {
+        match std::panic::catch_unwind(|| btf_rs::Btf::from_bytes(bytes)) {
+            Ok(Ok(btf)) => Ok(KernelBtf(btf)),
+            Ok(Err(e)) => Err(io::Error::other(format!("malformed BTF: {e}"))),
+            Err(_) => Err(io::Error::other("malformed BTF (the parser gave up)")),
+        }
     }
 
     /// The BTF id of tracepoint `name`'s typedef (`btf_trace_<name>`).
@@ -122,5 +133,104 @@ impl KernelBtf {
             io::ErrorKind::NotFound,
             format!("the kernel's BTF has no {constant} in enum {name}"),
         ))
+    }
+
+    /// The value of enumerator `constant` in whichever enum defines it (many kernel
+    /// constants live in anonymous enums, such as `SKBFL_ZEROCOPY_ENABLE`).
+    pub fn enumerator(&self, constant: &str) -> io::Result<u32> {
+        // Type ids run from 1 to the last; the first id that does not resolve ends them.
+        for id in 1.. {
+            let Ok(t) = self.0.resolve_type_by_id(id) else {
+                break;
+            };
+            let btf_rs::Type::Enum(e) = t else { continue };
+            for m in &e.members {
+                if self.0.resolve_name(m).is_ok_and(|n| n == constant) {
+                    return Ok(m.val());
+                }
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the kernel's BTF has no enumerator {constant}"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_running_kernel_has_every_id_offset_and_value_the_programs_read() {
+        let k = KernelBtf::open().expect("this kernel has BTF");
+        for tp in [
+            "tcp_sendmsg_locked",
+            "sock_send_length",
+            "sock_recv_length",
+            "netif_receive_skb",
+        ] {
+            assert!(k.tracepoint(tp).expect(tp) > 0);
+        }
+        for (s, m) in [
+            ("msghdr", "msg_flags"),
+            ("msghdr", "msg_ubuf"),
+            ("sock", "__sk_common.skc_flags"),
+            ("sock", "__sk_common.skc_cookie"),
+            ("sk_buff", "head"),
+            ("sk_buff", "end"),
+            ("sk_buff", "data_len"),
+            ("skb_shared_info", "flags"),
+        ] {
+            k.member_offset(s, m).expect(m);
+        }
+        // `sk_buff.len` and `data_len` are neighbours (two u32s), as in every kernel.
+        let len = k.member_offset("sk_buff", "len").expect("len");
+        assert_eq!(
+            k.member_offset("sk_buff", "data_len").expect("data_len"),
+            len + 4
+        );
+        assert!(k.enum_value("sock_flags", "SOCK_ZEROCOPY").is_ok());
+        assert_eq!(k.enumerator("SKBFL_ZEROCOPY_ENABLE").expect("SKBFL"), 1);
+        assert!(k.tracepoint("no_such_tracepoint").is_err());
+        assert!(k.member_offset("sock", "no_such_member").is_err());
+        assert!(k.enumerator("NO_SUCH_ENUMERATOR").is_err());
+    }
+
+    #[test]
+    fn malformed_btf_is_an_error_never_a_panic() {
+        let real = std::fs::read(VMLINUX).expect("this kernel has BTF");
+        let mut cases: Vec<Vec<u8>> = vec![
+            vec![],
+            vec![0x9f, 0xeb],
+            vec![0u8; 24],
+            real[..24].to_vec(),
+            real[..real.len() / 2].to_vec(),
+        ];
+        // The header's section offsets and lengths pointing anywhere.
+        for field in (8..24).step_by(4) {
+            for value in [u32::MAX, 0x7fff_ffff, real.len() as u32] {
+                let mut bad = real[..4096.min(real.len())].to_vec();
+                bad[field..field + 4].copy_from_slice(&value.to_le_bytes());
+                cases.push(bad);
+            }
+        }
+        // Deterministic noise after a valid magic.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..64 {
+            let mut noise: Vec<u8> = (0..512)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x as u8
+                })
+                .collect();
+            noise[..4].copy_from_slice(&real[..4]);
+            cases.push(noise);
+        }
+        for (i, case) in cases.iter().enumerate() {
+            assert!(KernelBtf::from_bytes(case).is_err(), "case {i} parsed");
+        }
     }
 }

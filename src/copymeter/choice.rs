@@ -1,6 +1,6 @@
-//! Whether a run has the copy meter: off (the default until it is cheap enough: see
-//! README), wanted with `--copy-meter` (loaded once when
-//! the run starts), loaded, or refused with the reason a row gives for its absence.
+//! Whether a run has the copy meter: wanted (the CLI's default; loaded once when the
+//! run starts), off (`--no-copy-meter`, and a bare `CellConfig`), loaded, or refused
+//! with the reason a row gives for its absence.
 
 use std::sync::Arc;
 
@@ -9,11 +9,10 @@ use super::Meter;
 /// The run's copy meter, as `CellConfig` carries it.
 #[derive(Clone, Default)]
 pub enum MeterChoice {
-    /// Not asked for (the default: the meter costs more than 2 % of throughput and
-    /// more for strategies whose send loop iterates more, so it would bias verdicts).
+    /// Not wanted (`--no-copy-meter`).
     #[default]
     Off,
-    /// To be loaded when the run starts (`--copy-meter`).
+    /// To be loaded when the run starts (the CLI's default).
     Wanted,
     Loaded(Arc<Meter>),
     /// The machine refused it: why.
@@ -21,9 +20,11 @@ pub enum MeterChoice {
 }
 
 /// Why the copy figures are absent.
-pub const OFF: &str = "copy meter off (turn it on with --copy-meter, as root)";
+pub const OFF: &str = "copy meter off (--no-copy-meter)";
 pub const NO_PRIVILEGE: &str = "the copy meter needs CAP_BPF and CAP_PERFMON: run with sudo";
 pub const UNREGISTERED: &str = "the copy meter could not register or read this cell's workers";
+pub const SELF_CHECK: &str =
+    "the copy meter failed its self-check on this kernel (netio-tui doctor shows the counts)";
 pub const REFUSED: &str =
     "the kernel refused the copy meter's BPF programs (netio-tui doctor says why)";
 
@@ -39,6 +40,9 @@ impl MeterChoice {
                 Ok(m) => MeterChoice::Loaded(Arc::new(m)),
                 Err(e) if matches!(e.raw_os_error(), Some(libc::EPERM) | Some(libc::EACCES)) => {
                     MeterChoice::Failed(NO_PRIVILEGE)
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    MeterChoice::Failed(SELF_CHECK)
                 }
                 Err(_) => MeterChoice::Failed(REFUSED),
             },

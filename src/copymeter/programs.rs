@@ -1,17 +1,26 @@
-//! The meter's BPF programs, assembled. Each starts the same way: a thread of another
-//! process, or one the tool did not register, returns at once; otherwise the slot the
-//! tool gave the thread is in `r8`.
+//! The meter's BPF programs, assembled. The three on socket calls start the same way:
+//! a call on a socket the tool did not register returns at once; otherwise the slot
+//! the tool gave the socket is in `r8` and its entry in `r0`. A socket is known by its
+//! cookie (`SO_COOKIE`, read by the program from `sk->sk_cookie`): one load, no helper
+//! call, and exact whichever thread makes the call (io_uring may send from its own
+//! workers). Each worker has its own socket, so a socket's counts are its worker's.
 //!
 //! - `tcp:tcp_sendmsg_locked (sk, msg, skb, size_goal)` fires before each send loop
-//!   iteration copies anything: it notes, per slot, which path the kernel takes,
-//!   decided as `tcp_sendmsg_locked` decides it: `MSG_ZEROCOPY` with `msg->msg_ubuf`
-//!   (io_uring SEND_ZC) or with the socket's `SOCK_ZEROCOPY` flag pins pages;
-//!   `MSG_SPLICE_PAGES` (sendfile, splice) takes page references; anything else is
-//!   copied. (The kernel also needs scatter-gather on the route, which loopback and
-//!   veth have; a device without it copies and would be counted as pinned.)
+//!   iteration copies anything: it notes, in the socket's entry, which path the
+//!   kernel takes, decided as `tcp_sendmsg_locked` decides it: `MSG_ZEROCOPY` with
+//!   `msg->msg_ubuf` (io_uring SEND_ZC) or with the socket's `SOCK_ZEROCOPY` flag pins
+//!   pages; `MSG_SPLICE_PAGES` (sendfile, splice) takes page references; anything
+//!   else is copied. (The kernel also needs scatter-gather on the route, which
+//!   loopback and veth have; a device without it copies and would be counted as
+//!   pinned.)
 //! - `sock:sock_send_length (sk, ret, flags)` adds the call's bytes to the noted path.
 //! - `sock:sock_recv_length (sk, ret, flags)` adds a receive call's bytes to
 //!   `rx_copied` (data mapped by `TCP_ZEROCOPY_RECEIVE` does not pass it).
+//! - `net:netif_receive_skb (skb)`: an skb that still carries zero-copy user pages at
+//!   local delivery (`skb_shinfo(skb)->flags & SKBFL_ZEROCOPY_ENABLE`) has them copied
+//!   now (`skb_orphan_frags_rx`): the late copy, `skb->data_len` bytes. It runs in
+//!   softirq on whatever thread it interrupts and the skb no longer names its socket,
+//!   so it is counted for the whole machine, and charged to the cell running.
 
 use super::asm::*;
 
@@ -26,57 +35,65 @@ pub const KINDS: u32 = 4;
 const MSG_ZEROCOPY: i32 = 0x400_0000;
 const MSG_SPLICE_PAGES: i32 = 0x800_0000;
 
-/// What the send-path program reads from kernel structures (from BTF).
+/// What the programs read from kernel structures (from BTF).
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {
     pub msg_flags: i16,
     pub msg_ubuf: i16,
     pub sk_flags: i16,
+    pub sk_cookie: i16,
     /// `SOCK_ZEROCOPY`'s bit in `sk_flags`.
     pub sock_zerocopy: i32,
+    pub skb_head: i16,
+    /// `skb->end`: an offset from `head` (`sk_buff_data_t` on 64-bit kernels).
+    pub skb_end: i16,
+    pub skb_data_len: i16,
+    /// `flags` in `struct skb_shared_info`, and `SKBFL_ZEROCOPY_ENABLE`.
+    pub shinfo_flags: i16,
+    pub zerocopy_enable: i32,
 }
 
 /// The maps the programs use, by fd.
 #[derive(Debug, Clone, Copy)]
 pub struct Maps {
-    /// tid → slot.
+    /// cookie → slot, and the path noted by the last `tcp_sendmsg_locked`.
     pub slots: i32,
-    /// slot → the path noted by the last `tcp_sendmsg_locked`.
-    pub pending: i32,
-    /// `slot * KINDS + kind` → bytes.
+    /// `slot * KINDS + kind` → bytes; the late copy at index [`Maps::late`].
     pub counters: i32,
+    pub late: i32,
 }
 
-/// Entries of the slots array, indexed by a thread id's low bits: the entry holds the
-/// tid it is for and that tid's slot (an array lookup is inlined by the verifier; a
-/// hash lookup on every event cost twice as much).
+/// Entries of the slots array, indexed by a socket cookie's low bits: the entry holds
+/// the cookie it is for (u64), its slot (u32) and the noted path (u32). An array
+/// lookup is inlined by the verifier; a hash lookup on every event cost twice as much.
 pub const SLOT_ENTRIES: u32 = 1 << 16;
+pub const ENTRY_SIZE: u32 = 16;
+const ENTRY_PATH: i16 = 12;
 
 /// Length of [`preamble`].
-const PRE: usize = 17;
+const PRE: usize = 16;
 
-/// Instructions 0..PRE: this process's registered thread, its slot in `r8`, the
-/// tracepoint's arguments in `r6`; otherwise jump to `out`.
-fn preamble(tgid: i32, maps: Maps, out: usize) -> Vec<Insn> {
+/// Instructions 0..PRE: a registered socket's call, its slot in `r8`, its entry in
+/// `r0`, the tracepoint's arguments in `r6`; otherwise jump to `out`.
+fn preamble(l: Layout, maps: Maps, out: usize) -> Vec<Insn> {
     let [lo, hi] = ld_map_fd(R1, maps.slots);
     let p = vec![
         mov64_reg(R6, R1),                        // 0: r6 = the arguments
-        call(GET_CURRENT_PID_TGID),               // 1
-        mov64_reg(R7, R0),                        // 2: tgid << 32 | tid
-        rsh64_imm(R0, 32),                        // 3
-        jne_imm(R0, tgid, jump(4, out)),          // 4: another process
-        mov64_reg(R8, R7),                        // 5
-        and64_imm(R8, (SLOT_ENTRIES - 1) as i32), // 6: the tid's entry
-        stx_w(R10, -4, R8),                       // 7
-        lo,                                       // 8
-        hi,                                       // 9
-        mov64_reg(R2, R10),                       // 10
-        add64_imm(R2, -4),                        // 11
-        call(MAP_LOOKUP_ELEM),                    // 12
-        jeq_imm(R0, 0, jump(13, out)),            // 13
-        ldx_w(R8, R0, 0),                         // 14: the entry's tid
-        jne32_reg(R8, R7, jump(15, out)),         // 15: not a registered worker
-        ldx_w(R8, R0, 4),                         // 16: r8 = slot
+        ldx_dw(R1, R6, 0),                        // 1: sk
+        ldx_dw(R7, R1, l.sk_cookie),              // 2: its cookie (0: never asked for)
+        jeq_imm(R7, 0, jump(3, out)),             // 3
+        mov64_reg(R8, R7),                        // 4
+        and64_imm(R8, (SLOT_ENTRIES - 1) as i32), // 5: the cookie's entry
+        stx_w(R10, -4, R8),                       // 6
+        lo,                                       // 7
+        hi,                                       // 8
+        mov64_reg(R2, R10),                       // 9
+        add64_imm(R2, -4),                        // 10
+        call(MAP_LOOKUP_ELEM),                    // 11: inlined (an array)
+        jeq_imm(R0, 0, jump(12, out)),            // 12
+        ldx_dw(R8, R0, 0),                        // 13: the entry's cookie
+        jne_reg(R8, R7, jump(14, out)),           // 14: not a registered socket
+        ldx_w(R8, R0, 8),                         // 15: r8 = slot
     ];
     debug_assert_eq!(p.len(), PRE);
     p
@@ -116,9 +133,9 @@ fn finish(mut body: Vec<Insn>, out: usize) -> Vec<Insn> {
 }
 
 /// `sock_recv_length`: bytes received into user memory, counted as `RX_COPIED`.
-pub fn receive(tgid: i32, maps: Maps) -> Vec<Insn> {
+pub fn receive(l: Layout, maps: Maps) -> Vec<Insn> {
     const OUT: usize = PRE + 14;
-    let mut p = preamble(tgid, maps, OUT);
+    let mut p = preamble(l, maps, OUT);
     p.extend(positive_ret(p.len(), OUT));
     p.push(mov64_imm(R9, RX_COPIED as i32));
     let at = p.len();
@@ -126,36 +143,24 @@ pub fn receive(tgid: i32, maps: Maps) -> Vec<Insn> {
     finish(p, OUT)
 }
 
-/// `sock_send_length`: a send call's bytes, counted on the path noted for the slot.
-pub fn send_length(tgid: i32, maps: Maps) -> Vec<Insn> {
-    const OUT: usize = PRE + 21;
-    let mut p = preamble(tgid, maps, OUT);
+/// `sock_send_length`: a send call's bytes, counted on the path noted in its entry.
+pub fn send_length(l: Layout, maps: Maps) -> Vec<Insn> {
+    const OUT: usize = PRE + 14;
+    let mut p = preamble(l, maps, OUT);
+    p.push(ldx_w(R9, R0, ENTRY_PATH)); // the noted path
     p.extend(positive_ret(p.len(), OUT));
-    let [lo, hi] = ld_map_fd(R1, maps.pending);
-    let at = p.len();
-    p.extend([
-        stx_w(R10, -8, R8),
-        lo,
-        hi,
-        mov64_reg(R2, R10),
-        add64_imm(R2, -8),
-        call(MAP_LOOKUP_ELEM),
-        jeq_imm(R0, 0, jump(at + 6, OUT)),
-        ldx_w(R9, R0, 0), // the noted path
-    ]);
     let at = p.len();
     p.extend(add_to_counter(maps, at, OUT));
     finish(p, OUT)
 }
 
-/// `tcp_sendmsg_locked`: notes the path the kernel takes for this slot's send (in
-/// place, in the slot's array entry).
-pub fn send_path(tgid: i32, maps: Maps, l: Layout) -> Vec<Insn> {
-    const OUT: usize = PRE + 26;
-    let mut p = preamble(tgid, maps, OUT);
+/// `tcp_sendmsg_locked`: notes the path the kernel takes for this socket's send, in
+/// its entry.
+pub fn send_path(l: Layout, maps: Maps) -> Vec<Insn> {
+    const OUT: usize = PRE + 19;
+    let mut p = preamble(l, maps, OUT);
     let b = PRE;
     let store = b + 17;
-    let [lo, hi] = ld_map_fd(R1, maps.pending);
     p.extend([
         ldx_dw(R1, R6, 0),                                   // +0: sk
         ldx_dw(R2, R6, 8),                                   // +1: msg
@@ -174,16 +179,45 @@ pub fn send_path(tgid: i32, maps: Maps, l: Layout) -> Vec<Insn> {
         ja(jump(b + 14, store)),                             // +14
         mov64_imm(R9, TX_SPLICED as i32),                    // +15
         ja(jump(b + 16, store)),                             // +16
-        stx_w(R10, -8, R8),                                  // +17 (store): key = slot
-        lo,                                                  // +18
-        hi,                                                  // +19
-        mov64_reg(R2, R10),                                  // +20
-        add64_imm(R2, -8),                                   // +21
-        call(MAP_LOOKUP_ELEM),                               // +22: the slot's entry
-        jeq_imm(R0, 0, jump(b + 23, OUT)),                   // +23
-        stx_w(R0, 0, R9),                                    // +24: written in place
-        ja(jump(b + 25, OUT)),                               // +25
+        stx_w(R0, ENTRY_PATH, R9),                           // +17 (store): in place
+        ja(jump(b + 18, OUT)),                               // +18
     ]);
+    finish(p, OUT)
+}
+
+/// `netif_receive_skb`: the late copy's bytes, for every skb that reaches local
+/// delivery still holding zero-copy user pages.
+pub fn late_copy(l: Layout, maps: Maps) -> Vec<Insn> {
+    const OUT: usize = 26;
+    let [lo, hi] = ld_map_fd(R1, maps.late);
+    let p = vec![
+        ldx_dw(R6, R1, 0),                             // 0: skb
+        ldx_w(R7, R6, l.skb_data_len),                 // 1: bytes in pages
+        jeq_imm(R7, 0, jump(2, OUT)),                  // 2
+        ldx_dw(R3, R6, l.skb_head),                    // 3
+        ldx_w(R4, R6, l.skb_end),                      // 4
+        add64_reg(R3, R4),                             // 5: skb_shinfo(skb)
+        add64_imm(R3, i32::from(l.shinfo_flags)),      // 6: &shinfo->flags
+        mov64_reg(R1, R10),                            // 7
+        add64_imm(R1, -8),                             // 8
+        mov64_imm(R2, 1),                              // 9
+        call(PROBE_READ_KERNEL),                       // 10
+        jne_imm(R0, 0, jump(11, OUT)),                 // 11
+        ldx_b(R1, R10, -8),                            // 12: the flags
+        jset_imm(R1, l.zerocopy_enable, jump(13, 15)), // 13: user pages still
+        ja(jump(14, OUT)),                             // 14
+        mov64_imm(R1, 0),                              // 15
+        stx_w(R10, -12, R1),                           // 16: key 0
+        lo,                                            // 17
+        hi,                                            // 18
+        mov64_reg(R2, R10),                            // 19
+        add64_imm(R2, -12),                            // 20
+        call(MAP_LOOKUP_ELEM),                         // 21
+        jeq_imm(R0, 0, jump(22, OUT)),                 // 22
+        mov32_reg(R7, R7),                             // 23
+        atomic_add_dw(R0, 0, R7),                      // 24
+        ja(jump(25, OUT)),                             // 25
+    ];
     finish(p, OUT)
 }
 
@@ -193,8 +227,8 @@ mod tests {
 
     const MAPS: Maps = Maps {
         slots: 3,
-        pending: 4,
-        counters: 5,
+        counters: 4,
+        late: 5,
     };
 
     /// Every jump lands inside the program (on an instruction, not the second half
@@ -226,10 +260,17 @@ mod tests {
             msg_flags: 48,
             msg_ubuf: 56,
             sk_flags: 96,
+            sk_cookie: 104,
             sock_zerocopy: 26,
+            skb_head: 192,
+            skb_end: 188,
+            skb_data_len: 116,
+            shinfo_flags: 1,
+            zerocopy_enable: 1,
         };
-        well_formed(&receive(1, MAPS));
-        well_formed(&send_length(1, MAPS));
-        well_formed(&send_path(1, MAPS, layout));
+        well_formed(&receive(layout, MAPS));
+        well_formed(&send_length(layout, MAPS));
+        well_formed(&send_path(layout, MAPS));
+        well_formed(&late_copy(layout, MAPS));
     }
 }

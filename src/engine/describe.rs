@@ -25,6 +25,7 @@ pub(super) fn name_axes(
         row.tx_copied_bytes = why;
         row.tx_zerocopy_bytes = why;
         row.tx_spliced_bytes = why;
+        row.late_copied_bytes = why;
         row.rx_copied_bytes = why;
     }
     let unsafe_reuse = config.strategy.unsafe_reuse && cell.strategy.holds_pages();

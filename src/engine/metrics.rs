@@ -141,8 +141,13 @@ impl Snapshot {
                 m.counts(first + 2 * i).ok().map(|c| acc.plus(c))
             })
         };
+        // The late copy is the machine's, charged to the cell: it rides with the senders.
+        let late = |c: crate::copymeter::Counts| {
+            let late_copied = meter?.late().ok()?;
+            Some(crate::copymeter::Counts { late_copied, ..c })
+        };
         let mut tx = SideSnapshot {
-            copies: side(0, senders.len()),
+            copies: side(0, senders.len()).and_then(late),
             ..SideSnapshot::default()
         };
         let mut tx_threads = Vec::with_capacity(senders.len());
@@ -228,6 +233,10 @@ pub fn row_between(
     let rx = |e| perf_figure(&rx_perf, e, counting);
     let quantile = |q: f64| quantile_us(&lat.one_way, q);
     let rr = cell.workload.has_round_trips();
+    let mapped = match (a.rx.mapped_bytes, b.rx.mapped_bytes) {
+        (Some(x), Some(y)) => Figure::Measured(y.saturating_sub(x)),
+        _ => Figure::NotApplicable,
+    };
     let rtt = |q: f64| {
         if rr {
             quantile_us(&lat.rtt, q)
@@ -325,11 +334,10 @@ pub fn row_between(
         tx_copied_bytes: crate::copymeter::grown(a.tx.copies, b.tx.copies, |c| c.tx_copied),
         tx_zerocopy_bytes: crate::copymeter::grown(a.tx.copies, b.tx.copies, |c| c.tx_zerocopy),
         tx_spliced_bytes: crate::copymeter::grown(a.tx.copies, b.tx.copies, |c| c.tx_spliced),
+        late_copied_bytes: crate::copymeter::grown(a.tx.copies, b.tx.copies, |c| c.late_copied),
         rx_copied_bytes: crate::copymeter::grown(a.rx.copies, b.rx.copies, |c| c.rx_copied),
-        rx_mapped_bytes: match (a.rx.mapped_bytes, b.rx.mapped_bytes) {
-            (Some(x), Some(y)) => Figure::Measured(y.saturating_sub(x)),
-            _ => Figure::NotApplicable,
-        },
+        rx_mapped_bytes: mapped,
+        rx_zerocopy_bytes: mapped,
         rx_mapped_pct: match (a.rx.mapped_bytes, b.rx.mapped_bytes) {
             (Some(x), Some(y)) => formula::percent(
                 y.saturating_sub(x),

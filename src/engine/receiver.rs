@@ -128,6 +128,9 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     // Replies for every request that can be in flight, sent together.
     let replies = vec![0x52u8; reply * depth.max(1)];
     stats.tid.store(clock::gettid(), Relaxed);
+    stats
+        .cookie
+        .store(sockopt::cookie(socket.as_fd()).unwrap_or(0), Relaxed);
     // Check in whatever happened: the controller waits for every worker.
     let go = start.check_in_and_wait();
     entered.map_err(EngineError::io("entering the receiver's namespace or CPU"))?;

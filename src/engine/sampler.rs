@@ -156,8 +156,8 @@ fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> boo
     }
 }
 
-/// Registers every worker's thread with the copy meter; false when one could not be
-/// (two thread ids sharing their low 16 bits, or a map the kernel would not update).
+/// Registers every worker's socket with the copy meter; false when one could not be
+/// (two cookies sharing their low 16 bits, or a map the kernel would not update).
 fn watch_workers(
     meter: &crate::copymeter::Meter,
     senders: &[Arc<SenderStats>],
@@ -166,17 +166,17 @@ fn watch_workers(
     let tx = senders
         .iter()
         .enumerate()
-        .map(|(i, s)| meter.watch(s.tid.load(Relaxed), 2 * i as u32));
+        .map(|(i, s)| meter.watch(s.cookie.load(Relaxed), 2 * i as u32));
     let rx = receivers
         .iter()
         .enumerate()
-        .map(|(i, r)| meter.watch(r.tid.load(Relaxed), 2 * i as u32 + 1));
+        .map(|(i, r)| meter.watch(r.cookie.load(Relaxed), 2 * i as u32 + 1));
     // Every registration is tried (so each is undone after the cell), all must hold.
     let held: Vec<bool> = tx.chain(rx).map(|r| r.is_ok()).collect();
     held.iter().all(|&ok| ok)
 }
 
-/// Stops counting the cell's workers, once their threads have ended.
+/// Stops counting the cell's workers' sockets, once their threads have ended.
 pub(super) fn unwatch_workers(
     meter: Option<&crate::copymeter::Meter>,
     senders: &[Arc<SenderStats>],
@@ -184,10 +184,10 @@ pub(super) fn unwatch_workers(
 ) {
     if let Some(m) = meter {
         for s in senders {
-            m.unwatch(s.tid.load(Relaxed));
+            m.unwatch(s.cookie.load(Relaxed));
         }
         for r in receivers {
-            m.unwatch(r.tid.load(Relaxed));
+            m.unwatch(r.cookie.load(Relaxed));
         }
     }
 }

@@ -73,6 +73,9 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
     // Its reply buffer and histograms are allocated and touched before the gate.
     let mut l = SendLoop::new(strategy.as_mut(), fd, &stats, &stop, plan);
     stats.tid.store(clock::gettid(), Relaxed);
+    stats
+        .cookie
+        .store(sockopt::cookie(fd).unwrap_or(0), Relaxed);
     // Check in whatever happened: the controller waits for every worker.
     let go = start.check_in_and_wait();
     entered.map_err(EngineError::io("entering the sender's namespace or CPU"))?;

@@ -6,7 +6,7 @@
 //! own a few times a second.
 
 use std::sync::Mutex;
-use std::sync::atomic::AtomicI32;
+use std::sync::atomic::{AtomicI32, AtomicU64};
 
 use hdrhistogram::Histogram;
 
@@ -82,6 +82,8 @@ impl SenderTotals {
 pub struct SenderStats {
     /// Kernel thread id, 0 until the thread has started.
     pub tid: AtomicI32,
+    /// The socket's cookie (the copy meter's key), 0 until known.
+    pub cookie: AtomicU64,
     pub cpus: CpusSeen,
     record: SeqLock<SENDER_FIELDS>,
     /// `rr`: round trips (ns) since the sampler last took them.
@@ -166,6 +168,8 @@ const NOT_MAPPING: u64 = u64::MAX;
 pub struct ReceiverStats {
     /// Kernel thread id, 0 until the thread has started.
     pub tid: AtomicI32,
+    /// The socket's cookie (the copy meter's key), 0 until known.
+    pub cookie: AtomicU64,
     pub cpus: CpusSeen,
     /// Message bytes of each frame (the cell's size): intact bytes are messages × this.
     pub message_size: u64,
@@ -178,6 +182,7 @@ impl ReceiverStats {
     pub fn new(message_size: u64) -> ReceiverStats {
         ReceiverStats {
             tid: AtomicI32::new(0),
+            cookie: AtomicU64::new(0),
             cpus: CpusSeen::default(),
             message_size,
             record: SeqLock::default(),

@@ -151,6 +151,13 @@ pub fn get_rcvbuf(fd: BorrowedFd<'_>) -> Option<u64> {
     get_int(fd, libc::SOL_SOCKET, libc::SO_RCVBUF).map(|v| v.max(0) as u64)
 }
 
+/// The socket's cookie (`SO_COOKIE`, 57): a non-zero id the kernel keeps for the
+/// socket's life (asking assigns it), which the copy meter's programs read.
+pub fn cookie(fd: BorrowedFd<'_>) -> Option<u64> {
+    let mut b = [0u8; 8];
+    (get(fd, libc::SOL_SOCKET, 57, &mut b)? == 8).then(|| u64::from_ne_bytes(b))
+}
+
 /// `TCP_NODELAY` in effect.
 pub fn get_nodelay(fd: BorrowedFd<'_>) -> Option<bool> {
     get_int(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY).map(|v| v != 0)
@@ -162,6 +169,8 @@ pub struct TcpInfo {
     pub rtt_us: u32,
     pub snd_cwnd: u32,
     pub total_retrans: u32,
+    /// Bytes sent again (`tcpi_bytes_retrans`).
+    pub bytes_retrans: u64,
     pub bytes_received: u64,
     /// Time the connection had data to send, µs.
     pub busy_time_us: u64,
@@ -188,6 +197,7 @@ pub fn tcp_info(fd: BorrowedFd<'_>) -> Option<TcpInfo> {
         rtt_us: info.tcpi_rtt,
         snd_cwnd: info.tcpi_snd_cwnd,
         total_retrans: info.tcpi_total_retrans,
+        bytes_retrans: info.tcpi_bytes_retrans,
         bytes_received: info.tcpi_bytes_received,
         busy_time_us: info.tcpi_busy_time,
         rwnd_limited_us: info.tcpi_rwnd_limited,

@@ -248,6 +248,35 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
             },
             "L1 or LLC miss counts (hardware counters were not available when it was recorded)",
         );
+        let mut copies = Vec::new();
+        for s in &strats {
+            copies.push(line(
+                s,
+                format!("{s} end to end"),
+                3,
+                vs_size(rows, s, t, |r| r.end_to_end_copies_per_byte().value()),
+            ));
+            copies.push(line(
+                s,
+                format!("{s} sender"),
+                1,
+                vs_size(rows, s, t, |r| r.sender_copies_per_byte().value()),
+            ));
+        }
+        push(
+            Chart {
+                stem: format!("copies-per-byte-vs-size-{t}threads"),
+                title: format!(
+                    "Copies per byte (the kernel's count, the copy meter) vs message size, {t} thread pair(s)"
+                ),
+                x_label: "message size (bytes, log scale)",
+                x_axis: XAxis::Size,
+                y_log: false,
+                y_label: "copies per byte: end to end thick, sender thin".into(),
+                series: copies,
+            },
+            "copy meter figures (recorded without the meter, or without its privileges)",
+        );
     }
     for &size in &sizes {
         let mut lat = Vec::new();

@@ -195,3 +195,41 @@ fn receive_zero_copy_is_answered_beside_the_same_cell_read_with_recv() {
     let plain = report("r.csv", &file(&[("one-copy", 4096, 1, 5.0)]));
     assert!(!plain.contains("Receive zero-copy"));
 }
+
+#[test]
+fn the_copies_question_is_answered_from_the_meter_or_says_why_not() {
+    use crate::matrix::{Cell, Strategy};
+    let rows: Vec<Row> = [Strategy::TwoCopy, Strategy::ZeroCopy]
+        .into_iter()
+        .map(|s| Row {
+            strategy: s.name().into(),
+            size_bytes: 65536,
+            threads: 1,
+            ..crate::fixtures::figures(Cell::new(s, 65536, 1), 10.0)
+        })
+        .collect();
+    let text = report("m.csv", &rows);
+    let section = text
+        .split("## How many copies did each strategy make, and where?")
+        .nth(1)
+        .expect("the copies section");
+    // Two-copy: 2 on the sender + 1 received; zero-copy: 0 + the late copy + 1.
+    assert!(
+        section.contains("| two-copy 64K × 1 | 2.00 | 0.00 | 1.00 | 3.00 | n/a | row 1 |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| zero-copy 64K × 1 | 0.00 | 1.00 | 1.00 | 2.00 |"),
+        "{section}"
+    );
+    // Without the meter's columns: the reason, and no figure.
+    let mut off = rows.clone();
+    for r in &mut off {
+        r.tx_copied_bytes = crate::figure::Figure::Unavailable(crate::copymeter::OFF);
+    }
+    let text = report("m.csv", &off);
+    assert!(text.contains(&format!(
+        "Not measured in this file: {}",
+        crate::copymeter::OFF
+    )));
+}

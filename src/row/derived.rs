@@ -95,23 +95,48 @@ impl Row {
         if proc.is_measured() { proc } else { perf }
     }
 
-    /// Measured copies per byte on the sender: bytes the tool copied in user space
-    /// plus bytes the send path copied, over every byte the send calls handed to the
-    /// kernel (copied, pinned or spliced). Two-copy 2, one-copy 1, zero-copy 0 (the
-    /// late copy on local delivery is not counted yet), sendfile the header's share.
-    pub fn sender_copies_per_byte(&self) -> Figure<f64> {
-        let handed = sum(
+    /// Every byte the send calls handed to the kernel (copied, pinned or spliced), by
+    /// the copy meter's count.
+    fn handed_bytes(&self) -> Figure<u64> {
+        sum(
             sum(self.tx_copied_bytes, self.tx_zerocopy_bytes),
             self.tx_spliced_bytes,
+        )
+    }
+
+    /// Measured copies per byte on the sender: bytes the tool copied in user space
+    /// plus bytes the send path copied, over every byte the send calls handed to the
+    /// kernel. Two-copy 2, one-copy 1, zero-copy 0, sendfile the header's share.
+    pub fn sender_copies_per_byte(&self) -> Figure<f64> {
+        let copied = sum(self.user_copied_bytes, self.tx_copied_bytes);
+        super::formula::copies_per_byte(copied, self.handed_bytes())
+    }
+
+    /// Measured late copies per byte: zero-copy pages copied at local delivery, over
+    /// every byte handed to the kernel (about 1 for zero-copy over loopback or veth,
+    /// a little more when segments are sent again; 0 where pages leave by a NIC).
+    pub fn late_copies_per_byte(&self) -> Figure<f64> {
+        super::formula::copies_per_byte(self.late_copied_bytes, self.handed_bytes())
+    }
+
+    /// Measured copies per byte end to end: the sender's, the late copy and the
+    /// receiver's, over every byte handed to the kernel.
+    pub fn end_to_end_copies_per_byte(&self) -> Figure<f64> {
+        let copied = sum(
+            sum(self.user_copied_bytes, self.tx_copied_bytes),
+            sum(self.late_copied_bytes, self.rx_copied_bytes),
         );
-        super::formula::copies_per_byte(sum(self.user_copied_bytes, self.tx_copied_bytes), handed)
+        super::formula::copies_per_byte(copied, self.handed_bytes())
     }
 
     /// Measured copies per byte on the receiver: bytes receive calls copied over every
     /// byte received (copied, or mapped by `TCP_ZEROCOPY_RECEIVE`).
     pub fn receiver_copies_per_byte(&self) -> Figure<f64> {
+        // A receiver that reads with recv() maps nothing (a recording's empty cell).
+        let reads = self.rx_strategy.as_deref().is_none_or(|s| s == "copy");
         let mapped = match self.rx_mapped_bytes {
             Figure::NotApplicable => Figure::Measured(0),
+            _ if reads => Figure::Measured(0),
             m => m,
         };
         super::formula::copies_per_byte(self.rx_copied_bytes, sum(self.rx_copied_bytes, mapped))
@@ -135,21 +160,33 @@ mod tests {
             tx_copied_bytes: Figure::Measured(1000),
             tx_zerocopy_bytes: Figure::Measured(0),
             tx_spliced_bytes: Figure::Measured(0),
+            late_copied_bytes: Figure::Measured(0),
             rx_copied_bytes: Figure::Measured(1000),
             rx_mapped_bytes: Figure::NotApplicable,
             ..Row::default()
         };
         assert_eq!(two_copy.sender_copies_per_byte(), Figure::Measured(2.0));
         assert_eq!(two_copy.receiver_copies_per_byte(), Figure::Measured(1.0));
+        assert_eq!(two_copy.end_to_end_copies_per_byte(), Figure::Measured(3.0));
         let zero_copy_mapped = Row {
             user_copied_bytes: Figure::Measured(0),
             tx_copied_bytes: Figure::Measured(0),
             tx_zerocopy_bytes: Figure::Measured(1000),
             tx_spliced_bytes: Figure::Measured(0),
+            late_copied_bytes: Figure::Measured(1010),
             rx_copied_bytes: Figure::Measured(250),
             rx_mapped_bytes: Figure::Measured(750),
+            rx_strategy: Some("zerocopy".into()),
             ..Row::default()
         };
+        assert_eq!(
+            zero_copy_mapped.late_copies_per_byte(),
+            Figure::Measured(1.01)
+        );
+        assert_eq!(
+            zero_copy_mapped.end_to_end_copies_per_byte(),
+            Figure::Measured(1.26)
+        );
         assert_eq!(
             zero_copy_mapped.sender_copies_per_byte(),
             Figure::Measured(0.0)

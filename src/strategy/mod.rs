@@ -21,7 +21,7 @@ use std::time::Duration;
 use crate::matrix::Cell;
 
 pub use one_copy::OneCopy;
-pub use registry::{SEND, SendEntry, Step, Strategy};
+pub use registry::{Counted, SEND, SendEntry, Step, Strategy};
 pub use two_copy::TwoCopy;
 pub use uring::MAX_DEPTH as URING_MAX_DEPTH;
 pub use zero_copy::{ZeroCopy, ZeroCopyCounts, enable_zerocopy, pool_bytes};

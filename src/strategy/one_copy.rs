@@ -3,7 +3,7 @@
 
 use std::os::fd::BorrowedFd;
 
-use super::registry::{SendEntry, Step, Strategy};
+use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, sendmsg};
 use crate::message::Message;
 use crate::registry::{self, About};
@@ -25,7 +25,10 @@ pub const ENTRY: SendEntry = SendEntry {
     ansi: 2,
     rgb: (0, 140, 70),
     fields: "8 heap fields (the message)",
-    path: &[Step::Copy("sendmsg(), 8 iovecs: kernel gathers (copy 1)")],
+    path: &[Step::Copy(
+        Counted::SendCopy,
+        "sendmsg(), 8 iovecs: kernel gathers (copy 1)",
+    )],
     copies: "2 copies per byte: 1 on the sender, 1 on the receiver",
     buffers: |size, _| size,
     build: |size, opts| Box::new(OneCopy::new(size, super::more_flag(opts))),

@@ -38,10 +38,25 @@ pub const SEND: [SendEntry; 7] = [
 pub enum Step {
     /// Where the bytes are.
     Stage(&'static str),
-    /// A copy the strategy makes (shown with the bytes sent per second).
-    Copy(&'static str),
-    /// A hand-over without a copy (shown with the bytes sent per second).
-    Handover(&'static str),
+    /// A copy the strategy makes, shown with the bytes per second the count measured.
+    Copy(Counted, &'static str),
+    /// A hand-over without a copy, shown with the bytes per second the count measured.
+    Handover(Counted, &'static str),
+}
+
+/// Which measured count a step's bytes are (the copy meter's, or the tool's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// Copied in user space by the tool (`user_copied_bytes`).
+    User,
+    /// Copied by the send calls (`tx_copied_bytes`).
+    SendCopy,
+    /// Pinned by the send calls (`tx_zerocopy_bytes`).
+    Pinned,
+    /// Handed over as page references by the send calls (`tx_spliced_bytes`).
+    Spliced,
+    /// Handed to the kernel by a call the meter does not see (the tool's count).
+    Handed,
 }
 
 /// Everything the tool knows about one send strategy.

@@ -14,7 +14,7 @@
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
-use super::registry::{SendEntry, Step, Strategy};
+use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, StrategyOptions};
 use crate::message::Message;
 use crate::registry::About;
@@ -40,7 +40,10 @@ pub const ENTRY: SendEntry = SendEntry {
     fields: "8 fields in one memfd's pages, written once",
     path: &[
         Step::Stage("+ the 32-byte header, copied by send(MSG_MORE)"),
-        Step::Handover("sendfile: memfd pages referenced, no copy"),
+        Step::Handover(
+            Counted::Spliced,
+            "sendfile: memfd pages referenced, no copy",
+        ),
         Step::Stage("socket buffer holds the page-cache pages"),
     ],
     copies: "1 copy per byte: only recv()",

@@ -9,7 +9,7 @@
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
-use super::registry::{SendEntry, Step, Strategy};
+use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs};
 use crate::aligned::AlignedBuf;
 use crate::wire::{FIELDS, FIXED_STAMP, HEADER_LEN, STAMP_LEN, field_lens, fill_pattern};
@@ -34,8 +34,14 @@ pub const ENTRY: SendEntry = SendEntry {
     fields: "8 page-aligned heap regions, written once",
     path: &[
         Step::Stage("+ the 32-byte header, copied by send(MSG_MORE)"),
-        Step::Handover("vmsplice: the pipe references the 8 fields' pages"),
-        Step::Handover("splice: the socket takes the page references"),
+        Step::Handover(
+            Counted::Handed,
+            "vmsplice: the pipe references the 8 fields' pages",
+        ),
+        Step::Handover(
+            Counted::Spliced,
+            "splice: the socket takes the page references",
+        ),
         Step::Stage("socket buffer holds the user pages"),
     ],
     copies: "1 copy per byte: only recv()",

@@ -5,7 +5,7 @@
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
-use super::registry::{SendEntry, Step, Strategy};
+use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, wait_writable};
 use crate::message::Message;
 use crate::registry::{self, About};
@@ -28,9 +28,9 @@ pub const ENTRY: SendEntry = SendEntry {
     rgb: (214, 120, 0),
     fields: "8 heap fields (the message)",
     path: &[
-        Step::Copy("memcpy: user linearization (copy 1)"),
+        Step::Copy(Counted::User, "memcpy: user linearization (copy 1)"),
         Step::Stage("linear buffer"),
-        Step::Copy("send(): user → kernel (copy 2)"),
+        Step::Copy(Counted::SendCopy, "send(): user → kernel (copy 2)"),
     ],
     copies: "3 copies per byte: 2 on the sender, 1 on the receiver",
     // The 8 fields and the linear buffer.

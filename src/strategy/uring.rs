@@ -16,7 +16,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use io_uring::{IoUring, opcode, types};
 
-use super::registry::{SendEntry, Step, Strategy};
+use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy};
 use crate::message::Message;
 use crate::registry::About;
@@ -39,6 +39,7 @@ pub const ENTRY: SendEntry = SendEntry {
     rgb: (40, 90, 200),
     fields: "8 heap fields (the message)",
     path: &[Step::Copy(
+        Counted::SendCopy,
         "io_uring SENDMSG, 8 iovecs: kernel gathers (copy 1)",
     )],
     copies: "2 copies per byte: 1 on the sender, 1 on the receiver",

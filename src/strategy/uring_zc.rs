@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use io_uring::{IoUring, cqueue, opcode, types};
 
-use super::registry::{SendEntry, Step, Strategy};
+use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::uring::{push, sent_bytes};
 use super::zero_copy::{STALL_LIMIT, ZeroCopyCounts};
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, wait_writable};
@@ -38,7 +38,10 @@ pub const ENTRY: SendEntry = SendEntry {
     rgb: (0, 150, 150),
     fields: "a pool of messages, 8 heap fields each",
     path: &[
-        Step::Handover("io_uring SENDMSG_ZC: pages pinned, no copy"),
+        Step::Handover(
+            Counted::Pinned,
+            "io_uring SENDMSG_ZC: pages pinned, no copy",
+        ),
         Step::Stage("socket buffer holds the pinned pages"),
     ],
     copies: "1 copy per byte: only recv()",

@@ -11,7 +11,7 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
-use super::registry::{SendEntry, Step, Strategy};
+use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{
     SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_for, wait_writable,
 };
@@ -38,7 +38,10 @@ pub const ENTRY: SendEntry = SendEntry {
     rgb: (160, 40, 170),
     fields: "a pool of messages, 8 heap fields each",
     path: &[
-        Step::Handover("sendmsg(MSG_ZEROCOPY): pages pinned, no copy"),
+        Step::Handover(
+            Counted::Pinned,
+            "sendmsg(MSG_ZEROCOPY): pages pinned, no copy",
+        ),
         Step::Stage("socket buffer holds the pinned pages"),
     ],
     copies: "1 copy per byte: only recv()",

@@ -11,8 +11,9 @@ use super::format::{NOT_YET, bytes};
 use super::{Theme, block};
 use crate::app::App;
 use crate::figure::Figure;
+use crate::row::Row;
 use crate::row::formula::per_second;
-use crate::strategy::Step;
+use crate::strategy::{Counted, SendEntry, Step};
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
@@ -35,40 +36,58 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let sent = m.map_or(NOT_YET.to_string(), |m| {
         rate(m.sent_wire_bytes, m.duration_s)
     });
-    let got = m.map_or(NOT_YET.to_string(), |m| {
-        rate(Figure::Measured(m.bytes), m.duration_s)
-    });
+    // A step's bytes as its count measured them; without the copy meter, the bytes
+    // the senders handed to the kernel, said as such.
+    let amount = |c: Counted| -> String {
+        let Some(m) = m else {
+            return NOT_YET.to_string();
+        };
+        let f = match c {
+            Counted::User => m.user_copied_bytes,
+            Counted::SendCopy => m.tx_copied_bytes,
+            Counted::Pinned => m.tx_zerocopy_bytes,
+            Counted::Spliced => m.tx_spliced_bytes,
+            Counted::Handed => m.sent_wire_bytes,
+        };
+        if f.is_measured() {
+            rate(f, m.duration_s)
+        } else {
+            format!("{sent} handed")
+        }
+    };
     let arrow = |s: &str| Span::styled(format!("  │ {s}"), theme.label());
     let stage = |s: &str| Line::from(Span::styled(s.to_string(), theme.value()));
-    let copy = |what: &str, amount: &str| {
+    let step = |what: &str, amount: String, copy: bool| {
+        let style = if copy { theme.warn() } else { theme.value() };
         Line::from(vec![
             arrow(what),
-            Span::styled(format!("  {amount}"), theme.warn()),
+            Span::styled(format!("  {amount}"), style),
         ])
     };
     let entry = cell.strategy.entry();
     let mut lines = vec![stage(entry.fields)];
-    for step in entry.path {
-        lines.push(match *step {
+    for s in entry.path {
+        lines.push(match *s {
             Step::Stage(s) => stage(s),
-            Step::Copy(s) => copy(s, &sent),
-            Step::Handover(s) => Line::from(vec![
-                arrow(s),
-                Span::styled(format!("  {sent}"), theme.value()),
-            ]),
+            Step::Copy(c, s) => step(s, amount(c), true),
+            Step::Handover(c, s) => step(s, amount(c), false),
         });
     }
-    let copies_per_byte: String = if entry.zero_copy {
-        // The kernel's own word on whether it copied on delivery.
+    if entry.zero_copy {
+        // The late copy, by the meter, and the kernel's own word in the completions.
         let copied = m.map_or(Figure::Undefined, |m| m.zc_copied_pct);
-        let verdict = copied.value().map_or_else(
+        let flag = copied.value().map_or_else(
             || "no completion this second".to_string(),
-            |p| format!("kernel copied {p:.0}% of completions this second"),
+            |p| format!("COPIED flag on {p:.0}% of completions"),
         );
-        lines.push(Line::from(vec![
-            arrow("delivered to a local socket: deferred copy"),
-            Span::styled(format!("  {verdict}"), theme.warn()),
-        ]));
+        let late = m.map_or(NOT_YET.to_string(), |m| {
+            rate(m.late_copied_bytes, m.duration_s)
+        });
+        lines.push(step(
+            "delivered to a local socket: late copy",
+            format!("{late}; {flag}"),
+            true,
+        ));
         // The pool's waits are inside zero-copy's latency: show them beside it.
         let pool = m.map_or(NOT_YET.to_string(), |m| {
             format!(
@@ -80,15 +99,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             )
         });
         lines.push(Line::from(Span::styled(format!("  {pool}"), theme.label())));
-        match copied.value() {
-            Some(p) if p >= 99.5 => "2 copies per byte: the deferred copy and recv()".into(),
-            Some(p) if p <= 0.5 => entry.copies.into(),
-            Some(p) => format!("1 + {:.2} copies per byte", p / 100.0),
-            None => NOT_YET.to_string(),
-        }
-    } else {
-        entry.copies.into()
-    };
+    }
     let path = if app.run.net_mode == "netns" {
         "veth pair"
     } else {
@@ -97,39 +108,30 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     lines.push(stage(&format!(
         "socket buffer ── {path} ──▶ receiver's socket"
     )));
-    let copies_per_byte = if cell.rx == crate::receive::RxStrategy::ZeroCopy {
-        let mapped = m.map_or(Figure::Undefined, |m| m.rx_mapped_pct);
-        let share = mapped.screen(|p| format!("{p:.0}% of bytes"));
-        lines.push(Line::from(vec![
-            arrow("TCP_ZEROCOPY_RECEIVE: pages mapped, no copy"),
-            Span::styled(format!("  {share}"), theme.value()),
-        ]));
-        lines.push(copy("recv(): the rest, kernel → user", &got));
+    let received = m.map_or(NOT_YET.to_string(), |m| {
+        let f = if m.rx_copied_bytes.is_measured() {
+            m.rx_copied_bytes
+        } else {
+            Figure::Measured(m.bytes)
+        };
+        rate(f, m.duration_s)
+    });
+    if cell.rx == crate::receive::RxStrategy::ZeroCopy {
+        let mapped = m.map_or(NOT_YET.to_string(), |m| {
+            rate(m.rx_zerocopy_bytes, m.duration_s)
+        });
+        lines.push(step(
+            "TCP_ZEROCOPY_RECEIVE: pages mapped, no copy",
+            mapped,
+            false,
+        ));
+        lines.push(step("recv(): the rest, kernel → user", received, true));
         lines.push(stage("mapped pages and receiver buffer (checked)"));
-        format!(
-            "{copies_per_byte}; on the receiver, mapped bytes are not copied ({})",
-            mapped.screen(|p| format!("{p:.0}% this second"))
-        )
     } else {
-        lines.push(copy("recv(): kernel → user", &got));
+        lines.push(step("recv(): kernel → user", received, true));
         lines.push(stage("receiver buffer (checked)"));
-        copies_per_byte
-    };
-    lines.push(Line::from(Span::styled(copies_per_byte, theme.title())));
-    // The kernel's own count (the copy meter) and the tool's, when there is a meter.
-    let measured = m.map_or(Figure::Undefined, |m| m.sender_copies_per_byte());
-    let line = match (m, measured) {
-        (Some(m), Figure::Measured(tx)) => format!(
-            "measured: sender {tx:.2} copies per byte, receiver {} (the late copy on local delivery not counted yet)",
-            m.receiver_copies_per_byte().screen(|r| format!("{r:.2}"))
-        ),
-        (Some(m), _) => format!(
-            "measured copies: {}",
-            m.tx_copied_bytes.describe(|v| v.to_string())
-        ),
-        (None, _) => format!("measured copies: {NOT_YET}"),
-    };
-    lines.push(Line::from(Span::styled(line, theme.label())));
+    }
+    lines.extend(measured_copies(m, entry, theme));
     let title = format!(" Copy path: {} ", cell.strategy);
     frame.render_widget(
         Paragraph::new(lines)
@@ -137,4 +139,48 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .block(block(title, theme)),
         area,
     );
+}
+
+/// Copies per byte as the copy meter measured them this second, where they happened;
+/// without the meter, the reason (and no model's figure in its place).
+fn measured_copies(m: Option<&Row>, entry: &SendEntry, theme: &Theme) -> Vec<Line<'static>> {
+    let Some(m) = m else {
+        return vec![Line::from(Span::styled(
+            format!("copies per byte: {NOT_YET}"),
+            theme.label(),
+        ))];
+    };
+    let two = |f: Figure<f64>| f.screen(|v| format!("{v:.2}"));
+    if !m.sender_copies_per_byte().is_measured() {
+        let why = m.tx_copied_bytes.describe(|v| v.to_string());
+        return vec![
+            Line::from(Span::styled(
+                format!("copies per byte: not measured ({why})"),
+                theme.label(),
+            )),
+            Line::from(Span::styled(
+                format!("by the design alone: {}", entry.copies),
+                theme.dim(),
+            )),
+        ];
+    }
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "copies per byte, measured: sender {} + late {} + receiver {} = {} end to end",
+            two(m.sender_copies_per_byte()),
+            two(m.late_copies_per_byte()),
+            two(m.receiver_copies_per_byte()),
+            two(m.end_to_end_copies_per_byte()),
+        ),
+        theme.title(),
+    ))];
+    if entry.zero_copy || m.late_copied_bytes.value().is_some_and(|b| b > 0) {
+        lines.push(Line::from(Span::styled(
+            "the late copy runs in softirq on whichever thread it interrupts: counted for \
+             the whole machine and charged to this cell"
+                .to_string(),
+            theme.label(),
+        )));
+    }
+    lines
 }
