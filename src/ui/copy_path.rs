@@ -65,7 +65,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ])
     };
     let entry = cell.strategy.entry();
-    let mut lines = vec![stage(entry.fields)];
+    // The measured total first (a short panel keeps it), then the path step by step.
+    let (total, note) = measured_copies(m, entry, theme);
+    let mut lines = vec![total, stage(entry.fields)];
     for s in entry.path {
         lines.push(match *s {
             Step::Stage(s) => stage(s),
@@ -77,15 +79,15 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         // The late copy, by the meter, and the kernel's own word in the completions.
         let copied = m.map_or(Figure::Undefined, |m| m.zc_copied_pct);
         let flag = copied.value().map_or_else(
-            || "no completion this second".to_string(),
-            |p| format!("COPIED flag on {p:.0}% of completions"),
+            || "no completion".to_string(),
+            |p| format!("COPIED on {p:.0}%"),
         );
         let late = m.map_or(NOT_YET.to_string(), |m| {
             rate(m.late_copied_bytes, m.duration_s)
         });
         lines.push(step(
-            "delivered to a local socket: late copy",
-            format!("{late}; {flag}"),
+            "late copy at local delivery",
+            format!("{late}, {flag}"),
             true,
         ));
         // The pool's waits are inside zero-copy's latency: show them beside it.
@@ -131,7 +133,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         lines.push(step("recv(): kernel → user", received, true));
         lines.push(stage("receiver buffer (checked)"));
     }
-    lines.extend(measured_copies(m, entry, theme));
+    lines.extend(note);
     let title = format!(" Copy path: {} ", cell.strategy);
     frame.render_widget(
         Paragraph::new(lines)
@@ -141,46 +143,53 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
 }
 
-/// Copies per byte as the copy meter measured them this second, where they happened;
-/// without the meter, the reason (and no model's figure in its place).
-fn measured_copies(m: Option<&Row>, entry: &SendEntry, theme: &Theme) -> Vec<Line<'static>> {
+/// Copies per byte as the copy meter measured them this second, where they happened
+/// (a line), and a note: where the late copy is charged, or why nothing was measured
+/// with the design's count beside it (never in place of a figure).
+fn measured_copies(
+    m: Option<&Row>,
+    entry: &SendEntry,
+    theme: &Theme,
+) -> (Line<'static>, Vec<Line<'static>>) {
+    let line = |s: String, style| Line::from(Span::styled(s, style));
     let Some(m) = m else {
-        return vec![Line::from(Span::styled(
-            format!("copies per byte: {NOT_YET}"),
-            theme.label(),
-        ))];
+        return (
+            line(format!("copies per byte: {NOT_YET}"), theme.label()),
+            vec![],
+        );
     };
     let two = |f: Figure<f64>| f.screen(|v| format!("{v:.2}"));
     if !m.sender_copies_per_byte().is_measured() {
         let why = m.tx_copied_bytes.describe(|v| v.to_string());
-        return vec![
-            Line::from(Span::styled(
+        return (
+            line(
                 format!("copies per byte: not measured ({why})"),
                 theme.label(),
-            )),
-            Line::from(Span::styled(
+            ),
+            vec![line(
                 format!("by the design alone: {}", entry.copies),
                 theme.dim(),
-            )),
-        ];
+            )],
+        );
     }
-    let mut lines = vec![Line::from(Span::styled(
+    let total = line(
         format!(
-            "copies per byte, measured: sender {} + late {} + receiver {} = {} end to end",
+            "copies per byte: sender {} + late {} + receiver {} = {}",
             two(m.sender_copies_per_byte()),
             two(m.late_copies_per_byte()),
             two(m.receiver_copies_per_byte()),
             two(m.end_to_end_copies_per_byte()),
         ),
         theme.title(),
-    ))];
-    if entry.zero_copy || m.late_copied_bytes.value().is_some_and(|b| b > 0) {
-        lines.push(Line::from(Span::styled(
-            "the late copy runs in softirq on whichever thread it interrupts: counted for \
-             the whole machine and charged to this cell"
-                .to_string(),
+    );
+    let late = entry.zero_copy || m.late_copied_bytes.value().is_some_and(|b| b > 0);
+    let note = if late {
+        vec![line(
+            "late copy runs in softirq: machine-wide, charged to the cell".to_string(),
             theme.label(),
-        )));
-    }
-    lines
+        )]
+    } else {
+        vec![]
+    };
+    (total, note)
 }
