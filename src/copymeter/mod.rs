@@ -258,7 +258,7 @@ pub fn probe() -> Check {
                 }
                 _ if e.kind() == io::ErrorKind::InvalidData => {
                     "the kernel's send or receive path differs from what the meter expects: \
-                     run without --copy-meter, and report this kernel"
+                     run with --no-copy-meter, and report this kernel"
                         .into()
                 }
                 _ if e.kind() == io::ErrorKind::NotFound => {
