@@ -1,8 +1,15 @@
 # netio-tui recipes (https://just.systems; `cargo install just` if you lack it).
 
-# Open the tool (headless help until the live monitor lands).
+# Open the live monitor (or pass options: `just run --record r.csv`).
 run *ARGS:
     cargo run --release -- {{ARGS}}
+
+# Put netio-tui on the PATH (~/.cargo/bin), with its bash completion and manual page.
+install:
+    cargo install --path .
+    mkdir -p ~/.local/share/bash-completion/completions ~/.local/share/man/man1
+    ~/.cargo/bin/netio-tui completions bash > ~/.local/share/bash-completion/completions/netio-tui
+    ~/.cargo/bin/netio-tui man > ~/.local/share/man/man1/netio-tui.1
 
 # Record the default matrix (3 strategies x 6 sizes x 4 thread counts, 5 repeats, ~16 min).
 record:

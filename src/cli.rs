@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 
 use crate::engine::{CellConfig, Lowat, Pin, RrOptions};
 use crate::matrix::{Matrix, Strategy};
@@ -65,12 +65,24 @@ fn strategies_help() -> String {
 }
 
 const AFTER_HELP: &str = "\
+With no arguments, netio-tui opens the live monitor on loopback (run it with sudo for
+perf counters, namespaces and the copy meter). Monitor keys: Enter run the selected
+cell, c compare the strategies at the selected size and threads, s sweep the matrix,
+arrows move (left/right size, up/down threads), Tab or 1-7 strategy, w workload, space
+freeze, r start/stop recording, ? help, q quit.
+
 Examples:
-  netio-tui --record results.csv
+  sudo netio-tui                      the monitor (as above)
+  netio-tui --record results.csv      the whole matrix headless, one CSV row per cell
   netio-tui --record r.csv --sizes 4K,64K --threads 1,2 --duration 1s --warmup 200ms --verify
-  netio-tui --record r.csv --strategies a2,a3 --sizes 64K --samples r-seconds.csv
-  sudo netio-tui --netns --record n.csv --sizes 64K --threads 1,4 --netem \"delay 1ms\"
-  netio-tui doctor          what this machine can measure (perf counters...) and why not
+  netio-tui --record r.csv --strategies all --repeat 5 --samples r-seconds.csv
+  sudo netio-tui --netns --record n.csv --sizes 64K --threads 1,4
+  netio-tui report results.csv        the answers a recording supports (--format json)
+  netio-tui plot results.csv --out-dir plots
+  netio-tui replay results.csv --samples r-seconds.csv
+  netio-tui doctor                    what this machine can measure, and why not
+  netio-tui completions bash          a completion script (bash, zsh, fish, elvish, powershell)
+  netio-tui man                       the manual page
 
 Sizes take K and M suffixes (powers of 1024): 8 (bytes) up to 64M.
 Ctrl-C or SIGTERM stops a run: finished rows stay in the file, exit status 130.";
@@ -246,55 +258,6 @@ pub enum RunMode {
     Monitor,
 }
 
-/// Subcommands; without one, netio-tui measures.
-#[derive(Debug, Clone, Subcommand)]
-pub enum Command {
-    /// Show what this machine can measure (perf events, kernel counting, SO_ZEROCOPY,
-    /// io_uring, namespaces, iproute2) and what to do where it cannot.
-    Doctor {
-        /// Print the findings as JSON, for scripts.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Answer the questions a recording supports, as markdown on stdout: where one-copy
-    /// and zero-copy overtake two-copy, the largest drop as threads rise, what the
-    /// kernel copied, where cache misses fall.
-    Report {
-        /// A file written by --record.
-        file: PathBuf,
-    },
-    /// Play a recording back in the monitor: no sockets, no root. With a samples file
-    /// the sparklines play second by second (space pauses, + and - change speed).
-    Replay {
-        /// A file written by --record.
-        file: PathBuf,
-        /// Its --samples file.
-        #[arg(long, value_name = "FILE")]
-        samples: Option<PathBuf>,
-    },
-    /// Draw charts from a recording.
-    Plot {
-        /// A file written by --record.
-        file: PathBuf,
-        /// Where the charts go (created if missing).
-        #[arg(long, value_name = "DIR", default_value = "plots")]
-        out_dir: PathBuf,
-        /// Image format.
-        #[arg(long, value_enum, default_value = "png")]
-        format: ImageFormat,
-        /// Also write a stand-alone matplotlib script with the data copied into it.
-        #[arg(long, value_name = "FILE")]
-        python: Option<PathBuf>,
-    },
-}
-
-/// Chart image formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ImageFormat {
-    Png,
-    Svg,
-}
-
 impl Cli {
     /// The matrix the options describe, each axis without repeats, in the given order;
     /// sizes below the header's length rounded up to it.
@@ -392,6 +355,8 @@ impl Cli {
 }
 
 mod combinations;
+mod command;
+pub use command::{Command, ImageFormat, ReportFormat};
 mod parse;
 use parse::*;
 pub use parse::{StrategyChoice, parse_size};

@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Some(Command::Doctor { json }) => commands::run_doctor(*json),
-        Some(Command::Report { file }) => commands::run_report(file),
+        Some(Command::Report { file, format }) => commands::run_report(file, *format),
         Some(Command::Replay { file, samples }) => {
             commands::run_replay(file, samples.as_deref(), cli.no_color)
         }
@@ -24,6 +24,8 @@ fn main() -> ExitCode {
             format,
             python,
         }) => commands::run_plot(file, out_dir, *format, python.as_deref()),
+        Some(Command::Completions { shell }) => commands::run_completions(*shell),
+        Some(Command::Man) => commands::run_man(),
         None => commands::run_measure(&cli),
     }
 }

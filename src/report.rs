@@ -221,6 +221,8 @@ pub fn report(file: &str, rows: &[Row]) -> String {
 }
 
 mod copies;
+mod json;
+pub use json::report_json;
 pub mod latency;
 mod questions;
 mod receive;

@@ -78,4 +78,15 @@ fn doctor_text_says_what_to_do_where_something_is_missing() {
         fixes >= missing,
         "every missing capability has a fix:\n{text}"
     );
+    // It fits a classroom's 80-column terminal.
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80: {line}");
+    }
+    // Each pair is two busy threads: the default matrix's 8 pairs need 16 cores.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(
+        text.contains("busy threads"),
+        2 * 8 > cores,
+        "the busy-threads warning matches {cores} cores:\n{text}"
+    );
 }

@@ -1,10 +1,11 @@
 //! The binary's commands, one module each: measure (the monitor or `--record`),
-//! report, replay, plot and doctor. Each turns its outcome into a message and an exit
+//! report, replay, plot, doctor, and completions and man (`ecosystem.rs`). Each turns its outcome into a message and an exit
 //! status (0 done, 1 failed, 2 bad input, 128 + the signal's number when a signal stopped
 //! it: 130 for SIGINT or the monitor's Ctrl-C); `main` only parses and
 //! dispatches.
 
 mod doctor;
+mod ecosystem;
 mod measure;
 mod plot;
 mod replay;
@@ -13,6 +14,7 @@ mod report;
 use std::process::ExitCode;
 
 pub use doctor::run_doctor;
+pub use ecosystem::{run_completions, run_man};
 pub use measure::run_measure;
 pub use plot::run_plot;
 pub use replay::run_replay;
@@ -21,12 +23,53 @@ pub use report::run_report;
 /// Exit status of input the tool refuses (an option, a file).
 pub const BAD_INPUT: u8 = 2;
 
+/// What a file given to `report`, `plot` or `replay` must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// One row per finished cell (`--record`).
+    Recording,
+    /// One row per second (`--samples`).
+    Samples,
+}
+
+/// Whether `rows` are a samples file's (each row is one second of a cell).
+fn is_samples(rows: &[crate::record::Row]) -> bool {
+    rows.iter().any(|r| r.phase.is_some() || r.second.is_some())
+}
+
 /// Reads a recording, or says in one line what is wrong with it (exit 2).
 pub(crate) fn read_recording(file: &std::path::Path) -> Result<Vec<crate::record::Row>, ExitCode> {
+    read_kind(file, Kind::Recording)
+}
+
+/// Reads a file that must be of `kind`, or says in one line what is wrong (exit 2):
+/// a samples file given as a recording (or the other way round) would give wrong
+/// answers without an error.
+pub(crate) fn read_kind(
+    file: &std::path::Path,
+    kind: Kind,
+) -> Result<Vec<crate::record::Row>, ExitCode> {
     let recording = crate::record::read_recording(file).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(BAD_INPUT)
     })?;
+    let samples = is_samples(&recording.rows);
+    if kind == Kind::Recording && samples {
+        eprintln!(
+            "error: {}: this is a per-second samples file; give the recording (the file \
+             --record wrote) and pass this one to replay with --samples",
+            file.display()
+        );
+        return Err(ExitCode::from(BAD_INPUT));
+    }
+    if kind == Kind::Samples && !samples && !recording.rows.is_empty() {
+        eprintln!(
+            "error: {}: --samples needs a per-second file (the one --samples wrote), and \
+             this is a recording of finished cells",
+            file.display()
+        );
+        return Err(ExitCode::from(BAD_INPUT));
+    }
     if recording.ignored_tail_bytes > 0 {
         eprintln!(
             "note: {}: ignored the last {} bytes, an incomplete row (the run was cut short?); read {} whole rows",

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use super::{BAD_INPUT, read_recording};
+use super::{BAD_INPUT, Kind, read_kind, read_recording};
 use crate::signals;
 use crate::tui;
 
@@ -18,10 +18,25 @@ pub fn run_replay(
         Ok(rows) => rows,
         Err(code) => return code,
     };
-    let seconds = match samples.map(read_recording).transpose() {
+    let seconds = match samples.map(|f| read_kind(f, Kind::Samples)).transpose() {
         Ok(s) => s.unwrap_or_default(),
         Err(code) => return code,
     };
+    // Another run's seconds would be shown as this run's.
+    if let Some(stray) = seconds
+        .iter()
+        .find(|s| !cells.iter().any(|c| c.run_id == s.run_id))
+    {
+        eprintln!(
+            "error: --samples {}: its seconds are from run {}, not from a run in {} (runs {}); \
+             give the samples file written with this recording",
+            samples.map_or(String::new(), |p| p.display().to_string()),
+            stray.run_id,
+            file.display(),
+            run_ids(&cells),
+        );
+        return ExitCode::from(BAD_INPUT);
+    }
     let cancel = Arc::new(AtomicBool::new(false));
     if let Err(e) = signals::install(&cancel) {
         eprintln!("error: installing signal handlers: {e}");
@@ -47,4 +62,12 @@ pub fn run_replay(
             ExitCode::from(BAD_INPUT)
         }
     }
+}
+
+/// The distinct run ids of `rows`, for a message.
+fn run_ids(rows: &[crate::record::Row]) -> String {
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.run_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.join(", ")
 }

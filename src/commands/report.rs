@@ -1,19 +1,21 @@
-//! `netio-tui report FILE`: the answers a recording supports, as Markdown on stdout.
+//! `netio-tui report FILE`: the answers a recording supports, as Markdown (or JSON
+//! with `--format json`) on stdout.
 
 use std::process::ExitCode;
 
 use super::read_recording;
+use crate::cli::ReportFormat;
 
 /// Prints the report of `file`.
-pub fn run_report(file: &std::path::Path) -> ExitCode {
-    match read_recording(file) {
-        Ok(rows) => {
-            print!(
-                "{}",
-                crate::report::report(&file.display().to_string(), &rows)
-            );
-            ExitCode::SUCCESS
-        }
-        Err(code) => code,
+pub fn run_report(file: &std::path::Path, format: ReportFormat) -> ExitCode {
+    let rows = match read_recording(file) {
+        Ok(rows) => rows,
+        Err(code) => return code,
+    };
+    let name = file.display().to_string();
+    match format {
+        ReportFormat::Markdown => print!("{}", crate::report::report(&name, &rows)),
+        ReportFormat::Json => println!("{}", crate::report::report_json(&name, &rows)),
     }
+    ExitCode::SUCCESS
 }

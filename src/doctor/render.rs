@@ -4,14 +4,51 @@ use std::fmt::Write;
 
 use super::{Check, Report};
 
-/// The report as text for a person.
+/// The width the text keeps to (a classroom's 80-column terminal).
+const WIDTH: usize = 80;
+
+/// `first` (the label columns) then `text`, wrapped at [`WIDTH`] with the wrapped
+/// lines indented to where the text began.
+fn wrapped(out: &mut String, first: &str, text: &str) {
+    let indent = " ".repeat(first.chars().count());
+    let options = textwrap::Options::new(WIDTH)
+        .initial_indent(first)
+        .subsequent_indent(&indent);
+    let _ = writeln!(out, "{}", textwrap::fill(text, options));
+}
+
+/// A warning when the default matrix's largest thread count needs more cores than
+/// the machine has: each pair is two busy threads, and pairs beyond half the cores
+/// measure how threads share a core as much as the strategy.
+fn busy_threads_warning(cores: Option<usize>) -> Option<String> {
+    let cores = cores?;
+    use clap::Parser as _;
+    let cli = crate::cli::Cli::try_parse_from(["netio-tui"]).ok()?;
+    let pairs = cli.threads.iter().copied().max()?;
+    (2 * pairs > cores).then(|| {
+        let half = (cores / 2).max(1);
+        format!(
+            "the default matrix goes up to {pairs} thread pairs: {} busy threads on {cores} \
+             cores, so cells above {half} {} share cores and measure the sharing too \
+             (--threads {} keeps each thread on a core of its own)",
+            2 * pairs,
+            if half == 1 { "pair" } else { "pairs" },
+            (1..=(cores / 2).max(1))
+                .filter(|n| n.is_power_of_two())
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    })
+}
+
+/// The report as text for a person, fitting 80 columns.
 pub fn render_text(r: &Report) -> String {
     let mut out = String::new();
     let yes_no = |ok: bool| if ok { "yes" } else { "no " };
     let _ = writeln!(out, "netio-tui doctor: what this machine can measure\n");
-    let _ = writeln!(
-        out,
-        "machine    {} · {} · {} cores · {}",
+    let machine = format!(
+        "{} · {} · {} cores · {}",
         r.kernel,
         if r.cpu_model.is_empty() {
             "unknown CPU"
@@ -25,6 +62,10 @@ pub fn render_text(r: &Report) -> String {
             "not root"
         }
     );
+    wrapped(&mut out, "machine    ", &machine);
+    if let Some(w) = busy_threads_warning(r.cores) {
+        wrapped(&mut out, "threads    !    ", &w);
+    }
     let _ = writeln!(
         out,
         "perf       perf_event_paranoid = {}",
@@ -37,18 +78,17 @@ pub fn render_text(r: &Report) -> String {
             (None, Some(err)) => err.clone(),
             (None, None) => String::new(),
         };
-        let _ = writeln!(
-            out,
-            "  {:<8}  {:<22} {}  {how}",
-            e.group,
-            e.event,
-            yes_no(e.opens)
-        );
+        let first = format!("  {:<8}  {:<22} {}  ", e.group, e.event, yes_no(e.opens));
+        wrapped(&mut out, &first, &how);
     }
     let mut check = |label: &str, c: &Check| {
-        let _ = writeln!(out, "{label:<10} {}  {}", yes_no(c.ok), c.detail);
+        wrapped(
+            &mut out,
+            &format!("{label:<10} {}  ", yes_no(c.ok)),
+            &c.detail,
+        );
         if let Some(fix) = &c.fix {
-            let _ = writeln!(out, "{:<10}      fix: {fix}", "");
+            wrapped(&mut out, &format!("{:<10}      fix: ", ""), fix);
         }
     };
     check("hardware", &r.hardware_counters);
@@ -65,16 +105,10 @@ pub fn render_text(r: &Report) -> String {
     check("optmem", &r.optmem);
     let _ = writeln!(out, "\nwhat you can run (from the registries)");
     for c in &r.choices {
-        let _ = writeln!(
-            out,
-            "{:<9}  {:<10} {}  {}",
-            c.axis,
-            c.name,
-            yes_no(c.check.ok),
-            c.check.detail
-        );
+        let first = format!("{:<9}  {:<10} {}  ", c.axis, c.name, yes_no(c.check.ok));
+        wrapped(&mut out, &first, &c.check.detail);
         if let Some(fix) = &c.check.fix {
-            let _ = writeln!(out, "{:<21}      fix: {fix}", "");
+            wrapped(&mut out, &format!("{:<21}      fix: ", ""), fix);
         }
     }
     out

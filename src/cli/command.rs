@@ -1,0 +1,74 @@
+//! The subcommands (without one, netio-tui measures: the monitor, or `--record`).
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+/// Subcommands; without one, netio-tui measures.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Show what this machine can measure (perf events, kernel counting, SO_ZEROCOPY,
+    /// io_uring, namespaces, iproute2) and what to do where it cannot.
+    Doctor {
+        /// Print the findings as JSON, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer the questions a recording supports, as markdown on stdout: where one-copy
+    /// and zero-copy overtake two-copy, the largest drop as threads rise, what the
+    /// kernel copied, where cache misses fall.
+    Report {
+        /// A file written by --record.
+        file: PathBuf,
+        /// markdown (for people), or json (the same answers, for scripts: each
+        /// section's title and text, and every cell's aggregate figures).
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
+    },
+    /// Play a recording back in the monitor: no sockets, no root. With a samples file
+    /// the sparklines play second by second (space pauses, + and - change speed).
+    Replay {
+        /// A file written by --record.
+        file: PathBuf,
+        /// Its --samples file.
+        #[arg(long, value_name = "FILE")]
+        samples: Option<PathBuf>,
+    },
+    /// Draw charts from a recording.
+    Plot {
+        /// A file written by --record.
+        file: PathBuf,
+        /// Where the charts go (created if missing).
+        #[arg(long, value_name = "DIR", default_value = "plots")]
+        out_dir: PathBuf,
+        /// Image format.
+        #[arg(long, value_enum, default_value = "png")]
+        format: ImageFormat,
+        /// Also write a stand-alone matplotlib script with the data copied into it.
+        #[arg(long, value_name = "FILE")]
+        python: Option<PathBuf>,
+    },
+    /// Print a shell completion script: `netio-tui completions bash >
+    /// ~/.local/share/bash-completion/completions/netio-tui` (zsh, fish: see README).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from this command line: `netio-tui man >
+    /// ~/.local/share/man/man1/netio-tui.1`.
+    Man,
+}
+
+/// `report`'s output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
+}
+
+/// Chart image formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
