@@ -227,6 +227,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", requires = "record")]
     pub samples: Option<PathBuf>,
 
+    /// How --record and --samples write rows: csv, or jsonl (one JSON object per
+    /// finished cell or second, each line written whole as it happens).
+    #[arg(long, value_enum, default_value = "csv", requires = "record")]
+    pub format: crate::record::Format,
+
     /// Run senders and receivers in two network namespaces joined by a veth pair, as
     /// the course assignment does (needs root: sudo netio-tui --netns).
     #[arg(long)]

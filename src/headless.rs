@@ -36,13 +36,17 @@ impl Outputs {
     /// Checks `--record` and `--samples`, then opens them: a refused one leaves
     /// nothing created. Errors name the option.
     pub fn open(record: &Path, samples: Option<&Path>) -> Result<Outputs, String> {
-        Outputs::check(record, samples)?.create()
+        Outputs::check(record, samples, crate::record::Format::Csv)?.create()
     }
 
     /// Checks `--record` and `--samples` without creating either.
-    pub fn check(record: &Path, samples: Option<&Path>) -> Result<CheckedOutputs, String> {
-        let cells =
-            RowWriter::check(record, &Row::default()).map_err(|e| format!("--record {e}"))?;
+    pub fn check(
+        record: &Path,
+        samples: Option<&Path>,
+        format: crate::record::Format,
+    ) -> Result<CheckedOutputs, String> {
+        let cells = RowWriter::check_as(record, &Row::default(), format)
+            .map_err(|e| format!("--record {e}"))?;
         let samples = samples
             .map(|p| {
                 let example = Row {
@@ -50,7 +54,7 @@ impl Outputs {
                     phase: Some(String::new()),
                     ..Row::default()
                 };
-                RowWriter::check(p, &example).map_err(|e| format!("--samples {e}"))
+                RowWriter::check_as(p, &example, format).map_err(|e| format!("--samples {e}"))
             })
             .transpose()?;
         Ok(CheckedOutputs { cells, samples })

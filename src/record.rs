@@ -83,7 +83,7 @@ mod validate;
 mod writer;
 
 pub use reader::{REQUIRED_COLUMNS, Recording, read_recording, read_rows, read_rows_from};
-pub use writer::{Checked, MAX_HEADER, RowWriter};
+pub use writer::{Checked, Format, MAX_HEADER, RowWriter};
 
 #[cfg(test)]
 mod tests;

@@ -139,3 +139,86 @@ fn completions_and_the_manual_page_come_from_the_command_line() {
     assert!(help.contains("With no arguments, netio-tui opens the live monitor"));
     assert!(help.contains("Monitor keys"));
 }
+
+#[test]
+fn jsonl_records_one_whole_object_per_cell_and_per_second() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rec = dir.path().join("r.jsonl").display().to_string();
+    let samples = dir.path().join("s.jsonl").display().to_string();
+    let csv = dir.path().join("r.csv").display().to_string();
+    let args = |record: &str, format: &str| -> Vec<String> {
+        [
+            "--record",
+            record,
+            "--format",
+            format,
+            "--strategies",
+            "one-copy,two-copy",
+            "--sizes",
+            "64K",
+            "--threads",
+            "1",
+            "--duration",
+            "300ms",
+            "--warmup",
+            "100ms",
+            "--repeat",
+            "1",
+            "--no-copy-meter",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let mut jsonl = args(&rec, "jsonl");
+    jsonl.extend(["--samples".to_string(), samples.clone()]);
+    let ok = |a: &[String]| {
+        let out = Command::new(BIN).args(a).output().expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ok(&jsonl);
+    ok(&args(&csv, "csv"));
+    let objects = |path: &str| -> Vec<serde_json::Map<String, serde_json::Value>> {
+        std::fs::read_to_string(path)
+            .expect("read")
+            .lines()
+            .map(
+                |l| match serde_json::from_str(l).expect("a whole JSON line") {
+                    serde_json::Value::Object(m) => m,
+                    other => panic!("not an object: {other}"),
+                },
+            )
+            .collect()
+    };
+    let cells = objects(&rec);
+    assert_eq!(cells.len(), 2, "one object per finished cell");
+    // The same columns as the CSV's header, and absent figures are null, never 0.
+    let header = std::fs::read_to_string(&csv).expect("csv");
+    let columns: Vec<&str> = header.lines().next().expect("header").split(',').collect();
+    let keys: Vec<&str> = cells[0].keys().map(String::as_str).collect();
+    let mut sorted = columns.clone();
+    sorted.sort_unstable();
+    assert_eq!(keys, sorted);
+    assert!(cells[0]["tx_copied_bytes"].is_null());
+    let seconds = objects(&samples);
+    assert!(!seconds.is_empty());
+    assert!(
+        seconds
+            .iter()
+            .all(|s| s["phase"].is_string() && s["second"].is_u64())
+    );
+    // Appending: the same file grows; a CSV file is not taken as JSON Lines.
+    ok(&args(&rec, "jsonl"));
+    assert_eq!(objects(&rec).len(), 4);
+    refused(
+        &Command::new(BIN)
+            .args(args(&csv, "jsonl"))
+            .output()
+            .expect("run"),
+        "already exists with other columns",
+    );
+}

@@ -49,7 +49,7 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
     let outputs = match cli
         .record
         .as_deref()
-        .map(|r| Outputs::check(r, cli.samples.as_deref()))
+        .map(|r| Outputs::check(r, cli.samples.as_deref(), cli.format))
     {
         Some(Err(msg)) => {
             eprintln!("error: {msg}");

@@ -1,4 +1,4 @@
-//! Appending rows to a CSV file. Opening is two steps, so a run can check every output
+//! Appending rows to a CSV file (or JSON Lines: one object per line, no header). Opening is two steps, so a run can check every output
 //! before it creates any: [`RowWriter::check`] (a regular file or none, a header that is
 //! the same, no partial last row, nothing read without a bound) and [`Checked::create`].
 //! Each row goes out as one write of a whole line; a failed write (disk full) is cut
@@ -13,18 +13,31 @@ use super::{RecordError, Row};
 /// Longest header line read from an existing file: anything longer is not ours.
 pub const MAX_HEADER: u64 = 64 << 10;
 
+/// How rows are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A header line, then one CSV line per row.
+    #[default]
+    Csv,
+    /// One JSON object per line (absent figures are `null`), like iperf3's
+    /// `--json-stream`: each line is whole when written.
+    Jsonl,
+}
+
 /// An output that passed its checks and may now be created.
 #[derive(Debug)]
 pub struct Checked {
     path: PathBuf,
     header: String,
-    /// The file exists with our header already.
+    /// The file exists with our header already (CSV), or is not empty (JSON Lines).
     has_header: bool,
+    format: Format,
 }
 
-/// A CSV file rows are appended to, one whole line per write.
+/// A file rows are appended to, one whole line per write.
 pub struct RowWriter {
     path: PathBuf,
+    format: Format,
     file: File,
     /// Length of the file after the last whole row: where a failed write is cut back to.
     len: u64,
@@ -37,6 +50,12 @@ impl RowWriter {
     /// file (or not exist yet, in a folder that does), with our header if it has one,
     /// ending in a whole row.
     pub fn check(path: &Path, example: &Row) -> Result<Checked, RecordError> {
+        Self::check_as(path, example, Format::Csv)
+    }
+
+    /// [`RowWriter::check`] for rows written as `format`. An existing JSON Lines file
+    /// must start with an object of the same columns.
+    pub fn check_as(path: &Path, example: &Row, format: Format) -> Result<Checked, RecordError> {
         let io_err = |source| RecordError::Io {
             path: path.to_path_buf(),
             error: source,
@@ -55,7 +74,11 @@ impl RowWriter {
             Ok(meta) => {
                 let mut file = File::open(path).map_err(io_err)?;
                 let first = first_line(&mut file, path)?;
-                if first.trim_end() != header {
+                let ours = match format {
+                    Format::Csv => first.trim_end() == header,
+                    Format::Jsonl => json_columns(first.trim_end()) == json_columns_of(example),
+                };
+                if !ours {
                     return Err(RecordError::OtherColumns {
                         path: path.to_path_buf(),
                     });
@@ -81,6 +104,7 @@ impl RowWriter {
             path: path.to_path_buf(),
             header,
             has_header,
+            format,
         })
     }
 
@@ -93,7 +117,13 @@ impl RowWriter {
     /// its last whole row and the error returned.
     pub fn write(&mut self, row: &Row) -> Result<(), RecordError> {
         self.line.clear();
-        {
+        if self.format == Format::Jsonl {
+            serde_json::to_writer(&mut self.line, row).map_err(|e| RecordError::Io {
+                path: self.path.clone(),
+                error: e.into(),
+            })?;
+            self.line.push(b'\n');
+        } else {
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_writer(&mut self.line);
@@ -137,7 +167,7 @@ impl Checked {
             .open(&self.path)
             .map_err(io_err)?;
         let mut len = file.metadata().map_err(io_err)?.len();
-        if !self.has_header {
+        if !self.has_header && self.format == Format::Csv {
             let line = format!("{}\n", self.header);
             if let Err(e) = file.write_all(line.as_bytes()) {
                 let _ = file.set_len(len);
@@ -147,6 +177,7 @@ impl Checked {
         }
         Ok(RowWriter {
             path: self.path,
+            format: self.format,
             file,
             len,
             line: Vec::with_capacity(4096),
@@ -198,4 +229,20 @@ pub(super) fn header_line(example: &Row) -> Result<String, csv::Error> {
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+/// The keys of a JSON object line, in order; `None` when it is not one.
+fn json_columns(line: &str) -> Option<Vec<String>> {
+    match serde_json::from_str::<serde_json::Value>(line).ok()? {
+        serde_json::Value::Object(map) => Some(map.keys().cloned().collect()),
+        _ => None,
+    }
+}
+
+/// The keys rows like `example` get as JSON objects.
+fn json_columns_of(example: &Row) -> Option<Vec<String>> {
+    match serde_json::to_value(example).ok()? {
+        serde_json::Value::Object(map) => Some(map.keys().cloned().collect()),
+        _ => None,
+    }
 }
