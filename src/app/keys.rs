@@ -20,18 +20,47 @@ impl App {
                 _ => {}
             }
         }
+        if self.confirm_quit {
+            // Asked after Esc during a run: Esc again (or q, y) quits, anything else
+            // goes on.
+            return match key {
+                Key::Esc | Key::Char('q' | 'y') => Some(Action::Quit),
+                Key::CtrlC => Some(Action::Interrupt),
+                _ => {
+                    self.confirm_quit = false;
+                    None
+                }
+            };
+        }
         if self.help {
             return match key {
                 Key::Char('q') => Some(Action::Quit),
                 Key::CtrlC => Some(Action::Interrupt),
+                // The overlay scrolls where it does not fit (the render clamps it).
+                Key::Down => {
+                    self.help_scroll = self.help_scroll.saturating_add(1);
+                    None
+                }
+                Key::Up => {
+                    self.help_scroll = self.help_scroll.saturating_sub(1);
+                    None
+                }
                 _ => {
                     self.help = false;
+                    self.help_scroll = 0;
                     None
                 }
             };
         }
         match key {
-            Key::Char('q') | Key::Esc => Some(Action::Quit),
+            Key::Char('q') => Some(Action::Quit),
+            // Esc quits at once only when nothing is being measured (as trippy and
+            // bottom: Esc closes overlays, q quits).
+            Key::Esc if self.plan != Plan::Idle && self.replaying.is_none() => {
+                self.confirm_quit = true;
+                None
+            }
+            Key::Esc => Some(Action::Quit),
             Key::CtrlC => Some(Action::Interrupt),
             Key::Left => self.move_cursor(|a| a.size_idx = a.size_idx.saturating_sub(1)),
             Key::Right => {

@@ -43,6 +43,10 @@ pub struct App {
     pub screen: Screen,
     pub recording: Recording,
     pub help: bool,
+    /// Lines the help overlay is scrolled down by (↑/↓ while it is open).
+    pub help_scroll: u16,
+    /// Esc was pressed during a run: the monitor asks before quitting.
+    pub confirm_quit: bool,
     /// The last problem to show in the header (a failed cell, a recording error).
     pub status: Option<String>,
     /// The last [`RUNS_KEPT`] finished runs of each cell, for the summary printed on
@@ -88,6 +92,8 @@ impl App {
             screen: Screen::Live,
             recording: Recording::Off,
             help: false,
+            help_scroll: 0,
+            confirm_quit: false,
             status: None,
             finished: Finished::default(),
             replaying: None,

@@ -248,10 +248,39 @@ fn help_opens_and_any_key_closes_it_but_q_still_quits() {
 }
 
 #[test]
+fn esc_asks_before_quitting_a_run_and_closes_overlays() {
+    let mut a = app();
+    a.start();
+    assert_ne!(a.plan, Plan::Idle, "the monitor starts comparing");
+    assert_eq!(key(&mut a, Key::Esc), None, "not at once mid-run");
+    assert!(a.confirm_quit);
+    assert_eq!(key(&mut a, Key::Char('x')), None, "any other key goes on");
+    assert!(!a.confirm_quit);
+    key(&mut a, Key::Esc);
+    assert_eq!(key(&mut a, Key::Esc), Some(Action::Quit), "Esc twice quits");
+    // Esc closes the help, and q still quits from it; ↑/↓ scroll it.
+    let mut a = app();
+    key(&mut a, Key::Char('?'));
+    key(&mut a, Key::Down);
+    key(&mut a, Key::Down);
+    key(&mut a, Key::Up);
+    assert_eq!((a.help, a.help_scroll), (true, 1));
+    assert_eq!(key(&mut a, Key::Esc), None);
+    assert_eq!((a.help, a.help_scroll), (false, 0));
+}
+
+#[test]
 fn q_and_esc_quit_and_ctrl_c_interrupts() {
     for k in [Key::Char('q'), Key::Esc] {
         assert_eq!(key(&mut app(), k), Some(Action::Quit), "{k:?}");
     }
+    let mut running = app();
+    running.start();
+    assert_eq!(
+        key(&mut running, Key::Char('q')),
+        Some(Action::Quit),
+        "q quits mid-run"
+    );
     // Ctrl-C stops as SIGINT does (exit 130), q quits (exit 0).
     assert_eq!(key(&mut app(), Key::CtrlC), Some(Action::Interrupt));
     assert_eq!(key(&mut app(), Key::Char('x')), None);

@@ -1,13 +1,16 @@
-//! The help overlay (`?`): the keys, and how to read the panels.
+//! The help overlay (`?`): the keys valid in the current mode (live or replay), and
+//! how to read the panels; it scrolls (↑/↓) where it does not fit. And the question
+//! Esc asks before quitting a run.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 
 use super::{Theme, block};
+use crate::app::App;
 
-/// The keys and the panels; `{keys}` and `{legend}` are the run's strategies.
-const TEXT: &str = "\
+/// The keys of the live monitor; `{keys}` is the run's strategies' digits.
+const LIVE_KEYS: &str = "\
 ←/→      message size            ↑/↓   thread pairs (↑ = more)
 Tab {keys}  strategy of the matrix   Enter run the selected cell once
 c        compare: every strategy at the selected cell, round and round
@@ -15,9 +18,19 @@ w        workload: stream, rr, rate at each load (those given at start)
 s        sweep the whole matrix once (the matrix fills as it goes)
 space    freeze the display (measuring goes on)
 r        start/stop recording finished cells to CSV (recordings/)
-q Esc    quit (a summary of what was measured is printed)
+q        quit (a summary of what was measured is printed)
+Esc      quit (asks first while a run is in progress)";
 
-{legend}
+/// The keys of a replay: nothing is measured or recorded.
+const REPLAY_KEYS: &str = "\
+←/→      message size            ↑/↓   thread pairs (↑ = more)
+Tab {keys}  strategy of the matrix   w     workload
+space    pause / resume the recorded seconds (with --samples)
++ / -    play the seconds twice as fast / half as fast
+q Esc    quit";
+
+/// How to read the panels.
+const LEGEND: &str = "\
 —  not measured yet   n/a  the machine cannot count it   –  not applicable
 Gbps: message bytes received intact × 8 per second (last second or run).
 tps: rr transactions/s. rate ranks by p99 µs (lower is better); Gbps/off:
@@ -30,13 +43,13 @@ send to its reply's last byte. lat: a paced message's due time to its
 last byte at the receiver.
 ns/B: each side's thread CPU time per byte. cs/s: context switches.
 zc copied: completions the kernel flagged COPIED (100% on loopback:
-it copies when delivering to a local socket).
+it copies when delivering to a local socket). Copy path: the copy
+meter's count of each copy, bytes per second and copies per byte.";
 
-any key closes this help";
-
-/// The help text with the run's strategies filled in (the digits pick among them).
-fn text(strategies: &[crate::matrix::Strategy]) -> String {
-    let legend: Vec<String> = strategies
+/// The help text for `app`'s mode, with the run's strategies filled in.
+fn text(app: &App) -> String {
+    let legend: Vec<String> = app
+        .strategies
         .iter()
         .map(|s| s.entry())
         .enumerate()
@@ -45,29 +58,77 @@ fn text(strategies: &[crate::matrix::Strategy]) -> String {
             None => format!("{} {}", i + 1, e.about.name),
         })
         .collect();
-    TEXT.replace("{keys}", &format!("1-{}", strategies.len()))
-        .replace("{legend}", &legend.join("   "))
+    let keys = if app.replaying.is_some() {
+        REPLAY_KEYS
+    } else {
+        LIVE_KEYS
+    };
+    format!(
+        "{}\n\n{}\n{LEGEND}",
+        keys.replace("{keys}", &format!("1-{}", app.strategies.len())),
+        legend.join("   ")
+    )
 }
 
-pub fn render(
-    frame: &mut Frame,
-    strategies: &[crate::matrix::Strategy],
-    theme: &Theme,
-    area: Rect,
-) {
-    let [row] = Layout::vertical([Constraint::Length(27)])
+/// A box of at most `width` × `height`, centred in `area` (and never beyond it).
+fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
-    let [boxed] = Layout::horizontal([Constraint::Length(76)])
+    let [boxed] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(row);
-    let boxed = boxed.intersection(area);
+    boxed.intersection(area)
+}
+
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let boxed = centred(area, 78, 30);
+    let inner = boxed.width.saturating_sub(2).max(1) as usize;
+    // Wrapped here, so the scroll knows how many lines there are.
+    let lines: Vec<String> = text(app)
+        .lines()
+        .flat_map(|l| {
+            if l.is_empty() {
+                vec![String::new()]
+            } else {
+                textwrap::wrap(l, inner)
+                    .into_iter()
+                    .map(|c| c.into_owned())
+                    .collect()
+            }
+        })
+        .collect();
+    let visible = boxed.height.saturating_sub(2) as usize;
+    let max_scroll = lines.len().saturating_sub(visible);
+    let scroll = (app.help_scroll as usize).min(max_scroll);
+    let title = if max_scroll > 0 {
+        format!(
+            " Help {}-{}/{} · ↑/↓ scroll · q quits · other keys close ",
+            scroll + 1,
+            (scroll + visible).min(lines.len()),
+            lines.len()
+        )
+    } else {
+        " Help · q quits · other keys close ".to_string()
+    };
     frame.render_widget(Clear, boxed);
     frame.render_widget(
-        Paragraph::new(text(strategies))
+        Paragraph::new(lines.join("\n"))
             .style(theme.value())
-            .wrap(Wrap { trim: false })
-            .block(block(" Help ", theme)),
+            .scroll((scroll as u16, 0))
+            .block(block(title, theme)),
+        boxed,
+    );
+}
+
+/// Esc during a run: quit, or go on measuring.
+pub fn render_confirm(frame: &mut Frame, theme: &Theme, area: Rect) {
+    let boxed = centred(area, 50, 5);
+    frame.render_widget(Clear, boxed);
+    frame.render_widget(
+        Paragraph::new("A run is in progress.\nEsc or q: quit    any other key: go on")
+            .style(theme.value())
+            .block(block(" Quit? ", theme)),
         boxed,
     );
 }

@@ -89,7 +89,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     footer::render(frame, app, theme, footer);
     if app.help {
-        help::render(frame, &app.strategies, theme, area);
+        help::render(frame, app, theme, area);
+    }
+    if app.confirm_quit {
+        help::render_confirm(frame, theme, area);
     }
 }
 

@@ -270,3 +270,46 @@ fn replay_fixture() -> App {
 fn replay_120x40() {
     insta::assert_snapshot!(screen(&replay_fixture(), 120, 40));
 }
+
+/// Under `--netns` (the course's set-up) the copy path names the veth pair, never
+/// loopback.
+#[test]
+fn the_copy_path_names_the_veth_pair_under_netns() {
+    let mut a = mid_comparison();
+    a.run.net_mode = "netns".into();
+    let text = format!("{:?}", screen(&a, 120, 40).buffer());
+    assert!(text.contains("veth pair"), "{text}");
+    assert!(!text.contains("── loopback ──"), "{text}");
+}
+
+/// At 60×20 the help does not fit: it says where it is and scrolls.
+#[test]
+fn help_overlay_scrolls_at_60x20() {
+    let mut a = mid_comparison();
+    a.help = true;
+    a.help_scroll = 4;
+    insta::assert_snapshot!(screen(&a, 60, 20));
+}
+
+/// A replay's help lists only what a replay does (no run, compare, sweep or record;
+/// its playback keys).
+#[test]
+fn replay_help_lists_only_replay_keys() {
+    let mut a = replay_fixture();
+    a.help = true;
+    let text = format!("{:?}", screen(&a, 120, 40).buffer());
+    for key in ["pause / resume", "+ / -"] {
+        assert!(text.contains(key), "{key}: {text}");
+    }
+    for live in ["Enter run", "sweep the whole", "start/stop recording"] {
+        assert!(!text.contains(live), "{live}: {text}");
+    }
+}
+
+/// Esc mid-run asks before quitting.
+#[test]
+fn esc_mid_run_asks_80x24() {
+    let mut a = mid_comparison();
+    a.confirm_quit = true;
+    insta::assert_snapshot!(screen(&a, 80, 24));
+}
