@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::format::{NOT_YET, bytes};
+use super::format::{NOT_YET, gbps};
 use super::{Theme, block};
 use crate::app::App;
 use crate::figure::Figure;
@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     let cell = running.cell;
     let m = view.figures.get(&cell);
-    let rate = |b: Figure<u64>, secs: f64| per_second(b, secs).screen(|r| bytes(r) + "/s");
+    let rate = |b: Figure<u64>, secs: f64| per_second(b, secs).screen(gbps);
     let sent = m.map_or(NOT_YET.to_string(), |m| {
         rate(m.sent_wire_bytes, m.duration_s)
     });

@@ -10,14 +10,28 @@ pub fn fig(v: crate::figure::Figure<f64>, digits: usize) -> String {
     v.screen(|x| format!("{x:.digits$}"))
 }
 
-/// A byte rate, for the copy path: `1.23 GB`, `45.6 MB`.
-pub fn bytes(b: f64) -> String {
-    if b >= 1e9 {
-        format!("{:.2} GB", b / 1e9)
-    } else if b >= 1e6 {
-        format!("{:.1} MB", b / 1e6)
+/// Bytes per second as a rate in Gbps, the one unit for rates on screen (the table's
+/// throughput and the copy path's copies alike): `19.97 Gbps`, `0.004 Gbps`.
+pub fn gbps(bytes_per_s: f64) -> String {
+    let g = bytes_per_s * 8.0 / 1e9;
+    if g >= 0.995 || g == 0.0 {
+        format!("{g:.2} Gbps")
     } else {
-        format!("{:.0} kB", b / 1e3)
+        format!("{g:.3} Gbps")
+    }
+}
+
+/// A latency given in µs, scaled to read at a glance with its unit: `54.6µs`,
+/// `1.10ms`, `21.7ms`, `1.50s`.
+pub fn latency(us: f64) -> String {
+    if us >= 999_950.0 {
+        format!("{:.2}s", us / 1e6)
+    } else if us >= 9_995.0 {
+        format!("{:.1}ms", us / 1e3)
+    } else if us >= 999.95 {
+        format!("{:.2}ms", us / 1e3)
+    } else {
+        format!("{us:.1}µs")
     }
 }
 
@@ -52,6 +66,23 @@ mod tests {
         ];
         for (x, want) in cases {
             assert_eq!(super::compact(x), want);
+        }
+    }
+
+    #[test]
+    fn one_unit_per_quantity_scaled_to_read() {
+        assert_eq!(super::gbps(2.5e9), "20.00 Gbps");
+        assert_eq!(super::gbps(1e6), "0.008 Gbps");
+        assert_eq!(super::gbps(0.0), "0.00 Gbps");
+        let cases = [
+            (54.6, "54.6µs"),
+            (999.9, "999.9µs"),
+            (1_104.9, "1.10ms"),
+            (21_708.8, "21.7ms"),
+            (1_500_000.0, "1.50s"),
+        ];
+        for (us, want) in cases {
+            assert_eq!(super::latency(us), want);
         }
     }
 }

@@ -4,7 +4,7 @@
 //! ┌─────────────────────────────────────────────────────────────────────────────┐
 //! │ header: net mode · kernel · CPU · hw counters · recording · running cell   │
 //! ├ comparison: one row per strategy at the selected size × threads ──────────┤
-//! │ strategy  Gbps  p50  p99  tx ns/B  rx ns/B  cyc/B  L1/KB  LLC/KB  cs/s  zc │
+//! │ strategy  Gbps  p50  p99  tx ns/B  rx ns/B  cyc/B  L1/KiB LLC/KiB cs/s  zc │
 //! ├ throughput sparkline (60 s) ─────────┬ p99 queueing delay (60 s) ──────────┤
 //! ├ matrix: sizes × threads, Gbps ───────┬ copy path of the running strategy ──┤
 //! │        1K   4K  16K  64K 256K  1M    │ 8 heap fields → ... → receiver      │

@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .unwrap_or_default();
     let now = p99
         .last()
-        .map_or("—".to_string(), |v| v.screen(|v| format!("{v:.0}")));
+        .map_or("—".to_string(), |v| v.screen(super::format::latency));
     // A second without a completed message has no p99: an absent bar, not a zero.
     let bars: Vec<SparklineBar> = p99
         .iter()
@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         "rtt" => "round trip",
         _ => "latency from due time",
     };
-    let title = format!(" p99 {what}: {now} µs (60 s) ");
+    let title = format!(" p99 {what}: {now} (60 s) ");
     frame.render_widget(
         Sparkline::default()
             .block(block(title, theme))

@@ -98,7 +98,7 @@ const COLUMNS: [Column; 14] = [
         // Saturated stream: time waiting in socket buffers (queueing delay).
         header: |e| format!("{} p50", e.latency_label),
         width: 8,
-        figure: |m, _| fig(m.latency_p50(), 1),
+        figure: |m, _| m.latency_p50().screen(super::format::latency),
     },
     Column {
         // A paced cell's p99 is its headline: show what it achieved of its offer.
@@ -112,7 +112,7 @@ const COLUMNS: [Column; 14] = [
                 (Some(a), Some(o)) => format!("{}/{}", gbps_short(a), gbps_short(o)),
                 _ => fig(m.throughput_gbps, 2),
             },
-            _ => fig(m.latency_p99(), 1),
+            _ => m.latency_p99().screen(super::format::latency),
         },
     },
     Column {
@@ -141,12 +141,12 @@ const COLUMNS: [Column; 14] = [
         figure: |m, _| fig(m.cycles_per_byte, 2),
     },
     Column {
-        header: |_| "L1/KB".into(),
+        header: |_| "L1/KiB".into(),
         width: 7,
         figure: |m, _| fig(m.l1d_misses_per_kib(), 1),
     },
     Column {
-        header: |_| "LLC/KB".into(),
+        header: |_| "LLC/KiB".into(),
         width: 7,
         figure: |m, _| fig(m.llc_misses_per_kib(), 2),
     },
