@@ -251,9 +251,15 @@ pub struct Cli {
     )]
     pub netem: Option<String>,
 
-    /// No colours in the monitor (also when the NO_COLOR environment variable is set).
-    #[arg(long)]
+    /// No colours in the monitor (also when the NO_COLOR environment variable is set):
+    /// the same as --theme mono.
+    #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// The monitor's styles: dark (the default, readable on light backgrounds too),
+    /// light (accents for a light background) or mono (no colour; bold, dim, reverse).
+    #[arg(long, value_enum, default_value = "dark", global = true)]
+    pub theme: crate::ui::ThemeKind,
 }
 
 /// How the options are used: headless runs measure longer cells by default.

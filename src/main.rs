@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Some(Command::Doctor { json }) => commands::run_doctor(*json),
         Some(Command::Report { file, format }) => commands::run_report(file, *format),
         Some(Command::Replay { file, samples }) => {
-            commands::run_replay(file, samples.as_deref(), cli.no_color)
+            commands::run_replay(file, samples.as_deref(), cli.no_color, cli.theme)
         }
         Some(Command::Plot {
             file,

@@ -13,6 +13,7 @@ pub fn run_replay(
     file: &std::path::Path,
     samples: Option<&std::path::Path>,
     no_color: bool,
+    theme: crate::ui::ThemeKind,
 ) -> ExitCode {
     let cells = match read_recording(file) {
         Ok(rows) => rows,
@@ -47,6 +48,7 @@ pub fn run_replay(
         &cells,
         seconds,
         no_color,
+        theme,
         cancel,
     ) {
         Ok(()) if signals::caught().is_some() => ExitCode::from(signals::exit_status()),

@@ -118,10 +118,10 @@ impl Drop for Session {
 /// How long quitting waits for the input reader to stop.
 const INPUT_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
-fn theme(no_color: bool) -> Theme {
-    Theme {
-        color: !no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    }
+/// The theme asked for; mono whenever colour is refused (`--no-color`, `NO_COLOR`).
+fn theme(no_color: bool, kind: crate::ui::ThemeKind) -> Theme {
+    let refused = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if refused { Theme::MONO } else { Theme { kind } }
 }
 
 /// Runs the monitor until the user quits or `cancel` is set by a signal. Returns the
@@ -149,7 +149,7 @@ pub fn run(
         &mut app,
         &driver,
         &inbox,
-        &theme(cli.no_color),
+        &theme(cli.no_color, cli.theme),
         &cancel,
         first,
         Some(ctx),
@@ -168,6 +168,7 @@ pub fn replay(
     cells: &[Row],
     samples: Vec<Row>,
     no_color: bool,
+    kind: crate::ui::ThemeKind,
     cancel: Arc<AtomicBool>,
 ) -> anyhow::Result<()> {
     let mut app = App::for_replay(file, cells, !samples.is_empty())
@@ -180,7 +181,7 @@ pub fn replay(
         &mut app,
         &player,
         &inbox,
-        &theme(no_color),
+        &theme(no_color, kind),
         &cancel,
         None,
         None,

@@ -32,7 +32,7 @@ use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::App;
-pub use theme::Theme;
+pub use theme::{Theme, ThemeKind};
 
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 60;

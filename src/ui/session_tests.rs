@@ -74,7 +74,7 @@ impl Session {
     fn screen(&self) -> String {
         let mut terminal = Terminal::new(TestBackend::new(110, 32)).expect("test terminal");
         terminal
-            .draw(|f| render(f, &self.app, &Theme { color: false }))
+            .draw(|f| render(f, &self.app, &Theme::MONO))
             .expect("draws");
         format!("{}", terminal.backend())
     }

@@ -45,7 +45,7 @@ fn mid_comparison() -> App {
 fn screen(a: &App, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
-        .draw(|f| render(f, a, &Theme { color: false }))
+        .draw(|f| render(f, a, &Theme::MONO))
         .expect("draws");
     terminal.backend().clone()
 }
@@ -197,7 +197,7 @@ fn colour_stays_within_the_16_ansi_colours() {
     use ratatui::style::Color;
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
     terminal
-        .draw(|f| render(f, &mid_comparison(), &Theme { color: true }))
+        .draw(|f| render(f, &mid_comparison(), &Theme::DARK))
         .expect("draws");
     let buffer = terminal.backend().buffer();
     for cell in buffer.content() {
@@ -211,7 +211,7 @@ fn colour_stays_within_the_16_ansi_colours() {
     // And without colour, no colour at all.
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
     terminal
-        .draw(|f| render(f, &mid_comparison(), &Theme { color: false }))
+        .draw(|f| render(f, &mid_comparison(), &Theme::MONO))
         .expect("draws");
     assert!(
         terminal
@@ -312,4 +312,44 @@ fn esc_mid_run_asks_80x24() {
     let mut a = mid_comparison();
     a.confirm_quit = true;
     insta::assert_snapshot!(screen(&a, 80, 24));
+}
+
+/// Dark and light themes never write text in white or gray (they vanish on a light
+/// background, and on a dark one for gray), and colour a cell only with a strategy's
+/// colour or the title's accent.
+#[test]
+fn themes_read_on_either_background() {
+    use ratatui::style::Color;
+    for (theme, accent) in [(Theme::DARK, Color::Cyan), (Theme::LIGHT, Color::Blue)] {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+        terminal
+            .draw(|f| render(f, &mid_comparison(), &theme))
+            .expect("draws");
+        let strategy_colours: Vec<Color> = crate::strategy::SEND
+            .iter()
+            .map(|e| theme.strategy(e.strategy).fg.unwrap_or(Color::Reset))
+            .collect();
+        for cell in terminal.backend().buffer().content() {
+            assert!(
+                !matches!(
+                    cell.fg,
+                    Color::White | Color::Gray | Color::LightYellow | Color::LightCyan
+                ),
+                "{theme:?}: {:?} text in {:?}",
+                cell.symbol(),
+                cell.fg
+            );
+            assert!(
+                cell.fg == Color::Reset || cell.fg == accent || strategy_colours.contains(&cell.fg),
+                "{theme:?}: {:?} in {:?}, neither a strategy's colour nor the accent",
+                cell.symbol(),
+                cell.fg
+            );
+            assert_eq!(
+                cell.bg,
+                Color::Reset,
+                "{theme:?}: backgrounds stay the terminal's"
+            );
+        }
+    }
 }
