@@ -165,7 +165,7 @@ pub fn run(
         .map_err(|_| anyhow::anyhow!("the engine thread panicked"))?;
     progress.finish();
     if !rows.is_empty() {
-        print!("{}", summary::table(&rows));
+        print!("{}\n{}", summary::machine_line(ctx), summary::table(&rows));
     }
     if let Some(e) = write_error {
         return Err(e).context("writing results (every whole row is kept)");

@@ -133,6 +133,27 @@ fn workload_label(c: &CellStats) -> String {
     }
 }
 
+/// What the figures were measured on, in one line: the path, the kernel, the CPU.
+pub fn machine_line(ctx: &crate::row::RunContext) -> String {
+    let mut path = ctx.net_mode.clone();
+    if let Some(mtu) = ctx.mtu {
+        path.push_str(&format!(" (MTU {mtu})"));
+    }
+    if let Some(netem) = &ctx.netem {
+        path.push_str(&format!(", netem {netem}"));
+    }
+    format!(
+        "netio-tui run {} · {path} · kernel {} · {}",
+        ctx.run_id,
+        ctx.kernel,
+        if ctx.cpu_model.is_empty() {
+            "unknown CPU"
+        } else {
+            &ctx.cpu_model
+        }
+    )
+}
+
 /// `table` cut to `height` lines of a terminal: the header, as many cells as fit, a line
 /// saying how many were left out, and the notes.
 pub fn fit(table: &str, height: usize) -> String {

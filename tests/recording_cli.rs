@@ -169,8 +169,11 @@ fn plot_writes_charts_and_a_python_script_that_runs() {
         common::skip("the python part: python3 with matplotlib is not installed");
         return;
     }
+    // The script redraws every chart plot drew, into the folder given as its argument.
+    let py_out = dir.path().join("py-charts");
     let run = Command::new("python3")
         .arg(&py)
+        .arg(&py_out)
         .output()
         .expect("python runs");
     assert!(
@@ -178,12 +181,18 @@ fn plot_writes_charts_and_a_python_script_that_runs() {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let png = out.join("py-throughput-vs-size-1threads.png");
-    assert!(
-        std::fs::read(&png).is_ok_and(|b| b.starts_with(b"\x89PNG")),
-        "{}",
-        png.display()
-    );
+    for p in &written {
+        let name = std::path::Path::new(p)
+            .file_name()
+            .expect("a file")
+            .to_string_lossy();
+        let png = py_out.join(format!("py-{name}"));
+        assert!(
+            std::fs::read(&png).is_ok_and(|b| b.starts_with(b"\x89PNG")),
+            "{}",
+            png.display()
+        );
+    }
     let script = std::fs::read_to_string(&py).expect("script");
     let rows = netio_tui::record::read_rows(&csv).expect("reads");
     let first = rows

@@ -107,7 +107,7 @@ impl App {
             Key::Char('r') => match self.recording {
                 Recording::Off => Some(Action::StartRecording),
                 Recording::On { .. } => {
-                    self.recording = Recording::Off;
+                    self.recording_stopped();
                     Some(Action::StopRecording)
                 }
             },

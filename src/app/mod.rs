@@ -49,6 +49,11 @@ pub struct App {
     pub confirm_quit: bool,
     /// The last problem to show in the header (a failed cell, a recording error).
     pub status: Option<String>,
+    /// The last thing to tell (where recording goes, what a stopped recording wrote).
+    pub notice: Option<String>,
+    /// Every recording of the session once stopped: its file and the rows written
+    /// (for the summary printed on quit).
+    pub recorded: Vec<(PathBuf, u64)>,
     /// The last [`RUNS_KEPT`] finished runs of each cell, for the summary printed on
     /// quit: bounded by the matrix, however long the session.
     pub finished: Finished,
@@ -95,6 +100,8 @@ impl App {
             help_scroll: 0,
             confirm_quit: false,
             status: None,
+            notice: None,
+            recorded: Vec::new(),
             finished: Finished::default(),
             replaying: None,
             playback: None,
@@ -251,7 +258,21 @@ impl App {
 
     /// The recording file is open.
     pub fn recording_started(&mut self, path: PathBuf) {
+        self.notice = Some(format!("recording finished cells to {}", path.display()));
         self.recording = Recording::On { path, rows: 0 };
+    }
+
+    /// Stops recording, keeping what it wrote for the summary; says so.
+    pub fn recording_stopped(&mut self) {
+        if let Recording::On { path, rows } = std::mem::replace(&mut self.recording, Recording::Off)
+        {
+            self.notice = Some(format!(
+                "recording stopped: {rows} {} written to {}",
+                if rows == 1 { "row" } else { "rows" },
+                path.display()
+            ));
+            self.recorded.push((path, rows as u64));
+        }
     }
 
     /// A row was written.

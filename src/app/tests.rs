@@ -372,3 +372,25 @@ fn the_quit_summary_keeps_a_bounded_number_of_runs_per_cell() {
         "a cell's runs stay together"
     );
 }
+
+#[test]
+fn recording_says_where_it_goes_and_what_it_wrote() {
+    let mut a = app();
+    assert_eq!(key(&mut a, Key::Char('r')), Some(Action::StartRecording));
+    a.recording_started("recordings/netio-1.csv".into());
+    assert_eq!(
+        a.notice.as_deref(),
+        Some("recording finished cells to recordings/netio-1.csv")
+    );
+    a.row_recorded();
+    a.row_recorded();
+    assert_eq!(key(&mut a, Key::Char('r')), Some(Action::StopRecording));
+    assert_eq!(
+        a.notice.as_deref(),
+        Some("recording stopped: 2 rows written to recordings/netio-1.csv")
+    );
+    assert_eq!(a.recorded, vec![("recordings/netio-1.csv".into(), 2)]);
+    // Stopping when nothing records keeps nothing.
+    a.recording_stopped();
+    assert_eq!(a.recorded.len(), 1);
+}

@@ -109,19 +109,29 @@ fn run_monitor(
     network: &Network,
 ) -> ExitCode {
     match tui::run(cli, Arc::clone(&cancel), ctx, network) {
-        Ok(rows) => {
+        Ok(tui::Ended { rows, recorded }) => {
             if rows.is_empty() {
                 println!("netio-tui: no cell finished, nothing to summarize");
             } else {
+                let machine = summary::machine_line(ctx);
                 let table = summary::table(&rows);
                 let height = ratatui::crossterm::terminal::size().map_or(24, |(_, h)| h);
-                print!("{}", summary::fit(&table, usize::from(height)));
+                // The machine line and one line per recording above and below the table.
+                let room = usize::from(height).saturating_sub(1 + recorded.len());
+                print!("{machine}\n{}", summary::fit(&table, room));
                 if let Some(path) = &cli.summary
-                    && let Err(e) = std::fs::write(path, &table)
+                    && let Err(e) = std::fs::write(path, format!("{machine}\n{table}"))
                 {
                     eprintln!("error: --summary {}: {e}", path.display());
                     return ExitCode::FAILURE;
                 }
+            }
+            for (path, n) in &recorded {
+                println!(
+                    "recorded {n} {} to {}",
+                    if *n == 1 { "row" } else { "rows" },
+                    path.display()
+                );
             }
             if cancel.load(std::sync::atomic::Ordering::Relaxed) {
                 ExitCode::from(signals::exit_status())

@@ -17,6 +17,8 @@ pub(super) struct Series {
     pub label: String,
     pub color: RGBColor,
     pub width: u32,
+    /// Drawn dashed (a p50 beside its p99, a sender's figure beside the end to end).
+    pub dashed: bool,
     pub points: Vec<(f64, f64)>,
     /// 95 % intervals drawn as vertical bars: (x, low, high).
     pub bars: Vec<Bar>,
@@ -139,10 +141,13 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
     let threads = axis(rows, |r| r.threads);
     let sizes = axis(rows, |r| r.size_bytes);
     let strats = strategies(rows);
+    // Thin lines are the secondary figure (p50, the sender's copies): dashed too, so
+    // they differ by more than width.
     let line = |s: &str, label: String, width: u32, points: Vec<(f64, f64)>| Series {
         label,
         color: color(s),
         width,
+        dashed: width == 1,
         points,
         bars: Vec::new(),
     };
@@ -162,11 +167,13 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 stem: format!("throughput-vs-size-{t}threads"),
                 title: if repeats > 1 {
                     format!(
-                        "Throughput vs message size, {t} thread pair(s): median of up to {repeats} repeats, bars 95% CI"
+                        "Throughput vs message size, {}: median of up to {repeats} repeats, bars 95% CI",
+                        pairs(t)
                     )
                 } else {
                     format!(
-                        "Throughput vs message size, {t} thread pair(s): bars 95% CI within one run"
+                        "Throughput vs message size, {}: bars 95% CI within one run",
+                        pairs(t)
                     )
                 },
                 x_label: "message size (bytes, log scale)",
@@ -191,10 +198,11 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
             Chart {
                 stem: format!("cost-vs-size-{t}threads"),
                 title: if cycles {
-                    format!("Sender cycles per byte vs message size, {t} thread pair(s)")
+                    format!("Sender cycles per byte vs message size, {}", pairs(t))
                 } else {
                     format!(
-                        "CPU ns per byte vs message size, {t} thread pair(s) (no cycle counter)"
+                        "CPU ns per byte vs message size, {} (no cycle counter)",
+                        pairs(t)
                     )
                 },
                 x_label: "message size (bytes, log scale)",
@@ -239,7 +247,7 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         push(
             Chart {
                 stem: format!("cache-misses-vs-size-{t}threads"),
-                title: format!("Cache load misses per KiB vs message size, {t} thread pair(s)"),
+                title: format!("Cache load misses per KiB vs message size, {}", pairs(t)),
                 x_label: "message size (bytes, log scale)",
                 x_axis: XAxis::Size,
                 y_log: false,
@@ -267,13 +275,14 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
             Chart {
                 stem: format!("copies-per-byte-vs-size-{t}threads"),
                 title: format!(
-                    "Copies per byte (the kernel's count, the copy meter) vs message size, {t} thread pair(s)"
+                    "Copies per byte (the kernel's count, the copy meter) vs message size, {}",
+                    pairs(t)
                 ),
                 x_label: "message size (bytes, log scale)",
                 x_axis: XAxis::Size,
                 y_log: false,
-                y_label: "copies per byte: end to end thick, sender thin".into(),
-                series: copies,
+                y_label: "copies per byte: end to end solid, sender dashed".into(),
+                series: merge_coinciding(copies),
             },
             "copy meter figures (recorded without the meter, or without its privileges)",
         );
@@ -285,13 +294,13 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 s,
                 format!("{s} p99"),
                 3,
-                vs_threads(rows, s, size, |r| r.lat_p99_us.value()),
+                vs_threads(rows, s, size, |r| log_us(r.lat_p99_us.value())),
             ));
             lat.push(line(
                 s,
                 format!("{s} p50"),
                 1,
-                vs_threads(rows, s, size, |r| r.lat_p50_us.value()),
+                vs_threads(rows, s, size, |r| log_us(r.lat_p50_us.value())),
             ));
         }
         let z = format_size(size as usize);
@@ -303,8 +312,9 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 ),
                 x_label: "thread pairs (log scale)",
                 x_axis: XAxis::Count,
-                y_log: false,
-                y_label: "queueing delay (µs): p99 thick, p50 thin".into(),
+                // p50 (tens of µs) and p99 (up to tens of ms) on one readable axis.
+                y_log: true,
+                y_label: "queueing delay (µs, log scale): p99 solid, p50 dashed".into(),
                 series: lat,
             },
             "latency percentiles",
@@ -328,12 +338,44 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
             "context-switch counts",
         );
     }
-    let palette = [
-        RGBColor(160, 40, 170),
-        RGBColor(40, 90, 200),
-        RGBColor(0, 140, 70),
-        RGBColor(214, 120, 0),
-    ];
+    // One line per zero-copy strategy: its thread counts merged where they coincide
+    // (the usual 100 % on loopback), each its own dashed line where they differ.
+    let mut copied = Vec::new();
+    for s in strats
+        .iter()
+        .filter(|s| Strategy::of_name(s).is_some_and(Strategy::is_zero_copy))
+    {
+        let per: Vec<(u32, Vec<(f64, f64)>)> = threads
+            .iter()
+            .map(|&t| (t, vs_size(rows, s, t, |r| r.zc_copied_pct.value())))
+            .filter(|(_, p)| !p.is_empty())
+            .collect();
+        let same = per.windows(2).all(|w| {
+            w[0].1.len() == w[1].1.len()
+                && w[0]
+                    .1
+                    .iter()
+                    .zip(&w[1].1)
+                    .all(|(a, b)| (a.1 - b.1).abs() < 0.5)
+        });
+        if same {
+            if let Some((_, points)) = per.first() {
+                let label = if per.len() > 1 {
+                    format!("{s} (every thread count alike)")
+                } else {
+                    s.to_string()
+                };
+                copied.push(line(s, label, 3, points.clone()));
+            }
+        } else {
+            for (t, points) in per {
+                copied.push(Series {
+                    dashed: t > 1,
+                    ..line(s, format!("{s}, {}", pairs(t)), 2, points)
+                });
+            }
+        }
+    }
     push(
         Chart {
             stem: "zero-copy-copied-vs-size".into(),
@@ -342,19 +384,7 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
             x_axis: XAxis::Size,
             y_log: false,
             y_label: "completions flagged COPIED (%)".into(),
-            series: threads
-                .iter()
-                .enumerate()
-                .map(|(i, &t)| Series {
-                    label: format!("{t} thread pair(s)"),
-                    color: palette[i % palette.len()],
-                    width: 3,
-                    points: vs_size(rows, Strategy::ZeroCopy.name(), t, |r| {
-                        r.zc_copied_pct.value()
-                    }),
-                    bars: Vec::new(),
-                })
-                .collect(),
+            series: merge_coinciding(copied),
         },
         "zero-copy rows with completions",
     );
@@ -386,4 +416,50 @@ pub(super) fn footer(rows: &[Row]) -> String {
         "netio-tui · {} · kernel {} · {net} · recorded {}",
         r.cpu_model, r.kernel, r.started_at
     )
+}
+
+/// "1 thread pair", "4 thread pairs".
+pub(super) fn pairs(t: u32) -> String {
+    if t == 1 {
+        "1 thread pair".to_string()
+    } else {
+        format!("{t} thread pairs")
+    }
+}
+
+/// A latency in µs on a log axis (log10; a value below 0.001 µs is held there).
+fn log_us(us: Option<f64>) -> Option<f64> {
+    us.map(|v| v.max(0.001).log10())
+}
+
+/// Lines that coincide (same style, same points within half a unit) drawn once, named
+/// for all of them: "one-copy, uring end to end" (a label's first word is its
+/// strategy; the rest is kept from the first line), so no line hides another.
+pub(super) fn merge_coinciding(series: Vec<Series>) -> Vec<Series> {
+    let mut merged: Vec<(Series, Vec<String>)> = Vec::new();
+    for s in series {
+        let alike = |m: &Series| {
+            m.dashed == s.dashed
+                && m.points.len() == s.points.len()
+                && m.points
+                    .iter()
+                    .zip(&s.points)
+                    .all(|(a, b)| a.0 == b.0 && (a.1 - b.1).abs() < 0.5)
+        };
+        let name = s.label.split(' ').next().unwrap_or_default().to_string();
+        match merged.iter_mut().find(|(m, _)| alike(m)) {
+            Some((_, names)) => names.push(name),
+            None => merged.push((s, vec![name])),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut s, names)| {
+            if names.len() > 1 {
+                let rest = s.label[names[0].len()..].to_string();
+                s.label = format!("{}{rest}", names.join(", "));
+            }
+            s
+        })
+        .collect()
 }

@@ -1,5 +1,5 @@
 //! Latency against load: for each size × thread count with paced (`rate`) cells, each
-//! strategy's p99 (thick) and p50 (thin) one-way latency, measured from each message's
+//! strategy's p99 (solid) and p50 (dashed) one-way latency, measured from each message's
 //! due time, against the throughput it achieved, one point per load (medians over the
 //! repeats), on a log latency axis. A point where the cell could not keep up is still
 //! drawn (it is the knee) and the legend says so.
@@ -56,6 +56,7 @@ pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
                     label: format!("{s} p99{sat}"),
                     color: color(s),
                     width: 3,
+                    dashed: false,
                     points: points.iter().map(|p| (p.1, log(p.3))).collect(),
                     bars: Vec::new(),
                 });
@@ -63,6 +64,7 @@ pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
                     label: format!("{s} p50"),
                     color: color(s),
                     width: 1,
+                    dashed: true,
                     points: points.iter().map(|p| (p.1, log(p.2))).collect(),
                     bars: Vec::new(),
                 });
@@ -71,17 +73,13 @@ pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {
                 continue;
             }
             let z = format_size(size as usize);
-            let pairs = if t == 1 {
-                "1 thread pair".to_string()
-            } else {
-                format!("{t} thread pairs")
-            };
+            let pairs = super::charts::pairs(t);
             out.push(Chart {
                 stem: format!("latency-vs-load-{z}-{t}threads"),
                 title: format!("Latency vs achieved throughput (paced), {z} messages, {pairs}"),
                 x_label: "achieved throughput (Gbit/s)",
                 x_axis: XAxis::Linear,
-                y_label: "latency from due time (µs, log): p99 thick, p50 thin".into(),
+                y_label: "latency from due time (µs, log): p99 solid, p50 dashed".into(),
                 y_log: true,
                 series,
             });

@@ -84,7 +84,9 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
                 let n = 2f64.powf(*v).round() as usize;
                 match x_axis {
                     XAxis::Linear => trim_zeros(*v),
-                    _ if (v - v.round()).abs() > 1e-6 => String::new(),
+                    // Whole powers of two only, and none below 1 (a lone value's
+                    // margin).
+                    _ if (v - v.round()).abs() > 1e-6 || *v < -1e-6 => String::new(),
                     XAxis::Size => format_size(n),
                     XAxis::Count => n.to_string(),
                 }
@@ -129,18 +131,40 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
             });
             ctx.draw_series(bars).map_err(|e| anyhow::anyhow!("{e}"))?;
         }
-        for s in chart.series.iter().filter(|s| !s.points.is_empty()) {
+        // Solid lines first: a dashed line on the same values stays visible on top.
+        let solid_first = chart
+            .series
+            .iter()
+            .filter(|s| !s.dashed)
+            .chain(chart.series.iter().filter(|s| s.dashed));
+        for s in solid_first.filter(|s| !s.points.is_empty()) {
             let style = ShapeStyle::from(&s.color).stroke_width(s.width);
             let color = s.color;
             let width = s.width;
-            ctx.draw_series(LineSeries::new(s.points.clone(), style).point_size(3))
+            let dashed = s.dashed;
+            let drawn = if dashed {
+                // The line dashed, its points still marked.
+                ctx.draw_series(s.points.iter().map(|&p| Circle::new(p, 3, style.filled())))
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                ctx.draw_series(DashedLineSeries::new(s.points.clone(), 9, 5, style))
+            } else {
+                ctx.draw_series(LineSeries::new(s.points.clone(), style).point_size(3))
+            };
+            drawn
                 .map_err(|e| anyhow::anyhow!("{e}"))?
                 .label(s.label.clone())
                 .legend(move |(x, y)| {
-                    PathElement::new(
-                        [(x, y), (x + 20, y)],
-                        ShapeStyle::from(&color).stroke_width(width),
-                    )
+                    // A dashed line's key is two dashes; a solid one's, one line
+                    // (drawn twice, so both are the same kind of element).
+                    let style = ShapeStyle::from(&color).stroke_width(width);
+                    let [(a, b), (c, d)] = if dashed {
+                        [(0, 8), (12, 20)]
+                    } else {
+                        [(0, 20), (0, 20)]
+                    };
+                    EmptyElement::at((x, y))
+                        + PathElement::new([(a, 0), (b, 0)], style)
+                        + PathElement::new([(c, 0), (d, 0)], style)
                 });
         }
         ctx.configure_series_labels()

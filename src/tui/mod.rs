@@ -126,12 +126,19 @@ fn theme(no_color: bool, kind: crate::ui::ThemeKind) -> Theme {
 
 /// Runs the monitor until the user quits or `cancel` is set by a signal. Returns the
 /// rows of every finished cell, for the summary printed after the terminal is restored.
+/// What a monitor session leaves: the finished cells' rows and the recordings it wrote
+/// (file, rows).
+pub struct Ended {
+    pub rows: Vec<Row>,
+    pub recorded: Vec<(std::path::PathBuf, u64)>,
+}
+
 pub fn run(
     cli: &Cli,
     cancel: Arc<AtomicBool>,
     ctx: &RunContext,
     network: &Network,
-) -> anyhow::Result<Vec<Row>> {
+) -> anyhow::Result<Ended> {
     let matrix = cli.matrix();
     let mut app = App::new(ctx.clone(), matrix.strategies, matrix.sizes, matrix.threads);
     app.modes = matrix.modes;
@@ -158,7 +165,12 @@ pub fn run(
     drop(session);
     drop(driver);
     result?;
-    Ok(app.finished.rows().map(|r| r.clone().in_run(ctx)).collect())
+    // A recording still on at quit is finished too.
+    app.recording_stopped();
+    Ok(Ended {
+        rows: app.finished.rows().map(|r| r.clone().in_run(ctx)).collect(),
+        recorded: app.recorded.clone(),
+    })
 }
 
 /// Plays a recording back in the monitor: the cells' figures at once, then (with a

@@ -89,6 +89,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     if let Some(problem) = &app.status {
         second.push(Span::styled(format!("  {problem}"), theme.error()));
+    } else if let Some(notice) = &app.notice {
+        second.push(Span::styled(format!("  {notice}"), theme.warn()));
     }
     let lines = if area.height >= 2 {
         vec![first, Line::from(second)]

@@ -1,6 +1,6 @@
 //! The size × threads matrix of the selected strategy under the selected workload: each
 //! cell the workload's headline figure (Gbps, transactions/s, or p99 latency) on a
-//! colour scale (relative to this strategy's best), the cursor on the selected cell.
+//! bold in its best third and dim in its worst (colours are the strategies'), the cursor on the selected cell.
 //! More threads are higher up, larger sizes further right, as the arrow keys move.
 
 use ratatui::Frame;
