@@ -29,8 +29,11 @@ fn cite(n: &Numbered) -> String {
 pub enum Crossover {
     /// Measurably ahead from this size on, at every larger measured size.
     From { size: u64, verdict: Verdict },
-    /// Measurably ahead at some sizes, not at a larger one.
-    Intermittent { ahead_at: Vec<u64> },
+    /// Measurably ahead at some sizes, and not at others after the first of them.
+    Intermittent {
+        ahead_at: Vec<u64>,
+        not_at: Vec<u64>,
+    },
     /// Never measurably ahead; `undecided` are the sizes with no measurable difference
     /// or no measured spread (the rest were measurably behind).
     Never { undecided: Vec<(u64, Verdict)> },
@@ -71,13 +74,18 @@ pub fn crossover(cells: &[CellStats], challenger: &str, baseline: &str, threads:
             verdict: verdicts[first].1,
         };
     }
-    Crossover::Intermittent {
-        ahead_at: verdicts
+    let sizes_where = |want: bool| -> Vec<u64> {
+        verdicts
             .iter()
             .zip(&ahead)
-            .filter(|(_, a)| **a)
+            .skip(first)
+            .filter(|(_, a)| **a == want)
             .map(|(v, _)| v.0)
-            .collect(),
+            .collect()
+    };
+    Crossover::Intermittent {
+        ahead_at: sizes_where(true),
+        not_at: sizes_where(false),
     }
 }
 
@@ -95,9 +103,10 @@ fn crossover_text(cells: &[CellStats], challenger: &str, baseline: &str, threads
             format_size(size as usize),
             verdict.words(challenger, baseline)
         ),
-        Crossover::Intermittent { ahead_at } => format!(
-            "no clean crossover: measurably ahead at {} but not at a larger size",
-            sizes(&ahead_at)
+        Crossover::Intermittent { ahead_at, not_at } => format!(
+            "no clean crossover: measurably ahead at {} but not at {}",
+            sizes(&ahead_at),
+            sizes(&not_at)
         ),
         Crossover::Never { undecided } => {
             let sizes_where = |unknown: bool| {

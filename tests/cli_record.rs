@@ -104,9 +104,14 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
+    // The machine line, then the summary table.
     assert!(
-        stdout.starts_with("strategy"),
-        "summary table on stdout: {stdout}"
+        stdout.starts_with("netio-tui run ")
+            && stdout
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("strategy")),
+        "machine line and summary table on stdout: {stdout}"
     );
     let rows = read_rows(&cells).expect("cells file reads back");
     assert_eq!(rows.len(), 6, "3 cells x 2 repeats");

@@ -148,19 +148,28 @@ fn monitor_shows_live_figures_and_obeys_the_keys() {
     });
     s.keys("?");
     s.wait_for("the help overlay", Duration::from_secs(5), |sc| {
-        sc.contains("any key closes this help")
+        sc.contains("q quits · other keys close")
+    });
+    s.keys("Escape");
+    s.wait_for("Esc to close the help", Duration::from_secs(5), |sc| {
+        !sc.contains("q quits · other keys close")
+    });
+    // Esc mid-run asks first; any other key goes on measuring.
+    s.keys("Escape");
+    s.wait_for("the quit question", Duration::from_secs(5), |sc| {
+        sc.contains("A run is in progress")
     });
     s.keys("x");
-    s.wait_for("the help to close", Duration::from_secs(5), |sc| {
-        !sc.contains("any key closes this help")
+    s.wait_for("the question to go", Duration::from_secs(5), |sc| {
+        !sc.contains("A run is in progress")
     });
 
     s.keys("q");
     assert_eq!(s.exit_status(&status, "q"), "0");
     let after = s.screen();
     assert!(
-        after.contains("strategy") && after.contains("Gbps"),
-        "summary on quit:\n{after}"
+        after.contains("netio-tui run ") && after.contains("strategy") && after.contains("Gbps"),
+        "machine line and summary on quit:\n{after}"
     );
 }
 

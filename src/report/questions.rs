@@ -81,9 +81,14 @@ pub(super) fn zero_copy_copied(out: &mut String, numbered: &[Numbered]) {
             .map(|p| p.1.to_string())
             .collect::<Vec<_>>()
             .join(", ");
+        let share = if (max - min).abs() < 0.5 {
+            format!("{min:.0} %")
+        } else {
+            format!("{min:.0}–{max:.0} %")
+        };
         let _ = writeln!(
             out,
-            "The kernel flagged {min:.0}–{max:.0} % of zero-copy completions as copied (rows {cited})."
+            "The kernel flagged {share} of zero-copy completions as copied (rows {cited})."
         );
         let meaning = if min >= 99.5 {
             "Every completion was copied: the data was delivered to a local socket (loopback or veth), where the kernel makes a deferred copy. Only data leaving through a real device avoids that copy."

@@ -95,13 +95,23 @@ fn ahead_then_behind_is_not_a_crossover() {
         ("zero-copy", 1024, 2, 6.0),
         ("two-copy", 4096, 2, 8.0),
         ("zero-copy", 4096, 2, 7.0),
+        ("two-copy", 65536, 2, 8.0),
+        ("zero-copy", 65536, 2, 9.0),
     ]);
     let c = aggregate::cells(&rows);
     assert_eq!(
         crossover(&c, "zero-copy", "two-copy", 2),
         Crossover::Intermittent {
-            ahead_at: vec![1024]
+            ahead_at: vec![1024, 65536],
+            not_at: vec![4096]
         }
+    );
+    // Ahead at the largest size too: the words name where it was not ahead, never
+    // "a larger size" that was not measured.
+    let text = report("r.csv", &rows);
+    assert!(
+        text.contains("measurably ahead at 1K, 64K but not at 4K"),
+        "{text}"
     );
     assert_eq!(crossover(&c, "zero-copy", "two-copy", 8), Crossover::NoData);
 }
@@ -209,6 +219,11 @@ fn the_copies_question_is_answered_from_the_meter_or_says_why_not() {
         })
         .collect();
     let text = report("m.csv", &rows);
+    // One figure where the range is one value ("100 %", not "100–100 %").
+    assert!(
+        text.contains("flagged 100 % of zero-copy completions"),
+        "{text}"
+    );
     let section = text
         .split("## How many copies did each strategy make, and where?")
         .nth(1)
