@@ -197,6 +197,42 @@ impl App {
         self.modes.get(self.mode_idx).copied().unwrap_or_default()
     }
 
+    /// Puts the cursor (size, threads, workload, the matrix's strategy) on `cell`.
+    fn follow(&mut self, cell: Cell) {
+        let at = |axis: &[usize], v: usize| axis.iter().position(|&x| x == v);
+        if let Some(i) = at(&self.sizes, cell.size) {
+            self.size_idx = i;
+        }
+        if let Some(i) = at(&self.threads, cell.threads) {
+            self.threads_idx = i;
+        }
+        if let Some(i) = self.modes.iter().position(|&m| m == cell.mode()) {
+            self.mode_idx = i;
+        }
+        if let Some(i) = self.strategies.iter().position(|&s| s == cell.strategy) {
+            self.strategy_idx = i;
+        }
+    }
+
+    /// "k/n, ETA 2m10s" of the run, from the pace of its cells so far.
+    pub fn progress_words(&self) -> Option<String> {
+        let view = self.view();
+        let (index, total, since) = view.progress?;
+        let now = view.last_event.unwrap_or(since);
+        let k = index + 1;
+        let eta = (index > 0).then(|| {
+            let per_cell = now.saturating_duration_since(since).as_secs_f64() / index as f64;
+            let left = per_cell * (total - index) as f64;
+            let secs = left.round() as u64;
+            if secs >= 60 {
+                format!(", ETA {}m{:02}s", secs / 60, secs % 60)
+            } else {
+                format!(", ETA {secs}s")
+            }
+        });
+        Some(format!("{k}/{total}{}", eta.unwrap_or_default()))
+    }
+
     /// The selected cell for strategy `s`.
     pub fn cell_for(&self, strategy: Strategy) -> Cell {
         Cell::new(strategy, self.selected_size(), self.selected_threads())
@@ -242,6 +278,7 @@ impl App {
 
     fn begin(&mut self, plan: Plan, cells: Vec<Cell>) -> Option<Action> {
         self.plan = plan;
+        self.live.progress = None;
         self.generation += 1;
         self.run_failed = false;
         self.status = None;
@@ -289,6 +326,7 @@ impl App {
 
     /// Applies one event; `now` stamps a starting cell.
     pub fn update(&mut self, event: Inbox, now: Instant) -> Option<Action> {
+        self.live.last_event = Some(now);
         match event {
             Inbox::Key(key) => self.on_key(key),
             Inbox::Engine { generation, event } if generation == self.generation => {
@@ -300,7 +338,16 @@ impl App {
 
     fn on_engine(&mut self, event: EngineEvent, now: Instant) -> Option<Action> {
         match event {
-            EngineEvent::CellStarted { cell, .. } => {
+            EngineEvent::CellStarted {
+                cell, index, total, ..
+            } => {
+                let since = self.live.progress.map_or(now, |(_, _, since)| since);
+                self.live.progress = Some((index, total, since));
+                if self.plan == Plan::Sweep && !self.is_frozen() {
+                    // Every panel shows the cell being measured: the cursor follows it.
+                    self.follow(cell);
+                }
+                self.live.second = None;
                 self.live.running = Some(Running {
                     cell,
                     started: now,
@@ -316,10 +363,11 @@ impl App {
                 }
                 self.live.counting = Some(s.counting);
                 self.live.history.entry(s.cell).or_default().push(&s.row);
-                self.live.figures.insert(s.cell, s.row);
+                self.live.second = Some(s.row);
                 None
             }
             EngineEvent::CellFinished { summary, .. } => {
+                self.live.second = None;
                 self.live.figures.insert(summary.cell, summary.row.clone());
                 let runs = self.live.runs.entry(summary.cell).or_default();
                 if runs.len() == RUNS_KEPT {
@@ -339,11 +387,14 @@ impl App {
                 // The engine goes on with the next cell; the status keeps the error, and
                 // the comparison stops at the end of this round.
                 self.status = Some(format!("{cell} failed: {error}"));
+                self.live.second = None;
                 self.run_failed = true;
                 None
             }
             EngineEvent::RunEnded { cancelled } => {
+                // An interrupted cell leaves no figure: its seconds were never a result.
                 self.live.running = None;
+                self.live.second = None;
                 if self.plan == Plan::Compare && !cancelled && !self.run_failed {
                     // Round and round.
                     return self.compare();

@@ -104,7 +104,12 @@ fn samples_fill_figures_history_and_the_running_cell() {
     engine(&mut a, sample(cells[0], 1, 10.0));
     engine(&mut a, sample(cells[0], 2, 12.0));
     let v = a.view();
-    assert_eq!(v.figures[&cells[0]].throughput_gbps, Figure::Measured(12.0));
+    // A second of a running cell is live, never a result.
+    assert!(v.figures.is_empty(), "no figure until the cell finishes");
+    assert_eq!(
+        v.shown(cells[0]).map(|(r, live)| (r.throughput_gbps, live)),
+        Some((Figure::Measured(12.0), true))
+    );
     assert_eq!(
         v.history[&cells[0]].gbps,
         [Figure::Measured(10.0), Figure::Measured(12.0)]
@@ -184,21 +189,19 @@ fn space_freezes_the_display_while_measuring_goes_on() {
     key(&mut a, Key::Char(' '));
     assert!(a.is_frozen());
     engine(&mut a, sample(cells[0], 2, 20.0));
+    let gbps = |v: &View| v.second.as_ref().map(|r| r.throughput_gbps);
     assert_eq!(
-        a.view().figures[&cells[0]].throughput_gbps,
-        Figure::Measured(10.0),
+        gbps(a.view()),
+        Some(Figure::Measured(10.0)),
         "display frozen"
     );
     assert_eq!(
-        a.live.figures[&cells[0]].throughput_gbps,
-        Figure::Measured(20.0),
+        gbps(&a.live),
+        Some(Figure::Measured(20.0)),
         "measuring went on"
     );
     key(&mut a, Key::Char(' '));
-    assert_eq!(
-        a.view().figures[&cells[0]].throughput_gbps,
-        Figure::Measured(20.0)
-    );
+    assert_eq!(gbps(a.view()), Some(Figure::Measured(20.0)));
 }
 
 #[test]
@@ -393,4 +396,68 @@ fn recording_says_where_it_goes_and_what_it_wrote() {
     // Stopping when nothing records keeps nothing.
     a.recording_stopped();
     assert_eq!(a.recorded.len(), 1);
+}
+
+#[test]
+fn only_finished_cells_have_figures_and_warm_up_is_never_shown() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    engine(&mut a, started(cells[0], 0, 3));
+    let mut warm = sample(cells[0], 1, 50.0);
+    if let EngineEvent::Sample(s) = &mut warm {
+        s.phase = Phase::Warmup;
+    }
+    engine(&mut a, warm);
+    assert_eq!(
+        a.view().shown(cells[0]),
+        None,
+        "a warm-up second is not a figure"
+    );
+    engine(&mut a, sample(cells[0], 2, 12.0));
+    engine(&mut a, finished(cells[0], 12.4));
+    assert_eq!(
+        a.view()
+            .shown(cells[0])
+            .map(|(r, live)| (r.throughput_gbps, live)),
+        Some((Figure::Measured(12.4), false))
+    );
+    // The next cell is interrupted mid-run: it leaves no figure behind.
+    engine(&mut a, started(cells[1], 1, 3));
+    engine(&mut a, sample(cells[1], 2, 30.0));
+    engine(&mut a, EngineEvent::RunEnded { cancelled: true });
+    assert_eq!(a.view().shown(cells[1]), None);
+    assert!(!a.view().figures.contains_key(&cells[1]));
+}
+
+#[test]
+fn a_sweep_moves_the_cursor_with_the_cell_and_says_k_of_n_and_eta() {
+    use std::time::Duration;
+    let mut a = app();
+    key(&mut a, Key::Char('s'));
+    let t0 = Instant::now();
+    let far = Cell::new(
+        Strategy::ZeroCopy,
+        a.sizes[0],
+        a.threads[a.threads.len() - 1],
+    );
+    let feed = |a: &mut App, e, at| {
+        let g = a.generation;
+        a.update(
+            Inbox::Engine {
+                generation: g,
+                event: e,
+            },
+            at,
+        )
+    };
+    feed(&mut a, started(far, 0, 48), t0);
+    assert_eq!(
+        (a.selected_size(), a.selected_threads()),
+        (far.size, far.threads)
+    );
+    assert_eq!(a.selected_strategy(), Strategy::ZeroCopy);
+    assert_eq!(a.progress_words().as_deref(), Some("1/48"));
+    // 4 cells in 20 s: 44 left at 5 s each.
+    feed(&mut a, started(far, 4, 48), t0 + Duration::from_secs(20));
+    assert_eq!(a.progress_words().as_deref(), Some("5/48, ETA 3m40s"));
 }

@@ -44,9 +44,17 @@ impl History {
 /// What the panels show: the live one, or a frozen copy of it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct View {
-    /// The latest figures of each measured cell: its last second while it runs, its
-    /// window once it finished.
+    /// Each finished cell's figures: its last finished run's window (in a replay, the
+    /// recorded figures). Never a second of a run still going, nor a warm-up.
     pub figures: HashMap<Cell, Row>,
+    /// The running cell's latest second (warm-up or measuring, as `running.phase`
+    /// says): shown as live, never as a result.
+    pub second: Option<Row>,
+    /// Where the run is: cell k (from 0) of n, and when its first cell started.
+    pub progress: Option<(usize, usize, Instant)>,
+    /// When the latest event arrived: the ETA's "now" (a render is a function of the
+    /// state alone).
+    pub last_event: Option<Instant>,
     pub history: HashMap<Cell, History>,
     /// Window throughputs of each cell's last finished runs (at most [`RUNS_KEPT`]).
     pub runs: HashMap<Cell, VecDeque<f64>>,
@@ -102,4 +110,19 @@ impl Finished {
 pub enum Recording {
     Off,
     On { path: PathBuf, rows: usize },
+}
+
+impl View {
+    /// What to show for `cell`: its latest measuring second while it runs (true: live),
+    /// else its finished figures. A warm-up second is never shown as a figure.
+    pub fn shown(&self, cell: Cell) -> Option<(&Row, bool)> {
+        let live = self
+            .running
+            .filter(|r| r.cell == cell && r.phase == Phase::Measure)
+            .and(self.second.as_ref());
+        match live {
+            Some(row) => Some((row, true)),
+            None => self.figures.get(&cell).map(|row| (row, false)),
+        }
+    }
 }

@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return;
     };
     let cell = running.cell;
-    let m = view.figures.get(&cell);
+    let m = view.shown(cell).map(|(row, _)| row);
     let rate = |b: Figure<u64>, secs: f64| per_second(b, secs).screen(gbps);
     let sent = m.map_or(NOT_YET.to_string(), |m| {
         rate(m.sent_wire_bytes, m.duration_s)

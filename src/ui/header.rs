@@ -53,7 +53,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Plan::Idle => "idle".to_string(),
         Plan::Compare => "comparing".to_string(),
         Plan::Single => "single cell".to_string(),
-        Plan::Sweep => "sweeping".to_string(),
+        Plan::Sweep => match app.progress_words() {
+            Some(p) => format!("sweeping {p}"),
+            None => "sweeping".to_string(),
+        },
     };
     let mut second = Vec::new();
     if app.unsafe_reuse {

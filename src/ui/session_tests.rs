@@ -120,18 +120,20 @@ fn a_sweep_of_a_two_by_two_matrix_from_start_to_quit() {
     assert_eq!(s.app.plan, Plan::Idle);
     insta::assert_snapshot!("session_4_swept", s.screen());
 
-    // Step the cursor: the smaller size, more threads, the other strategy.
+    // The cursor followed the sweep to its last cell: 64K × 2, one-copy.
     assert_eq!(
-        s.app.selected_size(),
-        64 << 10,
-        "start-up picks 64K when offered"
+        (s.app.selected_size(), s.app.selected_threads()),
+        (64 << 10, 2),
+        "the cursor follows the sweep"
     );
+    assert_eq!(s.app.selected_strategy(), Strategy::OneCopy);
+    // Step the cursor: the smaller size, fewer threads, the other strategy.
     s.key(Key::Left);
-    s.key(Key::Up);
+    s.key(Key::Down);
     s.key(Key::Tab);
     assert_eq!(s.app.selected_size(), 4 << 10);
-    assert_eq!(s.app.selected_threads(), 2);
-    assert_eq!(s.app.selected_strategy(), Strategy::OneCopy);
+    assert_eq!(s.app.selected_threads(), 1);
+    assert_eq!(s.app.selected_strategy(), Strategy::TwoCopy);
     insta::assert_snapshot!("session_5_stepped", s.screen());
 
     // Help over it all; any key closes it.

@@ -8,6 +8,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::Text;
 use ratatui::widgets::{Cell as TableCell, Row, Table};
 
@@ -214,7 +215,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let standings = app.standings();
     let rows = app.strategies.iter().zip(standings).map(|(&s, standing)| {
         let cell = app.cell_for(s);
-        let figures = view.figures.get(&cell);
+        let display = view.shown(cell);
+        let figures = display.map(|(row, _)| row);
+        // The running cell's current second: live, not a result (italic, marked ▶).
+        let live = display.is_some_and(|(_, live)| live);
         let extra = Extra {
             spread: view
                 .runs
@@ -235,12 +239,17 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         } else {
             theme.strategy(s)
         };
-        let name = TableCell::from(s.name()).style(name_style);
-        let row = Row::new(std::iter::once(name).chain(values).collect::<Vec<_>>());
-        if running {
-            row.style(theme.highlight())
+        let label = if running {
+            format!("▶{}", s.name())
         } else {
-            row.style(theme.value())
+            s.name().to_string()
+        };
+        let name = TableCell::from(label).style(name_style);
+        let row = Row::new(std::iter::once(name).chain(values).collect::<Vec<_>>());
+        match (running, live) {
+            (true, true) => row.style(theme.highlight().add_modifier(Modifier::ITALIC)),
+            (true, false) => row.style(theme.highlight()),
+            _ => row.style(theme.value()),
         }
     });
     let widths = std::iter::once(Constraint::Length(10))
