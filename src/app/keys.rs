@@ -115,6 +115,10 @@ impl App {
                 self.help = true;
                 None
             }
+            Key::Char('v') => {
+                self.matrix_winners = !self.matrix_winners;
+                None
+            }
             Key::Char(_) => None,
         }
     }

@@ -47,6 +47,9 @@ pub struct App {
     pub help_scroll: u16,
     /// Esc was pressed during a run: the monitor asks before quitting.
     pub confirm_quit: bool,
+    /// The matrix compares the strategies (the winner of each cell, `v`) instead of
+    /// showing one strategy's figures.
+    pub matrix_winners: bool,
     /// The last problem to show in the header (a failed cell, a recording error).
     pub status: Option<String>,
     /// The last thing to tell (where recording goes, what a stopped recording wrote).
@@ -99,6 +102,7 @@ impl App {
             help: false,
             help_scroll: 0,
             confirm_quit: false,
+            matrix_winners: false,
             status: None,
             notice: None,
             recorded: Vec::new(),
@@ -256,13 +260,19 @@ impl App {
 
     /// Each strategy's standing at the selected point, in the order of `strategies`.
     pub fn standings(&self) -> Vec<Standing> {
+        self.standings_at(self.selected_size(), self.selected_threads())
+    }
+
+    /// Each strategy's standing at `size` × `threads` under the selected workload.
+    pub fn standings_at(&self, size: usize, threads: usize) -> Vec<Standing> {
         let view = self.view();
+        let mode = self.selected_mode();
         let runs: Vec<Vec<f64>> = self
             .strategies
             .iter()
             .map(|&s| {
                 view.runs
-                    .get(&self.cell_for(s))
+                    .get(&Cell::new(s, size, threads).under(mode))
                     .map(|r| r.iter().copied().collect())
                     .unwrap_or_default()
             })

@@ -16,6 +16,7 @@ Tab {keys}  strategy of the matrix   Enter run the selected cell once
 c        compare: every strategy at the selected cell, round and round
 w        workload: stream, rr, rate at each load (those given at start)
 s        sweep the whole matrix once (the matrix fills as it goes)
+v        matrix: one strategy's figures, or the winner of each cell
 space    freeze the display (measuring goes on)
 r        start/stop recording finished cells to CSV (recordings/)
 q        quit (a summary of what was measured is printed)
@@ -25,6 +26,7 @@ Esc      quit (asks first while a run is in progress)";
 const REPLAY_KEYS: &str = "\
 ←/→      message size            ↑/↓   thread pairs (↑ = more)
 Tab {keys}  strategy of the matrix   w     workload
+v        matrix: one strategy's figures, or the winner of each cell
 space    pause / resume the recorded seconds (with --samples)
 + / -    play the seconds twice as fast / half as fast
 q Esc    quit";
@@ -32,6 +34,10 @@ q Esc    quit";
 /// How to read the panels.
 const LEGEND: &str = "\
 —  not measured yet   n/a  the machine cannot count it   –  not applicable
+*  the best finished figure of a column (bold)   ▶ the running row: its
+current second, in italics (a result only once the cell finishes)
+winner: 2 +12% (2 ahead of the next by ≥12%), 2=3 (within the noise),
+tie±4%, 2? (one run each: no interval yet)
 Gbps: message bytes received intact × 8 per second (last second or run).
 tps: rr transactions/s. rate ranks by p99 µs (lower is better); Gbps/off:
 achieved/offered. median ±95% n CV%: over the cell's last n finished runs.

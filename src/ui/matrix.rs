@@ -49,9 +49,13 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let rows = app.threads.iter().enumerate().rev().map(|(ti, &t)| {
         let cells = app.sizes.iter().enumerate().map(|(si, &s)| {
             let cursor = si == app.size_idx && ti == app.threads_idx;
-            let (text, style) = match gbps(s, t) {
-                Some(g) => (super::format::compact(g), theme.scale(share(g))),
-                None => (NOT_YET.to_string(), theme.dim()),
+            let (text, style) = if app.matrix_winners {
+                winner(app, s, t, theme)
+            } else {
+                match gbps(s, t) {
+                    Some(g) => (super::format::compact(g), theme.scale(share(g))),
+                    None => (NOT_YET.to_string(), theme.dim()),
+                }
             };
             right(text).style(if cursor { theme.highlight() } else { style })
         });
@@ -64,13 +68,92 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let widths = std::iter::once(Constraint::Length(7))
         .chain(app.sizes.iter().map(|_| Constraint::Length(6)))
         .collect::<Vec<_>>();
-    let title = format!(
-        " Matrix: {strategy} {}, {mode} (Tab) ",
-        entry.headline_label
-    );
+    let title = if app.matrix_winners {
+        format!(" Matrix: winner by {}, {mode} (v) ", entry.headline_label)
+    } else {
+        format!(
+            " Matrix: {strategy} {}, {mode} (Tab; v: winners) ",
+            entry.headline_label
+        )
+    };
+    let mut frame_block = block(title, theme);
+    if app.matrix_winners {
+        // Which digit is which strategy, in their colours, along the bottom border.
+        let legend: Vec<ratatui::text::Span> = app
+            .strategies
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                ratatui::text::Span::styled(format!(" {} {s} ", i + 1), theme.strategy(s))
+            })
+            .collect();
+        frame_block = frame_block.title_bottom(ratatui::text::Line::from(legend));
+    }
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
-        .block(block(title, theme));
+        .block(frame_block);
     frame.render_widget(table, area);
+}
+
+/// The winner of `size` × `threads` among the strategies, by their finished runs:
+/// `2 +12%` (strategy 2 measurably ahead of the next by at least 12 %), `2=3` (2 leads
+/// but 3 is within the noise), `tie±4%` (no measurable difference among them), `2?`
+/// (ahead on one run each: no interval yet). Digits are the strategies' order (1-7).
+fn winner(
+    app: &App,
+    size: usize,
+    threads: usize,
+    theme: &Theme,
+) -> (String, ratatui::style::Style) {
+    use crate::app::Standing;
+    let standings = app.standings_at(size, threads);
+    let colour = |i: usize| theme.strategy(app.strategies[i]);
+    if let Some(lead) = standings.iter().position(|s| *s == Standing::Best) {
+        let tied = standings
+            .iter()
+            .position(|s| matches!(s, Standing::Tie { .. }));
+        let text = match tied {
+            Some(other) => format!("{}={}", lead + 1, other + 1),
+            None => {
+                let gap = standings
+                    .iter()
+                    .filter_map(|s| match s {
+                        Standing::Behind { min_pct } => Some(*min_pct),
+                        _ => None,
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                format!("{} +{gap:.0}%", lead + 1)
+            }
+        };
+        return (text, colour(lead));
+    }
+    if let Some(Standing::Tie { within_pct }) =
+        standings.iter().find(|s| matches!(s, Standing::Tie { .. }))
+    {
+        return (format!("tie±{within_pct:.0}%"), theme.value());
+    }
+    // No interval yet: the best finished figure, marked unsure.
+    let view = app.view();
+    let mode = app.selected_mode();
+    let lower = mode.entry().better == crate::stats::Better::Lower;
+    let best = app
+        .strategies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &s)| {
+            let row = view.figures.get(&Cell::new(s, size, threads).under(mode))?;
+            Some((i, row.headline().value()?))
+        })
+        .max_by(|a, b| {
+            if lower {
+                b.1.total_cmp(&a.1)
+            } else {
+                a.1.total_cmp(&b.1)
+            }
+        });
+    match best {
+        Some((i, _)) => (format!("{}?", i + 1), colour(i)),
+        None => (NOT_YET.to_string(), theme.dim()),
+    }
 }

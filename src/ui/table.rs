@@ -8,7 +8,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Text;
 use ratatui::widgets::{Cell as TableCell, Row, Table};
 
@@ -17,6 +17,7 @@ use super::{Theme, block};
 use crate::app::{App, Standing};
 use crate::matrix::format_size;
 use crate::row::Row as Figures;
+use crate::stats::Better;
 use crate::stats::Summary;
 use crate::workload::{Workload, WorkloadEntry};
 
@@ -33,6 +34,9 @@ struct Extra {
 struct Column {
     header: fn(&WorkloadEntry) -> String,
     width: u16,
+    /// How the column ranks a finished figure (higher is better) where one value is
+    /// best, so the best is marked; `None` for spreads, verdicts and shares.
+    rank: Option<fn(&Figures, &WorkloadEntry) -> Option<f64>>,
     figure: fn(&Figures, &Extra) -> String,
 }
 
@@ -59,11 +63,16 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |e| e.headline_label.into(),
         width: 7,
+        rank: Some(|m, e| {
+            let v = m.headline().value()?;
+            Some(if e.better == Better::Lower { -v } else { v })
+        }),
         figure: |m, x| m.headline().screen(|v| headline(v, x.workload)),
     },
     Column {
         header: |_| "median".into(),
         width: 7,
+        rank: None,
         figure: |_, x| {
             x.spread
                 .map_or(NOT_YET.into(), |s| headline(s.median, x.workload))
@@ -72,6 +81,7 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "±95% n".into(),
         width: 9,
+        rank: None,
         figure: |_, x| match x.spread {
             Some(s) => match s.ci_half_pct() {
                 Some(h) => format!("±{h:.0}% {}", s.n),
@@ -83,6 +93,7 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "CV%".into(),
         width: 5,
+        rank: None,
         figure: |_, x| match x.spread {
             None => NOT_YET.into(),
             // One run: the spread is undefined, not unavailable.
@@ -93,12 +104,17 @@ const COLUMNS: [Column; 14] = [
         header: |_| "verdict".into(),
         // "tie ±1611%": two runs of a noisy cell give wide intervals.
         width: 10,
+        rank: None,
         figure: |_, x| x.standing.label(),
     },
     Column {
         // Saturated stream: time waiting in socket buffers (queueing delay).
         header: |e| format!("{} p50", e.latency_label),
         width: 8,
+        // A saturated stream's queueing delay never ranks strategies.
+        rank: Some(|m, e| {
+            (e.workload != Workload::Stream).then(|| -m.latency_p50().value().unwrap_or(f64::NAN))
+        }),
         figure: |m, _| m.latency_p50().screen(super::format::latency),
     },
     Column {
@@ -108,6 +124,11 @@ const COLUMNS: [Column; 14] = [
             _ => format!("{} p99", e.latency_label),
         },
         width: 8,
+        // rr's round trip ranks; a stream's queueing delay never does; rate shows
+        // achieved/offered here.
+        rank: Some(|m, e| {
+            (e.workload == Workload::Rr).then(|| -m.latency_p99().value().unwrap_or(f64::NAN))
+        }),
         figure: |m, x| match x.workload {
             Workload::Rate => match (m.throughput_gbps.value(), m.offered_gbps.value()) {
                 (Some(a), Some(o)) => format!("{}/{}", gbps_short(a), gbps_short(o)),
@@ -119,36 +140,43 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "tx ns/B".into(),
         width: 8,
+        rank: Some(|m, _| m.tx_cpu_ns_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.tx_cpu_ns_per_byte, 3),
     },
     Column {
         header: |_| "rx ns/B".into(),
         width: 8,
+        rank: Some(|m, _| m.rx_cpu_ns_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.rx_cpu_ns_per_byte, 3),
     },
     Column {
         header: |_| "cs/s".into(),
         width: 8,
+        rank: None,
         figure: |m, _| fig(m.context_switches_per_s(), 0),
     },
     Column {
         header: |_| "zc copied".into(),
         width: 9,
+        rank: None,
         figure: |m, _| m.zc_copied_pct.screen(|p| format!("{p:.0}%")),
     },
     Column {
         header: |_| "cyc/B".into(),
         width: 7,
+        rank: Some(|m, _| m.cycles_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.cycles_per_byte, 2),
     },
     Column {
         header: |_| "L1/KiB".into(),
         width: 7,
+        rank: Some(|m, _| m.l1d_misses_per_kib().value().map(|v| -v)),
         figure: |m, _| fig(m.l1d_misses_per_kib(), 1),
     },
     Column {
         header: |_| "LLC/KiB".into(),
         width: 7,
+        rank: Some(|m, _| m.llc_misses_per_kib().value().map(|v| -v)),
         figure: |m, _| fig(m.llc_misses_per_kib(), 2),
     },
 ];
@@ -157,6 +185,7 @@ const COLUMNS: [Column; 14] = [
 const MAPPED: Column = Column {
     header: |_| "rx mapped".into(),
     width: 9,
+    rank: None,
     figure: |m, _| m.rx_mapped_pct.screen(|p| format!("{p:.0}%")),
 };
 
@@ -165,6 +194,7 @@ const MAPPED: Column = Column {
 const CHANGED: Column = Column {
     header: |_| "changed".into(),
     width: 8,
+    rank: None,
     figure: |m, _| m.integrity_errors.to_string(),
 };
 
@@ -213,6 +243,26 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     )
     .style(theme.label());
     let standings = app.standings();
+    // The best finished figure of each ranking column, where two or more strategies
+    // have one: marked with `*` and bold (the marker survives NO_COLOR).
+    let score = |c: &Column, m: &Figures| -> Option<f64> {
+        c.rank.and_then(|r| r(m, entry)).filter(|v| v.is_finite())
+    };
+    let best: Vec<Option<f64>> = shown
+        .iter()
+        .map(|c| {
+            let scores: Vec<f64> = app
+                .strategies
+                .iter()
+                .filter_map(|&s| view.figures.get(&app.cell_for(s)))
+                .filter_map(|m| score(c, m))
+                .collect();
+            // One strategy alone at the top: a shared best marks nothing.
+            let top = scores.iter().copied().fold(f64::MIN, f64::max);
+            let at_top = scores.iter().filter(|&&v| v == top).count();
+            (scores.len() >= 2 && at_top == 1).then_some(top)
+        })
+        .collect();
     let rows = app.strategies.iter().zip(standings).map(|(&s, standing)| {
         let cell = app.cell_for(s);
         let display = view.shown(cell);
@@ -228,8 +278,16 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             // `rate max` reads as a stream.
             workload: entry.workload,
         };
-        let values = shown.iter().map(|c| match figures {
-            Some(m) => right((c.figure)(m, &extra)),
+        let values = shown.iter().zip(&best).map(|(c, best)| match figures {
+            Some(m) => {
+                let text = (c.figure)(m, &extra);
+                let is_best = !live && best.is_some_and(|b| score(c, m) == Some(b));
+                if is_best {
+                    right(format!("*{text}")).style(Style::new().add_modifier(Modifier::BOLD))
+                } else {
+                    right(text)
+                }
+            }
             None => right(NOT_YET.to_string()),
         });
         let running = view.running.is_some_and(|r| r.cell == cell);

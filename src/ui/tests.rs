@@ -353,3 +353,31 @@ fn themes_read_on_either_background() {
         }
     }
 }
+
+/// Two rounds of three strategies at 64K × 1: the best finished figure of each
+/// ranking column is marked, and `v` shows the winner of each cell.
+#[test]
+fn best_marks_and_the_winners_matrix_120x40() {
+    let mut a = app();
+    a.start();
+    let g = a.generation;
+    let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
+    let now = Instant::now();
+    for (round, k) in [(0usize, 1.0), (1, 1.02), (2, 0.99)] {
+        for (i, (&cell, gbps)) in cells.iter().zip([10.0, 15.0, 6.0]).enumerate() {
+            for event in [started(cell, round * 3 + i, 9), finished(cell, gbps * k)] {
+                a.update(
+                    Inbox::Engine {
+                        generation: g,
+                        event,
+                    },
+                    now,
+                );
+            }
+        }
+    }
+    let table = screen(&a, 120, 40);
+    a.update(Inbox::Key(Key::Char('v')), now);
+    assert!(a.matrix_winners);
+    insta::assert_snapshot!(format!("{table}\n{}", screen(&a, 120, 40)));
+}
