@@ -358,6 +358,9 @@ impl App {
                     self.follow(cell);
                 }
                 self.live.second = None;
+                if let Some(h) = self.live.history.get_mut(&cell) {
+                    h.gap();
+                }
                 self.live.running = Some(Running {
                     cell,
                     started: now,

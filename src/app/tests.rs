@@ -461,3 +461,23 @@ fn a_sweep_moves_the_cursor_with_the_cell_and_says_k_of_n_and_eta() {
     feed(&mut a, started(far, 4, 48), t0 + Duration::from_secs(20));
     assert_eq!(a.progress_words().as_deref(), Some("5/48, ETA 3m40s"));
 }
+
+#[test]
+fn each_run_of_a_cell_is_apart_in_its_history() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    engine(&mut a, started(cells[0], 0, 3));
+    engine(&mut a, sample(cells[0], 1, 10.0));
+    engine(&mut a, finished(cells[0], 10.0));
+    // The next round of the same cell: an empty bar first.
+    engine(&mut a, started(cells[0], 3, 6));
+    engine(&mut a, sample(cells[0], 1, 11.0));
+    assert_eq!(
+        a.view().history[&cells[0]].gbps,
+        [
+            Figure::Measured(10.0),
+            Figure::Undefined,
+            Figure::Measured(11.0)
+        ]
+    );
+}

@@ -31,13 +31,25 @@ pub struct History {
 }
 
 impl History {
-    pub(super) fn push(&mut self, m: &Row) {
+    /// An empty bar between two runs of the cell, so separate rounds do not read as
+    /// one stretch of seconds (nothing is pushed before the first run).
+    pub(super) fn gap(&mut self) {
+        if self.gbps.back().is_some_and(|g| *g != Figure::Undefined) {
+            self.push_figures(Figure::Undefined, Figure::Undefined);
+        }
+    }
+
+    fn push_figures(&mut self, gbps: Figure<f64>, p99: Figure<f64>) {
         if self.gbps.len() == HISTORY {
             self.gbps.pop_front();
             self.p99_us.pop_front();
         }
-        self.gbps.push_back(m.throughput_gbps);
-        self.p99_us.push_back(m.latency_p99());
+        self.gbps.push_back(gbps);
+        self.p99_us.push_back(p99);
+    }
+
+    pub(super) fn push(&mut self, m: &Row) {
+        self.push_figures(m.throughput_gbps, m.latency_p99());
     }
 }
 

@@ -28,11 +28,17 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let rec = match (&app.replaying, &app.recording) {
         (Some(file), _) => format!("replaying {file}"),
         (None, Recording::Off) => "rec: off".to_string(),
-        (None, Recording::On { path, rows }) => format!("rec: {} ({rows} rows)", path.display()),
+        (None, Recording::On { path, rows }) => format!(
+            "rec: {} ({rows} row{})",
+            path.display(),
+            if *rows == 1 { "" } else { "s" }
+        ),
     };
     let sep = || Span::styled(" │ ", theme.dim());
     let first = Line::from(vec![
         Span::styled("netio-tui", theme.title()),
+        sep(),
+        Span::styled(rec.clone(), theme.label()),
         sep(),
         Span::styled(net, theme.value()),
         sep(),
@@ -41,9 +47,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Span::styled(m.cpu_model.clone(), theme.label()),
         sep(),
         Span::styled(format!("hw counters: {hw}"), theme.label()),
-        sep(),
-        Span::styled(rec, theme.label()),
     ]);
+    // The machine, without the name and the recording state, for the one-line form.
+    let machine: Vec<Span> = first.spans.iter().skip(4).cloned().collect();
     let mode = match app.plan {
         _ if app.replaying.is_some() => match app.playback {
             Some(p) if p.paused => format!("replay paused at {}x", p.speed),
@@ -98,10 +104,47 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let lines = if area.height >= 2 {
         vec![first, Line::from(second)]
     } else {
-        // One line: the running cell matters more than the machine.
-        let mut one = second;
+        // One line, short words: the mode and the running cell, then whether rows are
+        // recorded, then the machine (cut first on a narrow terminal).
+        let mut one = Vec::new();
+        if app.unsafe_reuse {
+            one.push(Span::styled("UNSAFE REUSE ", theme.error()));
+        }
+        one.push(Span::styled(format!("{mode} "), theme.label()));
+        match &view.running {
+            Some(r) => {
+                one.push(Span::styled(
+                    format!("{}", r.cell),
+                    theme.strategy(r.cell.strategy),
+                ));
+                let phase = match r.phase {
+                    Phase::Warmup => "warm-up",
+                    Phase::Measure => "live",
+                };
+                one.push(Span::styled(
+                    format!(" {phase} {}s", r.seconds),
+                    theme.value(),
+                ));
+            }
+            None => one.push(Span::styled("idle", theme.dim())),
+        }
+        if app.is_frozen() {
+            one.push(Span::styled(" FROZEN", theme.warn()));
+        }
         one.push(sep());
-        one.extend(first.spans);
+        let rec_short = match (&app.replaying, &app.recording) {
+            (Some(_), _) => "replay".to_string(),
+            (None, Recording::Off) => "rec: off".to_string(),
+            (None, Recording::On { rows, .. }) => {
+                format!("rec: on, {rows} row{}", if *rows == 1 { "" } else { "s" })
+            }
+        };
+        one.push(Span::styled(rec_short, theme.label()));
+        if let Some(problem) = &app.status {
+            one.push(Span::styled(format!(" {problem}"), theme.error()));
+        }
+        one.push(sep());
+        one.extend(machine);
         vec![Line::from(one)]
     };
     frame.render_widget(Paragraph::new(lines), area);

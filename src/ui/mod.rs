@@ -28,7 +28,7 @@ mod table;
 pub mod theme;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::app::App;
@@ -54,38 +54,24 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     let header_lines = if area.height >= 30 { 2 } else { 1 };
     let table_lines = app.strategies.len() as u16 + 3;
-    let sparks = area.height >= 26;
-    // The matrix needs a row per thread count plus header and borders; the copy path
-    // about a dozen. The sparklines take what is left.
-    let bottom_rows = (app.threads.len() as u16 + 3).max(12);
-    let [header, table, sparkline, bottom, footer] = Layout::vertical([
+    let [header, table, rest, footer] = Layout::vertical([
         Constraint::Length(header_lines),
         Constraint::Length(table_lines),
-        if sparks {
-            Constraint::Fill(1)
-        } else {
-            Constraint::Length(0)
-        },
-        if sparks {
-            Constraint::Length(bottom_rows)
-        } else {
-            Constraint::Fill(1)
-        },
+        Constraint::Fill(1),
         Constraint::Length(1),
     ])
     .areas(area);
     header::render(frame, app, theme, header);
     table::render(frame, app, theme, table);
-    if sparks {
-        sparklines::render(frame, app, theme, sparkline);
+    let panels = arrange(app, rest);
+    if let Some(s) = panels.sparklines {
+        sparklines::render(frame, app, theme, s);
     }
-    if area.width >= 100 {
-        let [m, c] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-            .areas(bottom);
+    if let Some(m) = panels.matrix {
         matrix::render(frame, app, theme, m);
+    }
+    if let Some(c) = panels.copy_path {
         copy_path::render(frame, app, theme, c);
-    } else {
-        matrix::render(frame, app, theme, bottom);
     }
     footer::render(frame, app, theme, footer);
     if app.help {
@@ -93,6 +79,69 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     if app.confirm_quit {
         help::render_confirm(frame, theme, area);
+    }
+}
+
+/// Where the panels below the table go.
+struct Panels {
+    sparklines: Option<Rect>,
+    matrix: Option<Rect>,
+    copy_path: Option<Rect>,
+}
+
+/// Rows a sparkline pair needs to say anything (borders and 3 bars of height).
+const SPARK_ROWS: u16 = 5;
+/// Rows the copy path needs for its total and a few steps.
+const COPY_ROWS: u16 = 8;
+/// Columns the copy path needs beside the matrix.
+const COPY_COLUMNS: u16 = 44;
+
+/// The panels below the table in `area`: the matrix at its own size (its labels and
+/// every size column, never squeezed), the copy path beside it when there is width
+/// for both and under it otherwise, the sparklines in the height left over; a panel
+/// that does not fit gives way (sparklines first, then the copy path).
+fn arrange(app: &App, area: Rect) -> Panels {
+    let matrix_w = 10 + 7 * app.sizes.len() as u16;
+    let matrix_h = app.threads.len() as u16 + 3;
+    if area.width >= matrix_w + COPY_COLUMNS {
+        // Side by side: the bottom row is as tall as the taller of the two needs.
+        let bottom_h = matrix_h.max(12).min(area.height);
+        let spare = area.height - bottom_h;
+        let sparks = spare >= SPARK_ROWS;
+        let [s, bottom] = Layout::vertical([
+            Constraint::Length(if sparks { spare } else { 0 }),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+        let matrix_w = matrix_w.max(area.width * 2 / 5);
+        let [m, c] =
+            Layout::horizontal([Constraint::Length(matrix_w), Constraint::Fill(1)]).areas(bottom);
+        return Panels {
+            sparklines: sparks.then_some(s),
+            matrix: Some(m),
+            copy_path: Some(c),
+        };
+    }
+    // Stacked: the matrix, then the copy path, then the sparklines, as height allows.
+    let matrix_h = matrix_h.min(area.height);
+    let left = area.height - matrix_h;
+    let copy_h = if left >= COPY_ROWS { left.min(14) } else { 0 };
+    let spark_h = if left - copy_h >= SPARK_ROWS {
+        left - copy_h
+    } else {
+        0
+    };
+    // Whatever no panel takes stays with the matrix (never empty rows in a box).
+    let [m, c, s] = Layout::vertical([
+        Constraint::Length(matrix_h),
+        Constraint::Length(copy_h),
+        Constraint::Length(spark_h),
+    ])
+    .areas(area);
+    Panels {
+        sparklines: (spark_h > 0).then_some(s),
+        matrix: Some(m),
+        copy_path: (copy_h > 0).then_some(c),
     }
 }
 

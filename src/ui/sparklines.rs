@@ -31,7 +31,13 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .iter()
         .map(|g| SparklineBar::from(g.value().map(|g| (g * 100.0).round() as u64)))
         .collect();
-    let title = format!(" Throughput of {cell}: {now} Gbps (60 s) ");
+    // The bars' scale: their top is the largest second shown (a sparkline has no axis).
+    let top = gbps
+        .iter()
+        .filter_map(|g| g.value())
+        .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))));
+    let scale = top.map_or(String::new(), |t| format!(", top {t:.1}"));
+    let title = format!(" {cell}: {now} Gbps (60 s{scale}) ");
     frame.render_widget(
         Sparkline::default()
             .block(block(title, theme))
@@ -56,7 +62,14 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         "rtt" => "round trip",
         _ => "latency from due time",
     };
-    let title = format!(" p99 {what}: {now} (60 s) ");
+    let top = p99
+        .iter()
+        .filter_map(|v| v.value())
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+    let scale = top.map_or(String::new(), |t| {
+        format!(", top {}", super::format::latency(t))
+    });
+    let title = format!(" p99 {what}: {now} (60 s{scale}) ");
     frame.render_widget(
         Sparkline::default()
             .block(block(title, theme))

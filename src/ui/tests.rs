@@ -381,3 +381,22 @@ fn best_marks_and_the_winners_matrix_120x40() {
     assert!(a.matrix_winners);
     insta::assert_snapshot!(format!("{table}\n{}", screen(&a, 120, 40)));
 }
+
+/// The same state at every size a classroom meets: the header keeps the mode, the
+/// recording state and the cell; the matrix keeps its labels; panels give way.
+#[test]
+fn layouts_at_every_size() {
+    let a = mid_comparison();
+    for (w, h) in [(60, 15), (80, 24), (100, 30), (120, 40), (200, 60)] {
+        let shot = screen(&a, w, h);
+        let text = format!("{shot}");
+        assert!(text.contains("rec: "), "{w}x{h}: recording state\n{text}");
+        assert!(text.contains("comparing"), "{w}x{h}: the mode\n{text}");
+        assert!(
+            text.contains("threads"),
+            "{w}x{h}: the matrix's labels\n{text}"
+        );
+        assert!(text.contains("q quit"), "{w}x{h}: how to quit\n{text}");
+        insta::assert_snapshot!(format!("layout_{w}x{h}"), shot);
+    }
+}
