@@ -92,6 +92,11 @@ pub fn terminal_held(held: bool) {
 /// Gives the terminal back if the monitor holds it (raw mode off, main screen, cursor).
 pub fn restore_terminal() {
     if TERMINAL_HELD.swap(false, SeqCst) {
+        // Mouse reports off first, or the shell would receive them as text.
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableMouseCapture
+        );
         ratatui::restore();
     }
 }

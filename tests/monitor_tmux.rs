@@ -74,6 +74,12 @@ impl Session {
             "0",
             "{how}: still on the alternate screen"
         );
+        let mouse = tmux(&["display-message", "-p", "-t", &self.0, "#{mouse_any_flag}"]);
+        assert_eq!(
+            String::from_utf8_lossy(&mouse.stdout).trim(),
+            "0",
+            "{how}: mouse reports still on"
+        );
         std::fs::read_to_string(status)
             .expect("status written")
             .trim()
@@ -97,16 +103,18 @@ impl Session {
     }
 }
 
-/// The Gbps figure of `strategy`'s row in the comparison table, if it has one.
+/// The Gbps figure of `strategy`'s row in the comparison table, if it has one (the
+/// running row is marked `▶`, a column's best `*`).
 fn gbps(screen: &str, strategy: &str) -> Option<f64> {
     screen
         .lines()
         .find_map(|l| {
             l.strip_prefix('│')
+                .map(|r| r.trim_start_matches('▶'))
                 .filter(|r| r.starts_with(&format!("{strategy} ")))
         })
         .and_then(|row| row.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
+        .and_then(|v| v.trim_start_matches('*').parse().ok())
 }
 
 #[test]
@@ -146,6 +154,9 @@ fn monitor_shows_live_figures_and_obeys_the_keys() {
     s.wait_for("↑ to select 2 threads", Duration::from_secs(5), |sc| {
         sc.contains("Comparison at 256K × 2 threads")
     });
+    // Clicks and the wheel are asked for while the monitor runs.
+    let mouse = tmux(&["display-message", "-p", "-t", &s.0, "#{mouse_any_flag}"]);
+    assert_eq!(String::from_utf8_lossy(&mouse.stdout).trim(), "1");
     s.keys("?");
     s.wait_for("the help overlay", Duration::from_secs(5), |sc| {
         sc.contains("q quits · other keys close")

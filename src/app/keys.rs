@@ -37,14 +37,16 @@ impl App {
                 Key::Char('q') => Some(Action::Quit),
                 Key::CtrlC => Some(Action::Interrupt),
                 // The overlay scrolls where it does not fit (the render clamps it).
-                Key::Down => {
+                Key::Down | Key::ScrollDown => {
                     self.help_scroll = self.help_scroll.saturating_add(1);
                     None
                 }
-                Key::Up => {
+                Key::Up | Key::ScrollUp => {
                     self.help_scroll = self.help_scroll.saturating_sub(1);
                     None
                 }
+                // A click or a wheel turn elsewhere does not close it.
+                Key::Click(..) | Key::Select(..) => None,
                 _ => {
                     self.help = false;
                     self.help_scroll = 0;
@@ -119,7 +121,17 @@ impl App {
                 self.matrix_winners = !self.matrix_winners;
                 None
             }
-            Key::Char(_) => None,
+            Key::Select(size, threads)
+                if size < self.sizes.len() && threads < self.threads.len() =>
+            {
+                self.move_cursor(|a| {
+                    a.size_idx = size;
+                    a.threads_idx = threads;
+                })
+            }
+            Key::Char(_) | Key::Click(..) | Key::Select(..) | Key::ScrollUp | Key::ScrollDown => {
+                None
+            }
         }
     }
 

@@ -16,6 +16,14 @@ pub enum Key {
     Esc,
     CtrlC,
     Char(char),
+    /// A left click at (column, row) of the terminal; the loop turns a click on a
+    /// matrix cell into [`Key::Select`].
+    Click(u16, u16),
+    /// The cursor put on (size index, threads index): a click on a matrix cell.
+    Select(usize, usize),
+    /// The mouse wheel.
+    ScrollUp,
+    ScrollDown,
 }
 
 /// Everything that reaches the event loop's one inbox.

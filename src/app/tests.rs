@@ -481,3 +481,29 @@ fn each_run_of_a_cell_is_apart_in_its_history() {
         ]
     );
 }
+
+#[test]
+fn a_click_on_a_matrix_cell_selects_it_and_the_wheel_scrolls_the_help() {
+    let mut a = app();
+    a.start();
+    let generation = a.generation;
+    // In compare mode the comparison follows the cursor at once.
+    let again = key(&mut a, Key::Select(0, 1));
+    assert_eq!((a.size_idx, a.threads_idx), (0, 1));
+    assert!(matches!(again, Some(Action::Run { .. })) && a.generation > generation);
+    assert_eq!(
+        key(&mut a, Key::Select(99, 0)),
+        None,
+        "off the matrix: nothing"
+    );
+    assert_eq!((a.size_idx, a.threads_idx), (0, 1));
+    key(&mut a, Key::Char('?'));
+    key(&mut a, Key::ScrollDown);
+    key(&mut a, Key::ScrollDown);
+    key(&mut a, Key::Click(3, 3));
+    assert_eq!(
+        (a.help, a.help_scroll),
+        (true, 2),
+        "a click does not close the help"
+    );
+}

@@ -1,4 +1,5 @@
-//! The one input reader: keys and resizes from the terminal into the inbox. A terminal
+//! The one input reader: keys, mouse clicks and wheel turns, and resizes from the
+//! terminal into the inbox. A terminal
 //! that hangs up (its window closed, `tmux kill-server`, a dropped ssh session) is a
 //! SIGHUP to the process, raised here if the kernel did not send one: the same clean
 //! stop, never a reader spinning on a dead terminal.
@@ -8,7 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Duration;
 
 use crossbeam_channel::Sender;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    self, Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 
 use crate::app::{Inbox, Key};
 
@@ -58,6 +61,13 @@ pub(super) fn read_input(inbox: Sender<Inbox>, stop: Arc<AtomicBool>) {
                 (KeyCode::Enter, _) => Some(Key::Enter),
                 (KeyCode::Esc, _) => Some(Key::Esc),
                 (KeyCode::Char(c), _) => Some(Key::Char(c)),
+                _ => None,
+            }
+            .map(Inbox::Key),
+            Ok(Event::Mouse(m)) => match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => Some(Key::Click(m.column, m.row)),
+                MouseEventKind::ScrollUp => Some(Key::ScrollUp),
+                MouseEventKind::ScrollDown => Some(Key::ScrollDown),
                 _ => None,
             }
             .map(Inbox::Key),

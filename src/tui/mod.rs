@@ -80,6 +80,13 @@ impl Session {
         }
         let terminal = ratatui::try_init().context("opening the terminal")?;
         crate::signals::terminal_held(true);
+        // Clicks select matrix cells and the wheel scrolls the help; restoring the
+        // terminal turns it off again (signals::restore_terminal).
+        ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::EnableMouseCapture
+        )
+        .context("turning on mouse reports")?;
         let guard = TerminalGuard;
         let input_stop = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&input_stop);
@@ -260,6 +267,18 @@ fn event_loop(
         select! {
             recv(inbox) -> msg => match msg {
                 Ok(event) => {
+                    // A click means a matrix cell only where the screen draws one.
+                    let event = match event {
+                        Inbox::Key(crate::app::Key::Click(x, y)) => {
+                            let size = session.terminal.size()?;
+                            let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+                            match ui::matrix_hit(app, area, x, y) {
+                                Some((s, t)) => Inbox::Key(crate::app::Key::Select(s, t)),
+                                None => event,
+                            }
+                        }
+                        other => other,
+                    };
                     pending = app.update(event, Instant::now());
                     dirty = true;
                 }

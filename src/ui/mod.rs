@@ -82,6 +82,35 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
 }
 
+/// The matrix cell (size index, threads index) drawn at (`column`, `row`) of a
+/// terminal of `area`, as [`render`] lays it out; `None` anywhere else.
+pub fn matrix_hit(app: &App, area: Rect, column: u16, row: u16) -> Option<(usize, usize)> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT || app.help {
+        return None;
+    }
+    let header_lines = if area.height >= 30 { 2 } else { 1 };
+    let table_lines = app.strategies.len() as u16 + 3;
+    let [_, _, rest, _] = Layout::vertical([
+        Constraint::Length(header_lines),
+        Constraint::Length(table_lines),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let m = arrange(app, rest).matrix?;
+    // Inside the border: the header row, then a row per thread count (most on top);
+    // the labels' 7 columns, then 6 per size, each after a column's gap.
+    let x = column.checked_sub(m.x + 1)?.checked_sub(8)?;
+    let y = row.checked_sub(m.y + 2)?;
+    if column >= m.x + m.width - 1 || x % 7 == 6 {
+        return None;
+    }
+    let size = usize::from(x / 7);
+    let from_top = usize::from(y);
+    let threads = app.threads.len().checked_sub(1 + from_top)?;
+    (size < app.sizes.len()).then_some((size, threads))
+}
+
 /// Where the panels below the table go.
 struct Panels {
     sparklines: Option<Rect>,

@@ -400,3 +400,40 @@ fn layouts_at_every_size() {
         insta::assert_snapshot!(format!("layout_{w}x{h}"), shot);
     }
 }
+
+/// A click lands on the matrix cell drawn under it, whatever the layout.
+#[test]
+fn a_click_selects_the_matrix_cell_under_it() {
+    let a = mid_comparison();
+    for (w, h) in [(120u16, 40u16), (80, 24), (200, 60)] {
+        let shot = screen(&a, w, h);
+        let buffer = shot.buffer();
+        // 64K × 1 thread holds two-copy's 12.4.
+        let at = (0..h)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .find(|&(x, y)| {
+                // " 12.4 ": the matrix's figure, not the table's 12.40.
+                (0..6).all(|i| {
+                    x + i < w && buffer[(x + i, y)].symbol() == &" 12.4 "[i as usize..=i as usize]
+                })
+            })
+            .map(|(x, y)| (x + 1, y))
+            .expect("the matrix shows 12.4");
+        let area = ratatui::layout::Rect::new(0, 0, w, h);
+        let want = (3, 0);
+        assert_eq!(
+            super::matrix_hit(&a, area, at.0, at.1),
+            Some(want),
+            "{w}x{h}"
+        );
+        assert_eq!(
+            super::matrix_hit(&a, area, at.0 + 3, at.1),
+            Some(want),
+            "{w}x{h}"
+        );
+        // The row above is 2 threads; the labels and the header row are no cell.
+        assert_eq!(super::matrix_hit(&a, area, at.0, at.1 - 1), Some((3, 1)));
+        assert_eq!(super::matrix_hit(&a, area, 1, at.1), None);
+        assert_eq!(super::matrix_hit(&a, area, at.0, 0), None);
+    }
+}
