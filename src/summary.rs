@@ -60,7 +60,7 @@ pub fn table(rows: &[Row]) -> String {
                 opt(c.host.and_then(|h| h.cv_pct), 1),
                 match median_of(c, |r| r.transactions_per_s.value()) {
                     Some(t) => format!("{t:.0}"),
-                    None => "-".into(),
+                    None => "–".into(),
                 },
                 opt(median_of(c, |r| r.latency_p50().value()), 1),
                 opt(median_of(c, |r| r.latency_p99().value()), 1),
@@ -69,7 +69,7 @@ pub fn table(rows: &[Row]) -> String {
                 match median_of(c, |r| r.zc_copied_pct.value()) {
                     Some(p) => format!("{p:.0}%"),
                     None if zc_sent => "n/a".into(),
-                    None => "-".into(),
+                    None => "–".into(),
                 },
                 c.rows
                     .iter()
@@ -234,7 +234,7 @@ mod tests {
         assert_eq!(lines.len(), 5, "{t}");
         assert!(
             lines[1].starts_with(
-                "zero-copy  stream (qd)   64K    2  3  13.000  10.52–15.48   7.7        7.7    -    40.0     n/a"
+                "zero-copy  stream (qd)   64K    2  3  13.000  10.52–15.48   7.7        7.7    –    40.0     n/a"
             ),
             "{t}"
         );
@@ -243,7 +243,7 @@ mod tests {
             lines[2].starts_with("one-copy   stream (qd)    8B    1  1   0.000          n/a   n/a"),
             "{t}"
         );
-        assert!(lines[2].ends_with("-       0"), "{t}");
+        assert!(lines[2].ends_with("–       0"), "{t}");
         assert!(lines[3].starts_with("Gbps is the median"), "{t}");
         assert!(lines[4].starts_with("p50/p99: (qd) queueing delay"), "{t}");
     }

@@ -17,20 +17,26 @@ use crate::strategy::{Counted, SendEntry, Step};
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
-    let Some(running) = view.running else {
-        let idle = if app.replaying.is_some() {
-            "Replaying a recording: the copy path follows the recorded seconds (replay with --samples FILE)."
-        } else {
-            "Nothing running: press c to compare, Enter to run the selected cell."
-        };
-        let p = Paragraph::new(idle)
-            .style(theme.dim())
-            .wrap(Wrap { trim: true })
-            .block(block(" Copy path ", theme));
-        frame.render_widget(p, area);
-        return;
+    // The running cell; when nothing runs, the selected cell if it has finished
+    // figures (a replay's recorded ones, or the last run's).
+    let selected = app.cell_for(app.selected_strategy());
+    let cell = match view.running {
+        Some(r) => r.cell,
+        None if view.figures.contains_key(&selected) => selected,
+        None => {
+            let idle = if app.replaying.is_some() {
+                "Nothing recorded for the selected cell: move to a measured one."
+            } else {
+                "Nothing running: press c to compare, Enter to run the selected cell."
+            };
+            let p = Paragraph::new(idle)
+                .style(theme.dim())
+                .wrap(Wrap { trim: true })
+                .block(block(" Copy path ", theme));
+            frame.render_widget(p, area);
+            return;
+        }
     };
-    let cell = running.cell;
     let m = view.shown(cell).map(|(row, _)| row);
     let rate = |b: Figure<u64>, secs: f64| per_second(b, secs).screen(gbps);
     let sent = m.map_or(NOT_YET.to_string(), |m| {

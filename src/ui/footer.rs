@@ -64,6 +64,8 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let shown = |list: &'static [(&'static str, &'static str)]| -> Vec<&'static (&'static str, &'static str)> {
         list.iter()
             .filter(|(k, _)| *k != "w" || app.modes.len() > 1)
+            // Playback keys only when there are recorded seconds to play.
+            .filter(|(k, _)| !matches!(*k, "space" | "+/-") || app.playback.is_some())
             .collect()
     };
     let keys = if app.replaying.is_some() {

@@ -63,7 +63,32 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     .areas(area);
     header::render(frame, app, theme, header);
     table::render(frame, app, theme, table);
-    let panels = arrange(app, rest);
+    let mut panels = arrange(app, rest);
+    if app.replaying.is_some() && app.playback.is_none() {
+        // A replay without its samples file has no seconds to draw: no sparklines
+        // (two empty boxes), the panels beside them take their rows.
+        if let Some(s) = panels.sparklines.take() {
+            // The copy path grows into the freed rows if it touches them (the matrix
+            // keeps its own size: no empty rows in its box).
+            let grow = |r: Rect| {
+                if r.y == s.y + s.height {
+                    Rect {
+                        y: s.y,
+                        height: r.height + s.height,
+                        ..r
+                    }
+                } else if r.y + r.height == s.y {
+                    Rect {
+                        height: r.height + s.height,
+                        ..r
+                    }
+                } else {
+                    r
+                }
+            };
+            panels.copy_path = panels.copy_path.map(grow);
+        }
+    }
     if let Some(s) = panels.sparklines {
         sparklines::render(frame, app, theme, s);
     }

@@ -437,3 +437,15 @@ fn a_click_selects_the_matrix_cell_under_it() {
         assert_eq!(super::matrix_hit(&a, area, at.0, 0), None);
     }
 }
+
+/// A replay without its samples file: no empty sparkline boxes, no playback keys.
+#[test]
+fn replay_without_samples_80x30() {
+    let mut a = replay_fixture();
+    a.playback = None;
+    let shot = screen(&a, 100, 30);
+    let text = format!("{shot}");
+    assert!(!text.contains("Gbps (60 s"), "no sparklines:\n{text}");
+    assert!(!text.contains("pause") && !text.contains("speed"), "{text}");
+    insta::assert_snapshot!(shot);
+}
