@@ -1,10 +1,13 @@
-//! Which charts a recording supports, and their points: pure, from the rows only.
-
-use std::collections::BTreeMap;
+//! Which charts a recording supports: pure, from the rows only (their points come
+//! from `points.rs`).
 
 use plotters::style::RGBColor;
 
-use crate::aggregate::{self, CellStats};
+pub(super) use super::points::{
+    axis, color, footer, log_us, medians_vs_size, merge_coinciding, pairs, spread_vs_threads,
+    strategies, stream_rows, vs_size, vs_threads,
+};
+use crate::aggregate;
 use crate::matrix::{Strategy, format_size};
 use crate::record::Row;
 
@@ -46,88 +49,6 @@ pub(super) struct Chart {
     pub y_label: String,
     pub y_log: bool,
     pub series: Vec<Series>,
-}
-
-/// A strategy's colour from its registry entry (blue for a name this build does not know).
-pub(super) fn color(s: &str) -> RGBColor {
-    Strategy::of_name(s).map_or(RGBColor(40, 90, 200), |st| {
-        let (r, g, b) = st.entry().rgb;
-        RGBColor(r, g, b)
-    })
-}
-
-/// Distinct values of `f` over the rows, sorted.
-pub(super) fn axis<T: Ord + Copy>(rows: &[Row], f: impl Fn(&Row) -> T) -> Vec<T> {
-    let mut v: Vec<T> = rows.iter().map(f).collect();
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
-pub(super) fn strategies(rows: &[Row]) -> Vec<&'static str> {
-    Strategy::ALL
-        .iter()
-        .map(|s| s.name())
-        .filter(|n| rows.iter().any(|r| r.strategy == *n))
-        .collect()
-}
-
-/// The latest row of each (strategy, size, threads).
-pub(super) fn cells(rows: &[Row]) -> BTreeMap<(String, u64, u32), &Row> {
-    rows.iter()
-        .map(|r| ((r.strategy.clone(), r.size_bytes, r.threads), r))
-        .collect()
-}
-
-/// Points of `metric` against size (x = log2 size) for one strategy at one thread count.
-fn vs_size(
-    rows: &[Row],
-    strategy: &str,
-    threads: u32,
-    metric: impl Fn(&Row) -> Option<f64>,
-) -> Vec<(f64, f64)> {
-    cells(rows)
-        .into_iter()
-        .filter(|((s, _, t), _)| s == strategy && *t == threads)
-        .filter_map(|((_, size, _), r)| metric(r).map(|y| ((size as f64).log2(), y)))
-        .collect()
-}
-
-/// Points of `metric` against threads (x = log2 threads) for one strategy at one size.
-fn vs_threads(
-    rows: &[Row],
-    strategy: &str,
-    size: u64,
-    metric: impl Fn(&Row) -> Option<f64>,
-) -> Vec<(f64, f64)> {
-    cells(rows)
-        .into_iter()
-        .filter(|((s, z, _), _)| s == strategy && *z == size)
-        .filter_map(|((_, _, t), r)| metric(r).map(|y| ((t as f64).log2(), y)))
-        .collect()
-}
-
-/// Median throughput against size (x = log2 size) for one strategy at one thread
-/// count, with the 95 % interval of each point where one was measured.
-fn medians_vs_size(
-    cells: &[CellStats],
-    strategy: &str,
-    threads: u32,
-) -> (Vec<(f64, f64)>, Vec<Bar>) {
-    let mut points = Vec::new();
-    let mut bars = Vec::new();
-    for c in cells
-        .iter()
-        .filter(|c| c.strategy == strategy && c.threads == threads)
-    {
-        let Some(g) = c.gbps else { continue };
-        let x = (c.size as f64).log2();
-        points.push((x, g.median));
-        if let Some((lo, hi)) = g.ci95 {
-            bars.push((x, lo.max(0.0), hi));
-        }
-    }
-    (points, bars)
 }
 
 /// Every chart the file supports, and notes for those it does not: the throughput,
@@ -290,12 +211,19 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
     for &size in &sizes {
         let mut lat = Vec::new();
         for s in &strats {
-            lat.push(line(
-                s,
-                format!("{s} p99"),
-                3,
-                vs_threads(rows, s, size, |r| log_us(r.lat_p99_us.value())),
-            ));
+            lat.push(Series {
+                // The repeats' 95 % interval of p99, where the cell was repeated.
+                bars: spread_vs_threads(&grouped, s, size, |r| r.lat_p99_us.value())
+                    .into_iter()
+                    .map(|(x, lo, hi)| (x, lo.max(0.001).log10(), hi.max(0.001).log10()))
+                    .collect(),
+                ..line(
+                    s,
+                    format!("{s} p99"),
+                    3,
+                    vs_threads(rows, s, size, |r| log_us(r.lat_p99_us.value())),
+                )
+            });
             lat.push(line(
                 s,
                 format!("{s} p50"),
@@ -314,7 +242,8 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 x_axis: XAxis::Count,
                 // p50 (tens of µs) and p99 (up to tens of ms) on one readable axis.
                 y_log: true,
-                y_label: "queueing delay (µs, log scale): p99 solid, p50 dashed".into(),
+                y_label: "queueing delay (µs, log): p99 solid (bars 95% CI of repeats), p50 dashed"
+                    .into(),
                 series: lat,
             },
             "latency percentiles",
@@ -392,74 +321,4 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         push(chart, "paced (rate) rows at two or more loads");
     }
     (out, skipped)
-}
-
-/// The rows of saturated streams read with recv() (recordings from before workloads
-/// are all streams): the strategies' charts compare senders under one receiver, and
-/// receive zero-copy is answered by `report` beside the same cells.
-pub(super) fn stream_rows(rows: &[Row]) -> Vec<Row> {
-    rows.iter()
-        .filter(|r| r.workload() == crate::workload::Workload::Stream)
-        .filter(|r| r.mode().rx == crate::receive::RxStrategy::Copy)
-        .cloned()
-        .collect()
-}
-
-pub(super) fn footer(rows: &[Row]) -> String {
-    let r = &rows[0];
-    let net = match (r.mtu, &r.netem) {
-        (Some(m), Some(n)) => format!("{} (MTU {m}, netem {n})", r.net_mode),
-        (Some(m), None) => format!("{} (MTU {m})", r.net_mode),
-        (None, _) => r.net_mode.clone(),
-    };
-    format!(
-        "netio-tui · {} · kernel {} · {net} · recorded {}",
-        r.cpu_model, r.kernel, r.started_at
-    )
-}
-
-/// "1 thread pair", "4 thread pairs".
-pub(super) fn pairs(t: u32) -> String {
-    if t == 1 {
-        "1 thread pair".to_string()
-    } else {
-        format!("{t} thread pairs")
-    }
-}
-
-/// A latency in µs on a log axis (log10; a value below 0.001 µs is held there).
-fn log_us(us: Option<f64>) -> Option<f64> {
-    us.map(|v| v.max(0.001).log10())
-}
-
-/// Lines that coincide (same style, same points within half a unit) drawn once, named
-/// for all of them: "one-copy, uring end to end" (a label's first word is its
-/// strategy; the rest is kept from the first line), so no line hides another.
-pub(super) fn merge_coinciding(series: Vec<Series>) -> Vec<Series> {
-    let mut merged: Vec<(Series, Vec<String>)> = Vec::new();
-    for s in series {
-        let alike = |m: &Series| {
-            m.dashed == s.dashed
-                && m.points.len() == s.points.len()
-                && m.points
-                    .iter()
-                    .zip(&s.points)
-                    .all(|(a, b)| a.0 == b.0 && (a.1 - b.1).abs() < 0.5)
-        };
-        let name = s.label.split(' ').next().unwrap_or_default().to_string();
-        match merged.iter_mut().find(|(m, _)| alike(m)) {
-            Some((_, names)) => names.push(name),
-            None => merged.push((s, vec![name])),
-        }
-    }
-    merged
-        .into_iter()
-        .map(|(mut s, names)| {
-            if names.len() > 1 {
-                let rest = s.label[names[0].len()..].to_string();
-                s.label = format!("{}{rest}", names.join(", "));
-            }
-            s
-        })
-        .collect()
 }

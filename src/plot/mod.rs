@@ -8,6 +8,7 @@
 
 mod charts;
 mod load;
+mod points;
 mod python;
 mod render;
 

@@ -211,6 +211,8 @@ fn block<'a>(
 }
 
 #[cfg(test)]
+mod glance_tests;
+#[cfg(test)]
 mod session_tests;
 #[cfg(test)]
 mod tests;

@@ -13,7 +13,7 @@ use crate::fixtures::{app, finished, sample, started};
 
 /// Comparing at 64K × 1: two-copy finished, one-copy running (3 s in), zero-copy not
 /// measured yet; recording on; a few matrix cells known.
-fn mid_comparison() -> App {
+pub(super) fn mid_comparison() -> App {
     let mut a = app();
     a.start();
     let g = a.generation;
@@ -42,7 +42,7 @@ fn mid_comparison() -> App {
     a
 }
 
-fn screen(a: &App, width: u16, height: u16) -> TestBackend {
+pub(super) fn screen(a: &App, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
         .draw(|f| render(f, a, &Theme::MONO))
@@ -224,7 +224,7 @@ fn colour_stays_within_the_16_ansi_colours() {
 }
 
 /// A recording of 2 strategies × 2 sizes × 1 thread, as `replay` loads it.
-fn replay_fixture() -> App {
+pub(super) fn replay_fixture() -> App {
     use crate::record::Row;
     let mut rows = Vec::new();
     for (i, strategy) in ["one-copy", "zero-copy"].iter().enumerate() {
@@ -280,172 +280,4 @@ fn the_copy_path_names_the_veth_pair_under_netns() {
     let text = format!("{:?}", screen(&a, 120, 40).buffer());
     assert!(text.contains("veth pair"), "{text}");
     assert!(!text.contains("── loopback ──"), "{text}");
-}
-
-/// At 60×20 the help does not fit: it says where it is and scrolls.
-#[test]
-fn help_overlay_scrolls_at_60x20() {
-    let mut a = mid_comparison();
-    a.help = true;
-    a.help_scroll = 4;
-    insta::assert_snapshot!(screen(&a, 60, 20));
-}
-
-/// A replay's help lists only what a replay does (no run, compare, sweep or record;
-/// its playback keys).
-#[test]
-fn replay_help_lists_only_replay_keys() {
-    let mut a = replay_fixture();
-    a.help = true;
-    let text = format!("{:?}", screen(&a, 120, 40).buffer());
-    for key in ["pause / resume", "+ / -"] {
-        assert!(text.contains(key), "{key}: {text}");
-    }
-    for live in ["Enter run", "sweep the whole", "start/stop recording"] {
-        assert!(!text.contains(live), "{live}: {text}");
-    }
-}
-
-/// Esc mid-run asks before quitting.
-#[test]
-fn esc_mid_run_asks_80x24() {
-    let mut a = mid_comparison();
-    a.confirm_quit = true;
-    insta::assert_snapshot!(screen(&a, 80, 24));
-}
-
-/// Dark and light themes never write text in white or gray (they vanish on a light
-/// background, and on a dark one for gray), and colour a cell only with a strategy's
-/// colour or the title's accent.
-#[test]
-fn themes_read_on_either_background() {
-    use ratatui::style::Color;
-    for (theme, accent) in [(Theme::DARK, Color::Cyan), (Theme::LIGHT, Color::Blue)] {
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
-        terminal
-            .draw(|f| render(f, &mid_comparison(), &theme))
-            .expect("draws");
-        let strategy_colours: Vec<Color> = crate::strategy::SEND
-            .iter()
-            .map(|e| theme.strategy(e.strategy).fg.unwrap_or(Color::Reset))
-            .collect();
-        for cell in terminal.backend().buffer().content() {
-            assert!(
-                !matches!(
-                    cell.fg,
-                    Color::White | Color::Gray | Color::LightYellow | Color::LightCyan
-                ),
-                "{theme:?}: {:?} text in {:?}",
-                cell.symbol(),
-                cell.fg
-            );
-            assert!(
-                cell.fg == Color::Reset || cell.fg == accent || strategy_colours.contains(&cell.fg),
-                "{theme:?}: {:?} in {:?}, neither a strategy's colour nor the accent",
-                cell.symbol(),
-                cell.fg
-            );
-            assert_eq!(
-                cell.bg,
-                Color::Reset,
-                "{theme:?}: backgrounds stay the terminal's"
-            );
-        }
-    }
-}
-
-/// Two rounds of three strategies at 64K × 1: the best finished figure of each
-/// ranking column is marked, and `v` shows the winner of each cell.
-#[test]
-fn best_marks_and_the_winners_matrix_120x40() {
-    let mut a = app();
-    a.start();
-    let g = a.generation;
-    let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
-    let now = Instant::now();
-    for (round, k) in [(0usize, 1.0), (1, 1.02), (2, 0.99)] {
-        for (i, (&cell, gbps)) in cells.iter().zip([10.0, 15.0, 6.0]).enumerate() {
-            for event in [started(cell, round * 3 + i, 9), finished(cell, gbps * k)] {
-                a.update(
-                    Inbox::Engine {
-                        generation: g,
-                        event,
-                    },
-                    now,
-                );
-            }
-        }
-    }
-    let table = screen(&a, 120, 40);
-    a.update(Inbox::Key(Key::Char('v')), now);
-    assert!(a.matrix_winners);
-    insta::assert_snapshot!(format!("{table}\n{}", screen(&a, 120, 40)));
-}
-
-/// The same state at every size a classroom meets: the header keeps the mode, the
-/// recording state and the cell; the matrix keeps its labels; panels give way.
-#[test]
-fn layouts_at_every_size() {
-    let a = mid_comparison();
-    for (w, h) in [(60, 15), (80, 24), (100, 30), (120, 40), (200, 60)] {
-        let shot = screen(&a, w, h);
-        let text = format!("{shot}");
-        assert!(text.contains("rec: "), "{w}x{h}: recording state\n{text}");
-        assert!(text.contains("comparing"), "{w}x{h}: the mode\n{text}");
-        assert!(
-            text.contains("threads"),
-            "{w}x{h}: the matrix's labels\n{text}"
-        );
-        assert!(text.contains("q quit"), "{w}x{h}: how to quit\n{text}");
-        insta::assert_snapshot!(format!("layout_{w}x{h}"), shot);
-    }
-}
-
-/// A click lands on the matrix cell drawn under it, whatever the layout.
-#[test]
-fn a_click_selects_the_matrix_cell_under_it() {
-    let a = mid_comparison();
-    for (w, h) in [(120u16, 40u16), (80, 24), (200, 60)] {
-        let shot = screen(&a, w, h);
-        let buffer = shot.buffer();
-        // 64K × 1 thread holds two-copy's 12.4.
-        let at = (0..h)
-            .flat_map(|y| (0..w).map(move |x| (x, y)))
-            .find(|&(x, y)| {
-                // " 12.4 ": the matrix's figure, not the table's 12.40.
-                (0..6).all(|i| {
-                    x + i < w && buffer[(x + i, y)].symbol() == &" 12.4 "[i as usize..=i as usize]
-                })
-            })
-            .map(|(x, y)| (x + 1, y))
-            .expect("the matrix shows 12.4");
-        let area = ratatui::layout::Rect::new(0, 0, w, h);
-        let want = (3, 0);
-        assert_eq!(
-            super::matrix_hit(&a, area, at.0, at.1),
-            Some(want),
-            "{w}x{h}"
-        );
-        assert_eq!(
-            super::matrix_hit(&a, area, at.0 + 3, at.1),
-            Some(want),
-            "{w}x{h}"
-        );
-        // The row above is 2 threads; the labels and the header row are no cell.
-        assert_eq!(super::matrix_hit(&a, area, at.0, at.1 - 1), Some((3, 1)));
-        assert_eq!(super::matrix_hit(&a, area, 1, at.1), None);
-        assert_eq!(super::matrix_hit(&a, area, at.0, 0), None);
-    }
-}
-
-/// A replay without its samples file: no empty sparkline boxes, no playback keys.
-#[test]
-fn replay_without_samples_80x30() {
-    let mut a = replay_fixture();
-    a.playback = None;
-    let shot = screen(&a, 100, 30);
-    let text = format!("{shot}");
-    assert!(!text.contains("Gbps (60 s"), "no sparklines:\n{text}");
-    assert!(!text.contains("pause") && !text.contains("speed"), "{text}");
-    insta::assert_snapshot!(shot);
 }
