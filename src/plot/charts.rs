@@ -212,7 +212,7 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         let mut lat = Vec::new();
         for s in &strats {
             lat.push(Series {
-                // The repeats' 95 % interval of p99, where the cell was repeated.
+                // The range of p99 over the repeats, where the cell was repeated.
                 bars: spread_vs_threads(&grouped, s, size, |r| r.lat_p99_us.value())
                     .into_iter()
                     .map(|(x, lo, hi)| (x, lo.max(0.001).log10(), hi.max(0.001).log10()))
@@ -242,7 +242,7 @@ pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
                 x_axis: XAxis::Count,
                 // p50 (tens of µs) and p99 (up to tens of ms) on one readable axis.
                 y_log: true,
-                y_label: "queueing delay (µs, log): p99 solid (bars 95% CI of repeats), p50 dashed"
+                y_label: "queueing delay (µs, log): p99 solid (bars: range of repeats), p50 dashed"
                     .into(),
                 series: lat,
             },

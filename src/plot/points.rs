@@ -70,8 +70,10 @@ pub(super) fn vs_threads(
         .collect()
 }
 
-/// The 95 % interval over each cell's repeats of `metric`, against threads (x = log2
-/// threads), for one strategy at one size; cells run once have none.
+/// The range (lowest to highest) of `metric` over each cell's repeats, against
+/// threads (x = log2 threads), for one strategy at one size; cells run once have none.
+/// A range, not a 95 % interval: three noisy latencies give an interval of the mean
+/// that reaches below zero, which a log axis cannot draw and no latency can be.
 pub(super) fn spread_vs_threads(
     cells: &[CellStats],
     strategy: &str,
@@ -84,8 +86,12 @@ pub(super) fn spread_vs_threads(
         .filter(|c| c.mode == crate::matrix::Mode::default())
         .filter_map(|c| {
             let values: Vec<f64> = c.rows.iter().filter_map(|(_, r)| metric(r)).collect();
-            let (lo, hi) = crate::stats::Summary::of(&values)?.ci95?;
-            Some(((c.threads as f64).log2(), lo.max(0.0), hi))
+            if values.len() < 2 {
+                return None;
+            }
+            let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            Some(((c.threads as f64).log2(), lo, hi))
         })
         .collect()
 }

@@ -15,7 +15,7 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 use super::format::{NOT_YET, fig};
 use super::{Theme, block};
 use crate::app::{App, Standing};
-use crate::matrix::format_size;
+use crate::matrix::{Strategy, format_size};
 use crate::row::Row as Figures;
 use crate::stats::Better;
 use crate::stats::Summary;
@@ -29,6 +29,12 @@ struct Extra {
     workload: Workload,
 }
 
+/// A column's ranking of a finished figure: higher is better.
+type Rank = fn(&Figures, &Extra, &WorkloadEntry) -> Option<f64>;
+
+/// One strategy's line: the strategy, what it shows (and whether live), its spread.
+type Line<'a> = (Strategy, Option<(&'a Figures, bool)>, Extra);
+
 /// A column: header (from the workload's entry), width, and how to write a measured
 /// cell's figure.
 struct Column {
@@ -36,7 +42,7 @@ struct Column {
     width: u16,
     /// How the column ranks a finished figure (higher is better) where one value is
     /// best, so the best is marked; `None` for spreads, verdicts and shares.
-    rank: Option<fn(&Figures, &WorkloadEntry) -> Option<f64>>,
+    rank: Option<Rank>,
     figure: fn(&Figures, &Extra) -> String,
 }
 
@@ -63,16 +69,18 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |e| e.headline_label.into(),
         width: 7,
-        rank: Some(|m, e| {
-            let v = m.headline().value()?;
-            Some(if e.better == Better::Lower { -v } else { v })
-        }),
+        // The last run alone: the median beside it carries the mark.
+        rank: None,
         figure: |m, x| m.headline().screen(|v| headline(v, x.workload)),
     },
     Column {
         header: |_| "median".into(),
         width: 7,
-        rank: None,
+        // The finished runs' median: the figure the verdict rests on.
+        rank: Some(|_, x, e| {
+            let v = x.spread?.median;
+            Some(if e.better == Better::Lower { -v } else { v })
+        }),
         figure: |_, x| {
             x.spread
                 .map_or(NOT_YET.into(), |s| headline(s.median, x.workload))
@@ -112,7 +120,7 @@ const COLUMNS: [Column; 14] = [
         header: |e| format!("{} p50", e.latency_label),
         width: 8,
         // A saturated stream's queueing delay never ranks strategies.
-        rank: Some(|m, e| {
+        rank: Some(|m, _, e| {
             (e.workload != Workload::Stream).then(|| -m.latency_p50().value().unwrap_or(f64::NAN))
         }),
         figure: |m, _| m.latency_p50().screen(super::format::latency),
@@ -126,7 +134,7 @@ const COLUMNS: [Column; 14] = [
         width: 8,
         // rr's round trip ranks; a stream's queueing delay never does; rate shows
         // achieved/offered here.
-        rank: Some(|m, e| {
+        rank: Some(|m, _, e| {
             (e.workload == Workload::Rr).then(|| -m.latency_p99().value().unwrap_or(f64::NAN))
         }),
         figure: |m, x| match x.workload {
@@ -140,13 +148,13 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "tx ns/B".into(),
         width: 8,
-        rank: Some(|m, _| m.tx_cpu_ns_per_byte.value().map(|v| -v)),
+        rank: Some(|m, _, _| m.tx_cpu_ns_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.tx_cpu_ns_per_byte, 3),
     },
     Column {
         header: |_| "rx ns/B".into(),
         width: 8,
-        rank: Some(|m, _| m.rx_cpu_ns_per_byte.value().map(|v| -v)),
+        rank: Some(|m, _, _| m.rx_cpu_ns_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.rx_cpu_ns_per_byte, 3),
     },
     Column {
@@ -164,19 +172,19 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "cyc/B".into(),
         width: 7,
-        rank: Some(|m, _| m.cycles_per_byte.value().map(|v| -v)),
+        rank: Some(|m, _, _| m.cycles_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.cycles_per_byte, 2),
     },
     Column {
         header: |_| "L1/KiB".into(),
         width: 7,
-        rank: Some(|m, _| m.l1d_misses_per_kib().value().map(|v| -v)),
+        rank: Some(|m, _, _| m.l1d_misses_per_kib().value().map(|v| -v)),
         figure: |m, _| fig(m.l1d_misses_per_kib(), 1),
     },
     Column {
         header: |_| "LLC/KiB".into(),
         width: 7,
-        rank: Some(|m, _| m.llc_misses_per_kib().value().map(|v| -v)),
+        rank: Some(|m, _, _| m.llc_misses_per_kib().value().map(|v| -v)),
         figure: |m, _| fig(m.llc_misses_per_kib(), 2),
     },
 ];
@@ -243,19 +251,40 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     )
     .style(theme.label());
     let standings = app.standings();
+    // Each strategy's cell, what it shows, and its finished runs' spread.
+    let lines: Vec<Line> = app
+        .strategies
+        .iter()
+        .zip(standings)
+        .map(|(&s, standing)| {
+            let cell = app.cell_for(s);
+            let extra = Extra {
+                spread: view
+                    .runs
+                    .get(&cell)
+                    .and_then(|r| Summary::of(&r.iter().copied().collect::<Vec<_>>())),
+                standing,
+                // `rate max` reads as a stream.
+                workload: entry.workload,
+            };
+            (s, view.shown(cell), extra)
+        })
+        .collect();
     // The best finished figure of each ranking column, where two or more strategies
     // have one: marked with `*` and bold (the marker survives NO_COLOR).
-    let score = |c: &Column, m: &Figures| -> Option<f64> {
-        c.rank.and_then(|r| r(m, entry)).filter(|v| v.is_finite())
+    let score = |c: &Column, m: &Figures, x: &Extra| -> Option<f64> {
+        c.rank
+            .and_then(|r| r(m, x, entry))
+            .filter(|v| v.is_finite())
     };
     let best: Vec<Option<f64>> = shown
         .iter()
         .map(|c| {
-            let scores: Vec<f64> = app
-                .strategies
+            // Scored on finished figures only (a running row's last finished run, not
+            // its live second).
+            let scores: Vec<f64> = lines
                 .iter()
-                .filter_map(|&s| view.figures.get(&app.cell_for(s)))
-                .filter_map(|m| score(c, m))
+                .filter_map(|(s, _, x)| score(c, view.figures.get(&app.cell_for(*s))?, x))
                 .collect();
             // One strategy alone at the top: a shared best marks nothing.
             let top = scores.iter().copied().fold(f64::MIN, f64::max);
@@ -263,25 +292,20 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             (scores.len() >= 2 && at_top == 1).then_some(top)
         })
         .collect();
-    let rows = app.strategies.iter().zip(standings).map(|(&s, standing)| {
-        let cell = app.cell_for(s);
-        let display = view.shown(cell);
+    let rows = lines.iter().map(|(s, display, extra)| {
+        let (s, cell) = (*s, app.cell_for(*s));
         let figures = display.map(|(row, _)| row);
         // The running cell's current second: live, not a result (italic, marked ▶).
         let live = display.is_some_and(|(_, live)| live);
-        let extra = Extra {
-            spread: view
-                .runs
-                .get(&cell)
-                .and_then(|r| Summary::of(&r.iter().copied().collect::<Vec<_>>())),
-            standing,
-            // `rate max` reads as a stream.
-            workload: entry.workload,
-        };
         let values = shown.iter().zip(&best).map(|(c, best)| match figures {
             Some(m) => {
-                let text = (c.figure)(m, &extra);
-                let is_best = !live && best.is_some_and(|b| score(c, m) == Some(b));
+                let text = (c.figure)(m, extra);
+                // A live row shows its current second, which carries no mark; its
+                // median is over finished runs and can.
+                let finished = view.figures.get(&cell);
+                let from_runs = (c.header)(entry) == "median";
+                let is_best = (!live || from_runs)
+                    && best.is_some_and(|b| finished.and_then(|f| score(c, f, extra)) == Some(b));
                 if is_best {
                     right(format!("*{text}")).style(Style::new().add_modifier(Modifier::BOLD))
                 } else {
