@@ -14,6 +14,21 @@ fn run(args: &[&str]) -> Output {
         .expect("run the binary")
 }
 
+/// A short cell at 64K x 1, without the copy meter.
+const SHORT: [&str; 11] = [
+    "--sizes",
+    "64K",
+    "--threads",
+    "1",
+    "--duration",
+    "300ms",
+    "--warmup",
+    "100ms",
+    "--repeat",
+    "1",
+    "--no-copy-meter",
+];
+
 /// A one-cell recording and its samples file in `dir`, named after `stem`.
 fn record(dir: &Path, stem: &str) -> (String, String) {
     let rec = dir.join(format!("{stem}.csv")).display().to_string();
@@ -21,25 +36,16 @@ fn record(dir: &Path, stem: &str) -> (String, String) {
         .join(format!("{stem}-seconds.csv"))
         .display()
         .to_string();
-    let out = run(&[
+    let mut args = vec![
         "--record",
         &rec,
         "--samples",
         &samples,
         "--strategies",
         "one-copy",
-        "--sizes",
-        "64K",
-        "--threads",
-        "1",
-        "--duration",
-        "300ms",
-        "--warmup",
-        "100ms",
-        "--repeat",
-        "1",
-        "--no-copy-meter",
-    ]);
+    ];
+    args.extend(SHORT);
+    let out = run(&args);
     assert!(
         out.status.success(),
         "{}",
@@ -154,19 +160,9 @@ fn jsonl_records_one_whole_object_per_cell_and_per_second() {
             format,
             "--strategies",
             "one-copy,two-copy",
-            "--sizes",
-            "64K",
-            "--threads",
-            "1",
-            "--duration",
-            "300ms",
-            "--warmup",
-            "100ms",
-            "--repeat",
-            "1",
-            "--no-copy-meter",
         ]
         .iter()
+        .chain(&SHORT)
         .map(|s| s.to_string())
         .collect()
     };

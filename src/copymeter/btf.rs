@@ -121,39 +121,41 @@ impl KernelBtf {
             .0
             .resolve_types_by_name(name)
             .map_err(|e| io::Error::other(format!("enum {name}: {e}")))?;
-        for t in types {
-            let btf_rs::Type::Enum(e) = t else { continue };
-            for m in &e.members {
-                if self.0.resolve_name(m).is_ok_and(|n| n == constant) {
-                    return Ok(m.val());
-                }
-            }
-        }
-        Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("the kernel's BTF has no {constant} in enum {name}"),
-        ))
+        types
+            .into_iter()
+            .find_map(|t| self.value_in(&t, constant))
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("the kernel's BTF has no {constant} in enum {name}"),
+                )
+            })
     }
 
     /// The value of enumerator `constant` in whichever enum defines it (many kernel
     /// constants live in anonymous enums, such as `SKBFL_ZEROCOPY_ENABLE`).
     pub fn enumerator(&self, constant: &str) -> io::Result<u32> {
         // Type ids run from 1 to the last; the first id that does not resolve ends them.
-        for id in 1.. {
-            let Ok(t) = self.0.resolve_type_by_id(id) else {
-                break;
-            };
-            let btf_rs::Type::Enum(e) = t else { continue };
-            for m in &e.members {
-                if self.0.resolve_name(m).is_ok_and(|n| n == constant) {
-                    return Ok(m.val());
-                }
-            }
-        }
-        Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("the kernel's BTF has no enumerator {constant}"),
-        ))
+        (1..)
+            .map_while(|id| self.0.resolve_type_by_id(id).ok())
+            .find_map(|t| self.value_in(&t, constant))
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("the kernel's BTF has no enumerator {constant}"),
+                )
+            })
+    }
+
+    /// `constant`'s value if `t` is an enum that has it.
+    fn value_in(&self, t: &btf_rs::Type, constant: &str) -> Option<u32> {
+        let btf_rs::Type::Enum(e) = t else {
+            return None;
+        };
+        e.members
+            .iter()
+            .find(|m| self.0.resolve_name(*m).is_ok_and(|n| n == constant))
+            .map(|m| m.val())
     }
 }
 

@@ -52,15 +52,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         frame.render_widget(notice, area);
         return;
     }
-    let header_lines = if area.height >= 30 { 2 } else { 1 };
-    let table_lines = app.strategies.len() as u16 + 3;
-    let [header, table, rest, footer] = Layout::vertical([
-        Constraint::Length(header_lines),
-        Constraint::Length(table_lines),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, table, rest, footer] = rows(app, area);
     header::render(frame, app, theme, header);
     table::render(frame, app, theme, table);
     let mut panels = arrange(app, rest);
@@ -113,15 +105,7 @@ pub fn matrix_hit(app: &App, area: Rect, column: u16, row: u16) -> Option<(usize
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT || app.help {
         return None;
     }
-    let header_lines = if area.height >= 30 { 2 } else { 1 };
-    let table_lines = app.strategies.len() as u16 + 3;
-    let [_, _, rest, _] = Layout::vertical([
-        Constraint::Length(header_lines),
-        Constraint::Length(table_lines),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [_, _, rest, _] = rows(app, area);
     let m = arrange(app, rest).matrix?;
     // Inside the border: the header row, then a row per thread count (most on top);
     // the labels' 7 columns, then 6 per size, each after a column's gap.
@@ -134,6 +118,20 @@ pub fn matrix_hit(app: &App, area: Rect, column: u16, row: u16) -> Option<(usize
     let from_top = usize::from(y);
     let threads = app.threads.len().checked_sub(1 + from_top)?;
     (size < app.sizes.len()).then_some((size, threads))
+}
+
+/// The screen's rows: the header (two lines from 30 rows up), the comparison table,
+/// the panels below it, the footer.
+fn rows(app: &App, area: Rect) -> [Rect; 4] {
+    let header_lines = if area.height >= 30 { 2 } else { 1 };
+    let table_lines = app.strategies.len() as u16 + 3;
+    Layout::vertical([
+        Constraint::Length(header_lines),
+        Constraint::Length(table_lines),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
 }
 
 /// Where the panels below the table go.
