@@ -199,6 +199,13 @@ pub struct Row {
     /// Bytes the senders copied in user space (two-copy's linearization), counted by
     /// the tool: the copy the kernel cannot see.
     pub user_copied_bytes: Figure<u64>,
+    // Issue 17: more of TCP_INFO (the senders' connections).
+    /// RTT variance at the interval's end, mean over connections, µs.
+    pub tcpi_rttvar_us: Figure<f64>,
+    /// Bytes retransmitted in the interval.
+    pub tcpi_bytes_retrans: Figure<u64>,
+    /// The kernel's delivery-rate samples at the interval's end, summed, Gbps.
+    pub tcpi_delivery_rate_gbps: Figure<f64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

@@ -280,6 +280,16 @@ fn every_choice_delivers_exactly_and_is_recorded() {
             assert_eq!(st.rcvlowat, Some(expected_lowat), "{strategy} {lowat:?}");
             assert!(st.sndbuf.is_some_and(|b| b > 0) && st.rcvbuf.is_some_and(|b| b > 0));
             assert!(s.row.tcpi_rtt_us.is_measured(), "TCP_INFO read");
+            assert!(s.row.tcpi_rttvar_us.is_measured() && s.row.tcpi_bytes_retrans.is_measured());
+            // Data was delivered, so the kernel has taken delivery-rate samples.
+            assert!(
+                s.row
+                    .tcpi_delivery_rate_gbps
+                    .value()
+                    .is_some_and(|g| g > 0.0),
+                "{strategy}: {:?}",
+                s.row.tcpi_delivery_rate_gbps
+            );
         }
     }
 }

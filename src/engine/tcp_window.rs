@@ -1,5 +1,6 @@
-//! TCP_INFO of the senders' connections over an interval: retransmissions, RTT and
-//! congestion window as the kernel sees them, and the share of the time the sender was
+//! TCP_INFO of the senders' connections over an interval: retransmissions (segments
+//! and bytes), RTT and its variance, congestion window and delivery rate as the kernel
+//! sees them, and the share of the time the sender was
 //! held back by the receiver's window (the receiver fell behind) or by its own send
 //! buffer. Read by the sampler from its own duplicates of the sender sockets.
 
@@ -20,8 +21,12 @@ pub struct TcpTotals {
     pub rwnd_limited_us: u64,
     pub sndbuf_limited_us: u64,
     pub retrans: u64,
+    pub bytes_retrans: u64,
     pub rtt_us_sum: u64,
+    pub rttvar_us_sum: u64,
     pub cwnd_sum: u64,
+    /// Bytes per second, summed over connections.
+    pub delivery_rate_sum: u64,
 }
 
 impl TcpTotals {
@@ -35,8 +40,11 @@ impl TcpTotals {
             t.rwnd_limited_us += i.rwnd_limited_us;
             t.sndbuf_limited_us += i.sndbuf_limited_us;
             t.retrans += u64::from(i.total_retrans);
+            t.bytes_retrans += i.bytes_retrans;
             t.rtt_us_sum += u64::from(i.rtt_us);
+            t.rttvar_us_sum += u64::from(i.rttvar_us);
             t.cwnd_sum += u64::from(i.snd_cwnd);
+            t.delivery_rate_sum += i.delivery_rate;
         }
         (t.connections > 0).then_some(t)
     }
@@ -49,8 +57,14 @@ pub struct TcpFigures {
     pub rtt_us: f64,
     /// Congestion window at the end, mean over connections, segments.
     pub cwnd: f64,
+    /// RTT variance at the end, mean over connections, µs.
+    pub rttvar_us: f64,
     /// Segments retransmitted in the interval.
     pub retrans: u64,
+    /// Bytes retransmitted in the interval.
+    pub bytes_retrans: u64,
+    /// The kernel's delivery-rate samples at the end, summed over connections, Gbps.
+    pub delivery_rate_gbps: f64,
     /// Share of the busy time limited by the receiver's window, %.
     pub rwnd_limited_pct: Option<f64>,
     /// Share of the busy time limited by the send buffer, %.
@@ -68,8 +82,11 @@ impl TcpFigures {
         let n = f64::from(b.connections.max(1));
         Some(TcpFigures {
             rtt_us: b.rtt_us_sum as f64 / n,
+            rttvar_us: b.rttvar_us_sum as f64 / n,
             cwnd: b.cwnd_sum as f64 / n,
             retrans: b.retrans.saturating_sub(a.retrans),
+            bytes_retrans: b.bytes_retrans.saturating_sub(a.bytes_retrans),
+            delivery_rate_gbps: b.delivery_rate_sum as f64 * 8.0 / 1e9,
             rwnd_limited_pct: pct(a.rwnd_limited_us, b.rwnd_limited_us),
             sndbuf_limited_pct: pct(a.sndbuf_limited_us, b.sndbuf_limited_us),
         })

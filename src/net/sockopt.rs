@@ -167,7 +167,11 @@ pub fn get_nodelay(fd: BorrowedFd<'_>) -> Option<bool> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TcpInfo {
     pub rtt_us: u32,
+    /// RTT variance (mean deviation), µs.
+    pub rttvar_us: u32,
     pub snd_cwnd: u32,
+    /// The kernel's latest delivery-rate sample, bytes per second.
+    pub delivery_rate: u64,
     pub total_retrans: u32,
     /// Bytes sent again (`tcpi_bytes_retrans`).
     pub bytes_retrans: u64,
@@ -195,7 +199,9 @@ pub fn tcp_info(fd: BorrowedFd<'_>) -> Option<TcpInfo> {
     let needed = std::mem::offset_of!(libc::tcp_info, tcpi_sndbuf_limited) + 8;
     (len >= needed).then_some(TcpInfo {
         rtt_us: info.tcpi_rtt,
+        rttvar_us: info.tcpi_rttvar,
         snd_cwnd: info.tcpi_snd_cwnd,
+        delivery_rate: info.tcpi_delivery_rate,
         total_retrans: info.tcpi_total_retrans,
         bytes_retrans: info.tcpi_bytes_retrans,
         bytes_received: info.tcpi_bytes_received,
