@@ -341,13 +341,9 @@ pub fn row_between(
         rx_copied_bytes: crate::copymeter::grown(a.rx.copies, b.rx.copies, |c| c.rx_copied),
         rx_mapped_bytes: mapped,
         rx_zerocopy_bytes: mapped,
-        rx_mapped_pct: match (a.rx.mapped_bytes, b.rx.mapped_bytes) {
-            (Some(x), Some(y)) => formula::percent(
-                y.saturating_sub(x),
-                b.rx.wire_bytes.saturating_sub(a.rx.wire_bytes),
-            ),
-            _ => Figure::NotApplicable,
-        },
+        // The share of every byte received that was mapped (none under rx copy).
+        rx_mapped_pct: mapped
+            .and_then(|m| formula::percent(m, b.rx.wire_bytes.saturating_sub(a.rx.wire_bytes))),
         transactions_per_s: if rr {
             let done = b.tx.transactions.saturating_sub(a.tx.transactions);
             formula::per_second(Figure::Measured(done), seconds)

@@ -56,7 +56,7 @@ pub fn where_the_copies_were(out: &mut String, cells: &[CellStats]) {
         "| cell | sender | late | receiver | end to end | COPIED flag | rows |"
     );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|");
-    let two = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.2}"));
+    let two = |v: Option<f64>| v.map_or("n/a".to_string(), crate::row::formula::copies_text);
     for c in metered {
         let sender = median_of(c, |r| r.sender_copies_per_byte().value());
         let late = median_of(c, |r| r.late_copies_per_byte().value());

@@ -64,6 +64,16 @@ pub fn sum(a: Figure<u64>, b: Figure<u64>) -> Figure<u64> {
     a.zip(b).map(|(a, b)| a + b)
 }
 
+/// Copies per byte as written for a person: two decimals, or four where a small
+/// non-zero figure would otherwise read as 0 (sendfile's headers: `0.0005`).
+pub fn copies_text(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.005 {
+        format!("{v:.4}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
 /// Copies per byte: bytes copied / bytes moved (absent when either is).
 pub fn copies_per_byte(copied: Figure<u64>, moved: Figure<u64>) -> Figure<f64> {
     copied
@@ -138,5 +148,16 @@ mod tests {
         assert_eq!(per_kib(no_pmu, 0), Figure::Unavailable(why::NO_PMU));
         assert_eq!(sum(Figure::Measured(1), no_pmu), no_pmu);
         assert_eq!(ms(Figure::NotApplicable), Figure::NotApplicable);
+    }
+}
+
+#[cfg(test)]
+mod copies_text_tests {
+    #[test]
+    fn a_small_copy_never_reads_as_none() {
+        assert_eq!(super::copies_text(0.0), "0.00");
+        assert_eq!(super::copies_text(0.000_488), "0.0005");
+        assert_eq!(super::copies_text(1.0002), "1.00");
+        assert_eq!(super::copies_text(2.999_6), "3.00");
     }
 }

@@ -164,7 +164,7 @@ fn measured_copies(
             vec![],
         );
     };
-    let two = |f: Figure<f64>| f.screen(|v| format!("{v:.2}"));
+    let two = |f: Figure<f64>| f.screen(crate::row::formula::copies_text);
     if !m.sender_copies_per_byte().is_measured() {
         let why = m.tx_copied_bytes.describe(|v| v.to_string());
         return (

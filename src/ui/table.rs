@@ -43,6 +43,9 @@ struct Column {
     /// How the column ranks a finished figure (higher is better) where one value is
     /// best, so the best is marked; `None` for spreads, verdicts and shares.
     rank: Option<Rank>,
+    /// The figure comes from the finished runs, not the row shown: a live row may
+    /// carry its best mark.
+    from_runs: bool,
     figure: fn(&Figures, &Extra) -> String,
 }
 
@@ -69,6 +72,7 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |e| e.headline_label.into(),
         width: 7,
+        from_runs: false,
         // The last run alone: the median beside it carries the mark.
         rank: None,
         figure: |m, x| m.headline().screen(|v| headline(v, x.workload)),
@@ -76,6 +80,7 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "median".into(),
         width: 7,
+        from_runs: true,
         // The finished runs' median: the figure the verdict rests on.
         rank: Some(|_, x, e| {
             let v = x.spread?.median;
@@ -89,6 +94,7 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "±95% n".into(),
         width: 9,
+        from_runs: false,
         rank: None,
         figure: |_, x| match x.spread {
             Some(s) => match s.ci_half_pct() {
@@ -101,6 +107,7 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "CV%".into(),
         width: 5,
+        from_runs: false,
         rank: None,
         figure: |_, x| match x.spread {
             None => NOT_YET.into(),
@@ -112,6 +119,7 @@ const COLUMNS: [Column; 14] = [
         header: |_| "verdict".into(),
         // "tie ±1611%": two runs of a noisy cell give wide intervals.
         width: 10,
+        from_runs: false,
         rank: None,
         figure: |_, x| x.standing.label(),
     },
@@ -119,6 +127,7 @@ const COLUMNS: [Column; 14] = [
         // Saturated stream: time waiting in socket buffers (queueing delay).
         header: |e| format!("{} p50", e.latency_label),
         width: 8,
+        from_runs: false,
         // A saturated stream's queueing delay never ranks strategies.
         rank: Some(|m, _, e| {
             (e.workload != Workload::Stream).then(|| -m.latency_p50().value().unwrap_or(f64::NAN))
@@ -132,6 +141,7 @@ const COLUMNS: [Column; 14] = [
             _ => format!("{} p99", e.latency_label),
         },
         width: 8,
+        from_runs: false,
         // rr's round trip ranks; a stream's queueing delay never does; rate shows
         // achieved/offered here.
         rank: Some(|m, _, e| {
@@ -148,42 +158,49 @@ const COLUMNS: [Column; 14] = [
     Column {
         header: |_| "tx ns/B".into(),
         width: 8,
+        from_runs: false,
         rank: Some(|m, _, _| m.tx_cpu_ns_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.tx_cpu_ns_per_byte, 3),
     },
     Column {
         header: |_| "rx ns/B".into(),
         width: 8,
+        from_runs: false,
         rank: Some(|m, _, _| m.rx_cpu_ns_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.rx_cpu_ns_per_byte, 3),
     },
     Column {
         header: |_| "cs/s".into(),
         width: 8,
+        from_runs: false,
         rank: None,
         figure: |m, _| fig(m.context_switches_per_s(), 0),
     },
     Column {
         header: |_| "zc copied".into(),
         width: 9,
+        from_runs: false,
         rank: None,
         figure: |m, _| m.zc_copied_pct.screen(|p| format!("{p:.0}%")),
     },
     Column {
         header: |_| "cyc/B".into(),
         width: 7,
+        from_runs: false,
         rank: Some(|m, _, _| m.cycles_per_byte.value().map(|v| -v)),
         figure: |m, _| fig(m.cycles_per_byte, 2),
     },
     Column {
         header: |_| "L1/KiB".into(),
         width: 7,
+        from_runs: false,
         rank: Some(|m, _, _| m.l1d_misses_per_kib().value().map(|v| -v)),
         figure: |m, _| fig(m.l1d_misses_per_kib(), 1),
     },
     Column {
         header: |_| "LLC/KiB".into(),
         width: 7,
+        from_runs: false,
         rank: Some(|m, _, _| m.llc_misses_per_kib().value().map(|v| -v)),
         figure: |m, _| fig(m.llc_misses_per_kib(), 2),
     },
@@ -193,6 +210,7 @@ const COLUMNS: [Column; 14] = [
 const MAPPED: Column = Column {
     header: |_| "rx mapped".into(),
     width: 9,
+    from_runs: false,
     rank: None,
     figure: |m, _| m.rx_mapped_pct.screen(|p| format!("{p:.0}%")),
 };
@@ -202,6 +220,7 @@ const MAPPED: Column = Column {
 const CHANGED: Column = Column {
     header: |_| "changed".into(),
     width: 8,
+    from_runs: false,
     rank: None,
     figure: |m, _| m.integrity_errors.to_string(),
 };
@@ -303,8 +322,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 // A live row shows its current second, which carries no mark; its
                 // median is over finished runs and can.
                 let finished = view.figures.get(&cell);
-                let from_runs = (c.header)(entry) == "median";
-                let is_best = (!live || from_runs)
+                let is_best = (!live || c.from_runs)
                     && best.is_some_and(|b| finished.and_then(|f| score(c, f, extra)) == Some(b));
                 if is_best {
                     right(format!("*{text}")).style(Style::new().add_modifier(Modifier::BOLD))
