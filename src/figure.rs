@@ -17,6 +17,9 @@ pub mod why {
     /// perf counters are not opened under latency workloads (`rr`, `rate`): they add
     /// work to every context switch, which a round trip is made of.
     pub const NOT_COUNTED: &str = "not counted under rr/rate";
+    /// One-way latency between two hosts: a stamp from one clock read against
+    /// another is not a delay (`--remote` reports round trips instead).
+    pub const NO_SHARED_CLOCK: &str = "no clock shared by the two hosts";
 }
 
 /// A reported figure.

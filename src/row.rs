@@ -206,6 +206,21 @@ pub struct Row {
     pub tcpi_bytes_retrans: Figure<u64>,
     /// The kernel's delivery-rate samples at the interval's end, summed, Gbps.
     pub tcpi_delivery_rate_gbps: Figure<f64>,
+    /// The receivers' connections' TCP_INFO (their direction carries ACKs, and
+    /// replies under `rr`): RTT and variance µs, retransmitted segments and bytes,
+    /// congestion window, delivery rate Gbps.
+    pub rx_tcpi_rtt_us: Figure<f64>,
+    pub rx_tcpi_rttvar_us: Figure<f64>,
+    pub rx_tcpi_retrans: Figure<u64>,
+    pub rx_tcpi_bytes_retrans: Figure<u64>,
+    pub rx_tcpi_cwnd: Figure<f64>,
+    pub rx_tcpi_delivery_rate_gbps: Figure<f64>,
+    /// `--remote`: the far host's address, kernel release, CPU model and the driver of
+    /// the interface the control connection reached it on (empty on other paths).
+    pub peer: Option<String>,
+    pub peer_kernel: Option<String>,
+    pub peer_cpu_model: Option<String>,
+    pub peer_nic_driver: Option<String>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

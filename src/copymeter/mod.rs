@@ -33,7 +33,7 @@ const RECV_LENGTH: &str = "sock_recv_length";
 const LOCAL_DELIVERY: &str = "netif_receive_skb";
 
 /// One slot's counts: bytes since the meter was loaded.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     pub tx_copied: u64,
     pub tx_zerocopy: u64,

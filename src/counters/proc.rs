@@ -10,7 +10,7 @@ use std::fs;
 use crate::clock;
 
 /// Context switches of one thread so far.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContextSwitches {
     pub voluntary: u64,
     pub involuntary: u64,

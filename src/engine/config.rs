@@ -39,6 +39,8 @@ pub struct CellConfig {
     pub strategy: StrategyOptions,
     /// The copy meter: wanted (loaded once per run), off, loaded or refused.
     pub copy_meter: crate::copymeter::MeterChoice,
+    /// `--remote`: the far host, which runs the other half of every cell.
+    pub peer: Option<super::PeerHandle>,
 }
 
 impl CellConfig {
@@ -68,6 +70,7 @@ impl Default for CellConfig {
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),
             copy_meter: crate::copymeter::MeterChoice::default(),
+            peer: None,
         }
     }
 }

@@ -61,14 +61,19 @@ pub(super) fn name_axes(
 }
 
 /// The socket choices in effect on `conn`, as the kernel reports them.
-pub(super) fn socket_setup(conn: &crate::net::Connection) -> SocketSetup {
-    let (tx, rx) = (conn.sender.as_fd(), conn.receiver.as_fd());
+pub(super) fn socket_setup(
+    sender: Option<&std::net::TcpStream>,
+    receiver: Option<&std::net::TcpStream>,
+) -> SocketSetup {
+    // Under `--remote` one end is on the far host: its choices are not read here.
+    let tx = sender.map(|s| s.as_fd());
+    let rx = receiver.map(|r| r.as_fd());
     SocketSetup {
-        cc: sockopt::get_cc(tx),
-        nodelay: sockopt::get_nodelay(tx),
-        sndbuf: sockopt::get_sndbuf(tx),
-        rcvbuf: sockopt::get_rcvbuf(rx),
-        rcvlowat: sockopt::get_rcvlowat(rx),
+        cc: tx.or(rx).and_then(sockopt::get_cc),
+        nodelay: tx.or(rx).and_then(sockopt::get_nodelay),
+        sndbuf: tx.and_then(sockopt::get_sndbuf),
+        rcvbuf: rx.and_then(sockopt::get_rcvbuf),
+        rcvlowat: rx.and_then(sockopt::get_rcvlowat),
         ..SocketSetup::default()
     }
 }

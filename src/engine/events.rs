@@ -199,6 +199,12 @@ pub enum EngineError {
     NoRate,
     #[error("the receiver closed the connection while {0} replies were outstanding")]
     NoReply(usize),
+    /// The far host of a `--remote` run refused or failed this cell (the run goes on).
+    #[error("the far host: {0}")]
+    Peer(String),
+    /// The far host of a `--remote` run is gone or stopped answering: the run ends.
+    #[error("lost the far host: {0}")]
+    PeerLost(String),
 }
 
 /// The whole protocol between the engine and whatever shows or records its results.

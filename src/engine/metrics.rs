@@ -10,7 +10,7 @@ use std::time::Instant;
 pub use super::latencies::Latencies;
 use super::latencies::quantile_us;
 use super::stats::{ReceiverStats, SenderStats};
-use super::tcp_window::{TcpFigures, TcpTotals};
+use super::tcp_window::{TcpFigures, TcpTotals, rx_tcp_columns};
 use crate::counters::perf::{self, Event, PerfValues, ThreadCounters};
 use crate::counters::{ContextSwitches, MachineCpu, ThreadReading};
 use crate::figure::{Figure, why};
@@ -18,8 +18,9 @@ use crate::matrix::Cell;
 use crate::row::{Row, formula};
 use crate::strategy::ZeroCopyCounts;
 
-/// One side's totals at one instant, summed over its threads.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// One side's totals at one instant, summed over its threads (what a far host sends
+/// back at each tick of a `--remote` cell).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SideSnapshot {
     pub messages: u64,
     pub wire_bytes: u64,
@@ -46,6 +47,8 @@ pub struct SideSnapshot {
     pub mapped_bytes: Option<u64>,
     /// perf counters summed over the side's threads (absent unless every thread counts).
     pub perf: PerfValues,
+    /// TCP_INFO of the side's connections; `None` where it could not be read.
+    pub tcp: Option<TcpTotals>,
 }
 
 /// How perf counting went for a cell's threads.
@@ -118,18 +121,18 @@ pub struct Snapshot {
     pub tx: SideSnapshot,
     pub rx: SideSnapshot,
     pub machine: Option<MachineCpu>,
-    /// TCP_INFO of the senders' connections; `None` where it could not be read.
-    pub tcp: Option<TcpTotals>,
 }
 
 impl Snapshot {
     /// Reads every worker's published record (each one whole, from one moment), its
-    /// thread's CPU time and switches, and TCP_INFO of `sockets` (the senders').
+    /// thread's CPU time and switches, and TCP_INFO of each side's sockets (the
+    /// sampler's duplicates: `tx_sockets` the senders', `rx_sockets` the receivers').
     pub fn take(
         senders: &[Arc<SenderStats>],
         receivers: &[Arc<ReceiverStats>],
         counters: &mut Counters,
-        sockets: &[TcpStream],
+        tx_sockets: &[TcpStream],
+        rx_sockets: &[TcpStream],
         wire_len: u64,
         meter: Option<&crate::copymeter::Meter>,
     ) -> Snapshot {
@@ -148,6 +151,7 @@ impl Snapshot {
         };
         let mut tx = SideSnapshot {
             copies: side(0, senders.len()).and_then(late),
+            tcp: TcpTotals::read(tx_sockets),
             ..SideSnapshot::default()
         };
         let mut tx_threads = Vec::with_capacity(senders.len());
@@ -164,6 +168,7 @@ impl Snapshot {
         }
         let mut rx = SideSnapshot {
             copies: side(1, receivers.len()),
+            tcp: TcpTotals::read(rx_sockets),
             ..SideSnapshot::default()
         };
         let mut rx_threads = Vec::with_capacity(receivers.len());
@@ -190,7 +195,6 @@ impl Snapshot {
             tx,
             rx,
             machine: MachineCpu::read(),
-            tcp: TcpTotals::read(sockets),
         }
     }
 }
@@ -251,12 +255,9 @@ pub fn row_between(
             Figure::NotApplicable
         }
     };
-    let tcp = TcpFigures::between(a.tcp, b.tcp);
-    let tcp_fig = |f: fn(&TcpFigures) -> Option<f64>| match tcp {
-        // An idle interval has no share of busy time.
-        Some(t) => f(&t).map_or(Figure::Undefined, |v| Figure::Measured(formula::sig6(v))),
-        None => Figure::Unavailable(why::UNREADABLE),
-    };
+    let tcp = TcpFigures::between(a.tx.tcp, b.tx.tcp);
+    let rx_tcp = TcpFigures::between(a.rx.tcp, b.rx.tcp);
+    let tcp_fig = |f: fn(&TcpFigures) -> Option<f64>| TcpFigures::figure(tcp, f);
     let switches = |x: Option<ContextSwitches>, y: Option<ContextSwitches>| {
         let d = switches_between(x, y);
         (
@@ -359,6 +360,7 @@ pub fn row_between(
         offered_gbps: Figure::NotApplicable,
         ..Row::default()
     };
+    rx_tcp_columns(&mut row, rx_tcp);
     let ledger = cell.strategy.is_zero_copy().then(|| b.tx.zc.since(a.tx.zc));
     row.set_zero_copy(ledger);
     // Set per cell by the engine (the probe, the spread of its seconds): not figures of

@@ -3,33 +3,36 @@
 //! per-second [`Sample`], and keeps what the cell's summary needs: the window's first
 //! and last snapshots, its latencies and its per-second throughputs.
 
-use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::gate::Gate;
+use super::half::Half;
+use super::peer::{self, HalfRole, Peer};
 use super::stats::{ReceiverStats, SenderStats};
 use super::workers::Workers;
-use super::{CellConfig, Counters, Latencies, Phase, Sample, Snapshot, name_axes, row_between};
+use super::{
+    CellConfig, Counters, Counting, EngineError, Latencies, Phase, Sample, Snapshot, name_axes,
+    row_between,
+};
 use crate::matrix::Cell;
 
-/// What the sampler works on: the cell's workers, their records and counters.
+/// What the sampler works on: the cell's workers on this host, their counters, and
+/// the far half when there is one.
 pub(super) struct Sampling<'a> {
     pub cell: Cell,
     pub config: &'a CellConfig,
     pub cancel: &'a AtomicBool,
-    pub workers: &'a Workers,
-    pub senders: &'a [Arc<SenderStats>],
-    pub receivers: &'a [Arc<ReceiverStats>],
+    pub half: &'a Half,
     pub counters: &'a mut Counters,
+    /// Both hosts' counting (this host's alone for a local cell).
+    pub counting: Counting,
     /// What a paced cell offers, Gbps in total.
     pub offered: Option<f64>,
-    /// The senders' sockets, for TCP_INFO.
-    pub watched: &'a [TcpStream],
     pub wire_len: u64,
-    pub start: &'a Gate,
+    /// The far host and the half it runs (`--remote`).
+    pub peer: Option<(&'a mut (dyn Peer + 'static), HalfRole)>,
 }
 
 /// What the cell's summary needs from the sampler.
@@ -41,6 +44,35 @@ pub(super) struct Sampled {
     pub seconds_gbps: Vec<f64>,
     /// A worker ended early (it failed); the run was not cancelled.
     pub failed: bool,
+    /// The far host failed or went away.
+    pub peer_error: Option<EngineError>,
+}
+
+/// One tick's snapshot and latencies: this host's, joined with the far side's.
+fn take_all(
+    half: &Half,
+    counters: &mut Counters,
+    wire_len: u64,
+    meter: Option<&crate::copymeter::Meter>,
+    far: Option<(peer::FarReading, HalfRole)>,
+) -> (Snapshot, Latencies) {
+    let local = Snapshot::take(
+        &half.senders,
+        &half.receivers,
+        counters,
+        &half.tx_watched,
+        &half.rx_watched,
+        wire_len,
+        meter,
+    );
+    let mut lat = Latencies::take(&half.senders, &half.receivers);
+    match far {
+        Some((reading, role)) => {
+            reading.add_latencies(&mut lat);
+            (peer::joined(local, &reading, role), lat)
+        }
+        None => (local, lat),
+    }
 }
 
 /// Lets the workers go and samples them until the window ends, the run is cancelled or
@@ -50,16 +82,14 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
         cell,
         config,
         cancel,
-        workers,
-        senders,
-        receivers,
+        half,
         counters,
+        counting,
         offered,
-        watched,
         wire_len,
-        start,
+        mut peer,
     } = s;
-    let counting = counters.counting;
+    let (workers, senders, receivers) = (&half.workers, &half.senders, &half.receivers);
     // Every worker has checked in, so its tid is known: sender i counts in slot 2i,
     // receiver i in 2i + 1, before the gate opens.
     // A worker that cannot be registered would be counted short: then the cell has
@@ -68,9 +98,19 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
         .copy_meter
         .meter()
         .filter(|m| watch_workers(m, senders, receivers));
-    let mut take = || Snapshot::take(senders, receivers, counters, watched, wire_len, meter);
-    let mut prev = take();
-    start.open(true);
+    let mut peer_error = None;
+    // The far half starts first: its first reading is taken before any byte moves
+    // (its senders wait for the go, its receivers for bytes).
+    let far_first = match peer.as_mut().map(|(p, role)| p.go().map(|r| (r, *role))) {
+        Some(Err(e)) => {
+            half.start.open(false);
+            return Sampled::nothing(e);
+        }
+        Some(Ok(r)) => Some(r),
+        None => None,
+    };
+    let (mut prev, _) = take_all(half, counters, wire_len, meter, far_first);
+    half.start.open(true);
     let t0 = Instant::now();
     let mut window_start = (config.warmup.is_zero()).then_some(prev);
     let mut window_latency = Latencies::default();
@@ -81,10 +121,20 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
             failed = !cancel.load(Relaxed);
             break;
         }
-        let now = take();
-        let lat = Latencies::take(senders, receivers);
+        let far = match peer.as_mut().map(|(p, role)| p.tick().map(|r| (r, *role))) {
+            Some(Err(e)) => {
+                peer_error = Some(e);
+                break;
+            }
+            Some(Ok(r)) => Some(r),
+            None => None,
+        };
+        let (now, lat) = take_all(half, counters, wire_len, meter, far);
         let mut row = row_between(&prev, &now, &lat, cell, &counting);
         name_axes(&mut row, config, cell, offered);
+        if peer.is_some() {
+            peer::across_hosts(&mut row);
+        }
         row.second = Some(second);
         row.phase = Some(phase.name().to_string());
         row.repeat = Some(1);
@@ -115,6 +165,27 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
         window_latency,
         seconds_gbps,
         failed,
+        peer_error,
+    }
+}
+
+impl Sampled {
+    /// Nothing was sampled: the far host failed at the start.
+    fn nothing(e: EngineError) -> Sampled {
+        let empty = Snapshot {
+            at: Instant::now(),
+            tx: Default::default(),
+            rx: Default::default(),
+            machine: None,
+        };
+        Sampled {
+            window_start: empty,
+            window_end: empty,
+            window_latency: Latencies::default(),
+            seconds_gbps: Vec::new(),
+            failed: false,
+            peer_error: Some(e),
+        }
     }
 }
 

@@ -1,20 +1,23 @@
-//! TCP_INFO of the senders' connections over an interval: retransmissions (segments
+//! TCP_INFO of one side's connections over an interval: retransmissions (segments
 //! and bytes), RTT and its variance, congestion window and delivery rate as the kernel
 //! sees them, and the share of the time the sender was
 //! held back by the receiver's window (the receiver fell behind) or by its own send
-//! buffer. Read by the sampler from its own duplicates of the sender sockets.
+//! buffer. Read by the sampler from its own duplicates of the worker sockets (the
+//! senders' for the `tcpi_*` columns, the receivers' for `rx_tcpi_*`).
 
 use std::net::TcpStream;
 use std::os::fd::AsFd;
 
+use crate::figure::{Figure, why};
 use crate::net::sockopt;
+use crate::row::{Row, formula};
 
 /// Above this share of busy time limited by the receive window, a row is flagged
 /// "receiver behind": the figure then says as much about the receiver as the sender.
 pub const RECEIVER_BEHIND_PCT: f64 = 10.0;
 
-/// The kernel's running totals over every sender connection at one instant.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The kernel's running totals over one side's connections at one instant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TcpTotals {
     pub connections: u32,
     pub busy_us: u64,
@@ -92,11 +95,35 @@ impl TcpFigures {
         })
     }
 
+    /// One figure of an interval: measured, undefined (an idle interval has no share
+    /// of busy time) or unavailable (TCP_INFO unreadable).
+    pub fn figure(tcp: Option<TcpFigures>, f: impl Fn(&TcpFigures) -> Option<f64>) -> Figure<f64> {
+        match tcp {
+            Some(t) => f(&t).map_or(Figure::Undefined, |v| Figure::Measured(formula::sig6(v))),
+            None => Figure::Unavailable(why::UNREADABLE),
+        }
+    }
+
     /// True when the receiver held the sender back for a notable share of the time.
     pub fn receiver_behind(&self) -> bool {
         self.rwnd_limited_pct
             .is_some_and(|p| p >= RECEIVER_BEHIND_PCT)
     }
+}
+
+/// The receivers' own TCP_INFO columns (`rx_tcpi_*`): their connections carry
+/// acknowledgements, and under `rr` the replies, so their RTT and retransmissions are
+/// the return direction's.
+pub fn rx_tcp_columns(row: &mut Row, rx: Option<TcpFigures>) {
+    let fig = |f: fn(&TcpFigures) -> Option<f64>| TcpFigures::figure(rx, f);
+    let count =
+        |f: fn(&TcpFigures) -> u64| Figure::or_unavailable(rx.map(|t| f(&t)), why::UNREADABLE);
+    row.rx_tcpi_rtt_us = fig(|t| Some(t.rtt_us));
+    row.rx_tcpi_rttvar_us = fig(|t| Some(t.rttvar_us));
+    row.rx_tcpi_retrans = count(|t| t.retrans);
+    row.rx_tcpi_bytes_retrans = count(|t| t.bytes_retrans);
+    row.rx_tcpi_cwnd = fig(|t| Some(t.cwnd));
+    row.rx_tcpi_delivery_rate_gbps = fig(|t| Some(t.delivery_rate_gbps));
 }
 
 #[cfg(test)]

@@ -101,7 +101,7 @@ pub(super) const STALL_LIMIT: Duration = Duration::from_secs(5);
 const POOL_BYTES: usize = 8 << 20;
 
 /// The zero-copy ledger of one sender.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ZeroCopyCounts {
     /// Successful `sendmsg(MSG_ZEROCOPY)` calls (each takes one id; partial sends count).
     pub sends: u64,

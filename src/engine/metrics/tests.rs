@@ -18,7 +18,6 @@ fn snap(at: Instant, rx_bytes: u64, tx_cpu: Option<u64>) -> Snapshot {
             ..SideSnapshot::default()
         },
         machine: None,
-        tcp: None,
     }
 }
 
