@@ -251,6 +251,20 @@ pub struct Cli {
     )]
     pub netem: Option<String>,
 
+    /// Run every cell across two hosts: senders here, receivers on HOST, where
+    /// `netio-tui serve` runs (port 5301 unless given).
+    #[arg(long, value_name = "HOST[:PORT]", conflicts_with = "netns")]
+    pub remote: Option<String>,
+
+    /// With --remote: receivers here, senders on the far host.
+    #[arg(long, requires = "remote")]
+    pub reverse: bool,
+
+    /// With --remote: the key shared with the server (at least 16 bytes, mode 600);
+    /// without it, the NETIO_KEY environment variable.
+    #[arg(long, value_name = "FILE", requires = "remote")]
+    pub key_file: Option<PathBuf>,
+
     /// No colours in the monitor (also when the NO_COLOR environment variable is set):
     /// the same as --theme mono.
     #[arg(long, global = true)]

@@ -27,6 +27,7 @@ pub mod progress;
 pub mod receive;
 pub mod record;
 pub mod registry;
+pub mod remote;
 pub mod report;
 pub mod row;
 pub mod signals;

@@ -26,6 +26,21 @@ fn main() -> ExitCode {
         }) => commands::run_plot(file, out_dir, *format, python.as_deref()),
         Some(Command::Completions { shell }) => commands::run_completions(*shell),
         Some(Command::Man) => commands::run_man(),
+        Some(Command::Serve {
+            listen,
+            key_file,
+            max_threads,
+            max_size,
+            max_duration,
+            no_copy_meter,
+        }) => commands::run_serve(commands::ServeArgs {
+            listen: listen.as_deref(),
+            key_file: key_file.as_deref(),
+            max_threads: *max_threads,
+            max_size: *max_size,
+            max_duration: *max_duration,
+            copy_meter: !*no_copy_meter,
+        }),
         None => commands::run_measure(&cli),
     }
 }

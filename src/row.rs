@@ -25,6 +25,11 @@ pub struct RunContext {
     pub netem: Option<String>,
     /// Sizes the CLI rounded up to hold the frame header: (used, requested).
     pub rounded_sizes: Vec<(u64, u64)>,
+    /// `--remote`: the far host's address, kernel, CPU model and NIC driver.
+    pub peer: Option<String>,
+    pub peer_kernel: Option<String>,
+    pub peer_cpu_model: Option<String>,
+    pub peer_nic_driver: Option<String>,
 }
 
 impl RunContext {
@@ -49,6 +54,10 @@ impl RunContext {
             kernel: crate::machine::kernel_release(),
             cpu_model: crate::machine::cpu_model(),
             rounded_sizes: Vec::new(),
+            peer: None,
+            peer_kernel: None,
+            peer_cpu_model: None,
+            peer_nic_driver: None,
         }
     }
 }
@@ -243,6 +252,10 @@ impl Row {
         self.kernel = ctx.kernel.clone();
         self.cpu_model = ctx.cpu_model.clone();
         self.netem = ctx.netem.clone();
+        self.peer = ctx.peer.clone();
+        self.peer_kernel = ctx.peer_kernel.clone();
+        self.peer_cpu_model = ctx.peer_cpu_model.clone();
+        self.peer_nic_driver = ctx.peer_nic_driver.clone();
         self.size_requested_bytes = ctx
             .rounded_sizes
             .iter()

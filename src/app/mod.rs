@@ -148,6 +148,10 @@ impl App {
             kernel: first.kernel.clone(),
             cpu_model: first.cpu_model.clone(),
             rounded_sizes: Vec::new(),
+            peer: first.peer.clone(),
+            peer_kernel: first.peer_kernel.clone(),
+            peer_cpu_model: first.peer_cpu_model.clone(),
+            peer_nic_driver: first.peer_nic_driver.clone(),
         };
         let mut app = App::new(run, strategies, axis(|c| c.size), axis(|c| c.threads));
         let mut modes: Vec<Mode> = cells.iter().map(|(c, _)| c.mode()).collect();

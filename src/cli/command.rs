@@ -54,6 +54,32 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Be the far host of `--remote` runs: run the other half of each cell a controller
+    /// asks for, one controller at a time, in the foreground.
+    Serve {
+        /// Where to listen (default: all addresses on port 5301 with a key; loopback
+        /// only without one).
+        #[arg(long, value_name = "ADDR[:PORT]")]
+        listen: Option<String>,
+        /// The key controllers must prove they hold (at least 16 bytes, mode 600);
+        /// without it, the NETIO_KEY environment variable.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+        /// Most thread pairs a cell may ask for.
+        #[arg(long, value_name = "N", default_value = "16",
+              value_parser = clap::value_parser!(u32).range(1..=1024))]
+        max_threads: u32,
+        /// Largest message (and reply) a cell may ask for.
+        #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = super::parse::parse_size)]
+        max_size: usize,
+        /// Longest cell, warm-up included.
+        #[arg(long, value_name = "DURATION", default_value = "5m",
+              value_parser = super::parse::parse_any_duration)]
+        max_duration: std::time::Duration,
+        /// Do not load the copy meter for controllers.
+        #[arg(long)]
+        no_copy_meter: bool,
+    },
     /// Print the manual page (roff), generated from this command line: `netio-tui man >
     /// ~/.local/share/man/man1/netio-tui.1`.
     Man,

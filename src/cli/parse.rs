@@ -83,7 +83,7 @@ pub(super) fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
-pub(super) fn parse_any_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_any_duration(s: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(s.trim())
         .map_err(|e| format!("'{s}' is not a duration ({e}; use e.g. 500ms, 5s, 1m)"))?;
     if d > MAX_DURATION {

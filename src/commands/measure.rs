@@ -12,8 +12,9 @@ use crate::cli::Cli;
 use crate::headless::{self, Outputs, RunEnd};
 use crate::net::Network;
 use crate::net::netns::{self, NetnsError};
-use crate::net::path::{PathKind, PathOptions, Prepared};
+use crate::net::path::{PathError, PathKind, PathOptions, Prepared, RemoteTarget};
 use crate::record::RunContext;
+use crate::remote::auth::Key;
 use crate::signals;
 use crate::{summary, tui};
 
@@ -32,6 +33,21 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         eprintln!("error: {msg}");
         return ExitCode::from(BAD_INPUT);
     }
+    // The key is read (and its file's mode checked) before anything connects.
+    let remote = match &cli.remote {
+        Some(target) => match Key::choose(cli.key_file.as_deref()) {
+            Ok(key) => Some(RemoteTarget {
+                target: target.clone(),
+                key,
+                reverse: cli.reverse,
+            }),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(BAD_INPUT);
+            }
+        },
+        None => None,
+    };
     if let Some(path) = &cli.summary
         && std::fs::symlink_metadata(path).is_ok()
     {
@@ -69,7 +85,7 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         mut ctx,
         network,
         pair: _pair,
-    } = match prepare_path(cli) {
+    } = match prepare_path(cli, remote) {
         Ok(p) => p,
         Err(exit) => return exit,
     };
@@ -152,9 +168,11 @@ fn run_monitor(
 
 /// The path the run takes, set up through its registry entry (after removing namespace
 /// pairs left by killed runs).
-fn prepare_path(cli: &Cli) -> Result<Prepared, ExitCode> {
+fn prepare_path(cli: &Cli, remote: Option<RemoteTarget>) -> Result<Prepared, ExitCode> {
     let kind = if cli.netns {
         PathKind::Netns
+    } else if remote.is_some() {
+        PathKind::Remote
     } else {
         PathKind::Loopback
     };
@@ -168,15 +186,20 @@ fn prepare_path(cli: &Cli) -> Result<Prepared, ExitCode> {
     let options = PathOptions {
         mtu: cli.mtu,
         netem: cli.netem.clone(),
+        remote,
     };
     match (kind.entry().prepare)(&options) {
         Ok(p) => Ok(p),
-        Err(e @ (NetnsError::Netem { .. } | NetnsError::NoIp)) => {
+        Err(PathError::Netns(e @ (NetnsError::Netem { .. } | NetnsError::NoIp))) => {
             eprintln!("error: {e}");
             Err(ExitCode::from(BAD_INPUT))
         }
-        Err(e) => {
+        Err(PathError::Netns(e)) => {
             eprintln!("error: setting up --netns: {e}");
+            Err(ExitCode::FAILURE)
+        }
+        Err(PathError::Remote(e)) => {
+            eprintln!("error: {e}");
             Err(ExitCode::FAILURE)
         }
     }

@@ -33,14 +33,12 @@ pub struct CellConfig {
     pub repeats: u32,
     /// `rr`'s requests in flight and reply length (the workload is each cell's own).
     pub rr: RrOptions,
-    /// Loopback, or the namespace pair.
+    /// Loopback, the namespace pair, or the far host (`--remote`).
     pub network: Network,
     pub socket: SocketOptions,
     pub strategy: StrategyOptions,
     /// The copy meter: wanted (loaded once per run), off, loaded or refused.
     pub copy_meter: crate::copymeter::MeterChoice,
-    /// `--remote`: the far host, which runs the other half of every cell.
-    pub peer: Option<super::PeerHandle>,
 }
 
 impl CellConfig {
@@ -70,7 +68,6 @@ impl Default for CellConfig {
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),
             copy_meter: crate::copymeter::MeterChoice::default(),
-            peer: None,
         }
     }
 }

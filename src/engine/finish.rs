@@ -35,12 +35,9 @@ pub(super) fn finish_cell(
     // Which worker ended early, noted before the others are told to stop.
     let early = failed.then(|| half.workers.first_finished()).flatten();
     half.stop.store(true, Relaxed);
-    // A far half still running its schedule is told to stop now, or receivers here
-    // would wait for its senders.
+    // The far half stops now too (its senders end, so receivers here see the end).
     if let (Some((p, _)), None) = (peer.as_mut(), &peer_error) {
-        if cancelled || failed {
-            p.stop_early();
-        }
+        p.stop();
     }
     let (tx_cpus, rx_cpus) = half.cpus_seen();
     let Half {

@@ -15,6 +15,7 @@
 mod config;
 mod describe;
 mod events;
+pub mod far;
 mod finish;
 mod gate;
 pub mod half;
@@ -118,12 +119,17 @@ pub fn run_matrix(
                 if cell.mode().is_saturation() {
                     reference.remove(&cell.reference());
                 }
+                // Without the far host no further cell can run: one error, then the end.
+                let lost = matches!(e, EngineError::PeerLost(_));
                 if !emit(EngineEvent::CellFailed {
                     index,
                     cell,
                     error: e.to_string(),
                 }) {
                     return;
+                }
+                if lost {
+                    break;
                 }
             }
         }
@@ -169,7 +175,7 @@ pub fn run_cell_offering(
     let config = &config.with_meter_loaded();
     let plan = CellPlan::new(cell, offered, config)?;
     let cell = plan.cell;
-    let mut guard = match &config.peer {
+    let mut guard = match config.network.peer() {
         Some(handle) => Some(
             handle
                 .0
@@ -219,7 +225,7 @@ pub fn run_cell_offering(
         Ok(h) => h,
         Err(e) => {
             if let Some((p, _)) = peer.as_mut() {
-                p.stop_early();
+                p.stop();
                 let _ = p.finish();
             }
             return Err(e);

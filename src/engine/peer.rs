@@ -29,27 +29,36 @@ pub enum HalfRole {
 pub struct FarReading {
     pub side: SideSnapshot,
     /// The far senders' round trips and pacing error in the interval just ended, as
-    /// (value ns, count) pairs of their histograms' recorded buckets.
+    /// (value ns, count) pairs of their histograms' recorded buckets, each value
+    /// given as its step from the previous one (small numbers: a busy second's
+    /// thousands of buckets fit in one control message).
     pub rtt: Vec<(u64, u64)>,
     pub pace: Vec<(u64, u64)>,
 }
 
 impl FarReading {
-    /// A histogram as its recorded (value, count) pairs.
+    /// A histogram as its recorded (step to value, count) pairs.
     pub fn buckets(h: &Histogram<u64>) -> Vec<(u64, u64)> {
+        let mut last = 0;
         h.iter_recorded()
-            .map(|v| (v.value_iterated_to(), v.count_at_value()))
+            .map(|v| {
+                let value = h.highest_equivalent(v.value_iterated_to());
+                let step = value - last;
+                last = value;
+                (step, v.count_at_value())
+            })
             .collect()
     }
 
     /// Adds the far senders' latencies into `lat`; a value out of the histogram's
     /// range is dropped rather than trusted.
     pub fn add_latencies(&self, lat: &mut Latencies) {
-        for &(v, n) in &self.rtt {
-            let _ = lat.rtt.record_n(v, n);
-        }
-        for &(v, n) in &self.pace {
-            let _ = lat.pace.record_n(v, n);
+        for (into, buckets) in [(&mut lat.rtt, &self.rtt), (&mut lat.pace, &self.pace)] {
+            let mut value = 0u64;
+            for &(step, n) in buckets {
+                value = value.saturating_add(step);
+                let _ = into.record_n(value, n);
+            }
         }
     }
 }
@@ -111,9 +120,10 @@ pub trait Peer: Send {
     fn go(&mut self) -> Result<FarReading, EngineError>;
     /// The far side's reading at the next tick.
     fn tick(&mut self) -> Result<FarReading, EngineError>;
-    /// Tells the far half to stop before its schedule ends (this host was cancelled or
-    /// failed); [`Peer::finish`] still follows.
-    fn stop_early(&mut self);
+    /// Tells the far half to stop: after this host's last tick (the far workers keep
+    /// running until then, so this host's last reading still finds them), or before the
+    /// schedule ends when this host was cancelled or failed. [`Peer::finish`] follows.
+    fn stop(&mut self);
     /// Waits for the far half's workers to end and for their totals.
     fn finish(&mut self) -> Result<FarEnd, EngineError>;
 }

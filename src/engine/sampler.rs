@@ -229,7 +229,7 @@ fn sleep_until(deadline: Instant, cancel: &AtomicBool, workers: &Workers) -> boo
 
 /// Registers every worker's socket with the copy meter; false when one could not be
 /// (two cookies sharing their low 16 bits, or a map the kernel would not update).
-fn watch_workers(
+pub(super) fn watch_workers(
     meter: &crate::copymeter::Meter,
     senders: &[Arc<SenderStats>],
     receivers: &[Arc<ReceiverStats>],

@@ -12,7 +12,7 @@ use super::{Connection, SocketOptions, sockopt, within};
 use crate::strategy::enable_zerocopy;
 
 /// A receiver that hears nothing for this long gives up rather than hang the run.
-const RECV_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const RECV_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `count` connected pairs: the listener on `listen` (created in `listener_ns`), each
 /// sender created in `sender_ns`. Both ends have TCP_NODELAY unless `opts.nagle` (every
@@ -53,6 +53,14 @@ pub(super) fn op(name: &'static str) -> impl Fn(io::Error) -> io::Error {
 fn connect(addr: SocketAddr, opts: &SocketOptions) -> io::Result<std::net::TcpStream> {
     let socket =
         Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(op("socket"))?;
+    sender_options(&socket, opts)?;
+    socket.connect(&addr.into()).map_err(op("connect"))?;
+    Ok(socket.into())
+}
+
+/// A sending end's options, set before it connects (so the window is negotiated with
+/// its buffer).
+pub(super) fn sender_options(socket: &Socket, opts: &SocketOptions) -> io::Result<()> {
     socket
         .set_tcp_nodelay(!opts.nagle)
         .map_err(op("setsockopt TCP_NODELAY"))?;
@@ -73,6 +81,5 @@ fn connect(addr: SocketAddr, opts: &SocketOptions) -> io::Result<std::net::TcpSt
     if opts.zerocopy {
         enable_zerocopy(socket.as_fd()).map_err(op("setsockopt SO_ZEROCOPY"))?;
     }
-    socket.connect(&addr.into()).map_err(op("connect"))?;
-    Ok(socket.into())
+    Ok(())
 }

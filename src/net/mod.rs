@@ -6,6 +6,7 @@
 //! thread enters each in turn and comes back); the worker threads then also enter their
 //! side's namespace, so everything a side does happens where it lives.
 
+mod ends;
 mod loopback;
 pub mod netns;
 pub mod path;
@@ -14,6 +15,7 @@ pub mod sockopt;
 use std::io;
 use std::net::{Ipv4Addr, TcpStream};
 
+pub use ends::{accepted_end, connect_end};
 pub use netns::{NetnsPair, NetnsPath};
 pub use sockopt::CcName;
 
@@ -45,22 +47,32 @@ pub enum Network {
     #[default]
     Loopback,
     Netns(NetnsPath),
+    /// Another host, where `netio-tui serve` runs the far half of each cell.
+    Remote(crate::engine::PeerHandle),
 }
 
 impl Network {
+    /// The far host of a `--remote` run.
+    pub fn peer(&self) -> Option<&crate::engine::PeerHandle> {
+        match self {
+            Network::Remote(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// The namespace sender threads live in (`None`: the process's own).
     pub fn sender_ns(&self) -> Option<&str> {
         match self {
-            Network::Loopback => None,
             Network::Netns(p) => Some(&p.sender_ns),
+            _ => None,
         }
     }
 
     /// The namespace receiver threads live in.
     pub fn receiver_ns(&self) -> Option<&str> {
         match self {
-            Network::Loopback => None,
             Network::Netns(p) => Some(&p.receiver_ns),
+            _ => None,
         }
     }
 
@@ -69,6 +81,11 @@ impl Network {
         let listen = match self {
             Network::Loopback => Ipv4Addr::LOCALHOST,
             Network::Netns(_) => netns::RECEIVER_ADDR,
+            Network::Remote(_) => {
+                return Err(io::Error::other(
+                    "a remote cell's connections are opened with its far host",
+                ));
+            }
         };
         loopback::connect_pairs(count, opts, listen, self.receiver_ns(), self.sender_ns())
     }

@@ -1,13 +1,18 @@
 //! The path registry: where the data travels between senders and receivers. One entry
 //! per path with its name, what it needs, and how to set it up; [`PATHS`] lists them.
-//! `loopback` (127.0.0.1 in the process's own namespace) and `netns` (two namespaces
-//! joined by veth, `--netns`) today; `remote` joins them as an entry.
+//! `loopback` (127.0.0.1 in the process's own namespace), `netns` (two namespaces
+//! joined by veth, `--netns`) and `remote` (another host running `netio-tui serve`,
+//! `--remote`).
+
+use std::sync::{Arc, Mutex};
 
 use super::netns::NetnsError;
 use super::{NetnsPair, Network};
 use crate::doctor::Check;
+use crate::engine::PeerHandle;
 use crate::record::RunContext;
 use crate::registry::{self, About};
+use crate::remote::{RemoteError, auth::Key, client::Controller};
 
 /// A path: the key of its [`PathEntry`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -15,6 +20,24 @@ pub enum PathKind {
     #[default]
     Loopback,
     Netns,
+    Remote,
+}
+
+/// Why a path could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum PathError {
+    #[error(transparent)]
+    Netns(#[from] NetnsError),
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+}
+
+/// `--remote`'s choices: the server, the key, which way the data goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteTarget {
+    pub target: String,
+    pub key: Key,
+    pub reverse: bool,
 }
 
 /// What a path's set-up takes from the command line.
@@ -24,6 +47,7 @@ pub struct PathOptions {
     pub mtu: u32,
     /// tc netem spec for the sender's veth end.
     pub netem: Option<String>,
+    pub remote: Option<RemoteTarget>,
 }
 
 /// A path, ready: the network the engine connects over, the run's context (which
@@ -41,11 +65,11 @@ pub struct PathEntry {
     pub path: PathKind,
     pub about: About,
     /// Sets the path up (namespaces, links, qdiscs) and says what it is.
-    pub prepare: fn(&PathOptions) -> Result<Prepared, NetnsError>,
+    pub prepare: fn(&PathOptions) -> Result<Prepared, PathError>,
 }
 
 /// Every path, in the order the tool shows them.
-pub const PATHS: [PathEntry; 2] = [
+pub const PATHS: [PathEntry; 3] = [
     PathEntry {
         path: PathKind::Loopback,
         about: About {
@@ -71,11 +95,41 @@ pub const PATHS: [PathEntry; 2] = [
             available: namespaces_can_be_made,
         },
         prepare: |opts| {
-            let pair = NetnsPair::create(opts.mtu, opts.netem.as_deref())?;
+            let pair =
+                NetnsPair::create(opts.mtu, opts.netem.as_deref()).map_err(PathError::Netns)?;
             Ok(Prepared {
                 ctx: RunContext::now("netns", pair.measured_mtu(), pair.netem.clone()),
                 network: Network::Netns(pair.path.clone()),
                 pair: Some(pair),
+            })
+        },
+    },
+    PathEntry {
+        path: PathKind::Remote,
+        about: About {
+            name: "remote",
+            aliases: &["two-hosts"],
+            summary: "another host running `netio-tui serve` (--remote HOST[:PORT], --reverse)",
+            available: registry::always,
+        },
+        prepare: |opts| {
+            let Some(r) = &opts.remote else {
+                return Err(RemoteError::Serve("no --remote host given".into()).into());
+            };
+            let c = Controller::connect(&r.target, r.key.clone(), r.reverse)?;
+            let mtu = c
+                .local_ip()
+                .and_then(crate::remote::facts::interface_of)
+                .and_then(|name| crate::machine::mtu(&name));
+            let mut ctx = RunContext::now("remote", mtu, None);
+            ctx.peer = Some(c.addr().to_string());
+            ctx.peer_kernel = Some(c.facts.kernel.clone());
+            ctx.peer_cpu_model = Some(c.facts.cpu_model.clone());
+            ctx.peer_nic_driver = c.facts.nic_driver.clone();
+            Ok(Prepared {
+                ctx,
+                network: Network::Remote(PeerHandle(Arc::new(Mutex::new(c)))),
+                pair: None,
             })
         },
     },

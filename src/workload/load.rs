@@ -6,7 +6,19 @@
 use std::fmt;
 
 /// What a cell offers. Only `rate` cells are paced; every other cell is `Unpaced`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum Load {
     #[default]
     Unpaced,
