@@ -7,7 +7,7 @@ use crate::matrix::Strategy;
 use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
 
 /// Columns that hold words, not numbers.
-const TEXT: [&str; 23] = [
+const TEXT: [&str; 26] = [
     "run_id",
     "started_at",
     "net_mode",
@@ -28,6 +28,9 @@ const TEXT: [&str; 23] = [
     "workload",
     "rx_strategy",
     "peer",
+    "peer_kernel",
+    "peer_cpu_model",
+    "peer_nic_driver",
     "rate",
     "saturated",
     "unsafe_reuse",

@@ -101,9 +101,16 @@ impl Controller {
             auth::unhex(&theirs, NONCE_LEN).ok_or_else(|| fail("a malformed nonce".into()))?;
         let proof = auth::unhex(&proof, 64).unwrap_or_default();
         if !self.key.verify("server", &ours, &theirs, &proof) {
-            return Err(RemoteError::Refused {
+            // Said to the server too, so its log names the cause.
+            let reason = "wrong key: the server could not prove it holds the controller's key";
+            let _ = send(
+                &mut s,
+                &Message::Refused {
+                    reason: reason.into(),
+                },
+            );
+            return Err(RemoteError::WrongKey {
                 addr: self.shown.clone(),
-                reason: "it could not prove it holds our key (the keys differ)".into(),
             });
         }
         let mine = Message::Proof {

@@ -31,6 +31,10 @@ pub enum RemoteError {
     Connect { addr: String, reason: String },
     #[error("the server at {addr} refused: {reason}")]
     Refused { addr: String, reason: String },
+    #[error(
+        "the server at {addr} does not hold this key (the keys differ, or one side has none: --key-file or NETIO_KEY); nothing ran"
+    )]
+    WrongKey { addr: String },
     #[error("the server at {addr}: {reason}")]
     Protocol { addr: String, reason: String },
     #[error("serve: {0}")]

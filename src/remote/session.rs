@@ -84,6 +84,7 @@ fn handshake(shared: &Shared, s: &mut TcpStream, version: u32, nonce: &str) -> R
     send(s, &challenge).map_err(|e| e.to_string())?;
     let proof = match read(s, HANDSHAKE)? {
         Message::Proof { proof } => auth::unhex(&proof, 64).unwrap_or_default(),
+        Message::Refused { reason } => return Err(format!("the controller refused: {reason}")),
         other => return Err(format!("expected a proof, got {}", kind(&other))),
     };
     if !shared.key.verify("client", &ours, &theirs, &proof) {

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod two_hosts;
+
 /// True when every capability is required (CI).
 pub fn require_all() -> bool {
     std::env::var("NETIO_REQUIRE_ALL").is_ok_and(|v| v == "1")
