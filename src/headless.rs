@@ -108,6 +108,7 @@ pub fn run(
     let mut end = RunEnd::Completed;
     let mut write_error = None;
     let mut failures = Vec::new();
+    let mut lost = None;
     for event in events.iter() {
         // After a failed write nothing more is written: the file keeps its whole rows.
         let writing = write_error.is_none();
@@ -139,9 +140,16 @@ pub fn run(
                 rows.push(row);
                 written
             }
-            EngineEvent::CellFailed { cell, error, .. } => {
-                progress.cell_failed(&cell, &error);
-                failures.push(format!("{cell}: {error}"));
+            EngineEvent::CellFailed {
+                cell, error, fatal, ..
+            } => {
+                if fatal {
+                    // Said once, at the end, with what was kept.
+                    lost = Some(format!("{cell}: {error}"));
+                } else {
+                    progress.cell_failed(&cell, &error);
+                    failures.push(format!("{cell}: {error}"));
+                }
                 Ok(())
             }
             EngineEvent::RunEnded { cancelled } => {
@@ -169,6 +177,13 @@ pub fn run(
     }
     if let Some(e) = write_error {
         return Err(e).context("writing results (every whole row is kept)");
+    }
+    if let Some(why) = lost {
+        return Ok(RunEnd::Failed(format!(
+            "{why}; the run stopped there: {} finished cell runs are recorded, {} did not run",
+            rows.len(),
+            progress.total() - rows.len() - failures.len()
+        )));
     }
     if !failures.is_empty() && end == RunEnd::Completed {
         end = RunEnd::Failed(format!(

@@ -1,5 +1,6 @@
-//! Fuzzing, bounded: the frame checker, the CSV reader and the command-line parsers
-//! each take 10⁶ random and mutated inputs without a panic or a hang. `#[ignore]`d so
+//! Fuzzing, bounded: the frame checker, the CSV reader, the command-line parsers and
+//! the remote control channel's message parser each take 10⁶ random and mutated
+//! inputs without a panic or a hang. `#[ignore]`d so
 //! `cargo test` stays quick; `.ci/run` runs them in release mode
 //! (`cargo test --release --test fuzz -- --ignored`). FUZZ_CASES sets the count.
 
@@ -69,6 +70,55 @@ fn frames(size: usize, count: u64) -> Vec<u8> {
     out
 }
 
+/// A valid control-channel conversation to mutate: every kind of message a peer
+/// sends, framed as on the wire.
+fn conversation() -> Vec<u8> {
+    use netio_tui::remote::frame::encode;
+    use netio_tui::remote::message::Message;
+    let spec = netio_tui::remote::spec::CellSpec::of(
+        &netio_tui::engine::CellPlan::new(
+            netio_tui::matrix::Cell::new(Strategy::ZeroCopy, 65536, 2),
+            None,
+            &netio_tui::engine::CellConfig::default(),
+        )
+        .expect("a plan"),
+        &netio_tui::engine::CellConfig::default(),
+        netio_tui::engine::HalfRole::Receivers,
+    );
+    let reading = netio_tui::engine::FarReading {
+        rtt: vec![(1000, 3), (7, 1)],
+        ..Default::default()
+    };
+    let all = [
+        Message::Hello {
+            version: 1,
+            nonce: "ab".repeat(32),
+        },
+        Message::Proof {
+            proof: "cd".repeat(32),
+        },
+        Message::Cell {
+            spec: Box::new(spec),
+        },
+        Message::Data {
+            token: "ef".repeat(32),
+            index: 1,
+        },
+        Message::Go,
+        Message::Tick {
+            reading: Box::new(reading),
+        },
+        Message::Stop,
+        Message::Done {
+            end: Box::default(),
+        },
+        Message::Bye,
+    ];
+    all.iter()
+        .flat_map(|m| encode(&m.to_bytes()).expect("small"))
+        .collect()
+}
+
 /// `base` with `edits` applied: (position, byte) overwrites, then a cut.
 fn mutate(base: &[u8], edits: &[(usize, u8)], cut: usize) -> Vec<u8> {
     let mut v = base.to_vec();
@@ -112,6 +162,26 @@ proptest! {
                 if c.feed(piece, |_| {}).is_err() {
                     break;
                 }
+            }
+        }
+    }
+
+    #[test]
+    #[ignore]
+    fn fuzz_the_control_message_parser(
+        random in proptest::collection::vec(any::<u8>(), 0..512),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
+        cut in any::<usize>(),
+    ) {
+        use netio_tui::remote::message::Message;
+        let _ = Message::parse_stream(&random);
+        let _ = Message::parse(&random);
+        let mutated = mutate(&conversation(), &edits, cut);
+        let _ = Message::parse_stream(&mutated);
+        // A message that parses is checked against limits like any other.
+        for m in Message::parse_stream(&mutated).into_iter().flatten() {
+            if let Message::Cell { spec } = m {
+                let _ = spec.checked(&netio_tui::remote::spec::Limits::default());
             }
         }
     }

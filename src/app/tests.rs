@@ -171,6 +171,7 @@ fn a_failed_cell_stops_and_is_reported() {
             index: 0,
             cell: cells[0],
             error: "boom".into(),
+            fatal: false,
         },
     );
     assert!(a.status.as_deref().is_some_and(|s| s.contains("boom")));

@@ -222,11 +222,13 @@ pub enum EngineEvent {
         index: usize,
         summary: Box<CellSummary>,
     },
-    /// The cell failed; the run stops.
+    /// The cell failed (no row); the run goes on with the next cell, unless `fatal`
+    /// (the far host of a `--remote` run is gone: no later cell can run).
     CellFailed {
         index: usize,
         cell: Cell,
         error: String,
+        fatal: bool,
     },
     /// No more events follow.
     RunEnded {

@@ -27,6 +27,8 @@ pub trait FarLink {
     fn send(&mut self, reading: FarReading) -> bool;
     /// Waits until `deadline`; false when the controller said stop or went away first.
     fn wait(&mut self, deadline: Instant) -> bool;
+    /// The controller is gone (or stopped answering).
+    fn lost(&self) -> bool;
 }
 
 /// Runs `role`'s half of `cell` on `sockets` (one per pair, in order), reporting to
@@ -111,6 +113,10 @@ pub fn run_far_half(
         }
     } else {
         half.start.open(false);
+    }
+    if link.lost() {
+        // Nobody will drain or feed the connections any more.
+        half.shut_down();
     }
     end(half, config, early)
 }

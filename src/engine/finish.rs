@@ -35,9 +35,12 @@ pub(super) fn finish_cell(
     // Which worker ended early, noted before the others are told to stop.
     let early = failed.then(|| half.workers.first_finished()).flatten();
     half.stop.store(true, Relaxed);
-    // The far half stops now too (its senders end, so receivers here see the end).
-    if let (Some((p, _)), None) = (peer.as_mut(), &peer_error) {
-        p.stop();
+    // The far half stops now too (its senders end, so receivers here see the end);
+    // if it is gone, nothing will drain or feed the connections: shut them down.
+    match (peer.as_mut(), &peer_error) {
+        (Some((p, _)), None) => p.stop(),
+        (Some(_), Some(_)) => half.shut_down(),
+        _ => {}
     }
     let (tx_cpus, rx_cpus) = half.cpus_seen();
     let Half {

@@ -236,6 +236,14 @@ impl Half {
         Ok(())
     }
 
+    /// Shuts every connection down, so workers blocked in a send or a receive return
+    /// (the far host is gone: nobody will read or write the other end).
+    pub fn shut_down(&self) {
+        for s in self.tx_watched.iter().chain(&self.rx_watched) {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
     /// CPUs each side's workers were seen on, sorted, without repeats.
     pub fn cpus_seen(&self) -> (Vec<usize>, Vec<usize>) {
         let all = |seen: Vec<Vec<usize>>| {

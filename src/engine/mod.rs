@@ -125,6 +125,7 @@ pub fn run_matrix(
                     index,
                     cell,
                     error: e.to_string(),
+                    fatal: lost,
                 }) {
                     return;
                 }

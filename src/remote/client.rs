@@ -208,7 +208,12 @@ impl Controller {
 
     fn reading(&mut self) -> Result<FarReading, EngineError> {
         match self.hear(TICK)? {
-            Message::Tick { reading } => Ok(*reading),
+            Message::Tick { reading } => {
+                if let Some(s) = self.control.as_mut() {
+                    let _ = send(s, &Message::Ack);
+                }
+                Ok(*reading)
+            }
             other => Err(self.unexpected(other)),
         }
     }
@@ -287,9 +292,13 @@ impl Peer for Controller {
 }
 
 impl Drop for Controller {
+    /// Says bye and waits (briefly) for the server to close: then the server is free
+    /// for the next controller.
     fn drop(&mut self) {
-        if let Some(s) = self.control.as_mut() {
-            let _ = send(s, &Message::Bye);
+        if let Some(s) = self.control.as_mut()
+            && send(s, &Message::Bye).is_ok()
+        {
+            let _ = frame::read_frame(s, MAX_FRAME, Instant::now() + Duration::from_secs(2));
         }
     }
 }

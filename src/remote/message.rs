@@ -42,7 +42,10 @@ pub enum Message {
     Go,
     /// Server → controller: the far side's reading at the next tick.
     Tick { reading: Box<FarReading> },
-    /// Controller → server: stop the cell before its schedule ends.
+    /// Controller → server: a tick arrived (the server's sign, mid-cell, that the
+    /// controller and the path to it are still there).
+    Ack,
+    /// Controller → server: stop the cell (after its last tick, or early).
     Stop,
     /// Server → controller: the far workers have ended; their totals.
     Done { end: Box<FarEnd> },

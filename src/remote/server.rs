@@ -179,10 +179,15 @@ fn classify(shared: Arc<Shared>, mut stream: TcpStream, peer: SocketAddr) {
                 let _ = frame::write_frame(&mut stream, &Message::Refused { reason }.to_bytes());
                 return log(&format!("refused {peer}: busy with {other}"));
             }
+            // The connection closes only once the slot is free again (the session
+            // closes its end, this copy keeps it open until then), so a controller
+            // that reconnects at once is never told "busy" by its own last session.
+            let keep = stream.try_clone();
             session::run(&shared, stream, peer, version, &nonce);
             if let Ok(mut busy) = shared.busy.lock() {
                 *busy = None;
             }
+            drop(keep);
         }
         Message::Data { token, index } => {
             let given = auth::unhex(&token, NONCE_LEN).unwrap_or_default();

@@ -25,6 +25,9 @@ use crate::engine::{CellPlan, FarCounting, FarReading, HalfRole, READY_PATIENCE}
 pub const IDLE: Duration = Duration::from_secs(60);
 /// How long a cell waits for its data connections, and for the go.
 const SETUP: Duration = Duration::from_secs(10);
+/// How long a running cell goes without hearing from the controller (it acknowledges
+/// every tick) before the server takes it for gone.
+const SILENCE: Duration = Duration::from_secs(10);
 
 pub(super) fn run(shared: &Shared, mut s: TcpStream, peer: SocketAddr, version: u32, nonce: &str) {
     let _ = s.set_nodelay(true);
@@ -104,6 +107,14 @@ fn handshake(shared: &Shared, s: &mut TcpStream, version: u32, nonce: &str) -> R
 /// Runs one cell's far half; false when the controller was lost.
 fn cell(shared: &Shared, s: &mut TcpStream, spec: &CellSpec) -> bool {
     let checked = spec.checked(&shared.limits).and_then(|(cell, config)| {
+        let here = (cell.strategy.entry().about.available)();
+        if !here.ok {
+            return Err(format!(
+                "{} is not available here: {}",
+                cell.strategy.name(),
+                here.detail
+            ));
+        }
         let plan = CellPlan::new(cell, spec.offered_gbps, &config).map_err(|e| e.to_string())?;
         Ok((cell, config, plan))
     });
@@ -136,7 +147,11 @@ fn cell(shared: &Shared, s: &mut TcpStream, spec: &CellSpec) -> bool {
             .is_ok();
         }
     }
-    let mut link = Link { s, lost: false };
+    let mut link = Link {
+        s,
+        lost: false,
+        heard: Instant::now(),
+    };
     let outcome = run_far_half(
         cell,
         spec.offered_gbps,
@@ -206,6 +221,8 @@ fn connections(
 struct Link<'a> {
     s: &'a mut TcpStream,
     lost: bool,
+    /// When the controller last spoke.
+    heard: Instant,
 }
 
 impl FarLink for Link<'_> {
@@ -215,7 +232,10 @@ impl FarLink for Link<'_> {
             return false;
         }
         match read(self.s, SETUP + READY_PATIENCE) {
-            Ok(Message::Go) => true,
+            Ok(Message::Go) => {
+                self.heard = Instant::now();
+                true
+            }
             Ok(Message::Stop) => false,
             _ => {
                 self.lost = true;
@@ -236,8 +256,19 @@ impl FarLink for Link<'_> {
         ok
     }
 
+    fn lost(&self) -> bool {
+        self.lost
+    }
+
     fn wait(&mut self, deadline: Instant) -> bool {
         loop {
+            if self.heard.elapsed() > SILENCE {
+                log(&format!(
+                    "the controller has been silent for {SILENCE:?}: taken for gone"
+                ));
+                self.lost = true;
+                return false;
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return true;
@@ -245,8 +276,9 @@ impl FarLink for Link<'_> {
             if !readable(self.s, left) {
                 continue;
             }
-            // The controller spoke mid-cell: only a stop is expected.
+            // The controller spoke mid-cell: an acknowledgement or a stop.
             match read(self.s, HANDSHAKE) {
+                Ok(Message::Ack) => self.heard = Instant::now(),
                 Ok(Message::Stop) => return false,
                 _ => {
                     self.lost = true;
