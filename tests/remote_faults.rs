@@ -193,7 +193,7 @@ fn a_controller_killed_mid_cell_leaves_the_server_ready_within_seconds() {
             .spawn()
             .expect("started");
         let sessions = hosts.log_text().matches("session with").count();
-        hosts.wait_log(&"session with ".repeat(1), Duration::from_secs(20));
+        hosts.wait_log("session with", Duration::from_secs(20));
         while hosts.log_text().matches("session with").count() <= sessions {
             std::thread::sleep(Duration::from_millis(50));
         }
