@@ -142,6 +142,14 @@ pub fn machine_line(ctx: &crate::row::RunContext) -> String {
     if let Some(netem) = &ctx.netem {
         path.push_str(&format!(", netem {netem}"));
     }
+    if let Some(peer) = &ctx.peer {
+        path.push_str(&format!(
+            " to {peer} (kernel {}, {}, {})",
+            ctx.peer_kernel.as_deref().unwrap_or("?"),
+            ctx.peer_cpu_model.as_deref().unwrap_or("unknown CPU"),
+            ctx.peer_nic_driver.as_deref().unwrap_or("driver unknown"),
+        ));
+    }
     format!(
         "netio-tui run {} · {path} · kernel {} · {}",
         ctx.run_id,

@@ -137,3 +137,29 @@ fn repeated_values_run_once() {
     assert_eq!(m.sizes, vec![4096, 1024]);
     assert_eq!(m.strategies, vec![Strategy::TwoCopy]);
 }
+
+#[test]
+fn remote_options_go_together() {
+    let ok = Cli::try_parse_from([
+        "netio-tui",
+        "--remote",
+        "far",
+        "--reverse",
+        "--key-file",
+        "k",
+    ])
+    .expect("parses");
+    assert_eq!(ok.remote.as_deref(), Some("far"));
+    assert!(ok.reverse);
+    for bad in [
+        vec!["netio-tui", "--reverse"],
+        vec!["netio-tui", "--key-file", "k"],
+        vec!["netio-tui", "--remote", "far", "--netns"],
+        vec!["netio-tui", "serve", "--max-threads", "0"],
+        vec!["netio-tui", "serve", "--max-size", "lots"],
+    ] {
+        assert!(Cli::try_parse_from(&bad).is_err(), "{bad:?}");
+    }
+    let serve = Cli::try_parse_from(["netio-tui", "serve", "--max-duration", "30s"]);
+    assert!(serve.is_ok());
+}

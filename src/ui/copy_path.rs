@@ -108,10 +108,18 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         });
         lines.push(Line::from(Span::styled(format!("  {pool}"), theme.label())));
     }
-    let path = if app.run.net_mode == "netns" {
-        "veth pair"
-    } else {
-        "loopback"
+    let remote;
+    let path = match app.run.net_mode.as_str() {
+        "netns" => "veth pair",
+        "remote" => {
+            let nic = app.run.peer_nic_driver.as_deref().unwrap_or("NIC");
+            remote = format!(
+                "{nic} to {}",
+                app.run.peer.as_deref().unwrap_or("the far host")
+            );
+            &remote
+        }
+        _ => "loopback",
     };
     lines.push(stage(&format!(
         "socket buffer ── {path} ──▶ receiver's socket"
