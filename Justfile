@@ -50,3 +50,8 @@ bench-latency:
 # What the copy meter costs: the same cell with and without it, alternated (root).
 bench-meter:
     bash scripts/bench-meter.sh
+
+# One matrix over --netns, --remote and --remote --reverse (serve in its own process
+# and namespace), side by side. Root; run it alone on the machine.
+remote-vs-netns:
+    bash scripts/remote-vs-netns.sh

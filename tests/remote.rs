@@ -110,28 +110,6 @@ fn first_answer(hosts: &TwoHosts, hello: &Message) -> Message {
     Message::parse(&bytes).expect("a message")
 }
 
-/// A one-cell run through `c`: its exit status and stderr.
-fn one_cell(mut c: std::process::Command, out: &std::path::Path) -> (bool, String) {
-    let run = c
-        .arg("--record")
-        .arg(out)
-        .args([
-            "--strategies",
-            "one-copy",
-            "--sizes",
-            "64K",
-            "--threads",
-            "1",
-        ])
-        .args(["--duration", "300ms", "--warmup", "0s", "--repeat", "1"])
-        .output()
-        .expect("ran");
-    (
-        run.status.success(),
-        String::from_utf8_lossy(&run.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn wrong_no_and_other_version_keys_are_refused_and_the_server_keeps_serving() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
@@ -144,7 +122,7 @@ fn wrong_no_and_other_version_keys_are_refused_and_the_server_keeps_serving() {
     std::fs::set_permissions(&wrong, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     let mut c = hosts.bare_client();
     c.arg("--key-file").arg(&wrong);
-    let (ok, err) = one_cell(c, &hosts.dir.path().join("a.csv"));
+    let (ok, err) = hosts.one_cell(c, "a.csv", "300ms");
     assert!(
         !ok && err.contains("does not hold this key"),
         "wrong key: {err}"
@@ -154,7 +132,7 @@ fn wrong_no_and_other_version_keys_are_refused_and_the_server_keeps_serving() {
         1,
         "{err}"
     );
-    let (ok, err) = one_cell(hosts.bare_client(), &hosts.dir.path().join("b.csv"));
+    let (ok, err) = hosts.one_cell(hosts.bare_client(), "b.csv", "300ms");
     assert!(
         !ok && err.contains("does not hold this key"),
         "no key: {err}"
@@ -192,7 +170,7 @@ fn wrong_no_and_other_version_keys_are_refused_and_the_server_keeps_serving() {
     assert_eq!(run.status.code(), Some(2), "bad input exits 2");
     assert!(String::from_utf8_lossy(&run.stderr).contains("chmod 600"));
     // ...and the server still serves the right key.
-    let (ok, err) = one_cell(hosts.client(), &hosts.dir.path().join("c.csv"));
+    let (ok, err) = hosts.one_cell(hosts.client(), "c.csv", "300ms");
     assert!(ok, "after the refusals: {err}\n{}", hosts.log_text());
     let log = hosts.log_text();
     assert!(

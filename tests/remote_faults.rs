@@ -52,25 +52,7 @@ fn good_session(hosts: &TwoHosts) -> Controller {
 
 /// One recorded cell through the binary; (exit ok, stderr).
 fn one_cell(hosts: &TwoHosts, name: &str, duration: &str) -> (bool, String) {
-    let run = hosts
-        .client()
-        .arg("--record")
-        .arg(hosts.dir.path().join(name))
-        .args([
-            "--strategies",
-            "one-copy",
-            "--sizes",
-            "64K",
-            "--threads",
-            "1",
-        ])
-        .args(["--duration", duration, "--warmup", "0s", "--repeat", "1"])
-        .output()
-        .expect("ran");
-    (
-        run.status.success(),
-        String::from_utf8_lossy(&run.stderr).into_owned(),
-    )
+    hosts.one_cell(hosts.client(), name, duration)
 }
 
 #[test]
@@ -177,18 +159,9 @@ fn a_controller_killed_mid_cell_leaves_the_server_ready_within_seconds() {
         if reverse {
             c.arg("--reverse");
         }
-        let mut victim = c
-            .args(["--record"])
-            .arg(hosts.dir.path().join(format!("killed-{reverse}.csv")))
-            .args([
-                "--strategies",
-                "zero-copy",
-                "--sizes",
-                "64K",
-                "--threads",
-                "2",
-            ])
-            .args(["--duration", "30s", "--warmup", "0s", "--repeat", "1"])
+        let file = format!("killed-{reverse}.csv");
+        let mut victim = hosts
+            .cells(&mut c, &file, "zero-copy", "64K", "2", "30s")
             .stderr(Stdio::null())
             .spawn()
             .expect("started");
@@ -233,19 +206,16 @@ fn a_server_killed_mid_run_gives_one_error_and_the_rows_so_far() {
         return;
     };
     let out = hosts.dir.path().join("partial.csv");
+    let mut c = hosts.client();
     let run = hosts
-        .client()
-        .arg("--record")
-        .arg(&out)
-        .args([
-            "--strategies",
+        .cells(
+            &mut c,
+            "partial.csv",
             "one-copy",
-            "--sizes",
             "4K,64K,256K,1M",
-            "--threads",
             "1",
-        ])
-        .args(["--duration", "1s", "--warmup", "0s", "--repeat", "1"])
+            "1s",
+        )
         .stderr(Stdio::piped())
         .spawn()
         .expect("started");
@@ -274,19 +244,9 @@ fn a_link_that_stops_answering_is_caught_by_the_timeouts() {
     let Some(hosts) = TwoHosts::start(&[]) else {
         return;
     };
+    let mut c = hosts.client();
     let run = hosts
-        .client()
-        .args(["--record"])
-        .arg(hosts.dir.path().join("dark.csv"))
-        .args([
-            "--strategies",
-            "one-copy",
-            "--sizes",
-            "64K",
-            "--threads",
-            "1",
-        ])
-        .args(["--duration", "60s", "--warmup", "0s", "--repeat", "1"])
+        .cells(&mut c, "dark.csv", "one-copy", "64K", "1", "60s")
         .stderr(Stdio::piped())
         .spawn()
         .expect("started");

@@ -42,19 +42,7 @@ pub fn run_far_half(
     link: &mut dyn FarLink,
 ) -> Result<FarEnd, EngineError> {
     let plan = CellPlan::new(cell, offered, config)?;
-    let ends = sockets
-        .into_iter()
-        .map(|s| match role {
-            HalfRole::Senders => Ends {
-                sender: Some(s),
-                receiver: None,
-            },
-            HalfRole::Receivers => Ends {
-                sender: None,
-                receiver: Some(s),
-            },
-        })
-        .collect();
+    let ends = sockets.into_iter().map(|s| Ends::only(s, role)).collect();
     let half = spawn_half(&plan, config, ends)?;
     let mut counters = if plan.cell.workload == Workload::Stream {
         Counters::open(&half.senders, &half.receivers)

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::gate::Gate;
+use super::peer::HalfRole;
 use super::stats::{ReceiverStats, SenderStats};
 use super::workers::{Workers, spawn};
 use super::{
@@ -99,6 +100,22 @@ pub struct Ends {
     pub receiver: Option<TcpStream>,
 }
 
+impl Ends {
+    /// The one end of a host that runs only `half` of the cell.
+    pub fn only(socket: TcpStream, half: HalfRole) -> Ends {
+        match half {
+            HalfRole::Senders => Ends {
+                sender: Some(socket),
+                receiver: None,
+            },
+            HalfRole::Receivers => Ends {
+                sender: None,
+                receiver: Some(socket),
+            },
+        }
+    }
+}
+
 /// The workers of a cell on this host, ready at the closed gate.
 pub(super) struct Half {
     pub workers: Workers,
@@ -149,13 +166,14 @@ pub(super) fn spawn_half(
     };
     for (i, end) in ends.into_iter().enumerate() {
         let (tx_cpu, rx_cpu) = config.pin.cpus_for(i, cpus);
-        if let Some(socket) = end.receiver {
-            if let Err(e) = half.receiver(plan, config, i, socket, rx_cpu) {
-                return Err(half.workers.abort(&half.start, e));
-            }
-        }
-        if let Some(socket) = end.sender {
-            if let Err(e) = half.sender(plan, config, i, socket, tx_cpu) {
+        let workers = [
+            (end.receiver, rx_cpu, HalfRole::Receivers),
+            (end.sender, tx_cpu, HalfRole::Senders),
+        ];
+        for (socket, cpu, role) in workers {
+            if let Some(socket) = socket
+                && let Err(e) = half.start_worker(plan, config, i, socket, cpu, role)
+            {
                 return Err(half.workers.abort(&half.start, e));
             }
         }
@@ -172,67 +190,63 @@ pub(super) fn spawn_half(
 }
 
 impl Half {
-    fn receiver(
+    /// Starts pair `i`'s worker of `role` (a sender or a receiver) on `socket`.
+    fn start_worker(
         &mut self,
         plan: &CellPlan,
         config: &CellConfig,
         i: usize,
         socket: TcpStream,
         cpu: Option<usize>,
+        role: HalfRole,
     ) -> Result<(), EngineError> {
-        self.rx_watched
-            .push(socket.try_clone().map_err(EngineError::io("dup"))?);
-        let stats = Arc::new(ReceiverStats::new(plan.cell.size as u64));
-        let job = receiver::ReceiverJob {
-            socket,
-            cell: plan.cell,
-            verify: config.verify,
-            tolerate_rewrites: config.strategy.unsafe_reuse,
-            recv_buffer: config.recv_buffer,
-            lowat: plan.lowat,
-            rx: plan.cell.rx,
-            reply: plan.reply,
-            depth: config.rr.depth,
-            cpu,
-            namespace: config.network.receiver_ns().map(str::to_string),
-            stats: Arc::clone(&stats),
-            start: Arc::clone(&self.start),
-        };
-        let handle = spawn(format!("nio-rx-{i}"), move || receiver::run(job))?;
-        self.workers.receivers.push(handle);
-        self.receivers.push(stats);
-        Ok(())
-    }
-
-    fn sender(
-        &mut self,
-        plan: &CellPlan,
-        config: &CellConfig,
-        i: usize,
-        socket: TcpStream,
-        cpu: Option<usize>,
-    ) -> Result<(), EngineError> {
-        self.tx_watched
-            .push(socket.try_clone().map_err(EngineError::io("dup"))?);
-        let stats = Arc::new(SenderStats::default());
-        let job = sender::SenderJob {
-            socket,
-            cell: plan.cell,
-            options: plan.strategy,
-            plan: LoopPlan {
-                depth: config.rr.depth,
-                response_size: plan.reply,
-                pacing: plan.pacing.map(|p| (p, i, plan.cell.threads)),
-            },
-            cpu,
-            namespace: config.network.sender_ns().map(str::to_string),
-            stats: Arc::clone(&stats),
-            stop: Arc::clone(&self.stop),
-            start: Arc::clone(&self.start),
-        };
-        let handle = spawn(format!("nio-tx-{i}"), move || sender::run(job))?;
-        self.workers.senders.push(handle);
-        self.senders.push(stats);
+        let watched = socket.try_clone().map_err(EngineError::io("dup"))?;
+        match role {
+            HalfRole::Receivers => {
+                let stats = Arc::new(ReceiverStats::new(plan.cell.size as u64));
+                let job = receiver::ReceiverJob {
+                    socket,
+                    cell: plan.cell,
+                    verify: config.verify,
+                    tolerate_rewrites: config.strategy.unsafe_reuse,
+                    recv_buffer: config.recv_buffer,
+                    lowat: plan.lowat,
+                    rx: plan.cell.rx,
+                    reply: plan.reply,
+                    depth: config.rr.depth,
+                    cpu,
+                    namespace: config.network.receiver_ns().map(str::to_string),
+                    stats: Arc::clone(&stats),
+                    start: Arc::clone(&self.start),
+                };
+                let handle = spawn(format!("nio-rx-{i}"), move || receiver::run(job))?;
+                self.workers.receivers.push(handle);
+                self.receivers.push(stats);
+                self.rx_watched.push(watched);
+            }
+            HalfRole::Senders => {
+                let stats = Arc::new(SenderStats::default());
+                let job = sender::SenderJob {
+                    socket,
+                    cell: plan.cell,
+                    options: plan.strategy,
+                    plan: LoopPlan {
+                        depth: config.rr.depth,
+                        response_size: plan.reply,
+                        pacing: plan.pacing.map(|p| (p, i, plan.cell.threads)),
+                    },
+                    cpu,
+                    namespace: config.network.sender_ns().map(str::to_string),
+                    stats: Arc::clone(&stats),
+                    stop: Arc::clone(&self.stop),
+                    start: Arc::clone(&self.start),
+                };
+                let handle = spawn(format!("nio-tx-{i}"), move || sender::run(job))?;
+                self.workers.senders.push(handle);
+                self.senders.push(stats);
+                self.tx_watched.push(watched);
+            }
+        }
         Ok(())
     }
 

@@ -206,18 +206,10 @@ pub fn run_cell_offering(
         }
         Some((p, role)) => {
             let (sockets, counting) = p.open(&plan, config)?;
+            // This host runs the half the far one does not.
             let ends = sockets
                 .into_iter()
-                .map(|s| match role {
-                    HalfRole::Receivers => Ends {
-                        sender: Some(s),
-                        receiver: None,
-                    },
-                    HalfRole::Senders => Ends {
-                        sender: None,
-                        receiver: Some(s),
-                    },
-                })
+                .map(|s| Ends::only(s, role.other()))
                 .collect();
             (ends, Some(counting))
         }

@@ -24,6 +24,16 @@ pub enum HalfRole {
     Receivers,
 }
 
+impl HalfRole {
+    /// The half the other host runs.
+    pub fn other(self) -> HalfRole {
+        match self {
+            HalfRole::Senders => HalfRole::Receivers,
+            HalfRole::Receivers => HalfRole::Senders,
+        }
+    }
+}
+
 /// The far side's reading at one tick.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FarReading {

@@ -249,14 +249,24 @@ impl Peer for Controller {
         };
         let mut sockets = Vec::with_capacity(plan.cell.threads);
         for index in 0..plan.cell.threads {
-            let mut s = crate::net::connect_end(self.addr, &plan.socket, !self.reverse, HANDSHAKE)
-                .map_err(EngineError::io("connecting a data connection"))?;
             let hello = Message::Data {
                 token: token.clone(),
                 index: index as u32,
             };
-            send(&mut s, &hello).map_err(EngineError::io("sending a data connection's token"))?;
-            sockets.push(s);
+            let opened = crate::net::connect_end(self.addr, &plan.socket, !self.reverse, HANDSHAKE)
+                .and_then(|mut s| send(&mut s, &hello).map(|()| s));
+            match opened {
+                Ok(s) => sockets.push(s),
+                Err(e) => {
+                    // The server still waits for this cell's connections: the session
+                    // is given up (the next cell opens a new one) rather than left
+                    // out of step.
+                    self.control = None;
+                    return Err(EngineError::PeerLost(format!(
+                        "opening data connection {index}: {e}"
+                    )));
+                }
+            }
         }
         match self.hear(SETUP)? {
             Message::Ready { counting } => Ok((sockets, counting)),

@@ -13,11 +13,16 @@ use crate::engine::Phase;
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let m = &app.run;
     let view = app.view();
+    // Under --remote the mode names the far host.
+    let mode = match &m.peer {
+        Some(peer) => format!("{} {peer}", m.net_mode),
+        None => m.net_mode.clone(),
+    };
     let net = match (m.mtu, &m.netem) {
-        (Some(mtu), Some(netem)) => format!("{} (MTU {mtu}, netem {netem})", m.net_mode),
-        (Some(mtu), None) => format!("{} (MTU {mtu})", m.net_mode),
-        (None, Some(netem)) => format!("{} (netem {netem})", m.net_mode),
-        (None, None) => m.net_mode.clone(),
+        (Some(mtu), Some(netem)) => format!("{mode} (MTU {mtu}, netem {netem})"),
+        (Some(mtu), None) => format!("{mode} (MTU {mtu})"),
+        (None, Some(netem)) => format!("{mode} (netem {netem})"),
+        (None, None) => mode,
     };
     let hw = match view.counting {
         Some(c) if c.skipped => "off under rr/rate",

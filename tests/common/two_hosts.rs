@@ -81,6 +81,42 @@ impl TwoHosts {
         c
     }
 
+    /// `c` recording `strategy` cells into `file` (in the test's folder), one repeat,
+    /// no warm-up.
+    pub fn cells<'c>(
+        &self,
+        c: &'c mut Command,
+        file: &str,
+        strategy: &str,
+        sizes: &str,
+        threads: &str,
+        duration: &str,
+    ) -> &'c mut Command {
+        c.arg("--record")
+            .arg(self.dir.path().join(file))
+            .args([
+                "--strategies",
+                strategy,
+                "--sizes",
+                sizes,
+                "--threads",
+                threads,
+            ])
+            .args(["--duration", duration, "--warmup", "0s", "--repeat", "1"])
+    }
+
+    /// One one-copy 64K cell through `c` into `file`: (exit ok, stderr).
+    pub fn one_cell(&self, mut c: Command, file: &str, duration: &str) -> (bool, String) {
+        let run = self
+            .cells(&mut c, file, "one-copy", "64K", "1", duration)
+            .output()
+            .expect("ran");
+        (
+            run.status.success(),
+            String::from_utf8_lossy(&run.stderr).into_owned(),
+        )
+    }
+
     /// Runs `f` in the controller's namespace (sockets made there stay there).
     pub fn in_client_ns<T>(&self, f: impl FnOnce() -> T) -> T {
         in_namespace(&self.pair.path.sender_ns, f).expect("entered the namespace")
