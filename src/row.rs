@@ -30,6 +30,9 @@ pub struct RunContext {
     pub peer_kernel: Option<String>,
     pub peer_cpu_model: Option<String>,
     pub peer_nic_driver: Option<String>,
+    /// `--remote`: the half the far host ran, `receivers` (the default) or `senders`
+    /// (`--reverse`).
+    pub peer_runs: Option<String>,
 }
 
 impl RunContext {
@@ -58,6 +61,7 @@ impl RunContext {
             peer_kernel: None,
             peer_cpu_model: None,
             peer_nic_driver: None,
+            peer_runs: None,
         }
     }
 }
@@ -230,6 +234,8 @@ pub struct Row {
     pub peer_kernel: Option<String>,
     pub peer_cpu_model: Option<String>,
     pub peer_nic_driver: Option<String>,
+    /// `--remote`: the half the far host ran (`receivers`, or `senders` with `--reverse`).
+    pub peer_runs: Option<String>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,
@@ -256,6 +262,7 @@ impl Row {
         self.peer_kernel = ctx.peer_kernel.clone();
         self.peer_cpu_model = ctx.peer_cpu_model.clone();
         self.peer_nic_driver = ctx.peer_nic_driver.clone();
+        self.peer_runs = ctx.peer_runs.clone();
         self.size_requested_bytes = ctx
             .rounded_sizes
             .iter()

@@ -62,6 +62,8 @@ fn a_small_matrix_runs_both_ways_with_figures_from_both_hosts() {
             assert!(r.bytes > 0 && r.throughput_gbps.is_measured(), "{what}");
             assert_eq!(r.peer.as_deref(), Some(SERVER), "{what}");
             assert_eq!(r.peer_nic_driver.as_deref(), Some("veth"), "{what}");
+            let far = if reverse { "senders" } else { "receivers" };
+            assert_eq!(r.peer_runs.as_deref(), Some(far), "{what}");
             assert!(
                 r.peer_kernel.as_deref().is_some_and(|k| !k.is_empty()),
                 "{what}"

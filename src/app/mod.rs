@@ -152,6 +152,7 @@ impl App {
             peer_kernel: first.peer_kernel.clone(),
             peer_cpu_model: first.peer_cpu_model.clone(),
             peer_nic_driver: first.peer_nic_driver.clone(),
+            peer_runs: first.peer_runs.clone(),
         };
         let mut app = App::new(run, strategies, axis(|c| c.size), axis(|c| c.threads));
         let mut modes: Vec<Mode> = cells.iter().map(|(c, _)| c.mode()).collect();

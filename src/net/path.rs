@@ -126,6 +126,7 @@ pub const PATHS: [PathEntry; 3] = [
             ctx.peer_kernel = Some(c.facts.kernel.clone());
             ctx.peer_cpu_model = Some(c.facts.cpu_model.clone());
             ctx.peer_nic_driver = c.facts.nic_driver.clone();
+            ctx.peer_runs = Some(if r.reverse { "senders" } else { "receivers" }.into());
             Ok(Prepared {
                 ctx,
                 network: Network::Remote(PeerHandle(Arc::new(Mutex::new(c)))),

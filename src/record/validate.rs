@@ -7,7 +7,7 @@ use crate::matrix::Strategy;
 use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
 
 /// Columns that hold words, not numbers.
-const TEXT: [&str; 26] = [
+const TEXT: [&str; 27] = [
     "run_id",
     "started_at",
     "net_mode",
@@ -31,6 +31,7 @@ const TEXT: [&str; 26] = [
     "peer_kernel",
     "peer_cpu_model",
     "peer_nic_driver",
+    "peer_runs",
     "rate",
     "saturated",
     "unsafe_reuse",

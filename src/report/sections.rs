@@ -100,6 +100,16 @@ pub(super) fn header(out: &mut String, rows: &[Row]) {
             r.hw_counters.as_deref().unwrap_or("unknown"),
             r.started_at
         );
+        if let Some(peer) = &r.peer {
+            let _ = writeln!(
+                out,
+                "The far host {peer} ran the {}: kernel {} · {} · NIC driver {}. One-way latency is absent: the two hosts share no clock (round trips, `--workload rr`, need none).\n",
+                r.peer_runs.as_deref().unwrap_or("receivers"),
+                r.peer_kernel.as_deref().unwrap_or("not recorded"),
+                r.peer_cpu_model.as_deref().unwrap_or("not recorded"),
+                r.peer_nic_driver.as_deref().unwrap_or("not recorded"),
+            );
+        }
         let _ = writeln!(
             out,
             "Congestion control {} · TCP_NODELAY {} · coalescing {} · placement {} · receive low-water mark {}\n",
