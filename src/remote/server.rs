@@ -70,7 +70,8 @@ pub(super) struct Shared {
     pub key: Key,
     pub limits: Limits,
     pub meter: MeterChoice,
-    /// The controller being served.
+    /// The controller being served (taken once it has proved it holds the key, so a
+    /// peer without it cannot keep others out).
     pub busy: Mutex<Option<SocketAddr>>,
     pub pending: Mutex<Option<Pending>>,
     unclassified: AtomicUsize,
@@ -161,34 +162,7 @@ fn classify(shared: Arc<Shared>, mut stream: TcpStream, peer: SocketAddr) {
         Err(e) => return log(&format!("dropped {peer}: {e}")),
     };
     match message {
-        Message::Hello { version, nonce } => {
-            let taken = match shared.busy.lock() {
-                Ok(mut busy) => match *busy {
-                    Some(other) => Err(other),
-                    None => {
-                        *busy = Some(peer);
-                        Ok(())
-                    }
-                },
-                Err(_) => return,
-            };
-            if let Err(other) = taken {
-                let reason = format!(
-                    "busy: serving another controller ({other}); try again when it is done"
-                );
-                let _ = frame::write_frame(&mut stream, &Message::Refused { reason }.to_bytes());
-                return log(&format!("refused {peer}: busy with {other}"));
-            }
-            // The connection closes only once the slot is free again (the session
-            // closes its end, this copy keeps it open until then), so a controller
-            // that reconnects at once is never told "busy" by its own last session.
-            let keep = stream.try_clone();
-            session::run(&shared, stream, peer, version, &nonce);
-            if let Ok(mut busy) = shared.busy.lock() {
-                *busy = None;
-            }
-            drop(keep);
-        }
+        Message::Hello { version, nonce } => session::run(&shared, stream, peer, version, &nonce),
         Message::Data { token, index } => {
             let given = auth::unhex(&token, NONCE_LEN).unwrap_or_default();
             let Ok(pending) = shared.pending.lock() else {

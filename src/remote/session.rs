@@ -31,7 +31,20 @@ const SILENCE: Duration = Duration::from_secs(10);
 
 pub(super) fn run(shared: &Shared, mut s: TcpStream, peer: SocketAddr, version: u32, nonce: &str) {
     let _ = s.set_nodelay(true);
-    match handshake(shared, &mut s, version, nonce) {
+    let mut slot = None;
+    let welcomed = handshake(shared, &mut s, version, nonce).and_then(|()| {
+        // Authenticated: one controller at a time.
+        slot = Some(Slot::take(shared, peer).map_err(|other| {
+            format!("busy: serving another controller ({other}); try again when it is done")
+        })?);
+        let local = s.local_addr().map_err(|e| e.to_string())?;
+        let welcome = Message::Welcome {
+            facts: HostFacts::here(local.ip()),
+            limits: shared.limits,
+        };
+        send(&mut s, &welcome).map_err(|e| e.to_string())
+    });
+    match welcomed {
         Ok(()) => log(&format!("session with {peer}")),
         Err(why) => {
             let _ = send(
@@ -96,12 +109,33 @@ fn handshake(shared: &Shared, s: &mut TcpStream, version: u32, nonce: &str) -> R
             auth::KEY_ENV
         ));
     }
-    let local = s.local_addr().map_err(|e| e.to_string())?;
-    let welcome = Message::Welcome {
-        facts: HostFacts::here(local.ip()),
-        limits: shared.limits,
-    };
-    send(s, &welcome).map_err(|e| e.to_string())
+    Ok(())
+}
+
+/// The session slot, held by the controller being served; freed when dropped, which
+/// is before the session's connection closes (a local is dropped before the
+/// parameters), so a controller that reconnects at once is not told "busy" by its own
+/// last session.
+struct Slot<'a>(&'a Shared);
+
+impl<'a> Slot<'a> {
+    /// The slot, or who holds it.
+    fn take(shared: &'a Shared, peer: SocketAddr) -> Result<Slot<'a>, SocketAddr> {
+        let mut busy = shared.busy.lock().unwrap_or_else(|p| p.into_inner());
+        match *busy {
+            Some(other) => Err(other),
+            None => {
+                *busy = Some(peer);
+                Ok(Slot(shared))
+            }
+        }
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.busy.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
 }
 
 /// Runs one cell's far half; false when the controller was lost.
