@@ -253,3 +253,80 @@ fn a_terminal_that_hangs_up_stops_the_monitor() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// A `serve` on loopback (no key: loopback only), on a port the kernel picks.
+struct Server {
+    child: std::process::Child,
+    log: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The address it listens on, from its first line.
+    fn address(&self) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(at) = self.log().split("listening on ").nth(1) {
+                return at.split_whitespace().next().unwrap_or_default().to_string();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "serve never listened"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+#[test]
+fn the_monitor_measures_through_a_far_host_and_says_bye_on_quit() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        common::skip("tmux is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("serve.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_netio-tui"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("NETIO_KEY")
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("serve started");
+    let server = Server { child, log };
+    let at = server.address();
+    let status = dir.path().join("status");
+    let command = format!(
+        "cd {}; env -u NETIO_KEY {} --remote {at} --strategies one-copy,zero-copy --sizes 64K --threads 1 --duration 1s --warmup 0s; echo $? > {}; sleep 120",
+        dir.path().display(),
+        env!("CARGO_BIN_EXE_netio-tui"),
+        status.display()
+    );
+    let s = Session::start(format!("nio-remote-{}", std::process::id()), &command);
+    let screen = s.wait_for("both strategies' figures", Duration::from_secs(40), |sc| {
+        ["one-copy", "zero-copy"]
+            .iter()
+            .all(|st| gbps(sc, st).is_some_and(|g| g > 0.0))
+    });
+    assert!(screen.contains(&format!("remote {at}")), "{screen}");
+    s.keys("q");
+    assert_eq!(s.exit_status(&status, "q"), "0");
+    let start = Instant::now();
+    while !server.log().contains("said bye") {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the monitor's session did not end with a bye:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

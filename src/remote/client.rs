@@ -152,7 +152,7 @@ impl Controller {
             },
             other => RemoteError::Protocol {
                 addr: self.shown.clone(),
-                reason: format!("an unexpected {other:?}"),
+                reason: format!("it answered with {} instead", other.kind()),
             },
         }
     }
@@ -220,7 +220,7 @@ impl Controller {
 
     fn unexpected(&mut self, m: Message) -> EngineError {
         self.control = None;
-        EngineError::PeerLost(format!("it sent an unexpected {m:?}"))
+        EngineError::PeerLost(format!("it sent {} out of turn", m.kind()))
     }
 }
 

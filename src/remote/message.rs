@@ -70,6 +70,28 @@ impl Message {
         Ok(serde_json::from_slice(payload)?)
     }
 
+    /// Its type's name, as on the wire (for logs and errors: never the content).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::Hello { .. } => "hello",
+            Message::Challenge { .. } => "challenge",
+            Message::Proof { .. } => "proof",
+            Message::Welcome { .. } => "welcome",
+            Message::Refused { .. } => "refused",
+            Message::Cell { .. } => "cell",
+            Message::Token { .. } => "token",
+            Message::Data { .. } => "data",
+            Message::Ready { .. } => "ready",
+            Message::Go => "go",
+            Message::Tick { .. } => "tick",
+            Message::Ack => "ack",
+            Message::Stop => "stop",
+            Message::Done { .. } => "done",
+            Message::Failed { .. } => "failed",
+            Message::Bye => "bye",
+        }
+    }
+
     /// Its frame content.
     pub fn to_bytes(&self) -> Vec<u8> {
         // Serializing plain data to a Vec cannot fail.
@@ -136,6 +158,11 @@ mod tests {
             .map(|m| m.expect("parses"))
             .collect();
         assert_eq!(back, all);
+        // The names logs use are the wire's tags.
+        for m in &all {
+            let tag = serde_json::to_value(m).expect("json")["type"].clone();
+            assert_eq!(tag, m.kind());
+        }
     }
 
     #[test]

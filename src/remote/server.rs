@@ -179,16 +179,9 @@ fn classify(shared: Arc<Shared>, mut stream: TcpStream, peer: SocketAddr) {
         }
         other => log(&format!(
             "dropped {peer}: it began with {} instead of a hello",
-            kind(&other)
+            other.kind()
         )),
     }
-}
-
-/// A message's type, for logs (never its content).
-pub(super) fn kind(m: &Message) -> String {
-    let json = serde_json::to_value(m).ok();
-    json.and_then(|v| v.get("type")?.as_str().map(str::to_string))
-        .unwrap_or_else(|| "a message".into())
 }
 
 #[cfg(test)]

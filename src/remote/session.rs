@@ -14,7 +14,7 @@ use super::client::HANDSHAKE;
 use super::facts::HostFacts;
 use super::frame::{self, FrameError, MAX_FRAME};
 use super::message::{Message, VERSION};
-use super::server::{Pending, Shared, kind, log};
+use super::server::{Pending, Shared, log};
 use super::spec::CellSpec;
 use crate::copymeter::MeterChoice;
 use crate::engine::far::{FarLink, run_far_half};
@@ -73,7 +73,7 @@ pub(super) fn run(shared: &Shared, mut s: TcpStream, peer: SocketAddr, version: 
             Ok(other) => {
                 return log(&format!(
                     "ended {peer}'s session: an unexpected {}",
-                    kind(&other)
+                    other.kind()
                 ));
             }
             Err(e) => return log(&format!("ended {peer}'s session: {e}")),
@@ -101,7 +101,7 @@ fn handshake(shared: &Shared, s: &mut TcpStream, version: u32, nonce: &str) -> R
     let proof = match read(s, HANDSHAKE)? {
         Message::Proof { proof } => auth::unhex(&proof, 64).unwrap_or_default(),
         Message::Refused { reason } => return Err(format!("the controller refused: {reason}")),
-        other => return Err(format!("expected a proof, got {}", kind(&other))),
+        other => return Err(format!("expected a proof, got {}", other.kind())),
     };
     if !shared.key.verify("client", &ours, &theirs, &proof) {
         return Err(format!(
