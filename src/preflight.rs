@@ -135,7 +135,7 @@ fn socket_buffer_max(name: &str) -> u64 {
 }
 
 /// MemAvailable from /proc/meminfo, bytes.
-fn memory_available() -> Option<u64> {
+pub fn memory_available() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

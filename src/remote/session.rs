@@ -149,6 +149,18 @@ fn cell(shared: &Shared, s: &mut TcpStream, spec: &CellSpec) -> bool {
                 here.detail
             ));
         }
+        // What the client's sizes cost here, against what this host has (half of it:
+        // the kernel's socket buffers come on top).
+        let need = super::spec::half_memory(&cell, &config, spec.far);
+        if let Some(free) = crate::preflight::memory_available()
+            && need > free / 2
+        {
+            return Err(format!(
+                "the cell's buffers need {} MiB here, more than half of the {} MiB available",
+                need >> 20,
+                free >> 20
+            ));
+        }
         let plan = CellPlan::new(cell, spec.offered_gbps, &config).map_err(|e| e.to_string())?;
         Ok((cell, config, plan))
     });

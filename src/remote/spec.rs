@@ -223,6 +223,17 @@ impl CellSpec {
     }
 }
 
+/// Bytes of buffers the half of `cell` this host runs allocates: each sender's
+/// messages (its registry entry says how many) or each receiver's ring.
+pub fn half_memory(cell: &Cell, config: &CellConfig, far: HalfRole) -> u64 {
+    let size = crate::wire::effective_size(cell.size);
+    let one = match far {
+        HalfRole::Senders => (cell.strategy.entry().buffers)(size, &config.strategy),
+        HalfRole::Receivers => crate::engine::ring_len(size),
+    };
+    cell.threads as u64 * one as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +256,14 @@ mod tests {
         assert_eq!(config.duration, CellConfig::default().duration);
         let text = serde_json::to_string(&s).expect("json");
         assert_eq!(serde_json::from_str::<CellSpec>(&text).expect("parses"), s);
+    }
+
+    #[test]
+    fn a_half_counts_its_own_buffers() {
+        let (cell, config) = spec().checked(&Limits::default()).expect("within limits");
+        let rx = half_memory(&cell, &config, HalfRole::Receivers);
+        assert_eq!(rx, 2 * crate::engine::ring_len(65536) as u64);
+        assert!(half_memory(&cell, &config, HalfRole::Senders) >= 2 * 65536);
     }
 
     #[test]
