@@ -18,6 +18,7 @@ pub mod figure;
 mod fixtures;
 pub mod headless;
 pub mod machine;
+pub mod mapped;
 pub mod matrix;
 pub mod message;
 pub mod net;

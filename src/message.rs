@@ -1,21 +1,26 @@
 //! The message the course assignment prescribes: 8 separately heap-allocated fields
 //! whose lengths add up to the message size, the frame header written into its first
-//! bytes; and the pool of message slots that zero-copy sends rotate through.
+//! bytes; and the pool of message slots that zero-copy sends rotate through (in
+//! mapped memory only: the kernel holds a slot's pages after the send returns).
 
+use std::io;
+
+use crate::mapped::{FieldMemory, MappedBuf};
 use crate::wire::{self, FIELDS, HEADER_LEN, Header, STAMP_LEN};
 
-/// One message: 8 fields, each its own heap allocation (that is the point: two-copy
-/// must linearize them, one-copy gathers them with an iovec each). The frame header is
-/// the message's first [`HEADER_LEN`] bytes, so the frame on the wire is exactly the
-/// message.
-pub struct Message {
-    fields: [Box<[u8]>; FIELDS],
+/// One message: 8 fields, each its own allocation (that is the point: two-copy must
+/// linearize them, one-copy gathers them with an iovec each), on the heap by default
+/// or each in its own mapping ([`MappedBuf`]) for strategies whose pages the kernel
+/// keeps after the call. The frame header is the message's first [`HEADER_LEN`]
+/// bytes, so the frame on the wire is exactly the message.
+pub struct Message<M: FieldMemory = Box<[u8]>> {
+    fields: [M; FIELDS],
     size: usize,
 }
 
 impl Message {
-    /// A `size`-byte message (raised to [`wire::MIN_MESSAGE`], up to 64 MiB) filled
-    /// with the payload pattern.
+    /// A `size`-byte message on the heap (raised to [`wire::MIN_MESSAGE`], up to 64
+    /// MiB) filled with the payload pattern.
     pub fn new(size: usize) -> Message {
         let size = wire::effective_size(size);
         let lens = wire::field_lens(size);
@@ -28,7 +33,29 @@ impl Message {
         });
         Message { fields, size }
     }
+}
 
+impl Message<MappedBuf> {
+    /// A `size`-byte message whose 8 fields are each their own mapping.
+    pub fn mapped(size: usize) -> io::Result<Message<MappedBuf>> {
+        let size = wire::effective_size(size);
+        let lens = wire::field_lens(size);
+        let mut fields = Vec::with_capacity(FIELDS);
+        let mut offset = 0u64;
+        for len in lens {
+            let mut field = MappedBuf::zeroed(len)?;
+            wire::fill_pattern(&mut field, offset);
+            offset += len as u64;
+            fields.push(field);
+        }
+        let fields = fields
+            .try_into()
+            .map_err(|_| io::Error::other("a message has 8 fields"))?;
+        Ok(Message { fields, size })
+    }
+}
+
+impl<M: FieldMemory> Message<M> {
     /// Writes the header and the per-field sequence stamps for message `seq`. These are
     /// the only bytes that change between messages.
     pub fn stamp(&mut self, strategy_id: u8, seq: u64, sent_ns: u64) {
@@ -69,7 +96,7 @@ impl Message {
     }
 
     /// The 8 fields.
-    pub fn fields(&self) -> &[Box<[u8]>; FIELDS] {
+    pub fn fields(&self) -> &[M; FIELDS] {
         &self.fields
     }
 
@@ -87,14 +114,16 @@ impl Message {
     pub fn linearize_into(&self, dst: &mut Vec<u8>) {
         dst.clear();
         for field in &self.fields {
-            dst.extend_from_slice(field);
+            dst.extend_from_slice(&field[..]);
         }
     }
 }
 
 /// A message slot of the zero-copy pool and the zero-copy ids that still reference it.
+/// Its fields are mappings: when the pool is dropped with ids still outstanding (the
+/// end-of-cell wait ran out), `munmap` leaves the kernel's pages untouched.
 pub struct Slot {
-    pub message: Message,
+    pub message: Message<MappedBuf>,
     /// Half-open range of the (unwrapped) zero-copy ids its last send used; `None` when
     /// never sent or the send took no id.
     pub ids: Option<(u64, u64)>,
@@ -109,17 +138,17 @@ pub struct SlotPool {
 }
 
 impl SlotPool {
-    /// `count` slots (at least 1) of `size`-byte messages.
-    pub fn new(count: usize, size: usize) -> SlotPool {
-        SlotPool {
-            slots: (0..count.max(1))
-                .map(|_| Slot {
-                    message: Message::new(size),
+    /// `count` slots (at least 1) of `size`-byte messages, each in mapped memory.
+    pub fn new(count: usize, size: usize) -> io::Result<SlotPool> {
+        let slots = (0..count.max(1))
+            .map(|_| {
+                Ok(Slot {
+                    message: Message::mapped(size)?,
                     ids: None,
                 })
-                .collect(),
-            next: 0,
-        }
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(SlotPool { slots, next: 0 })
     }
 
     /// Slots in the pool.
@@ -155,16 +184,31 @@ impl SlotPool {
     }
 }
 
+/// Out-of-order completion ranges a ledger keeps at most (4 KiB, inline). A range is
+/// kept only while an earlier id is outstanding (notifications out of order, measured
+/// only around retransmissions), so this many disjoint holes means the kernel's
+/// notifications are lost, not late. Past the bound a new range is not recorded: its
+/// ids stay outstanding, the slot holding them is never rewritten, and the sender
+/// stops with [`LedgerFull`] naming the bound (safe: never a slot freed too early).
+pub const LEDGER_RANGES: usize = 256;
+
+/// The error a sender reports when its ledger could not record a completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("more than {LEDGER_RANGES} out-of-order zero-copy completion ranges outstanding")]
+pub struct LedgerFull;
+
 /// Which zero-copy ids of one socket the kernel has completed. Ids are unwrapped from
 /// the kernel's u32 to a u64 count of successful zero-copy calls. Completions normally
 /// arrive in order and coalesced; out-of-order ranges (a "gap" before them) are kept
-/// until the gap fills.
-#[derive(Debug, Default)]
+/// until the gap fills, in a fixed array: recording a completion never allocates.
+#[derive(Debug)]
 pub struct CompletionLedger {
     /// Every id below this is completed.
     low: u64,
-    /// Completed ranges above `low`, half-open, disjoint, sorted, not touching `low`.
-    ahead: Vec<(u64, u64)>,
+    /// Completed ranges above `low`, half-open, disjoint, sorted, not touching `low`
+    /// or each other: the first `ahead_len` entries.
+    ahead: [(u64, u64); LEDGER_RANGES],
+    ahead_len: usize,
     /// Ids completed (counted once each).
     completed: u64,
     /// Completed ids whose notification carried SO_EE_CODE_ZEROCOPY_COPIED.
@@ -173,6 +217,23 @@ pub struct CompletionLedger {
     gaps: u64,
     /// Ids reported complete twice or never sent (should never happen).
     bogus: u64,
+    /// Ranges not recorded because [`LEDGER_RANGES`] were kept already.
+    dropped: u64,
+}
+
+impl Default for CompletionLedger {
+    fn default() -> Self {
+        CompletionLedger {
+            low: 0,
+            ahead: [(0, 0); LEDGER_RANGES],
+            ahead_len: 0,
+            completed: 0,
+            copied: 0,
+            gaps: 0,
+            bogus: 0,
+            dropped: 0,
+        }
+    }
 }
 
 impl CompletionLedger {
@@ -189,10 +250,13 @@ impl CompletionLedger {
             self.bogus += span;
             return;
         };
-        if start > self.low && !self.ahead.iter().any(|&(_, e)| e == start) {
+        if start > self.low && !self.ranges().iter().any(|&(_, e)| e == start) {
             self.gaps += 1;
         }
-        let fresh = self.insert(start, end);
+        let Some(fresh) = self.insert(start, end) else {
+            self.dropped += 1;
+            return;
+        };
         self.completed += fresh;
         self.bogus += span - fresh;
         if copied {
@@ -200,45 +264,62 @@ impl CompletionLedger {
         }
     }
 
-    /// Adds `[start, end)`, returning how many of its ids were not yet completed.
-    fn insert(&mut self, start: u64, end: u64) -> u64 {
-        let mut fresh = 0;
-        let mut cur = start.max(self.low);
-        // Walk the known ranges, counting the holes of [start, end) they leave.
-        for &(s, e) in &self.ahead {
-            if cur >= end {
-                break;
-            }
-            if e <= cur {
-                continue;
-            }
-            if s > cur {
-                fresh += s.min(end) - cur;
-            }
-            cur = cur.max(e);
+    /// The out-of-order ranges kept.
+    fn ranges(&self) -> &[(u64, u64)] {
+        &self.ahead[..self.ahead_len]
+    }
+
+    /// Adds `[start, end)`, returning how many of its ids were not yet completed, or
+    /// `None` (nothing recorded) when it would be one range too many.
+    fn insert(&mut self, start: u64, end: u64) -> Option<u64> {
+        let start = start.max(self.low);
+        if end <= start {
+            return Some(0);
         }
-        if cur < end {
-            fresh += end - cur;
-        }
-        if end > self.low {
-            self.ahead.push((start.max(self.low), end));
-            self.ahead.sort_unstable();
-            let mut merged: Vec<(u64, u64)> = Vec::with_capacity(self.ahead.len());
-            for &(s, e) in &self.ahead {
-                match merged.last_mut() {
-                    Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                    _ => merged.push((s, e)),
+        let covered: u64 = self
+            .ranges()
+            .iter()
+            .map(|&(s, e)| e.min(end).saturating_sub(s.max(start)))
+            .sum();
+        let fresh = end - start - covered;
+        // Fold every kept range that overlaps or touches [start, end) into it, in
+        // place (sorted and never touching, so one pass finds them all).
+        let (mut lo, mut hi) = (start, end);
+        let mut kept = 0;
+        let mut at = None;
+        for r in 0..self.ahead_len {
+            let (s, e) = self.ahead[r];
+            if s <= hi && e >= lo {
+                lo = lo.min(s);
+                hi = hi.max(e);
+            } else {
+                if s > hi && at.is_none() {
+                    at = Some(kept);
                 }
+                self.ahead[kept] = (s, e);
+                kept += 1;
             }
-            if let Some(&(s, e)) = merged.first()
-                && s <= self.low
-            {
-                self.low = e;
-                merged.remove(0);
-            }
-            self.ahead = merged;
         }
-        fresh
+        if lo <= self.low {
+            // The range now continues the completed prefix.
+            self.low = hi;
+            self.ahead_len = kept;
+            return Some(fresh);
+        }
+        if kept == LEDGER_RANGES {
+            return None;
+        }
+        let at = at.unwrap_or(kept);
+        self.ahead.copy_within(at..kept, at + 1);
+        self.ahead[at] = (lo, hi);
+        self.ahead_len = kept + 1;
+        Some(fresh)
+    }
+
+    /// Ranges that could not be recorded (see [`LEDGER_RANGES`]); their ids stay
+    /// outstanding.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 
     /// True when every id in `[first, end)` is completed.
@@ -249,7 +330,7 @@ impl CompletionLedger {
         // Ranges in `ahead` never touch `low`, so one of them must hold all of
         // [max(first, low), end).
         let from = first.max(self.low);
-        self.ahead.iter().any(|&(s, e)| s <= from && end <= e)
+        self.ranges().iter().any(|&(s, e)| s <= from && end <= e)
     }
 
     /// Ids completed so far.

@@ -104,7 +104,7 @@ fn ledger_unwraps_u32_ids() {
 
 #[test]
 fn pool_blocks_until_every_id_of_the_slot_completes() {
-    let mut pool = SlotPool::new(1, 64);
+    let mut pool = SlotPool::new(1, 64).expect("mmap");
     let mut ledger = CompletionLedger::default();
     assert!(pool.next_is_free(&ledger), "fresh slot is free");
     // A message sent in three partial calls: ids 0, 1, 2.
@@ -118,7 +118,7 @@ fn pool_blocks_until_every_id_of_the_slot_completes() {
 
 #[test]
 fn pool_hands_out_slots_oldest_first() {
-    let mut pool = SlotPool::new(2, 16);
+    let mut pool = SlotPool::new(2, 16).expect("mmap");
     let mut ledger = CompletionLedger::default();
     pool.take_next().ids = Some((0, 1));
     pool.take_next().ids = Some((1, 2));
@@ -127,4 +127,56 @@ fn pool_hands_out_slots_oldest_first() {
     assert!(!pool.next_is_free(&ledger));
     ledger.complete(0, 0, false, 2);
     assert!(pool.next_is_free(&ledger));
+}
+
+#[test]
+fn ledger_keeps_out_of_order_ranges_up_to_its_bound_and_frees_nothing_past_it() {
+    let mut l = CompletionLedger::default();
+    let sent = 4 * LEDGER_RANGES as u64;
+    // Every odd id completes, id 0 and every even id stay outstanding: disjoint holes.
+    for k in 0..LEDGER_RANGES as u32 {
+        l.complete(2 * k + 1, 2 * k + 1, false, sent);
+    }
+    assert_eq!(l.dropped(), 0);
+    assert_eq!(l.completed(), LEDGER_RANGES as u64);
+    // One range too many is not recorded: its id stays outstanding.
+    let past = 2 * LEDGER_RANGES as u32 + 1;
+    l.complete(past, past, false, sent);
+    assert_eq!(l.dropped(), 1);
+    assert!(!l.all_done(u64::from(past), u64::from(past) + 1));
+    // Filling the holes folds the kept ranges into the completed prefix.
+    for k in 0..LEDGER_RANGES as u32 {
+        l.complete(2 * k, 2 * k, false, sent);
+    }
+    assert!(l.all_done(0, 2 * LEDGER_RANGES as u64));
+    assert_eq!(l.completed(), 2 * LEDGER_RANGES as u64);
+    assert_eq!(l.bogus(), 0);
+}
+
+proptest::proptest! {
+    /// Whatever order ranges arrive in, the ledger agrees with a plain set of ids.
+    #[test]
+    fn ledger_agrees_with_a_set_of_ids(ranges in proptest::collection::vec((0u32..200, 0u32..8), 1..60)) {
+        let sent = 210u64;
+        let mut l = CompletionLedger::default();
+        let mut done = std::collections::BTreeSet::new();
+        let mut bogus = 0u64;
+        for (lo, len) in ranges {
+            let hi = lo + len;
+            for id in lo..=hi {
+                if !done.insert(u64::from(id)) {
+                    bogus += 1;
+                }
+            }
+            l.complete(lo, hi, false, sent);
+        }
+        proptest::prop_assert_eq!(l.completed(), done.len() as u64);
+        proptest::prop_assert_eq!(l.bogus(), bogus);
+        for first in 0..sent {
+            for end in first + 1..(first + 10).min(sent + 1) {
+                let want = (first..end).all(|id| done.contains(&id));
+                proptest::prop_assert_eq!(l.all_done(first, end), want, "[{}, {})", first, end);
+            }
+        }
+    }
 }

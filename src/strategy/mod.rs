@@ -18,6 +18,7 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::Duration;
 
+use crate::mapped::Memory;
 use crate::matrix::Cell;
 
 pub use one_copy::OneCopy;
@@ -35,6 +36,8 @@ pub enum SendError {
     CompletionsStalled { outstanding: u64 },
     #[error("zero-copy completion error: {0}")]
     Completion(String),
+    #[error(transparent)]
+    LedgerFull(#[from] crate::message::LedgerFull),
 }
 
 /// One way of sending a whole message on a connected TCP socket.
@@ -65,6 +68,10 @@ pub trait SendStrategy: Send {
     fn zero_copy(&self) -> Option<ZeroCopyCounts> {
         None
     }
+
+    /// Where the message bytes it hands the kernel live: never the heap for a strategy
+    /// whose entry `holds_pages` (a registry test builds each and checks).
+    fn memory(&self) -> Memory;
 }
 
 /// Options that change how a strategy is built (tests use them to force edge cases).

@@ -5,6 +5,7 @@ use std::os::fd::BorrowedFd;
 
 use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, sendmsg};
+use crate::mapped::Memory;
 use crate::message::Message;
 use crate::registry::{self, About};
 
@@ -62,5 +63,9 @@ impl SendStrategy for OneCopy {
         let mut iov = self.message.iovecs();
         let flags = self.flags;
         super::send_whole(fd, &mut iov, |v| sendmsg(fd, v, flags))
+    }
+
+    fn memory(&self) -> Memory {
+        Memory::Heap
     }
 }

@@ -157,6 +157,30 @@ mod tests {
     }
 
     #[test]
+    fn a_strategy_that_holds_pages_keeps_its_messages_out_of_the_heap() {
+        use crate::mapped::Memory;
+        let opts = StrategyOptions::default();
+        let mut checked = 0;
+        for e in SEND.iter().filter(|e| (e.about.available)().ok) {
+            for size in [64, 64 << 10, 1 << 20] {
+                let memory = (e.build)(size, &opts).memory();
+                let name = e.about.name;
+                if e.holds_pages {
+                    assert!(
+                        matches!(memory, Memory::Mapped | Memory::PageCache),
+                        "{name} at {size}: {memory:?}"
+                    );
+                } else {
+                    assert_eq!(memory, Memory::Heap, "{name} at {size}");
+                }
+                checked += 1;
+            }
+        }
+        // The copying strategies and MSG_ZEROCOPY work on every Linux the tool runs on.
+        assert!(checked >= 9, "{checked}");
+    }
+
+    #[test]
     fn every_strategy_has_its_own_colours() {
         for (i, e) in SEND.iter().enumerate() {
             for o in &SEND[i + 1..] {

@@ -16,6 +16,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, StrategyOptions};
+use crate::mapped::Memory;
 use crate::message::Message;
 use crate::registry::About;
 use crate::wire::{FIELDS, FIXED_STAMP, HEADER_LEN, STAMP_LEN, stamp_offsets};
@@ -175,5 +176,9 @@ impl SendStrategy for SendFile {
             self.corked = false;
         }
         Ok(())
+    }
+
+    fn memory(&self) -> Memory {
+        Memory::PageCache
     }
 }

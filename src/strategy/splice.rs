@@ -11,7 +11,7 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs};
-use crate::aligned::AlignedBuf;
+use crate::mapped::{MappedBuf, Memory};
 use crate::wire::{FIELDS, FIXED_STAMP, HEADER_LEN, STAMP_LEN, field_lens, fill_pattern};
 
 /// The registry's entry.
@@ -31,7 +31,7 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 1,
     rgb: (200, 50, 50),
-    fields: "8 page-aligned heap regions, written once",
+    fields: "8 page-aligned mappings of their own, written once",
     path: &[
         Step::Stage("+ the 32-byte header, copied by send(MSG_MORE)"),
         Step::Handover(
@@ -53,7 +53,7 @@ pub const ENTRY: SendEntry = SendEntry {
     },
     build: |size, opts| match Splice::new(size, opts) {
         Ok(s) => Box::new(s),
-        Err(e) => Box::new(super::uring::Unmade(format!("pipe: {e}"))),
+        Err(e) => Box::new(super::uring::Unmade(format!("pipe or mapping: {e}"))),
     },
 };
 
@@ -63,7 +63,10 @@ const PIPE_BYTES: usize = 1 << 20;
 
 /// The splice sender: the fields, the pipe, and what each message sends.
 pub struct Splice {
-    fields: [AlignedBuf; FIELDS],
+    /// Each field its own mapping: the socket's skbs reference these pages after the
+    /// calls return, and may still when the sender is dropped (`munmap` is safe then;
+    /// the allocator's `free` would write into them).
+    fields: [MappedBuf; FIELDS],
     /// Each field's bytes past the header: (offset in the field, length).
     body: [(usize, usize); FIELDS],
     /// Field indices that carry a stamp.
@@ -82,18 +85,21 @@ impl Splice {
         let offsets = crate::wire::stamp_offsets(size);
         let mut start = 0;
         let mut body = [(0, 0); FIELDS];
-        let fields = std::array::from_fn(|i| {
-            let mut buf = AlignedBuf::new(lens[i]);
-            let field = &mut buf.as_mut_slice()[..lens[i]];
-            fill_pattern(field, start as u64);
+        let mut fields = Vec::with_capacity(FIELDS);
+        for i in 0..FIELDS {
+            let mut field = MappedBuf::new(lens[i])?;
+            fill_pattern(&mut field, start as u64);
             if offsets[i].is_some() {
                 field[..STAMP_LEN].copy_from_slice(&FIXED_STAMP.to_le_bytes());
             }
             let skip = HEADER_LEN.saturating_sub(start).min(lens[i]);
             body[i] = (skip, lens[i] - skip);
             start += lens[i];
-            buf
-        });
+            fields.push(field);
+        }
+        let fields: [MappedBuf; FIELDS] = fields
+            .try_into()
+            .map_err(|_| io::Error::other("a message has 8 fields"))?;
         let mut fds = [0; 2];
         // SAFETY: `fds` has room for the two descriptors.
         if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
@@ -125,7 +131,7 @@ impl Splice {
             let (skip, len) = self.body[i];
             libc::iovec {
                 // SAFETY: `skip` is within the field's buffer.
-                iov_base: unsafe { self.fields[i].as_slice().as_ptr().add(skip) } as *mut _,
+                iov_base: unsafe { self.fields[i].as_ptr().add(skip) } as *mut _,
                 iov_len: len,
             }
         })
@@ -175,7 +181,7 @@ impl SendStrategy for Splice {
             // The demonstration: rewrite the stamps in pages the socket may still hold.
             for (i, field) in self.fields.iter_mut().enumerate() {
                 if self.stamped[i] {
-                    field.as_mut_slice()[..STAMP_LEN].copy_from_slice(&seq.to_le_bytes());
+                    field[..STAMP_LEN].copy_from_slice(&seq.to_le_bytes());
                 }
             }
         }
@@ -214,5 +220,9 @@ impl SendStrategy for Splice {
             calls += self.drain_pipe(fd, n as usize, more)?;
         }
         Ok(calls)
+    }
+
+    fn memory(&self) -> Memory {
+        Memory::Mapped
     }
 }

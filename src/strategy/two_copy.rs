@@ -7,6 +7,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, wait_writable};
+use crate::mapped::Memory;
 use crate::message::Message;
 use crate::registry::{self, About};
 
@@ -105,5 +106,9 @@ impl SendStrategy for TwoCopy {
             rest = &rest[n as usize..];
         }
         Ok(calls)
+    }
+
+    fn memory(&self) -> Memory {
+        Memory::Heap
     }
 }

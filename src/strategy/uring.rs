@@ -18,6 +18,7 @@ use io_uring::{IoUring, opcode, types};
 
 use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy};
+use crate::mapped::Memory;
 use crate::message::Message;
 use crate::registry::About;
 
@@ -48,7 +49,7 @@ pub const ENTRY: SendEntry = SendEntry {
         Ok(u) => Box::new(u),
         // The probe said io_uring works; if the ring cannot be made now, every send
         // reports why.
-        Err(e) => Box::new(Unmade(e.to_string())),
+        Err(e) => Box::new(Unmade(format!("io_uring ring: {e}"))),
     },
 };
 
@@ -223,6 +224,10 @@ impl SendStrategy for Uring {
         }
         Ok(())
     }
+
+    fn memory(&self) -> Memory {
+        Memory::Heap
+    }
 }
 
 /// A uring sender whose ring could not be made: every send says why.
@@ -231,8 +236,12 @@ pub(super) struct Unmade(pub(super) String);
 impl SendStrategy for Unmade {
     fn send_message(&mut self, _: BorrowedFd<'_>, _: u64, _: u64) -> Result<u64, SendError> {
         Err(SendError::Io(io::Error::other(format!(
-            "io_uring ring could not be created: {}",
+            "the strategy could not be built: {}",
             self.0
         ))))
+    }
+
+    fn memory(&self) -> Memory {
+        Memory::Nothing
     }
 }

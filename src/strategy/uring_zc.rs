@@ -16,6 +16,7 @@ use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::uring::{push, sent_bytes};
 use super::zero_copy::{STALL_LIMIT, ZeroCopyCounts};
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, wait_writable};
+use crate::mapped::Memory;
 use crate::message::{CompletionLedger, SlotPool};
 use crate::registry::About;
 
@@ -36,7 +37,7 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 6,
     rgb: (0, 150, 150),
-    fields: "a pool of messages, 8 heap fields each",
+    fields: "a pool of messages, 8 mapped fields each",
     path: &[
         Step::Handover(
             Counted::Pinned,
@@ -48,7 +49,9 @@ pub const ENTRY: SendEntry = SendEntry {
     buffers: |size, opts| super::pool_bytes(size, opts),
     build: |size, opts| match UringZc::new(size, opts) {
         Ok(u) => Box::new(u),
-        Err(e) => Box::new(super::uring::Unmade(e.to_string())),
+        Err(e) => Box::new(super::uring::Unmade(format!(
+            "io_uring ring or mapping: {e}"
+        ))),
     },
 };
 
@@ -89,7 +92,7 @@ impl UringZc {
                     .build(RING_ENTRIES)
             })?;
         Ok(UringZc {
-            pool: SlotPool::new(slots, size),
+            pool: SlotPool::new(slots, size)?,
             ledger: CompletionLedger::default(),
             ring,
             sent: 0,
@@ -148,6 +151,9 @@ impl UringZc {
         let deadline = Instant::now() + STALL_LIMIT;
         while !self.pool.next_is_free(&self.ledger) {
             if Instant::now() > deadline {
+                if self.ledger.dropped() > 0 {
+                    return Err(crate::message::LedgerFull.into());
+                }
                 return Err(SendError::CompletionsStalled {
                     outstanding: self.outstanding(),
                 });
@@ -248,5 +254,9 @@ impl SendStrategy for UringZc {
             self.enobufs,
             self.pool_waits,
         ))
+    }
+
+    fn memory(&self) -> Memory {
+        Memory::Mapped
     }
 }

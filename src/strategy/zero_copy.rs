@@ -16,6 +16,7 @@ use super::{
     SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_for, wait_writable,
 };
 use crate::doctor::Check;
+use crate::mapped::Memory;
 use crate::message::{CompletionLedger, SlotPool};
 use crate::registry::About;
 
@@ -36,7 +37,7 @@ pub const ENTRY: SendEntry = SendEntry {
     batches: false,
     ansi: 5,
     rgb: (160, 40, 170),
-    fields: "a pool of messages, 8 heap fields each",
+    fields: "a pool of messages, 8 mapped fields each",
     path: &[
         Step::Handover(
             Counted::Pinned,
@@ -47,7 +48,10 @@ pub const ENTRY: SendEntry = SendEntry {
     copies: "1 copy per byte: only recv()",
     // Every slot of the pool is a whole message.
     buffers: |size, opts| pool_bytes(size, opts),
-    build: |size, opts| Box::new(ZeroCopy::new(size, opts)),
+    build: |size, opts| match ZeroCopy::new(size, opts) {
+        Ok(z) => Box::new(z),
+        Err(e) => Box::new(super::uring::Unmade(format!("mapping the pool: {e}"))),
+    },
 };
 
 /// Slots of the pool for `size`-byte messages: `asked`, or as many as fit in `bytes`
@@ -183,16 +187,16 @@ pub struct ZeroCopy {
 }
 
 impl ZeroCopy {
-    pub fn new(size: usize, opts: &StrategyOptions) -> ZeroCopy {
+    pub fn new(size: usize, opts: &StrategyOptions) -> io::Result<ZeroCopy> {
         let slots = slots_for(size, opts);
-        ZeroCopy {
-            pool: SlotPool::new(slots, size),
+        Ok(ZeroCopy {
+            pool: SlotPool::new(slots, size)?,
             ledger: CompletionLedger::default(),
             sent: 0,
             enobufs: 0,
             pool_waits: 0,
             unsafe_reuse: opts.unsafe_reuse,
-        }
+        })
     }
 
     fn outstanding(&self) -> u64 {
@@ -209,6 +213,9 @@ impl ZeroCopy {
         while !self.pool.next_is_free(&self.ledger) {
             if reap(fd, &mut self.ledger, self.sent)? == 0 {
                 if Instant::now() > deadline {
+                    if self.ledger.dropped() > 0 {
+                        return Err(crate::message::LedgerFull.into());
+                    }
                     return Err(SendError::CompletionsStalled {
                         outstanding: self.outstanding(),
                     });
@@ -294,6 +301,10 @@ impl SendStrategy for ZeroCopy {
             self.enobufs,
             self.pool_waits,
         ))
+    }
+
+    fn memory(&self) -> Memory {
+        Memory::Mapped
     }
 }
 
