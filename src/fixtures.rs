@@ -178,6 +178,7 @@ pub fn finished(cell: Cell, gbps: f64) -> EngineEvent {
             row: figures(cell, gbps),
             zero_copy: None,
             integrity_errors: 0,
+            truncated_frames: 0,
             connections: Vec::new(),
             counting: counting(),
             seconds_gbps: vec![gbps],

@@ -236,6 +236,16 @@ pub struct Row {
     pub peer_nic_driver: Option<String>,
     /// `--remote`: the half the far host ran (`receivers`, or `senders` with `--reverse`).
     pub peer_runs: Option<String>,
+    /// Zero-copy ids the kernel had not completed when the end-of-cell wait ran out
+    /// (the pool is then unmapped, never reused or freed to the allocator): 0 normally.
+    pub zc_outstanding_at_end: Figure<u64>,
+    /// Connections whose stream ended inside a frame (counted at the receiver): 0
+    /// normally.
+    pub truncated_frames: Figure<u64>,
+    /// Why the row should not be trusted as a result (reasons joined by `; `), empty
+    /// when nothing was found. Flagged rows are kept and shown with the reason, and left
+    /// out of comparisons.
+    pub flagged: Option<String>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,
@@ -332,8 +342,9 @@ impl Row {
     }
 
     /// The zero-copy ledger's count columns.
-    pub(crate) fn zc_counts_mut(&mut self) -> [&mut Figure<u64>; 8] {
+    pub(crate) fn zc_counts_mut(&mut self) -> [&mut Figure<u64>; 9] {
         [
+            &mut self.zc_outstanding_at_end,
             &mut self.zc_pool_bytes,
             &mut self.zc_sends,
             &mut self.zc_completions,

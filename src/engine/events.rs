@@ -76,6 +76,8 @@ pub struct CellSummary {
     pub zero_copy: Option<ZeroCopyCounts>,
     /// Integrity errors over the whole cell.
     pub integrity_errors: u64,
+    /// Connections whose stream ended inside a frame.
+    pub truncated_frames: u64,
     pub connections: Vec<ConnectionTotals>,
     pub counting: Counting,
     /// Throughput of each interval of the window, Gbps: the spread within one run.
@@ -108,6 +110,7 @@ impl CellSummary {
     /// the window's seconds.
     pub fn complete_row(&mut self) {
         let lost = self.zc_lost();
+        let flagged = self.flags();
         let row = &mut self.row;
         row.integrity_errors = self.integrity_errors;
         row.repeat = Some(self.repeat);
@@ -147,10 +150,31 @@ impl CellSummary {
                 row.seconds_sd_gbps = Figure::Undefined;
             }
         }
+        row.truncated_frames = Figure::Measured(self.truncated_frames);
         if self.zero_copy.is_some() {
             row.set_zero_copy(self.zero_copy);
             row.zc_lost = Figure::or_unavailable(lost, crate::figure::why::UNREADABLE);
+            row.zc_outstanding_at_end = row.zc_lost;
         }
+        row.flagged = flagged;
+    }
+
+    /// Why the row should not be trusted as a result, or `None`: what the end of the
+    /// cell found (kept, shown with the reason, and left out of comparisons).
+    fn flags(&self) -> Option<String> {
+        let mut why = Vec::new();
+        if let Some(n) = self.zc_lost().filter(|&n| n > 0) {
+            why.push(format!(
+                "{n} zero-copy ids still outstanding at the end (pool unmapped, not reused)"
+            ));
+        }
+        if self.truncated_frames > 0 {
+            why.push(format!(
+                "{} stream(s) ended inside a frame",
+                self.truncated_frames
+            ));
+        }
+        (!why.is_empty()).then(|| why.join("; "))
     }
 }
 

@@ -137,6 +137,7 @@ fn end(half: Half, config: &CellConfig, early: Option<String>) -> Result<FarEnd,
             .map(|(r, st)| (st.totals().messages, r.wire_bytes, r.tcpi_bytes_received))
             .collect(),
         integrity_errors: receivers.iter().map(|r| r.totals().integrity_errors).sum(),
+        truncated_frames: receivers.iter().map(|r| r.totals().truncated_frames).sum(),
         zero_copy: senders
             .iter()
             .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.totals().zc)),

@@ -82,6 +82,7 @@ pub(super) fn finish_cell(
         .map(|(r, rx)| (rx.totals().messages, r.wire_bytes, r.tcpi_bytes_received))
         .collect();
     let mut integrity_errors: u64 = receivers.iter().map(|r| r.totals().integrity_errors).sum();
+    let mut truncated_frames: u64 = receivers.iter().map(|r| r.totals().truncated_frames).sum();
     let mut final_tx = senders
         .iter()
         .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.totals().zc));
@@ -91,6 +92,7 @@ pub(super) fn finish_cell(
             sent: far_sent,
             received: far_received,
             integrity_errors: far_errors,
+            truncated_frames: far_truncated,
             zero_copy,
             cpus,
         } = far;
@@ -103,6 +105,7 @@ pub(super) fn finish_cell(
             HalfRole::Receivers => {
                 received = far_received;
                 integrity_errors += far_errors;
+                truncated_frames += far_truncated;
                 rx_cpus = cpus;
             }
         }
@@ -131,6 +134,7 @@ pub(super) fn finish_cell(
         row,
         zero_copy: cell.strategy.is_zero_copy().then_some(final_tx),
         integrity_errors,
+        truncated_frames,
         connections,
         counting,
         seconds_gbps,

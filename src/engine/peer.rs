@@ -111,6 +111,9 @@ pub struct FarEnd {
     /// Receivers: messages, wire bytes and the kernel's `tcpi_bytes_received`.
     pub received: Vec<(u64, u64, Option<u64>)>,
     pub integrity_errors: u64,
+    /// Streams that ended inside a frame (absent from an older server: 0).
+    #[serde(default)]
+    pub truncated_frames: u64,
     pub zero_copy: ZeroCopyCounts,
     pub cpus: Vec<usize>,
 }

@@ -206,6 +206,9 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         totals.mapped_bytes = receiving.mapped_bytes();
         stats.publish(&totals);
     }
+    // A stream that ended inside a frame is said, not silently dropped.
+    totals.truncated_frames = u64::from(checker.mid_frame());
+    stats.publish(&totals);
     Ok(ReceiverEnd {
         wire_bytes: totals.wire_bytes,
         tcpi_bytes_received: tcp_bytes_received(&socket),

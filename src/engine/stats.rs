@@ -158,6 +158,8 @@ pub struct ReceiverTotals {
     /// Bytes the kernel mapped instead of copying (`None`: the receive strategy never
     /// maps).
     pub mapped_bytes: Option<u64>,
+    /// 1 when the stream ended inside a frame (set at the end of the stream).
+    pub truncated_frames: u64,
 }
 
 /// How "never maps" travels through the seqlock's plain words.
@@ -173,7 +175,7 @@ pub struct ReceiverStats {
     pub cpus: CpusSeen,
     /// Message bytes of each frame (the cell's size): intact bytes are messages × this.
     pub message_size: u64,
-    record: SeqLock<4>,
+    record: SeqLock<5>,
     /// One-way latencies (ns) of the frames completed since the sampler last took it.
     pub latency: Mutex<Histogram<u64>>,
 }
@@ -196,16 +198,24 @@ impl ReceiverStats {
             t.messages,
             t.integrity_errors,
             t.mapped_bytes.unwrap_or(NOT_MAPPING),
+            t.truncated_frames,
         ]);
     }
 
     pub fn totals(&self) -> ReceiverTotals {
-        let [wire_bytes, messages, integrity_errors, mapped] = self.record.read();
+        let [
+            wire_bytes,
+            messages,
+            integrity_errors,
+            mapped,
+            truncated_frames,
+        ] = self.record.read();
         ReceiverTotals {
             wire_bytes,
             messages,
             integrity_errors,
             mapped_bytes: (mapped != NOT_MAPPING).then_some(mapped),
+            truncated_frames,
         }
     }
 
@@ -251,6 +261,7 @@ mod tests {
             messages: 10,
             integrity_errors: 1,
             mapped_bytes: Some(4096),
+            truncated_frames: 1,
         };
         r.publish(&rt);
         assert_eq!(r.totals(), rt);

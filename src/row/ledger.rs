@@ -26,5 +26,6 @@ impl Row {
         self.zc_bogus = Figure::Measured(z.bogus);
         // Lost is decided only once the cell has drained (set by the engine then).
         self.zc_lost = Figure::Undefined;
+        self.zc_outstanding_at_end = Figure::Undefined;
     }
 }

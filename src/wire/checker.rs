@@ -80,6 +80,16 @@ impl FrameChecker {
         self
     }
 
+    /// True when some bytes of a frame have arrived but not all of them: a stream
+    /// that ends now ends inside a frame (a truncated frame).
+    pub fn mid_frame(&self) -> bool {
+        match self.state {
+            State::Header { have, .. } => have > 0,
+            State::Payload { .. } => true,
+            State::Desynced => false,
+        }
+    }
+
     /// True after a bad header: the rest of the stream is ignored.
     pub fn is_desynced(&self) -> bool {
         matches!(self.state, State::Desynced)

@@ -235,3 +235,22 @@ fn a_rewritten_header_marks_its_frame_changed_when_rewrites_are_tolerated() {
     let intact: Vec<bool> = frames.iter().map(|f| f.intact).collect();
     assert_eq!(intact, vec![true, false, true]);
 }
+
+#[test]
+fn a_stream_that_stops_inside_a_frame_is_mid_frame() {
+    let size = 4096;
+    let mut m = crate::message::Message::new(size);
+    m.stamp(Strategy::OneCopy.wire_id(), 0, 1);
+    let mut bytes = Vec::new();
+    m.linearize_into(&mut bytes);
+    let mut c = FrameChecker::new(Strategy::OneCopy, size, true);
+    assert!(!c.mid_frame(), "nothing yet");
+    c.feed(&bytes[..10], |_| {}).expect("part of a header");
+    assert!(c.mid_frame(), "inside the header");
+    c.feed(&bytes[10..100], |_| {}).expect("into the payload");
+    assert!(c.mid_frame(), "inside the payload");
+    let mut frames = 0;
+    c.feed(&bytes[100..], |_| frames += 1).expect("the rest");
+    assert_eq!(frames, 1);
+    assert!(!c.mid_frame(), "a whole frame is not truncated");
+}
