@@ -117,13 +117,13 @@ fn each_strategy_copies_where_the_kernel_says() {
         let (late, received) = (c("late_copied_bytes"), c("rx_copied_bytes"));
         assert!(received > 0, "{strategy}: the receiver copied what arrived");
         match strategy.as_str() {
-            // 1 user copy + 1 kernel copy per byte (the window's edges can split one
-            // message's two copies).
+            // 1 user copy + 1 kernel copy per byte. The sender's record and its meter
+            // slot are read together at each edge of the window, where the kernel's
+            // count can be ahead by the one message in progress (it counts a call when
+            // it returns; the sender publishes after the whole message): so the two
+            // differ by at most one message over the window.
             "two-copy" => {
-                assert!(
-                    copied > 0 && user.abs_diff(copied) <= 2 * message,
-                    "{row:?}"
-                );
+                assert!(copied > 0 && user.abs_diff(copied) <= message, "{row:?}");
                 assert_eq!((pinned, spliced, late), (0, 0, 0), "{strategy}");
             }
             "one-copy" | "uring" => {

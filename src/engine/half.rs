@@ -225,7 +225,10 @@ impl Half {
                 self.rx_watched.push(watched);
             }
             HalfRole::Senders => {
-                let stats = Arc::new(SenderStats::default());
+                let stats = Arc::new(SenderStats::recording(
+                    plan.reply > 0,
+                    plan.pacing.is_some(),
+                ));
                 let job = sender::SenderJob {
                     socket,
                     cell: plan.cell,

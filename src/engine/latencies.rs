@@ -34,11 +34,11 @@ impl Latencies {
         let mut all = Latencies::default();
         // Adding cannot fail: every histogram has the same bounds.
         for r in receivers {
-            let _ = all.one_way.add(r.take_latency());
+            r.latency.take_into(&mut all.one_way);
         }
         for s in senders {
-            let _ = all.rtt.add(s.rtt.take());
-            let _ = all.pace.add(s.pace.take());
+            s.rtt.take_into(&mut all.rtt);
+            s.pace.take_into(&mut all.pace);
         }
         all
     }

@@ -190,12 +190,12 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
             // reading to EOF so the sender is never blocked.
             damaged += 1;
         }
-        if !latencies.is_empty()
-            && let Ok(mut h) = stats.latency.lock()
-        {
-            for &ns in &latencies {
-                h.saturating_record(ns.max(1));
-            }
+        if !latencies.is_empty() {
+            stats.latency.record(|h| {
+                for &ns in &latencies {
+                    h.saturating_record(ns.max(1));
+                }
+            });
         }
         if reply > 0 && completed > 0 {
             send_replies(socket.as_fd(), &replies, completed * reply)?;

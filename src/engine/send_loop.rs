@@ -8,17 +8,12 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use hdrhistogram::Histogram;
-
 use super::EngineError;
 use super::placement::CpuTracker;
-use super::stats::{SenderStats, SenderTotals, Shared};
+use super::stats::{SenderStats, SenderTotals};
 use crate::clock;
 use crate::strategy::SendStrategy;
 
-/// How often at most a sender merges its own histograms into the shared ones (so the
-/// sampler's lock is taken a few times a second, never per message).
-const FLUSH_NS: u64 = 20_000_000;
 /// How long a stopped `rr` sender waits for the replies still owed.
 const REPLY_PATIENCE_NS: u64 = 1_000_000_000;
 
@@ -32,38 +27,6 @@ pub struct LoopPlan {
     pub pacing: Option<(u64, usize, usize)>,
 }
 
-/// A histogram the sender fills alone and merges into a [`Shared`] one now and then.
-struct Local {
-    hist: Histogram<u64>,
-    flushed_at: u64,
-}
-
-impl Local {
-    fn new() -> Local {
-        let mut hist = super::stats::new_latency_histogram();
-        // Writes every count once, so recording faults no page later.
-        hist.reset();
-        Local {
-            hist,
-            flushed_at: 0,
-        }
-    }
-
-    fn record(&mut self, ns: u64, now: u64, shared: &Shared) {
-        self.hist.saturating_record(ns.max(1));
-        if now.saturating_sub(self.flushed_at) >= FLUSH_NS {
-            self.flush(shared);
-            self.flushed_at = now;
-        }
-    }
-
-    fn flush(&mut self, shared: &Shared) {
-        if !self.hist.is_empty() && shared.absorb(&self.hist) {
-            self.hist.reset();
-        }
-    }
-}
-
 /// One sender's loop state (see the module docs).
 pub struct SendLoop<'a> {
     pub(super) strategy: &'a mut dyn SendStrategy,
@@ -75,8 +38,6 @@ pub struct SendLoop<'a> {
     plan: LoopPlan,
     reply: Vec<u8>,
     reply_have: usize,
-    rtt: Option<Local>,
-    pace: Option<Local>,
 }
 
 impl<'a> SendLoop<'a> {
@@ -89,12 +50,6 @@ impl<'a> SendLoop<'a> {
         stop: &'a AtomicBool,
         plan: LoopPlan,
     ) -> SendLoop<'a> {
-        if plan.response_size > 0 {
-            stats.rtt.prepare();
-        }
-        if plan.pacing.is_some() {
-            stats.pace.prepare();
-        }
         SendLoop {
             strategy,
             fd,
@@ -105,8 +60,6 @@ impl<'a> SendLoop<'a> {
             plan,
             reply: vec![1; plan.response_size],
             reply_have: 0,
-            rtt: (plan.response_size > 0).then(Local::new),
-            pace: plan.pacing.map(|_| Local::new()),
         }
     }
 
@@ -138,9 +91,8 @@ impl<'a> SendLoop<'a> {
     pub fn send_at(&mut self, due: u64) -> Result<(), EngineError> {
         let t0 = clock::monotonic_ns();
         self.send_stamped(due, t0)?;
-        if let Some(p) = &mut self.pace {
-            p.record(t0.saturating_sub(due), t0, &self.stats.pace);
-        }
+        let late = t0.saturating_sub(due);
+        self.stats.pace.record(|h| h.saturating_record(late.max(1)));
         Ok(())
     }
 
@@ -202,23 +154,15 @@ impl<'a> SendLoop<'a> {
         Ok(Some(clock::monotonic_ns()))
     }
 
-    /// `rr`: one transaction done in `rtt` ns, its reply complete at `at`.
-    pub fn record_rtt(&mut self, rtt: u64, at: u64) {
+    /// `rr`: one transaction done in `rtt` ns.
+    pub fn record_rtt(&mut self, rtt: u64) {
         self.totals.transactions += 1;
         self.stats.publish(&self.totals);
-        if let Some(h) = &mut self.rtt {
-            h.record(rtt, at, &self.stats.rtt);
-        }
+        self.stats.rtt.record(|h| h.saturating_record(rtt.max(1)));
     }
 
-    /// Hands the last figures to the shared histograms and returns the totals.
-    pub(super) fn finish(mut self) -> SenderTotals {
-        if let Some(h) = &mut self.rtt {
-            h.flush(&self.stats.rtt);
-        }
-        if let Some(h) = &mut self.pace {
-            h.flush(&self.stats.pace);
-        }
+    /// The totals at the end.
+    pub(super) fn finish(self) -> SenderTotals {
         self.totals
     }
 }

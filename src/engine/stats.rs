@@ -1,15 +1,14 @@
 //! What each worker thread publishes for the sampler: its totals as one consistent
 //! record behind a single-writer [`SeqLock`] (written after every message or `recv`,
-//! never a lock), the CPUs it was seen on, and the receiver's latency histogram for the
-//! current interval, locked once per `recv()` batch, never per frame; a sender's
-//! round-trip and pacing-error histograms ([`Shared`]), merged into from the sender's
-//! own a few times a second.
+//! never a lock), the CPUs it was seen on, and its latency histograms for the current
+//! interval ([`Handover`]: the receiver's one-way latencies once per `recv()` batch,
+//! a sender's round trips and pacing errors per message; never a lock).
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicI32, AtomicU64};
 
 use hdrhistogram::Histogram;
 
+use super::handover::Handover;
 use super::placement::CpusSeen;
 use super::seqlock::SeqLock;
 use crate::strategy::ZeroCopyCounts;
@@ -87,56 +86,22 @@ pub struct SenderStats {
     pub cpus: CpusSeen,
     record: SeqLock<SENDER_FIELDS>,
     /// `rr`: round trips (ns) since the sampler last took them.
-    pub rtt: Shared,
+    pub rtt: Handover,
     /// `rate`: how late each message went against its due time (ns).
-    pub pace: Shared,
-}
-
-/// A histogram a worker merges into and the sampler takes from. Allocated on the
-/// first merge (only workloads that record use one); taking it clones and resets it,
-/// so the worker's copy keeps its pages.
-#[derive(Debug, Default)]
-pub struct Shared(Mutex<Option<Histogram<u64>>>);
-
-impl Shared {
-    /// Allocates (and touches) the histogram now, before the start gate, so the first
-    /// merge on the sending path allocates nothing.
-    pub fn prepare(&self) {
-        if let Ok(mut slot) = self.0.lock() {
-            let mut h = new_latency_histogram();
-            h.reset();
-            *slot = Some(h);
-        }
-    }
-
-    /// Adds `h` in. False if the lock is poisoned or held (the caller keeps `h` and
-    /// tries again later: a worker never waits for the sampler).
-    pub fn absorb(&self, h: &Histogram<u64>) -> bool {
-        let Ok(mut slot) = self.0.try_lock() else {
-            return false;
-        };
-        let mine = slot.get_or_insert_with(new_latency_histogram);
-        // Cannot fail: every histogram has the same bounds.
-        mine.add(h).is_ok()
-    }
-
-    /// What was merged since the last take (empty if nothing was).
-    pub fn take(&self) -> Histogram<u64> {
-        match self.0.lock() {
-            Ok(mut slot) => match slot.as_mut() {
-                Some(h) => {
-                    let out = h.clone();
-                    h.reset();
-                    out
-                }
-                None => new_latency_histogram(),
-            },
-            Err(_) => new_latency_histogram(),
-        }
-    }
+    pub pace: Handover,
 }
 
 impl SenderStats {
+    /// A sender's state, with histograms allocated (and touched) for the figures its
+    /// workload records: round trips, pacing errors.
+    pub fn recording(rtt: bool, pace: bool) -> SenderStats {
+        SenderStats {
+            rtt: Handover::when(rtt),
+            pace: Handover::when(pace),
+            ..SenderStats::default()
+        }
+    }
+
     pub fn publish(&self, t: &SenderTotals) {
         self.record.write(&t.to_array());
     }
@@ -177,7 +142,7 @@ pub struct ReceiverStats {
     pub message_size: u64,
     record: SeqLock<5>,
     /// One-way latencies (ns) of the frames completed since the sampler last took it.
-    pub latency: Mutex<Histogram<u64>>,
+    pub latency: Handover,
 }
 
 impl ReceiverStats {
@@ -188,7 +153,7 @@ impl ReceiverStats {
             cpus: CpusSeen::default(),
             message_size,
             record: SeqLock::default(),
-            latency: Mutex::new(new_latency_histogram()),
+            latency: Handover::new(),
         }
     }
 
@@ -216,16 +181,6 @@ impl ReceiverStats {
             integrity_errors,
             mapped_bytes: (mapped != NOT_MAPPING).then_some(mapped),
             truncated_frames,
-        }
-    }
-
-    /// Takes the interval's latencies, leaving an empty histogram behind.
-    pub fn take_latency(&self) -> Histogram<u64> {
-        match self.latency.lock() {
-            Ok(mut h) => std::mem::replace(&mut *h, new_latency_histogram()),
-            // A receiver that panicked while holding the lock: its data is suspect
-            // and the cell fails anyway; report no latencies rather than wrong ones.
-            Err(_) => new_latency_histogram(),
         }
     }
 }
@@ -265,20 +220,5 @@ mod tests {
         };
         r.publish(&rt);
         assert_eq!(r.totals(), rt);
-    }
-
-    #[test]
-    fn shared_histograms_hand_over_what_was_merged_once() {
-        let s = Shared::default();
-        assert!(s.take().is_empty(), "nothing merged yet");
-        let mut h = new_latency_histogram();
-        h.record(1_000).expect("in range");
-        h.record(3_000).expect("in range");
-        assert!(s.absorb(&h));
-        assert!(s.absorb(&h));
-        let got = s.take();
-        assert_eq!(got.len(), 4);
-        assert_eq!(got.max(), h.max());
-        assert!(s.take().is_empty(), "taken once");
     }
 }

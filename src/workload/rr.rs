@@ -45,7 +45,7 @@ fn drive(l: &mut SendLoop<'_>) -> Result<(), EngineError> {
         match l.await_response()? {
             Some(arrived) => {
                 if let Some(rtt) = flight.answered(arrived) {
-                    l.record_rtt(rtt, arrived);
+                    l.record_rtt(rtt);
                 }
             }
             // Stopped, and the last replies did not come within the patience.

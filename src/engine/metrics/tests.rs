@@ -1,6 +1,7 @@
 //! Figures between snapshots: rates, costs, absences, and each workload's latencies.
 use super::*;
 use std::time::Duration;
+use std::time::Instant;
 
 fn snap(at: Instant, rx_bytes: u64, tx_cpu: Option<u64>) -> Snapshot {
     Snapshot {
