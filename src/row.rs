@@ -246,6 +246,10 @@ pub struct Row {
     /// when nothing was found. Flagged rows are kept and shown with the reason, and left
     /// out of comparisons.
     pub flagged: Option<String>,
+    /// Both ends of the cell's first connection read back the same options
+    /// (TCP_NODELAY, congestion control, SO_ZEROCOPY, a fixed SO_SNDBUF); empty when
+    /// one end is on the far host.
+    pub ends_alike: Option<bool>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

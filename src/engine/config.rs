@@ -39,6 +39,21 @@ pub struct CellConfig {
     pub strategy: StrategyOptions,
     /// The copy meter: wanted (loaded once per run), off, loaded or refused.
     pub copy_meter: crate::copymeter::MeterChoice,
+    /// A fault a test injects (never set by the command line).
+    pub fault: Fault,
+}
+
+/// Faults tests inject to reach states a healthy run avoids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Fault {
+    #[default]
+    None,
+    /// Each receiver reads one frame a millisecond while its sender sends (so the
+    /// window stays closed and the sender's queue full), and nothing while the sender
+    /// waits for its last completions, reading on (to the end, every frame checked)
+    /// only once the sender has finished and dropped its buffers: zero-copy
+    /// completions cannot arrive within the end-of-cell wait.
+    ReceiversStallAtEnd,
 }
 
 impl CellConfig {
@@ -68,6 +83,7 @@ impl Default for CellConfig {
             socket: SocketOptions::default(),
             strategy: StrategyOptions::default(),
             copy_meter: crate::copymeter::MeterChoice::default(),
+            fault: Fault::None,
         }
     }
 }
@@ -110,6 +126,9 @@ pub struct SocketSetup {
     pub sndbuf: Option<u64>,
     pub rcvbuf: Option<u64>,
     pub rcvlowat: Option<u64>,
+    /// Both ends of the connection read back the same options (`None`: one end is on
+    /// the far host).
+    pub ends_alike: Option<bool>,
     /// `frame`, `missing` or `off`.
     pub lowat: &'static str,
     /// The resolved `--pin` choice.

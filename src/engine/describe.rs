@@ -60,15 +60,19 @@ pub(super) fn name_axes(
     };
 }
 
-/// The socket choices in effect on `conn`, as the kernel reports them.
+/// The socket choices in effect on `conn`, as the kernel reports them, and whether
+/// its two ends read back the same options (set with `opts`).
 pub(super) fn socket_setup(
     sender: Option<&std::net::TcpStream>,
     receiver: Option<&std::net::TcpStream>,
+    opts: &crate::net::SocketOptions,
 ) -> SocketSetup {
     // Under `--remote` one end is on the far host: its choices are not read here.
     let tx = sender.map(|s| s.as_fd());
     let rx = receiver.map(|r| r.as_fd());
+    let read = |fd| sockopt::EndOptions::read(fd, opts.sndbuf.is_some());
     SocketSetup {
+        ends_alike: tx.zip(rx).map(|(tx, rx)| read(tx) == read(rx)),
         cc: tx.or(rx).and_then(sockopt::get_cc),
         nodelay: tx.or(rx).and_then(sockopt::get_nodelay),
         sndbuf: tx.and_then(sockopt::get_sndbuf),

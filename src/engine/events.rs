@@ -124,6 +124,7 @@ impl CellSummary {
         row.rcvbuf_bytes = st.rcvbuf;
         row.rcvlowat_mode = Some(st.lowat.to_string());
         row.rcvlowat_bytes = st.rcvlowat;
+        row.ends_alike = st.ends_alike;
         let cpus =
             |c: &[usize]| (!c.is_empty()).then(|| super::placement::format_cpus(c.iter().copied()));
         row.tx_cpus = cpus(&self.tx_cpus);

@@ -8,6 +8,7 @@ use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use super::config::Fault;
 use super::gate::Gate;
 use super::peer::HalfRole;
 use super::stats::{ReceiverStats, SenderStats};
@@ -149,7 +150,9 @@ pub(super) fn spawn_half(
         coalesce: plan.strategy.coalesce,
         ..ends
             .first()
-            .map(|e| super::describe::socket_setup(e.sender.as_ref(), e.receiver.as_ref()))
+            .map(|e| {
+                super::describe::socket_setup(e.sender.as_ref(), e.receiver.as_ref(), &plan.socket)
+            })
             .unwrap_or_default()
     };
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -166,9 +169,10 @@ pub(super) fn spawn_half(
     };
     for (i, end) in ends.into_iter().enumerate() {
         let (tx_cpu, rx_cpu) = config.pin.cpus_for(i, cpus);
+        // The sender first: a receiver under `Fault::ReceiversStallAtEnd` watches it.
         let workers = [
-            (end.receiver, rx_cpu, HalfRole::Receivers),
             (end.sender, tx_cpu, HalfRole::Senders),
+            (end.receiver, rx_cpu, HalfRole::Receivers),
         ];
         for (socket, cpu, role) in workers {
             if let Some(socket) = socket
@@ -218,6 +222,10 @@ impl Half {
                     namespace: config.network.receiver_ns().map(str::to_string),
                     stats: Arc::clone(&stats),
                     start: Arc::clone(&self.start),
+                    stall_behind: match config.fault {
+                        Fault::ReceiversStallAtEnd => self.senders.get(i).cloned(),
+                        Fault::None => None,
+                    },
                 };
                 let handle = spawn(format!("nio-rx-{i}"), move || receiver::run(job))?;
                 self.workers.receivers.push(handle);

@@ -44,7 +44,7 @@ use crossbeam_channel::Sender;
 use crate::matrix::Cell;
 use crate::workload::Workload;
 
-pub use config::{CellConfig, RrOptions, SocketSetup, schedule};
+pub use config::{CellConfig, Fault, RrOptions, SocketSetup, schedule};
 use describe::name_axes;
 pub use events::{
     CellOutcome, CellSummary, ConnectionTotals, EngineError, EngineEvent, Phase, Sample,

@@ -15,12 +15,12 @@ use std::io;
 use std::net::TcpStream;
 use std::os::fd::{AsFd, AsRawFd};
 use std::sync::Arc;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::Ordering::{Acquire, Relaxed};
 
 use super::EngineError;
 use super::gate::Gate;
 use super::placement::{CpuTracker, pin_current_thread};
-use super::stats::{ReceiverStats, ReceiverTotals};
+use super::stats::{ReceiverStats, ReceiverTotals, SenderStats};
 
 use crate::clock;
 use crate::matrix::Cell;
@@ -91,6 +91,9 @@ pub(super) struct ReceiverJob {
     pub namespace: Option<String>,
     pub stats: Arc<ReceiverStats>,
     pub start: Arc<Gate>,
+    /// `Fault::ReceiversStallAtEnd`: the pair's sender, whose phase this receiver
+    /// follows.
+    pub stall_behind: Option<Arc<SenderStats>>,
 }
 
 /// The low-water mark that wakes a receiver once per `frame`-byte message (a read
@@ -114,6 +117,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         namespace,
         stats,
         start,
+        stall_behind,
     } = job;
     // The controller set the low-water mark (frame or missing) on the socket already.
     let entered = crate::net::enter(namespace.as_deref())
@@ -121,7 +125,11 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     // Allocated and touched before the gate: no page fault in the window.
     let frame = cell.size.max(1);
     let opened = (rx.entry().open)(socket.as_raw_fd(), frame);
-    let ask = recv_buffer.clamp(1, RECV_BUF);
+    let ask = if stall_behind.is_some() {
+        frame.min(RECV_BUF)
+    } else {
+        recv_buffer.clamp(1, RECV_BUF)
+    };
     let mut checker =
         FrameChecker::new(cell.strategy, cell.size, verify).tolerating_rewrites(tolerate_rewrites);
     let mut latencies: Vec<u64> = Vec::with_capacity(ring_len(frame).min(ask) / frame + 2);
@@ -143,6 +151,9 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     let mut tracker = CpuTracker::default();
     let mut lowat_set = frame_lowat(cell.size);
     loop {
+        if let Some(sender) = &stall_behind {
+            stall(sender);
+        }
         tracker.note(&stats.cpus);
         if lowat == Lowat::Missing {
             let missing = frame - (totals.wire_bytes % frame as u64) as usize;
@@ -213,6 +224,22 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
         wire_bytes: totals.wire_bytes,
         tcpi_bytes_received: tcp_bytes_received(&socket),
     })
+}
+
+/// `Fault::ReceiversStallAtEnd`: a frame a millisecond while the sender sends, nothing
+/// while it finishes, everything once it has finished.
+fn stall(sender: &SenderStats) {
+    use super::stats::{FINISHED, SENDING};
+    let pause = std::time::Duration::from_millis(1);
+    match sender.phase.load(Acquire) {
+        SENDING => std::thread::sleep(pause),
+        FINISHED => {}
+        _ => {
+            while sender.phase.load(Acquire) != FINISHED {
+                std::thread::sleep(pause);
+            }
+        }
+    }
 }
 
 /// Sends `len` bytes of replies, from `replies` over and over when it is shorter.

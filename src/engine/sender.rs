@@ -5,14 +5,17 @@
 use std::net::{Shutdown, TcpStream};
 use std::os::fd::AsFd;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::{
+    AtomicBool,
+    Ordering::{Relaxed, Release},
+};
 use std::time::Duration;
 
 use super::EngineError;
 use super::gate::Gate;
 use super::placement::pin_current_thread;
 use super::send_loop::{LoopPlan, SendLoop};
-use super::stats::SenderStats;
+use super::stats::{FINISHED, FINISHING, SenderStats};
 use crate::clock;
 use crate::matrix::Cell;
 use crate::net::sockopt;
@@ -85,11 +88,16 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
     }
     (cell.workload.entry().drive)(&mut l)?;
     let mut totals = l.finish();
+    stats.phase.store(FINISHING, Release);
     strategy.finish(fd, COMPLETION_PATIENCE)?;
     if let Some(z) = strategy.zero_copy() {
         totals.zc = z;
         stats.publish(&totals);
     }
+    // Buffers the kernel may still reference are unmapped here, never freed to the
+    // allocator (the strategy's memory is `MappedBuf`): queued data keeps its bytes.
+    drop(strategy);
+    stats.phase.store(FINISHED, Release);
     // Tell the receiver the stream is complete; it reads to EOF.
     socket
         .shutdown(Shutdown::Write)

@@ -4,7 +4,7 @@
 //! interval ([`Handover`]: the receiver's one-way latencies once per `recv()` batch,
 //! a sender's round trips and pacing errors per message; never a lock).
 
-use std::sync::atomic::{AtomicI32, AtomicU64};
+use std::sync::atomic::{AtomicI32, AtomicU8, AtomicU64};
 
 use hdrhistogram::Histogram;
 
@@ -89,7 +89,17 @@ pub struct SenderStats {
     pub rtt: Handover,
     /// `rate`: how late each message went against its due time (ns).
     pub pace: Handover,
+    /// Where the sender is: [`SENDING`], [`FINISHING`] (its workload ended, it waits
+    /// for what the kernel still holds) or [`FINISHED`] (its buffers are released).
+    pub phase: AtomicU8,
 }
+
+/// [`SenderStats::phase`]: sending messages.
+pub const SENDING: u8 = 0;
+/// [`SenderStats::phase`]: the last message is sent.
+pub const FINISHING: u8 = 1;
+/// [`SenderStats::phase`]: the end-of-cell wait is over and the strategy dropped.
+pub const FINISHED: u8 = 2;
 
 impl SenderStats {
     /// A sender's state, with histograms allocated (and touched) for the figures its

@@ -1,19 +1,17 @@
 //! One end of a connection whose other end is on another host (`--remote`): the
 //! controller connects each data connection, the server accepts it, and each side
-//! sets on its own end the options its half needs (the sender's: SO_SNDBUF,
-//! SO_ZEROCOPY; the receiver's: the read timeout; both: TCP_NODELAY, congestion
-//! control), as a local pair gets them.
+//! sets on its own end every end's options (TCP_NODELAY, congestion control, a fixed
+//! SO_SNDBUF, SO_ZEROCOPY) and its role's (the sender's send timeout, the receiver's
+//! read timeout), as a local pair gets them.
 
 use std::io;
 use std::net::{SocketAddr, TcpStream};
-use std::os::fd::AsFd;
 use std::time::Duration;
 
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
-use super::loopback::{RECV_TIMEOUT, op, sender_options};
-use super::{SocketOptions, sockopt};
-use crate::strategy::enable_zerocopy;
+use super::SocketOptions;
+use super::loopback::{end_options, op, receiving_end, sending_end};
 
 /// Connects to `addr` within `patience` as a sending or a receiving end.
 pub fn connect_end(
@@ -22,21 +20,9 @@ pub fn connect_end(
     sender: bool,
     patience: Duration,
 ) -> io::Result<TcpStream> {
-    if sender {
-        // The sender's options are set before connect, as for a local pair.
-        return connect_within(addr, patience, |s| sender_options(s, opts));
-    }
-    let stream = connect_within(addr, patience, |s| {
-        s.set_tcp_nodelay(!opts.nagle)
-            .map_err(op("setsockopt TCP_NODELAY"))?;
-        if let Some(cc) = &opts.cc {
-            sockopt::set_cc(s.as_fd(), cc).map_err(op("setsockopt TCP_CONGESTION"))?;
-        }
-        Ok(())
-    })?;
-    stream
-        .set_read_timeout(Some(RECV_TIMEOUT))
-        .map_err(op("setsockopt SO_RCVTIMEO"))?;
+    // Every end's options before connect, as for a local pair.
+    let stream = connect_within(addr, patience, |s| end_options(SockRef::from(s), opts))?;
+    role_options(&stream, opts, sender)?;
     Ok(stream)
 }
 
@@ -54,30 +40,18 @@ fn connect_within(
     Ok(socket.into())
 }
 
-/// Sets an accepted end's options for the half it serves.
+/// Sets an accepted end's options for the half it serves: the same as a connecting
+/// end's.
 pub fn accepted_end(stream: &TcpStream, opts: &SocketOptions, sender: bool) -> io::Result<()> {
-    stream
-        .set_nodelay(!opts.nagle)
-        .map_err(op("setsockopt TCP_NODELAY"))?;
-    if let Some(cc) = &opts.cc {
-        sockopt::set_cc(stream.as_fd(), cc).map_err(op("setsockopt TCP_CONGESTION"))?;
-    }
+    end_options(SockRef::from(stream), opts)?;
+    role_options(stream, opts, sender)
+}
+
+/// The options of the end's role.
+fn role_options(stream: &TcpStream, opts: &SocketOptions, sender: bool) -> io::Result<()> {
     if sender {
-        if let Some(bytes) = opts.sndbuf {
-            socket2::SockRef::from(stream)
-                .set_send_buffer_size(bytes)
-                .map_err(op("setsockopt SO_SNDBUF"))?;
-        }
-        if opts.zerocopy {
-            enable_zerocopy(stream.as_fd()).map_err(op("setsockopt SO_ZEROCOPY"))?;
-        }
-        stream
-            .set_read_timeout(None)
-            .map_err(op("setsockopt SO_RCVTIMEO"))?;
+        sending_end(stream, opts)
     } else {
-        stream
-            .set_read_timeout(Some(RECV_TIMEOUT))
-            .map_err(op("setsockopt SO_RCVTIMEO"))?;
+        receiving_end(stream)
     }
-    Ok(())
 }

@@ -2,11 +2,11 @@
 //! for loopback and, with namespaces given, across the veth pair.
 
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsFd;
 use std::time::Duration;
 
-use socket2::{Domain, Protocol, Socket, Type};
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
 
 use super::{Connection, SocketOptions, sockopt, within};
 use crate::strategy::enable_zerocopy;
@@ -15,9 +15,12 @@ use crate::strategy::enable_zerocopy;
 pub(super) const RECV_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// `count` connected pairs: the listener on `listen` (created in `listener_ns`), each
-/// sender created in `sender_ns`. Both ends have TCP_NODELAY unless `opts.nagle` (every
-/// message is pushed out when its send call returns, so latency is not Nagle's delay),
-/// and the congestion control `opts.cc` when one is chosen.
+/// connecting end created in `sender_ns`. Both ends get the same options
+/// ([`end_options`]: TCP_NODELAY unless `opts.nagle`, the congestion control, a fixed
+/// SO_SNDBUF, SO_ZEROCOPY), the connecting end before it connects and the accepted end
+/// right after accept; then each its role's (a send timeout on the sending end, a read
+/// timeout on the receiving one). Normally the connecting end sends; with
+/// `opts.accepted_sends` the accepted end does (what `--remote --reverse` does).
 pub fn connect_pairs(
     count: usize,
     opts: &SocketOptions,
@@ -29,17 +32,16 @@ pub fn connect_pairs(
     let addr = listener.local_addr().map_err(op("getsockname"))?;
     (0..count)
         .map(|_| {
-            let sender = within(sender_ns, || connect(addr, opts))??;
-            let (receiver, _) = listener.accept().map_err(op("accept"))?;
-            receiver
-                .set_nodelay(!opts.nagle)
-                .map_err(op("setsockopt TCP_NODELAY"))?;
-            if let Some(cc) = &opts.cc {
-                sockopt::set_cc(receiver.as_fd(), cc).map_err(op("setsockopt TCP_CONGESTION"))?;
-            }
-            receiver
-                .set_read_timeout(Some(RECV_TIMEOUT))
-                .map_err(op("setsockopt SO_RCVTIMEO"))?;
+            let connected = within(sender_ns, || connect(addr, opts))??;
+            let (accepted, _) = listener.accept().map_err(op("accept"))?;
+            end_options(SockRef::from(&accepted), opts)?;
+            let (sender, receiver) = if opts.accepted_sends {
+                (accepted, connected)
+            } else {
+                (connected, accepted)
+            };
+            sending_end(&sender, opts)?;
+            receiving_end(&receiver)?;
             Ok(Connection { sender, receiver })
         })
         .collect()
@@ -53,14 +55,16 @@ pub(super) fn op(name: &'static str) -> impl Fn(io::Error) -> io::Error {
 fn connect(addr: SocketAddr, opts: &SocketOptions) -> io::Result<std::net::TcpStream> {
     let socket =
         Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).map_err(op("socket"))?;
-    sender_options(&socket, opts)?;
+    // Before connect, so the window is negotiated with the buffers.
+    end_options(SockRef::from(&socket), opts)?;
     socket.connect(&addr.into()).map_err(op("connect"))?;
     Ok(socket.into())
 }
 
-/// A sending end's options, set before it connects (so the window is negotiated with
-/// its buffer).
-pub(super) fn sender_options(socket: &Socket, opts: &SocketOptions) -> io::Result<()> {
+/// The options every end of a cell's connections gets, whichever way it sends and
+/// whether it connected or was accepted (both ends alike: read back and recorded as
+/// `ends_alike`).
+pub(super) fn end_options(socket: SockRef<'_>, opts: &SocketOptions) -> io::Result<()> {
     socket
         .set_tcp_nodelay(!opts.nagle)
         .map_err(op("setsockopt TCP_NODELAY"))?;
@@ -68,18 +72,29 @@ pub(super) fn sender_options(socket: &Socket, opts: &SocketOptions) -> io::Resul
         sockopt::set_cc(socket.as_fd(), cc).map_err(op("setsockopt TCP_CONGESTION"))?;
     }
     if let Some(bytes) = opts.sndbuf {
-        // Before connect, so the window is negotiated with it.
         socket
             .set_send_buffer_size(bytes)
             .map_err(op("setsockopt SO_SNDBUF"))?;
-    }
-    if let Some(t) = opts.send_timeout {
-        socket
-            .set_write_timeout(Some(t))
-            .map_err(op("setsockopt SO_SNDTIMEO"))?;
     }
     if opts.zerocopy {
         enable_zerocopy(socket.as_fd()).map_err(op("setsockopt SO_ZEROCOPY"))?;
     }
     Ok(())
+}
+
+/// The sending end's own option: the send timeout tests use to force partial sends.
+pub(super) fn sending_end(stream: &TcpStream, opts: &SocketOptions) -> io::Result<()> {
+    stream
+        .set_write_timeout(opts.send_timeout)
+        .map_err(op("setsockopt SO_SNDTIMEO"))?;
+    stream
+        .set_read_timeout(None)
+        .map_err(op("setsockopt SO_RCVTIMEO"))
+}
+
+/// The receiving end's own option: a read timeout, so a silent sender cannot hang it.
+pub(super) fn receiving_end(stream: &TcpStream) -> io::Result<()> {
+    stream
+        .set_read_timeout(Some(RECV_TIMEOUT))
+        .map_err(op("setsockopt SO_RCVTIMEO"))
 }

@@ -33,6 +33,9 @@ pub struct SocketOptions {
     pub cc: Option<CcName>,
     /// Nagle's algorithm on (`--nodelay off`); by default both ends set TCP_NODELAY.
     pub nagle: bool,
+    /// Loopback and netns: the accepted end sends (as under `--remote --reverse`),
+    /// instead of the connecting one. Tests and experiments only.
+    pub accepted_sends: bool,
 }
 
 /// One connection: the sender's end and the receiver's end.

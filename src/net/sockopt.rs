@@ -158,6 +158,34 @@ pub fn cookie(fd: BorrowedFd<'_>) -> Option<u64> {
     (get(fd, libc::SOL_SOCKET, 57, &mut b)? == 8).then(|| u64::from_ne_bytes(b))
 }
 
+/// `SO_ZEROCOPY` in effect.
+pub fn get_zerocopy(fd: BorrowedFd<'_>) -> Option<bool> {
+    get_int(fd, libc::SOL_SOCKET, 60).map(|v| v != 0)
+}
+
+/// The options every end of a connection is given, as the kernel reports them on one
+/// end (the send buffer only when it was fixed: autotuning sizes each end by its own
+/// traffic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndOptions {
+    pub nodelay: Option<bool>,
+    pub cc: Option<CcName>,
+    pub zerocopy: Option<bool>,
+    pub sndbuf: Option<u64>,
+}
+
+impl EndOptions {
+    /// What `fd` has in effect; `fixed_sndbuf`: whether SO_SNDBUF was set.
+    pub fn read(fd: BorrowedFd<'_>, fixed_sndbuf: bool) -> EndOptions {
+        EndOptions {
+            nodelay: get_nodelay(fd),
+            cc: get_cc(fd),
+            zerocopy: get_zerocopy(fd),
+            sndbuf: if fixed_sndbuf { get_sndbuf(fd) } else { None },
+        }
+    }
+}
+
 /// `TCP_NODELAY` in effect.
 pub fn get_nodelay(fd: BorrowedFd<'_>) -> Option<bool> {
     get_int(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY).map(|v| v != 0)
