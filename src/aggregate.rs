@@ -115,7 +115,8 @@ pub fn paired(a: &CellStats, b: &CellStats) -> (Vec<f64>, Vec<f64>) {
     paired_on(a, b, |r| r.throughput_gbps.value())
 }
 
-/// Figure `f` of `a` and `b` measured in the same rounds, in pairs.
+/// Figure `f` of `a` and `b` measured in the same rounds, in pairs (a round where
+/// either row is `flagged` is left out).
 pub fn paired_on(
     a: &CellStats,
     b: &CellStats,
@@ -123,12 +124,13 @@ pub fn paired_on(
 ) -> (Vec<f64>, Vec<f64>) {
     let mut xs = Vec::new();
     let mut ys = Vec::new();
-    for (_, ra) in &a.rows {
+    for (_, ra) in a.rows.iter().filter(|(_, r)| r.flagged.is_none()) {
         let Some(rep) = ra.repeat else { continue };
         if let Some((_, rb)) = b
             .rows
             .iter()
             .find(|(_, rb)| rb.repeat == Some(rep) && rb.run_id == ra.run_id)
+            .filter(|(_, rb)| rb.flagged.is_none())
             && let (Some(x), Some(y)) = (f(ra), f(rb))
         {
             xs.push(x);
@@ -230,5 +232,25 @@ mod tests {
         let c = cells(std::slice::from_ref(&r));
         assert_eq!(c[0].basis, Basis::WithinOneRun);
         assert!(c[0].gbps.and_then(|s| s.ci95).is_some());
+    }
+
+    #[test]
+    fn a_flagged_round_is_left_out_of_paired_comparisons() {
+        let mut rows = Vec::new();
+        for (rep, (a, b)) in [(10.0, 20.0), (11.0, 21.0), (12.0, 22.0)]
+            .iter()
+            .enumerate()
+        {
+            for (strategy, g) in [("one-copy", a), ("two-copy", b)] {
+                let mut r = row(strategy, *g);
+                r.repeat = Some(rep as u32 + 1);
+                rows.push(r);
+            }
+        }
+        rows[2].flagged = Some("1 zero-copy ids still outstanding at the end".into());
+        let c = cells(&rows);
+        let (xs, ys) = paired(&c[0], &c[1]);
+        assert_eq!(xs.len(), 2, "round 2 is flagged: {xs:?} {ys:?}");
+        assert!(!xs.contains(&11.0) && !ys.contains(&11.0) && !ys.contains(&21.0));
     }
 }
