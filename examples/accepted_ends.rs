@@ -23,6 +23,12 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(4096);
+    let threads: usize = std::env::var("THREADS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(2);
+    // The command line's default: MSG_MORE on stream cells.
+    let coalesce = std::env::var("COALESCE").map_or(true, |c| c != "0");
     let pair = NetnsPair::create(1500, None)?;
     for (name, network) in [
         ("loopback", Network::Loopback),
@@ -42,7 +48,7 @@ fn main() -> anyhow::Result<()> {
                     },
                     ..CellConfig::default()
                 };
-                let cell = Cell::new(Strategy::OneCopy, size, 1);
+                let cell = Cell::new(Strategy::OneCopy, size, threads);
                 let CellOutcome::Finished(s) =
                     run_cell(cell, &config, &AtomicBool::new(false), |_| {})?
                 else {
@@ -59,7 +65,7 @@ fn main() -> anyhow::Result<()> {
         };
         let (c, a) = (median(&mut gbps[0].clone()), median(&mut gbps[1].clone()));
         println!(
-            "{name} one-copy {size} B x1, {rounds} alternated rounds: connecting end sends {c:.2} Gbps [{}] {:.2} µs/call; accepted end sends {a:.2} Gbps [{}] {:.2} µs/call; accepted/connecting {:.3}",
+            "{name} one-copy {size} B x{threads} coalesce={coalesce}, {rounds} alternated rounds: connecting end sends {c:.2} Gbps [{}] {:.2} µs/call; accepted end sends {a:.2} Gbps [{}] {:.2} µs/call; accepted/connecting {:.3}",
             spread(&gbps[0]),
             median(&mut call_us[0]),
             spread(&gbps[1]),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Does it matter which end of a connection sends? One-copy at SIZE (default 4096) x 1,
+# Does it matter which end of a connection sends? One-copy at SIZE (default 4096) x
+# THREADS (default 2), MSG_MORE unless COALESCE=0,
 # the connecting end sending against the accepted end sending (what --remote --reverse
 # does), ROUNDS (default 5) alternated rounds over loopback and two namespaces; medians,
 # spread and the ratio. Root; run it alone on the machine.

@@ -13,12 +13,7 @@ pub fn available_cc() -> Option<Vec<String>> {
     Some(text.split_whitespace().map(str::to_string).collect())
 }
 
-/// The system's default congestion control.
-pub fn default_cc() -> Option<String> {
-    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_congestion_control")
-        .ok()
-        .map(|s| s.trim().to_string())
-}
+pub use crate::net::sockopt::default_cc;
 
 /// CPUs this process may run on.
 pub fn allowed_cpus() -> Vec<usize> {

@@ -82,3 +82,25 @@ fn both_ends_read_back_the_same_options_across_namespaces() {
     let pair = NetnsPair::create(1500, None).expect("namespaces created");
     both_ends_alike_on(Network::Netns(pair.path.clone()));
 }
+
+#[test]
+fn accepted_ends_are_born_with_the_listeners_congestion_control() {
+    use std::net::{TcpListener, TcpStream};
+    use std::os::fd::AsFd;
+    // reno is nobody's default: an accepted end that has it got it from the listener,
+    // before its first segment (set afterwards, BBR's pacing would stay on).
+    let reno = CcName::new("reno").expect("name");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let opts = SocketOptions {
+        cc: Some(reno),
+        ..SocketOptions::default()
+    };
+    netio_tui::net::listener_options(&listener, &opts).expect("listener's cc");
+    let _client = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+    let (accepted, _) = listener.accept().expect("accept");
+    assert_eq!(
+        netio_tui::net::sockopt::get_cc(accepted.as_fd()),
+        Some(reno),
+        "the accepted end has the listener's algorithm without being told"
+    );
+}

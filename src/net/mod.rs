@@ -16,6 +16,7 @@ use std::io;
 use std::net::{Ipv4Addr, TcpStream};
 
 pub use ends::{accepted_end, connect_end};
+pub use loopback::listener_options;
 pub use netns::{NetnsPair, NetnsPath};
 pub use sockopt::CcName;
 

@@ -158,6 +158,13 @@ pub fn cookie(fd: BorrowedFd<'_>) -> Option<u64> {
     (get(fd, libc::SOL_SOCKET, 57, &mut b)? == 8).then(|| u64::from_ne_bytes(b))
 }
 
+/// The system's default congestion control.
+pub fn default_cc() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_congestion_control")
+        .ok()
+        .map(|s| s.trim().to_string())
+}
+
 /// `SO_ZEROCOPY` in effect.
 pub fn get_zerocopy(fd: BorrowedFd<'_>) -> Option<bool> {
     get_int(fd, libc::SOL_SOCKET, 60).map(|v| v != 0)

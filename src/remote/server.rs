@@ -73,6 +73,9 @@ pub(super) struct Shared {
     /// The controller being served (taken once it has proved it holds the key, so a
     /// peer without it cannot keep others out).
     pub busy: Mutex<Option<SocketAddr>>,
+    /// The listening socket (a duplicate): each cell sets its congestion control on it
+    /// before its data connections arrive, so they are born with it.
+    pub listener: TcpListener,
     pub pending: Mutex<Option<Pending>>,
     unclassified: AtomicUsize,
 }
@@ -93,9 +96,13 @@ impl Server {
         } else {
             MeterChoice::Off
         };
+        let dup = listener
+            .try_clone()
+            .map_err(|e| RemoteError::Serve(format!("listening on {}: {e}", opts.listen)))?;
         Ok(Server {
             listener,
             shared: Arc::new(Shared {
+                listener: dup,
                 key: opts.key,
                 limits: opts.limits,
                 meter,

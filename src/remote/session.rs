@@ -176,6 +176,10 @@ fn cell(shared: &Shared, s: &mut TcpStream, spec: &CellSpec) -> bool {
     } else {
         MeterChoice::Off
     };
+    if let Err(e) = crate::net::listener_options(&shared.listener, &plan.socket) {
+        let reason = e.to_string();
+        return send(s, &Message::Failed { reason }).is_ok();
+    }
     let sockets = match connections(shared, s, plan.cell.threads) {
         Ok(Some(list)) => list,
         Ok(None) => return false,
