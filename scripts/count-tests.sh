@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-50}
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 TESTS=(
     "copy_meter_cells each_strategy_copies_where_the_kernel_says"
     "copy_meter each_send_path_is_counted_where_the_kernel_took_it"
