@@ -34,6 +34,13 @@ fn assert_exact(s: &CellSummary) {
     // The header lives inside the message: the frame is exactly the message.
     let wire = s.cell.size as u64;
     assert_eq!(s.integrity_errors, 0, "{}", s.cell);
+    assert_eq!(
+        s.truncated_frames, 0,
+        "{}: a stream ended inside a frame",
+        s.cell
+    );
+    assert_eq!(s.row.flagged, None, "{}", s.cell);
+    assert_eq!(s.setup.ends_alike, Some(true), "{}", s.cell);
     assert_eq!(s.connections.len(), s.cell.threads);
     for c in &s.connections {
         assert!(c.sent_messages > 0, "{}: nothing sent", s.cell);
