@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use crate::engine::tcp_window::RECEIVER_BEHIND_PCT;
 use crate::matrix::Mode;
 use crate::record::Row;
-use crate::stats::{Basis, Summary, Verdict};
+use crate::stats::{
+    self, Basis, Better, Comparison, DEFAULT_MARGIN_PCT, MIN_FOR_INTERVAL, Summary,
+};
 
 /// A row and its number in the file (1 = first data row).
 pub type Numbered<'a> = (usize, &'a Row);
@@ -140,31 +142,33 @@ pub fn paired_on(
     (xs, ys)
 }
 
-/// A against B: paired by round where at least two rounds hold both (the drift of the
-/// host cancels), else by their two intervals.
-pub fn verdict(a: &CellStats, b: &CellStats) -> Option<crate::stats::Verdict> {
-    let (xs, ys) = paired(a, b);
-    if xs.len() >= 2 {
-        return Some(crate::stats::compare_paired(&xs, &ys));
-    }
-    Some(crate::stats::compare(a.gbps.as_ref()?, b.gbps.as_ref()?))
+/// A against B on throughput (see [`verdict_on`]).
+pub fn verdict(a: &CellStats, b: &CellStats) -> Option<Comparison> {
+    verdict_on(a, b, |r| r.throughput_gbps.value(), Better::Higher)
 }
 
-/// A against B on figure `f` (a latency: the verdict says which is *higher*): paired
-/// by round where at least two rounds hold both, else by the intervals of their
-/// repeats. `None` when there is nothing to compare.
+/// A against B on figure `f`, which improves as `better` says: the ratio of their
+/// figures paired by round where at least [`MIN_FOR_INTERVAL`] rounds hold both (the
+/// drift of the host cancels), else of their rounds unpaired. Flagged rows are left
+/// out. `None` when there is nothing to compare.
 pub fn verdict_on(
     a: &CellStats,
     b: &CellStats,
     f: impl Fn(&Row) -> Option<f64>,
-) -> Option<Verdict> {
+    better: Better,
+) -> Option<Comparison> {
     let (xs, ys) = paired_on(a, b, &f);
-    if xs.len() >= 2 {
-        return Some(crate::stats::compare_paired(&xs, &ys));
+    if xs.len() >= MIN_FOR_INTERVAL {
+        return stats::compare_paired(&xs, &ys, better, DEFAULT_MARGIN_PCT);
     }
-    let of =
-        |c: &CellStats| Summary::of(&c.rows.iter().filter_map(|(_, r)| f(r)).collect::<Vec<_>>());
-    Some(crate::stats::compare(&of(a)?, &of(b)?))
+    let of = |c: &CellStats| -> Vec<f64> {
+        c.rows
+            .iter()
+            .filter(|(_, r)| r.flagged.is_none())
+            .filter_map(|(_, r)| f(r))
+            .collect()
+    };
+    stats::compare(&of(a), &of(b), better, DEFAULT_MARGIN_PCT)
 }
 
 /// The median of figure `f` over a cell's rows; `None` if no row has it.
@@ -221,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn one_run_uses_its_seconds_or_has_no_interval() {
+    fn one_run_has_its_seconds_spread_but_never_an_interval() {
         let mut r = row("two-copy", 10.0);
         assert_eq!(
             cells(std::slice::from_ref(&r))[0].gbps.and_then(|s| s.ci95),
@@ -231,7 +235,9 @@ mod tests {
         r.seconds_sd_gbps = crate::figure::Figure::Measured(0.5);
         let c = cells(std::slice::from_ref(&r));
         assert_eq!(c[0].basis, Basis::WithinOneRun);
-        assert!(c[0].gbps.and_then(|s| s.ci95).is_some());
+        // Seconds are autocorrelated: their spread, no interval.
+        assert_eq!(c[0].gbps.and_then(|s| s.ci95), None);
+        assert_eq!(c[0].gbps.and_then(|s| s.cv_pct), Some(5.0));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `netio-tui report FILE`: the answers a recording supports, as markdown. Every answer
 //! is computed from the rows and cites them (row numbers as in the file, the header
-//! being row 0); a comparison is stated only where the 95 % intervals of the two cells
-//! do not overlap, and is otherwise "no measurable difference (±x %)". Says so when the
+//! being row 0); a comparison is a ratio with its 95 % interval and one of four
+//! classes (faster, slower, equivalent within the margin, undecided). Says so when the
 //! file cannot answer. Pure: rows in, text out.
 
 use std::collections::BTreeMap;
@@ -10,7 +10,7 @@ use std::fmt::Write;
 use crate::aggregate::{self, CellStats};
 use crate::matrix::format_size;
 use crate::record::Row;
-use crate::stats::Verdict;
+use crate::stats::{Class, Comparison};
 
 pub use crate::aggregate::Numbered;
 
@@ -24,28 +24,26 @@ fn cite(n: &Numbered) -> String {
     )
 }
 
-/// Where `challenger` measurably overtakes `baseline` at one thread count.
+/// Where `challenger` is faster than `baseline` at one thread count.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Crossover {
-    /// Measurably ahead from this size on, at every larger measured size.
-    From { size: u64, verdict: Verdict },
-    /// Measurably ahead at some sizes, and not at others after the first of them.
+    /// Faster from this size on, at every larger measured size.
+    From { size: u64, comparison: Comparison },
+    /// Faster at some sizes, and not at others after the first of them.
     Intermittent {
         ahead_at: Vec<u64>,
         not_at: Vec<u64>,
     },
-    /// Never measurably ahead; `undecided` are the sizes with no measurable difference
-    /// or no measured spread (the rest were measurably behind).
-    Never { undecided: Vec<(u64, Verdict)> },
+    /// Never faster: each size's comparison (slower, equivalent or undecided).
+    Never { by_size: Vec<(u64, Comparison)> },
     /// No size where both were measured.
     NoData,
 }
 
-/// The crossover of `challenger` over `baseline` at `threads`, judged by the 95 %
-/// interval of their per-round ratio when they were repeated in the same rounds, else
-/// by each cell's interval (a tie is not ahead).
+/// The crossover of `challenger` over `baseline` at `threads`, judged by the class of
+/// their ratio (paired by round where they were repeated in the same rounds).
 pub fn crossover(cells: &[CellStats], challenger: &str, baseline: &str, threads: u32) -> Crossover {
-    let verdicts: Vec<(u64, Verdict)> = cells
+    let compared: Vec<(u64, Comparison)> = cells
         .iter()
         .filter(|c| c.strategy == challenger && c.threads == threads)
         .filter_map(|c| {
@@ -53,29 +51,24 @@ pub fn crossover(cells: &[CellStats], challenger: &str, baseline: &str, threads:
             Some((c.size, aggregate::verdict(c, b)?))
         })
         .collect();
-    if verdicts.is_empty() {
+    if compared.is_empty() {
         return Crossover::NoData;
     }
-    let ahead: Vec<bool> = verdicts
+    let ahead: Vec<bool> = compared
         .iter()
-        .map(|(_, v)| matches!(v, Verdict::ABeats { .. }))
+        .map(|(_, c)| c.class == Class::Faster)
         .collect();
     let Some(first) = ahead.iter().position(|&a| a) else {
-        return Crossover::Never {
-            undecided: verdicts
-                .into_iter()
-                .filter(|(_, v)| matches!(v, Verdict::NoDifference { .. } | Verdict::Unknown))
-                .collect(),
-        };
+        return Crossover::Never { by_size: compared };
     };
     if ahead[first..].iter().all(|&a| a) {
         return Crossover::From {
-            size: verdicts[first].0,
-            verdict: verdicts[first].1,
+            size: compared[first].0,
+            comparison: compared[first].1,
         };
     }
     let sizes_where = |want: bool| -> Vec<u64> {
-        verdicts
+        compared
             .iter()
             .zip(&ahead)
             .skip(first)
@@ -98,42 +91,27 @@ fn sizes(list: &[u64]) -> String {
 
 fn crossover_text(cells: &[CellStats], challenger: &str, baseline: &str, threads: u32) -> String {
     match crossover(cells, challenger, baseline, threads) {
-        Crossover::From { size, verdict } => format!(
-            "from **{}** on, and at every larger size measured ({} there)",
+        Crossover::From { size, comparison } => format!(
+            "faster from **{}** on, and at every larger size measured ({} there)",
             format_size(size as usize),
-            verdict.words(challenger, baseline)
+            comparison.words(challenger, baseline)
         ),
         Crossover::Intermittent { ahead_at, not_at } => format!(
-            "no clean crossover: measurably ahead at {} but not at {}",
+            "no clean crossover: faster at {} but not at {}",
             sizes(&ahead_at),
             sizes(&not_at)
         ),
-        Crossover::Never { undecided } => {
-            let sizes_where = |unknown: bool| {
-                undecided
+        Crossover::Never { by_size } => {
+            let mut text = "never faster".to_string();
+            for class in [Class::Slower, Class::Equivalent, Class::Undecided] {
+                let at: Vec<String> = by_size
                     .iter()
-                    .filter(|(_, v)| matches!(v, Verdict::Unknown) == unknown)
-                    .map(|(s, v)| match v {
-                        Verdict::NoDifference { within_pct } => {
-                            format!("{} (±{within_pct:.0} %)", format_size(*s as usize))
-                        }
-                        _ => format_size(*s as usize),
-                    })
-                    .collect::<Vec<_>>()
-            };
-            let (tied, unknown) = (sizes_where(false), sizes_where(true));
-            let mut text = "never measurably ahead".to_string();
-            if !tied.is_empty() {
-                text += &format!("; no measurable difference at {}", tied.join(", "));
-            }
-            if !unknown.is_empty() {
-                text += &format!(
-                    "; cannot tell at {} (one run without per-second spread: record with --repeat)",
-                    unknown.join(", ")
-                );
-            }
-            if tied.is_empty() && unknown.is_empty() {
-                text += " within the measured sizes";
+                    .filter(|(_, c)| c.class == class)
+                    .map(|(s, c)| format!("{} ({})", format_size(*s as usize), c.ratio_words()))
+                    .collect();
+                if !at.is_empty() {
+                    text += &format!("; {} at {}", class.word(), at.join(", "));
+                }
             }
             text
         }
@@ -178,7 +156,7 @@ pub fn largest_drop<'c, 'a>(cells: &'c [CellStats<'a>]) -> Option<Fall<'c, 'a>> 
                 continue;
             };
             if a.median <= 0.0
-                || !matches!(aggregate::verdict(w[0], w[1]), Some(Verdict::ABeats { .. }))
+                || !aggregate::verdict(w[0], w[1]).is_some_and(|c| c.class == Class::Faster)
             {
                 continue;
             }

@@ -105,7 +105,7 @@ pub fn table(rows: &[Row]) -> String {
         line(row);
     }
     out.push_str(
-        "Gbps is the median over the n repeats; 95% CI and CV are over repeats (n > 1) or within one run's seconds (n = 1).\n",
+        "Gbps is the median over the n repeats; 95% CI: of the geometric mean (log scale), over 3 or more repeats; CV over repeats, or one run's seconds (n = 1).\n",
     );
     out.push_str(
         "p50/p99: (qd) queueing delay of a saturated stream (stream, rate max), waiting in socket buffers, not a strategy's cost; rr: round trip; rate: one-way from each message's due time.\n",
@@ -242,7 +242,7 @@ mod tests {
         assert_eq!(lines.len(), 5, "{t}");
         assert!(
             lines[1].starts_with(
-                "zero-copy  stream (qd)   64K    2  3  13.000  10.52–15.48   7.7        7.7    –    40.0     n/a"
+                "zero-copy  stream (qd)   64K    2  3  13.000  10.71–15.71   7.7        7.7    –    40.0     n/a"
             ),
             "{t}"
         );

@@ -1,11 +1,14 @@
 //! How each strategy stands at the selected point, from the finished runs the monitor
-//! has seen of each cell: the spread of their headline figure (throughput, transactions
-//! per second, or p99 latency where lower is better) and whether the best one is
-//! measurably ahead of each other strategy or tied. The monitor compares strategies in
-//! rounds (each in turn, round and round), so the last runs of two strategies are
-//! paired round by round, which cancels the host's drift ([`compare_paired`]).
+//! has seen of each cell: its ratio to the leader (the strategy with the best median
+//! of the headline figure: throughput, transactions per second, or p99 latency where
+//! lower is better) with the ratio's 95 % interval and class. The monitor compares
+//! strategies in rounds (each in turn, round and round), so the last runs of two
+//! strategies are paired round by round, which cancels the host's drift
+//! ([`compare_paired`]).
 
-use crate::stats::{Better, Summary, Verdict, compare_paired};
+use crate::stats::{
+    Better, Class, Comparison, DEFAULT_MARGIN_PCT, MIN_FOR_INTERVAL, Summary, compare_paired,
+};
 
 /// Finished runs kept per cell for the spread: enough for a tight interval, bounded.
 pub const RUNS_KEPT: usize = 10;
@@ -13,88 +16,77 @@ pub const RUNS_KEPT: usize = 10;
 /// A strategy's standing among those measured at one point.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Standing {
-    /// Fewer than two finished runs of this cell or of the leader: no interval yet.
-    Unknown,
-    /// The best mean, measurably ahead of at least one other.
-    Best,
-    /// Not measurably different from the leader (±`within_pct` %).
-    Tie { within_pct: f64 },
-    /// Measurably behind the leader by at least `min_pct` % (of the leader's
-    /// throughput; for latency, `min_pct` % more than the leader's).
-    Behind { min_pct: f64 },
+    /// Not enough finished runs of this cell or of the leader to say anything: the
+    /// runs it has.
+    Unknown { runs: usize },
+    /// The best median (decided against at least one other when `ahead`).
+    Leader { ahead: bool },
+    /// This strategy's figure over the leader's, paired by round.
+    Against(Comparison),
 }
 
 impl Standing {
-    /// The monitor's short form.
+    /// The monitor's form: "best", "0.52× [0.48–0.57] slower", "2 runs".
     pub fn label(&self) -> String {
         match *self {
-            Standing::Unknown => "–".into(),
-            Standing::Best => "best".into(),
-            Standing::Tie { within_pct } => format!("tie ±{within_pct:.0}%"),
-            Standing::Behind { min_pct } => format!("−{min_pct:.0}%+"),
+            Standing::Unknown { runs } => match runs {
+                0 => "–".into(),
+                1 => "1 run".into(),
+                n => format!("{n} runs"),
+            },
+            Standing::Leader { ahead: true } => "best".into(),
+            Standing::Leader { ahead: false } => "lead".into(),
+            Standing::Against(c) => match c.class {
+                Class::Undecided => format!("{} ?", c.ratio_words()),
+                class => format!("{} {}", c.ratio_words(), class.word()),
+            },
         }
     }
 }
 
-/// The last `k` runs of each, `k` the shorter length (at least 2): the latest rounds.
-fn last_pairs<'a>(a: &'a [f64], b: &'a [f64]) -> Option<(&'a [f64], &'a [f64])> {
+/// The last `k` runs of each, `k` the shorter length: the latest rounds.
+fn last_pairs<'a>(a: &'a [f64], b: &'a [f64]) -> (&'a [f64], &'a [f64]) {
     let k = a.len().min(b.len());
-    (k >= 2).then(|| (&a[a.len() - k..], &b[b.len() - k..]))
+    (&a[a.len() - k..], &b[b.len() - k..])
 }
 
-/// The standings of `runs` (each strategy's finished-run figures, in order), the best
-/// being the highest or the lowest mean as `better` says.
+/// The standings of `runs` (each strategy's finished-run figures, in order), the
+/// leader being the highest or the lowest median as `better` says.
 pub fn standings(runs: &[&[f64]], better: Better) -> Vec<Standing> {
-    let summaries: Vec<Option<Summary>> = runs
+    let medians: Vec<Option<f64>> = runs
         .iter()
-        .map(|r| Summary::of(r).filter(|s| s.ci95.is_some()))
+        .map(|r| {
+            Summary::of(r)
+                .filter(|s| s.n >= MIN_FOR_INTERVAL)
+                .map(|s| s.median)
+        })
         .collect();
-    let leader = summaries
+    let leader = medians
         .iter()
         .enumerate()
-        .filter_map(|(i, s)| s.map(|s| (i, s)))
+        .filter_map(|(i, m)| m.map(|m| (i, m)))
         .max_by(|a, b| match better {
-            Better::Higher => a.1.mean.total_cmp(&b.1.mean),
-            Better::Lower => b.1.mean.total_cmp(&a.1.mean),
+            Better::Higher => a.1.total_cmp(&b.1),
+            Better::Lower => b.1.total_cmp(&a.1),
         });
+    let unknown = |r: &[f64]| Standing::Unknown { runs: r.len() };
     let Some((lead, _)) = leader else {
-        return vec![Standing::Unknown; runs.len()];
+        return runs.iter().map(|r| unknown(r)).collect();
     };
     let mut out: Vec<Standing> = runs
         .iter()
-        .map(|r| match last_pairs(runs[lead], r) {
-            None => Standing::Unknown,
-            Some((a, b)) => match (better, compare_paired(a, b)) {
-                (Better::Higher, Verdict::ABeats { min_pct, .. }) => Standing::Behind {
-                    // As a share of the leader: 1 − B/A.
-                    min_pct: min_pct / (1.0 + min_pct / 100.0),
-                },
-                // The leader's latency is at most (1 − m) of the other's: the other's is
-                // higher than the leader's by at least m / (1 − m).
-                (Better::Lower, Verdict::BBeats { min_pct, .. }) => Standing::Behind {
-                    min_pct: min_pct / (1.0 - min_pct / 100.0),
-                },
-                (_, Verdict::NoDifference { within_pct }) => Standing::Tie { within_pct },
-                _ => Standing::Unknown,
-            },
+        .map(|r| {
+            let (x, l) = last_pairs(r, runs[lead]);
+            match compare_paired(x, l, better, DEFAULT_MARGIN_PCT) {
+                Some(c) if c.n >= MIN_FOR_INTERVAL => Standing::Against(c),
+                _ => unknown(r),
+            }
         })
         .collect();
-    let ahead_of_any = out.iter().any(|s| matches!(s, Standing::Behind { .. }));
-    out[lead] = if ahead_of_any {
-        Standing::Best
-    } else {
-        // Tied with every other measured strategy: the leader is a tie too.
-        out.iter()
-            .enumerate()
-            .filter(|&(i, _)| i != lead)
-            .find_map(|(_, s)| match s {
-                Standing::Tie { within_pct } => Some(Standing::Tie {
-                    within_pct: *within_pct,
-                }),
-                _ => None,
-            })
-            .unwrap_or(Standing::Unknown)
-    };
+    let ahead = out
+        .iter()
+        .any(|s| matches!(s, Standing::Against(c) if c.class == Class::Slower));
+    out[lead] = Standing::Leader { ahead };
     out
 }
 
@@ -103,25 +95,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn leaders_ties_and_laggards() {
+    fn the_leader_and_each_others_ratio_with_its_class() {
         let fast = [20.0, 20.4, 19.6, 20.1];
-        let close = [19.0, 21.0, 20.5, 19.5];
+        let close = [19.9, 20.3, 19.7, 20.0];
         let slow = [10.0, 10.2, 9.9, 10.1];
-        let one = [30.0];
-        let s = standings(&[&fast, &close, &slow, &one], Better::Higher);
-        assert_eq!(s[0], Standing::Best);
-        assert!(matches!(s[1], Standing::Tie { .. }), "{s:?}");
+        let two = [30.0, 31.0];
+        let s = standings(&[&fast, &close, &slow, &two], Better::Higher);
+        assert_eq!(s[0], Standing::Leader { ahead: true });
         assert!(
-            matches!(s[2], Standing::Behind { min_pct } if min_pct > 40.0),
+            matches!(s[1], Standing::Against(c) if c.class == Class::Equivalent),
             "{s:?}"
         );
-        assert_eq!(s[3], Standing::Unknown, "one run: no interval");
+        let Standing::Against(c) = s[2] else {
+            panic!("{s:?}")
+        };
+        assert_eq!(c.class, Class::Slower);
+        assert!((c.ratio - 0.5).abs() < 0.01);
+        assert!(s[2].label().starts_with("0.50× [") && s[2].label().ends_with("slower"));
+        assert_eq!(s[3], Standing::Unknown { runs: 2 }, "2 runs: no verdict");
+        assert_eq!(s[3].label(), "2 runs");
         let tied = standings(&[&fast, &close], Better::Higher);
-        assert!(
-            tied.iter().all(|s| matches!(s, Standing::Tie { .. })),
-            "{tied:?}"
+        assert_eq!(tied[0], Standing::Leader { ahead: false });
+        assert_eq!(
+            standings(&[&two], Better::Higher),
+            vec![Standing::Unknown { runs: 2 }]
         );
-        assert_eq!(standings(&[&one], Better::Higher), vec![Standing::Unknown]);
     }
 
     #[test]
@@ -129,10 +127,11 @@ mod tests {
         let quick = [20.0, 20.4, 19.6, 20.1];
         let slow = [40.0, 40.2, 39.9, 40.1];
         let s = standings(&[&slow, &quick], Better::Lower);
-        assert_eq!(s[1], Standing::Best);
-        assert!(
-            matches!(s[0], Standing::Behind { min_pct } if (90.0..=101.0).contains(&min_pct)),
-            "twice the latency is about 100 % more: {s:?}"
-        );
+        assert_eq!(s[1], Standing::Leader { ahead: true });
+        let Standing::Against(c) = s[0] else {
+            panic!("{s:?}")
+        };
+        assert!((c.ratio - 2.0).abs() < 0.02, "twice the latency: {c:?}");
+        assert_eq!(c.class, Class::Slower);
     }
 }

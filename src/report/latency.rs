@@ -9,7 +9,7 @@ use std::fmt::Write;
 use crate::aggregate::{self, CellStats, median_of};
 use crate::matrix::format_size;
 use crate::record::Row;
-use crate::stats::Verdict;
+use crate::stats::{Better, Class, Comparison};
 use crate::workload::{Load, Workload};
 
 /// A knee is the first load whose p50 is more than this many times the p50 at the
@@ -18,12 +18,12 @@ use crate::workload::{Load, Workload};
 /// while queueing that has set in moves the median.
 pub const KNEE_FACTOR: f64 = 2.0;
 
-/// The lowest-latency cell at one point, its median, and every other cell's verdict
-/// against it (A = the other: `ABeats` means its latency is higher).
+/// The lowest-latency cell at one point, its median, and every other cell's
+/// comparison with it (the other's latency over the leader's: `Slower` means higher).
 pub type Lowest<'c, 'a> = (
     &'c CellStats<'a>,
     f64,
-    Vec<(&'c CellStats<'a>, Option<Verdict>)>,
+    Vec<(&'c CellStats<'a>, Option<Comparison>)>,
 );
 
 /// The lowest-latency strategy among `cells` (one point) on figure `f`.
@@ -38,7 +38,7 @@ pub fn lowest<'c, 'a>(
     let others = cells
         .iter()
         .filter(|c| c.strategy != lead.strategy)
-        .map(|c| (*c, aggregate::verdict_on(c, lead, f)))
+        .map(|c| (*c, aggregate::verdict_on(c, lead, f, Better::Lower)))
         .collect();
     Some((lead, best, others))
 }
@@ -48,7 +48,7 @@ fn words(
     lead: &CellStats,
     best: f64,
     what: &str,
-    others: &[(&CellStats, Option<Verdict>)],
+    others: &[(&CellStats, Option<Comparison>)],
 ) -> String {
     let mut s = format!(
         "**{}** lowest {what} {best:.1} µs ({})",
@@ -57,15 +57,17 @@ fn words(
     );
     for (c, v) in others {
         let how = match v {
-            Some(Verdict::ABeats { min_pct, max_pct }) => {
-                format!("{} is higher by {min_pct:.0}–{max_pct:.0} %", c.strategy)
-            }
-            Some(Verdict::NoDifference { within_pct }) => format!(
-                "{} no measurable difference (±{within_pct:.0} %)",
-                c.strategy
+            Some(v) => format!(
+                "{} {} ({})",
+                c.strategy,
+                v.ratio_words(),
+                match v.class {
+                    Class::Slower => "higher",
+                    Class::Faster => "lower",
+                    other => other.word(),
+                }
             ),
-            // The leader's median is the lowest, so B beating A cannot be measured.
-            _ => format!("{} not comparable (no spread)", c.strategy),
+            None => format!("{} not comparable (no figure)", c.strategy),
         };
         let _ = write!(s, "; {how}");
     }

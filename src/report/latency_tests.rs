@@ -84,8 +84,12 @@ fn round_trips_name_the_lowest_and_call_a_tie_a_tie() {
         out.contains("**one-copy** lowest p50 round trip 60.0 µs"),
         "{out}"
     );
-    assert!(out.contains("two-copy no measurable difference"), "{out}");
-    assert!(out.contains("zero-copy is higher by"), "{out}");
+    assert!(
+        out.contains("two-copy 1.02× [0.99–1.05] (equivalent)"),
+        "{out}"
+    );
+    assert!(out.contains("zero-copy 1.67× ["), "{out}");
+    assert!(out.contains("(higher)"), "{out}");
 }
 
 #[test]
@@ -95,7 +99,10 @@ fn half_load_and_knees_come_from_the_paced_cells() {
     let mut out = String::new();
     at_half_load(&mut out, &cells);
     assert!(out.contains("**one-copy** lowest p99 85.0 µs"), "{out}");
-    assert!(out.contains("zero-copy is higher by"), "{out}");
+    assert!(
+        out.contains("zero-copy 1.88× [1.88–1.88] (higher)"),
+        "{out}"
+    );
     let mut out = String::new();
     knees(&mut out, &cells);
     assert!(

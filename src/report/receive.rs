@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::aggregate::{CellStats, median_of, verdict_on};
 use crate::matrix::{Mode, RxStrategy, format_size};
+use crate::stats::Better;
 
 /// The receive zero-copy section; nothing when the file has no `zerocopy` rows.
 pub fn mapped_against_copied(out: &mut String, cells: &[CellStats]) {
@@ -35,7 +36,9 @@ pub fn mapped_against_copied(out: &mut String, cells: &[CellStats]) {
                 && c.size == m.size
                 && c.threads == m.threads
         });
-        let against = match copy.and_then(|c| verdict_on(m, c, |r| r.throughput_gbps.value())) {
+        let against = match copy
+            .and_then(|c| verdict_on(m, c, |r| r.throughput_gbps.value(), Better::Higher))
+        {
             Some(v) => v.words("rx zerocopy", "rx copy"),
             None => "no rx copy cell to compare with".to_string(),
         };

@@ -36,14 +36,14 @@ fn crosses_and_stays_ahead() {
         crossover(&c, "one-copy", "two-copy", 1),
         Crossover::From {
             size: 4096,
-            verdict: Verdict::ABeats { .. }
-        }
+            comparison
+        } if comparison.class == Class::Faster
     ));
 }
 
 #[test]
-fn overlapping_intervals_are_ties_not_wins() {
-    // 2 % apart with ±2 % spread: not a measurable difference.
+fn small_differences_are_not_wins() {
+    // 2 % apart with ±2 % spread: within the margin, or not known, never faster.
     let rows = file(&[
         ("two-copy", 1024, 1, 10.0),
         ("one-copy", 1024, 1, 10.2),
@@ -51,13 +51,16 @@ fn overlapping_intervals_are_ties_not_wins() {
         ("one-copy", 4096, 1, 7.0),
     ]);
     let c = aggregate::cells(&rows);
-    let Crossover::Never { undecided: ties } = crossover(&c, "one-copy", "two-copy", 1) else {
-        panic!("a tie is not ahead");
+    let Crossover::Never { by_size } = crossover(&c, "one-copy", "two-copy", 1) else {
+        panic!("a small difference is not a win");
     };
-    assert_eq!(ties.len(), 1);
-    assert_eq!(ties[0].0, 1024);
+    assert_eq!(by_size.len(), 2);
+    assert_eq!(by_size[0].0, 1024);
+    assert!(!matches!(by_size[0].1.class, Class::Faster | Class::Slower));
+    assert_eq!(by_size[1].1.class, Class::Slower, "7 against 8");
     let text = crossover_text(&c, "one-copy", "two-copy", 1);
-    assert!(text.contains("no measurable difference at 1K (±"), "{text}");
+    assert!(text.contains("at 1K (1.02×"), "{text}");
+    assert!(text.contains("slower at 4K (0.8"), "{text}");
 }
 
 #[test]
@@ -84,8 +87,12 @@ fn single_rows_without_spread_give_no_verdict() {
         Crossover::Never { .. }
     ));
     let text = crossover_text(&c, "one-copy", "two-copy", 1);
-    assert!(text.contains("cannot tell at 4K (one run"), "{text}");
-    assert!(!text.contains("no measurable difference"), "{text}");
+    // One run each: no interval, so not decided either way.
+    assert!(text.contains("undecided at 4K (1.80× (n=1))"), "{text}");
+    assert!(
+        !text.contains("equivalent") && !text.contains("slower"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -109,10 +116,7 @@ fn ahead_then_behind_is_not_a_crossover() {
     // Ahead at the largest size too: the words name where it was not ahead, never
     // "a larger size" that was not measured.
     let text = report("r.csv", &rows);
-    assert!(
-        text.contains("measurably ahead at 1K, 64K but not at 4K"),
-        "{text}"
-    );
+    assert!(text.contains("faster at 1K, 64K but not at 4K"), "{text}");
     assert_eq!(crossover(&c, "zero-copy", "two-copy", 8), Crossover::NoData);
 }
 
@@ -149,11 +153,11 @@ fn report_answers_with_evidence_and_admits_what_it_cannot() {
     }
     let text = report("r.csv", &rows);
     assert!(
-        text.contains("1 thread(s): from **4K** on, and at every larger size measured (one-copy beats two-copy by"),
+        text.contains("1 thread(s): faster from **4K** on, and at every larger size measured (one-copy 1.13× two-copy ["),
         "{text}"
     );
     assert!(
-        text.contains("against two-copy never measurably ahead"),
+        text.contains("against two-copy never faster; slower at 4K (0.50×"),
         "{text}"
     );
     assert!(
@@ -194,7 +198,12 @@ fn receive_zero_copy_is_answered_beside_the_same_cell_read_with_recv() {
         section.contains("zero-copy 64K × 1: 95 % mapped"),
         "{section}"
     );
-    assert!(section.contains("rx copy beats rx zerocopy"), "{section}");
+    assert!(
+        section.contains("rx zerocopy 0.")
+            && section.contains("rx copy [")
+            && section.contains(": slower"),
+        "{section}"
+    );
     // The throughput questions still compare the recv() cells only.
     let zc = text
         .split("## Where zero-copy beats the copying strategies")

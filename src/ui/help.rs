@@ -36,17 +36,17 @@ const LEGEND: &str = "\
 —  not measured yet   n/a  the machine cannot count it   –  not applicable
 *  the best finished figure of a column (bold)   ▶ the running row: its
 current second, in italics (a result only once the cell finishes)
-winner: 2 +12% (2 ahead of the next by ≥12%), 2=3 (within the noise),
-tie±4%, 2? (one run each: no interval yet)
+winner: 2×1.5 (2 faster than every other, 1.5× the closest), 2=3 (3
+equivalent within ±5%), 2?3 (3 undecided), 2? (under 3 runs: no interval)
 Gbps: message bytes received intact × 8 per second (last second or run).
 tps: rr transactions/s. rate ranks by p99 µs (lower is better); Gbps/off:
 achieved/offered. median ±95% n CV%: over the cell's last n finished runs.
-verdict: best, tie ±x% (no measurable difference from the best), −x%+
-(behind the best by at least x%), paired round by round; – until two
-rounds finished. qd: queueing delay of a saturated stream (waiting in
-buffers, not a strategy's cost, never a ranking). rtt: a request's first
-send to its reply's last byte. lat: a paced message's due time to its
-last byte at the receiver.
+vs best: the ratio to the best median [95% interval], paired round by
+round: faster/slower (beyond ±5%), equivalent (within), ? (undecided);
+'n runs' below three finished rounds. qd: queueing delay of a saturated
+stream (waiting in buffers, not a strategy's cost, never a ranking). rtt:
+a request's first send to its reply's last byte. lat: a paced message's
+due time to its last byte at the receiver.
 ns/B: each side's thread CPU time per byte. cs/s: context switches.
 zc copied: completions the kernel flagged COPIED (100% on loopback:
 it copies when delivering to a local socket). Copy path: the copy

@@ -96,10 +96,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(table, area);
 }
 
-/// The winner of `size` × `threads` among the strategies, by their finished runs:
-/// `2 +12%` (strategy 2 measurably ahead of the next by at least 12 %), `2=3` (2 leads
-/// but 3 is within the noise), `tie±4%` (no measurable difference among them), `2?`
-/// (ahead on one run each: no interval yet). Digits are the strategies' order (1-7).
+/// The winner of `size` × `threads` among the strategies, by their finished runs, in
+/// the comparisons' four classes: `2×1.5` (strategy 2 faster than every other, by
+/// 1.5× over the closest), `2=3` (3 is equivalent to the leader within the margin),
+/// `2?3` (3 is undecided against it), `2?` (no interval yet: the best median of too
+/// few runs). Digits are the strategies' order (1-7).
 fn winner(
     app: &App,
     size: usize,
@@ -107,31 +108,46 @@ fn winner(
     theme: &Theme,
 ) -> (String, ratatui::style::Style) {
     use crate::app::Standing;
+    use crate::stats::Class;
     let standings = app.standings_at(size, threads);
     let colour = |i: usize| theme.strategy(app.strategies[i]);
-    if let Some(lead) = standings.iter().position(|s| *s == Standing::Best) {
-        let tied = standings
-            .iter()
-            .position(|s| matches!(s, Standing::Tie { .. }));
-        let text = match tied {
-            Some(other) => format!("{}={}", lead + 1, other + 1),
-            None => {
-                let gap = standings
-                    .iter()
-                    .filter_map(|s| match s {
-                        Standing::Behind { min_pct } => Some(*min_pct),
-                        _ => None,
-                    })
-                    .fold(f64::INFINITY, f64::min);
-                format!("{} +{gap:.0}%", lead + 1)
+    if let Some(lead) = standings
+        .iter()
+        .position(|s| matches!(s, Standing::Leader { .. }))
+    {
+        let class_of = |want: Class| {
+            standings
+                .iter()
+                .enumerate()
+                .find(|(i, s)| *i != lead && matches!(s, Standing::Against(c) if c.class == want))
+                .map(|(i, _)| i)
+        };
+        let text = if let Some(o) = class_of(Class::Undecided) {
+            format!("{}?{}", lead + 1, o + 1)
+        } else if let Some(o) = class_of(Class::Equivalent) {
+            format!("{}={}", lead + 1, o + 1)
+        } else {
+            let closest = standings
+                .iter()
+                .filter_map(|s| match s {
+                    Standing::Against(c) if c.class == Class::Slower => Some(c.ratio),
+                    _ => None,
+                })
+                .fold(0.0, f64::max);
+            if closest > 0.0 {
+                // As short as the matrix's cells: "2×1.5", "2×12".
+                let r = 1.0 / closest;
+                let r = if r < 9.95 {
+                    format!("{r:.1}")
+                } else {
+                    format!("{r:.0}")
+                };
+                format!("{}×{r}", lead + 1)
+            } else {
+                format!("{}?", lead + 1)
             }
         };
         return (text, colour(lead));
-    }
-    if let Some(Standing::Tie { within_pct }) =
-        standings.iter().find(|s| matches!(s, Standing::Tie { .. }))
-    {
-        return (format!("tie±{within_pct:.0}%"), theme.value());
     }
     // No interval yet: the best finished figure, marked unsure.
     let view = app.view();

@@ -116,9 +116,9 @@ const COLUMNS: [Column; 14] = [
         },
     },
     Column {
-        header: |_| "verdict".into(),
-        // "tie ±1611%": two runs of a noisy cell give wide intervals.
-        width: 10,
+        header: |_| "vs best".into(),
+        // "0.52× [0.48–0.57] slower": as wide as the widest (see `width_of`).
+        width: 7,
         from_runs: false,
         rank: None,
         figure: |_, x| x.standing.label(),
@@ -254,21 +254,6 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if app.unsafe_reuse {
         order.insert(1.min(order.len()), &CHANGED);
     }
-    let shown: Vec<&Column> = order
-        .into_iter()
-        .take_while(|c| {
-            let fits = room > c.width;
-            room = room.saturating_sub(c.width + 1);
-            fits
-        })
-        .collect();
-    let right = |s: String| TableCell::from(Text::from(s).right_aligned());
-    let header = Row::new(
-        std::iter::once(TableCell::from("strategy"))
-            .chain(shown.iter().map(|c| right((c.header)(entry))))
-            .collect::<Vec<_>>(),
-    )
-    .style(theme.label());
     let standings = app.standings();
     // Each strategy's cell, what it shows, and its finished runs' spread.
     let lines: Vec<Line> = app
@@ -289,6 +274,34 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             (s, view.shown(cell), extra)
         })
         .collect();
+    // Each column as wide as its widest content (with room for the best mark), never
+    // cut: a column that does not fit is left out whole.
+    let width_of = |c: &Column| -> u16 {
+        let widest = lines
+            .iter()
+            .filter_map(|(_, display, x)| display.map(|(m, _)| (c.figure)(m, x)))
+            .chain(std::iter::once((c.header)(entry)))
+            .map(|t| t.chars().count() + 1)
+            .max()
+            .unwrap_or(0);
+        c.width.max(widest as u16)
+    };
+    let shown: Vec<(&Column, u16)> = order
+        .into_iter()
+        .map(|c| (c, width_of(c)))
+        .take_while(|&(_, w)| {
+            let fits = room > w;
+            room = room.saturating_sub(w + 1);
+            fits
+        })
+        .collect();
+    let right = |s: String| TableCell::from(Text::from(s).right_aligned());
+    let header = Row::new(
+        std::iter::once(TableCell::from("strategy"))
+            .chain(shown.iter().map(|(c, _)| right((c.header)(entry))))
+            .collect::<Vec<_>>(),
+    )
+    .style(theme.label());
     // The best finished figure of each ranking column, where two or more strategies
     // have one: marked with `*` and bold (the marker survives NO_COLOR).
     let score = |c: &Column, m: &Figures, x: &Extra| -> Option<f64> {
@@ -298,7 +311,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     };
     let best: Vec<Option<f64>> = shown
         .iter()
-        .map(|c| {
+        .map(|(c, _)| {
             // Scored on finished figures only (a running row's last finished run, not
             // its live second).
             let scores: Vec<f64> = lines
@@ -316,7 +329,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         let figures = display.map(|(row, _)| row);
         // The running cell's current second: live, not a result (italic, marked ▶).
         let live = display.is_some_and(|(_, live)| live);
-        let values = shown.iter().zip(&best).map(|(c, best)| match figures {
+        let values = shown.iter().zip(&best).map(|((c, _), best)| match figures {
             Some(m) => {
                 let text = (c.figure)(m, extra);
                 // A live row shows its current second, which carries no mark; its
@@ -353,7 +366,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
     });
     let widths = std::iter::once(Constraint::Length(10))
-        .chain(shown.iter().map(|c| Constraint::Length(c.width)))
+        .chain(shown.iter().map(|&(_, w)| Constraint::Length(w)))
         .collect::<Vec<_>>();
     let table = Table::new(rows, widths)
         .header(header)
