@@ -162,8 +162,12 @@ impl App {
         app.unsafe_reuse = rows
             .iter()
             .any(|r| r.unsafe_reuse.as_deref() == Some("yes"));
+        // Every round of each cell, in the file's order (rounds interleaved across
+        // the matrix, so they pair by position): the median, interval and comparisons
+        // are over all of them, as for a live run.
         for (cell, row) in &cells {
             app.live.figures.insert(*cell, (*row).clone());
+            app.live.push_run(*cell, row);
         }
         app.live.counting = Some(Counting {
             hardware: first.hw_counters.as_deref() == Some("yes"),
@@ -326,13 +330,7 @@ impl App {
             EngineEvent::CellFinished { summary, .. } => {
                 self.live.second = None;
                 self.live.figures.insert(summary.cell, summary.row.clone());
-                let runs = self.live.runs.entry(summary.cell).or_default();
-                if runs.len() == RUNS_KEPT {
-                    runs.pop_front();
-                }
-                if let Some(g) = summary.row.headline().value() {
-                    runs.push_back(g);
-                }
+                self.live.push_run(summary.cell, &summary.row);
                 self.live.counting = Some(summary.counting);
                 self.finished.push(&summary);
                 match self.recording {

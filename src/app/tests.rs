@@ -385,3 +385,35 @@ fn the_quit_summary_keeps_a_bounded_number_of_runs_per_cell() {
         "a cell's runs stay together"
     );
 }
+
+#[test]
+fn a_replay_compares_every_round_of_each_cell_not_its_last_row() {
+    use crate::record::Row;
+    let row = |strategy: &str, gbps: f64, repeat: u32| Row {
+        strategy: strategy.into(),
+        size_bytes: 65536,
+        threads: 1,
+        repeat: Some(repeat),
+        throughput_gbps: Figure::Measured(gbps),
+        ..Row::default()
+    };
+    // Rounds interleaved as a run records them; each cell's last round is not its
+    // median (two-copy: 13.25 median, 17.11 last).
+    let mut rows = Vec::new();
+    for (k, (two, one)) in [(13.25, 20.0), (12.9, 21.0), (13.4, 19.5), (17.11, 24.4)]
+        .into_iter()
+        .enumerate()
+    {
+        rows.push(row("two-copy", two, k as u32 + 1));
+        rows.push(row("one-copy", one, k as u32 + 1));
+    }
+    let a = App::for_replay("r.csv", &rows, false).expect("replayable");
+    let cell = |s| Cell::new(s, 65536, 1);
+    assert_eq!(a.view().runs[&cell(Strategy::TwoCopy)].len(), 4);
+    let s = a.standings();
+    assert_eq!(s[1], Standing::Leader { ahead: true }, "{s:?}");
+    assert!(
+        matches!(s[0], Standing::Against(c) if c.class == Class::Slower && c.n == 4),
+        "{s:?}"
+    );
+}

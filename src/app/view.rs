@@ -125,6 +125,21 @@ pub enum Recording {
 }
 
 impl View {
+    /// Adds a finished run of `cell` to its last runs (at most [`RUNS_KEPT`]); a
+    /// flagged row is shown but left out of the comparisons.
+    pub(super) fn push_run(&mut self, cell: Cell, row: &Row) {
+        if row.flagged.is_some() {
+            return;
+        }
+        let runs = self.runs.entry(cell).or_default();
+        if runs.len() == RUNS_KEPT {
+            runs.pop_front();
+        }
+        if let Some(g) = row.headline().value() {
+            runs.push_back(g);
+        }
+    }
+
     /// What to show for `cell`: its latest measuring second while it runs (true: live),
     /// else its finished figures. A warm-up second is never shown as a figure.
     pub fn shown(&self, cell: Cell) -> Option<(&Row, bool)> {

@@ -35,14 +35,27 @@ pub(super) fn strategies(rows: &[Row]) -> Vec<&'static str> {
         .collect()
 }
 
-/// The latest row of each (strategy, size, threads).
-pub(super) fn cells(rows: &[Row]) -> BTreeMap<(String, u64, u32), &Row> {
-    rows.iter()
-        .map(|r| ((r.strategy.clone(), r.size_bytes, r.threads), r))
-        .collect()
+/// The rows of each (strategy, size, threads), every round of the cell (the rows are
+/// one workload's already: [`stream_rows`]).
+pub(super) fn cells(rows: &[Row]) -> BTreeMap<(String, u64, u32), Vec<&Row>> {
+    let mut out: BTreeMap<(String, u64, u32), Vec<&Row>> = BTreeMap::new();
+    for r in rows {
+        out.entry((r.strategy.clone(), r.size_bytes, r.threads))
+            .or_default()
+            .push(r);
+    }
+    out
 }
 
-/// Points of `metric` against size (x = log2 size) for one strategy at one thread count.
+/// The cell's figure of `metric`: the median over all its rounds (the estimate every
+/// consumer reads), never one row.
+fn median(rows: &[&Row], metric: &impl Fn(&Row) -> Option<f64>) -> Option<f64> {
+    let values: Vec<f64> = rows.iter().filter_map(|r| metric(r)).collect();
+    crate::stats::Summary::of(&values).map(|s| s.median)
+}
+
+/// Medians of `metric` against size (x = log2 size) for one strategy at one thread
+/// count.
 pub(super) fn vs_size(
     rows: &[Row],
     strategy: &str,
@@ -52,11 +65,12 @@ pub(super) fn vs_size(
     cells(rows)
         .into_iter()
         .filter(|((s, _, t), _)| s == strategy && *t == threads)
-        .filter_map(|((_, size, _), r)| metric(r).map(|y| ((size as f64).log2(), y)))
+        .filter_map(|((_, size, _), r)| median(&r, &metric).map(|y| ((size as f64).log2(), y)))
         .collect()
 }
 
-/// Points of `metric` against threads (x = log2 threads) for one strategy at one size.
+/// Medians of `metric` against threads (x = log2 threads) for one strategy at one
+/// size.
 pub(super) fn vs_threads(
     rows: &[Row],
     strategy: &str,
@@ -66,7 +80,7 @@ pub(super) fn vs_threads(
     cells(rows)
         .into_iter()
         .filter(|((s, z, _), _)| s == strategy && *z == size)
-        .filter_map(|((_, _, t), r)| metric(r).map(|y| ((t as f64).log2(), y)))
+        .filter_map(|((_, _, t), r)| median(&r, &metric).map(|y| ((t as f64).log2(), y)))
         .collect()
 }
 

@@ -175,3 +175,33 @@ fn paced_rows_draw_latency_against_load_on_a_log_axis_and_stay_off_the_stream_ch
     let svg = render::svg(chart, "footer").expect("draws");
     assert!(svg.contains("1000"), "decade labels in the figure's units");
 }
+
+#[test]
+fn every_point_is_the_median_of_its_rounds_never_the_last_row() {
+    // Three rounds whose last differs from their median, and rows of another workload
+    // and another receive strategy at the same strategy, size and threads.
+    let mut rows = Vec::new();
+    for (k, cost) in [(10.0, 0.5), (12.0, 0.66), (30.0, 1.137)] {
+        let mut r = row("two-copy", 65536, 1, k);
+        r.tx_cpu_ns_per_byte = crate::figure::Figure::Measured(cost);
+        rows.push(r);
+    }
+    let mut rr = row("two-copy", 65536, 1, 99.0);
+    rr.workload = Some("rr".into());
+    rows.push(rr);
+    let mut mapped = row("two-copy", 65536, 1, 77.0);
+    mapped.rx_strategy = Some("zerocopy".into());
+    rows.push(mapped);
+    let stream = points::stream_rows(&rows);
+    assert_eq!(stream.len(), 3, "other workloads and receivers stay apart");
+    let gbps = points::vs_size(&stream, "two-copy", 1, |r| r.throughput_gbps.value());
+    assert_eq!(gbps, vec![(16.0, 12.0)]);
+    let cost = points::vs_size(&stream, "two-copy", 1, |r| r.tx_cpu_ns_per_byte.value());
+    assert_eq!(
+        cost,
+        vec![(16.0, 0.66)],
+        "the median, not the last row's 1.137"
+    );
+    let (medians, _) = points::medians_vs_size(&crate::aggregate::cells(&stream), "two-copy", 1);
+    assert_eq!(medians, vec![(16.0, 12.0)]);
+}
