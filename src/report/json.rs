@@ -1,8 +1,10 @@
 //! `report --format json`: the same answers as the Markdown report, for scripts. Each
-//! section is its title and text (the Markdown's own words, so the two never differ),
-//! and every cell carries its aggregate figures: throughput's median, 95 % interval,
-//! CV and n over the repeats, and the copy meter's copies per byte (null where a
-//! figure was not measured, never 0).
+//! section is its title and text (the Markdown's own words, so the two never differ);
+//! every cell carries its figures (median, 95 % interval, CV and n over the repeats, for
+//! throughput, transactions/s, latency and CPU per byte; its clusters when bimodal; the
+//! copy meter's copies per byte), and every comparison of two strategies at one point
+//! is an object (cell, a, b, ratio, lo, hi, class). Null where a figure was not
+//! measured, never 0.
 
 use serde_json::{Value, json};
 
@@ -18,6 +20,52 @@ pub fn report_json(file: &str, rows: &[Row]) -> Value {
         "rows": rows.len(),
         "sections": sections(&markdown),
         "cells": cells.iter().map(cell).collect::<Vec<_>>(),
+        "comparisons": comparisons(&cells),
+    })
+}
+
+/// Every pair of strategies at each point (workload, size, threads), on the
+/// workload's headline figure, A over B.
+fn comparisons(cells: &[CellStats]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (i, a) in cells.iter().enumerate() {
+        for b in &cells[i + 1..] {
+            if (a.mode, a.size, a.threads) != (b.mode, b.size, b.threads) {
+                continue;
+            }
+            let better = a.mode.entry().better;
+            let Some(c) = aggregate::verdict_on(a, b, |r| r.headline().value(), better) else {
+                continue;
+            };
+            out.push(json!({
+                "cell": {
+                    "workload": a.mode.to_string(),
+                    "size_bytes": a.size,
+                    "threads": a.threads,
+                },
+                "figure": a.mode.entry().headline_label,
+                "a": a.strategy,
+                "b": b.strategy,
+                "n": c.n,
+                "ratio": c.ratio,
+                "lo": c.ci95.map(|(lo, _)| lo),
+                "hi": c.ci95.map(|(_, hi)| hi),
+                "class": c.class,
+            }));
+        }
+    }
+    out
+}
+
+/// A figure's estimate over the cell's rounds.
+fn estimate(c: &CellStats, f: impl Fn(&Row) -> Option<f64>) -> Value {
+    let values: Vec<f64> = c.rows.iter().filter_map(|(_, r)| f(r)).collect();
+    let s = crate::stats::Summary::of(&values);
+    json!({
+        "n": s.map(|s| s.n),
+        "median": s.map(|s| s.median),
+        "ci95": s.and_then(|s| s.ci95).map(|(lo, hi)| [lo, hi]),
+        "cv_pct": s.and_then(|s| s.cv_pct),
     })
 }
 
@@ -48,6 +96,15 @@ fn cell(c: &CellStats) -> Value {
             "ci95": g.and_then(|g| g.ci95).map(|(lo, hi)| [lo, hi]),
             "cv_pct": g.and_then(|g| g.cv_pct),
         },
+        "transactions_per_s": estimate(c, |r| r.transactions_per_s.value()),
+        "latency_p50_us": estimate(c, |r| r.latency_p50().value()),
+        "latency_p99_us": estimate(c, |r| r.latency_p99().value()),
+        "tx_cpu_ns_per_byte": estimate(c, |r| r.tx_cpu_ns_per_byte.value()),
+        "rx_cpu_ns_per_byte": estimate(c, |r| r.rx_cpu_ns_per_byte.value()),
+        "bimodal": crate::stats::clusters(
+            &c.rows.iter().filter_map(|(_, r)| r.headline().value()).collect::<Vec<_>>()
+        )
+        .map(|[(lo, nlo), (hi, nhi)]| json!([{"median": lo, "n": nlo}, {"median": hi, "n": nhi}])),
         "copies_per_byte": {
             "sender": per_byte(Row::sender_copies_per_byte),
             "late": per_byte(Row::late_copies_per_byte),

@@ -38,19 +38,36 @@ pub(super) fn summary_table(out: &mut String, cells: &[CellStats]) {
             f(g.and_then(|s| s.cv_pct), 1),
             f(c.host.and_then(|h| h.cv_pct), 1),
             c.basis.label(),
-            if c.receiver_behind {
-                "receiver behind"
-            } else {
-                ""
-            },
+            flags(c),
             c.cite()
         );
     }
     let _ = writeln!(
         out,
-        "\n\"receiver behind\": the sender spent ≥ {:.0} % of its busy time held back by the receiver's window (TCP_INFO); such a cell measures the receiver as much as the strategy. An interval \"within one run\" comes from the per-second samples of a single run and says nothing of run-to-run drift: record with --repeat for that.",
+        "\n\"receiver behind\": the sender spent ≥ {:.0} % of its busy time held back by the receiver's window (TCP_INFO); such a cell measures the receiver as much as the strategy. \"bimodal\": the rounds fell into two clusters (their medians and counts); the median then sits in one of them and the interval is wide. \"flagged\": rounds whose rows say not to trust them (kept, left out of comparisons). The 95 % interval is of the geometric mean (log scale) over 3 or more rounds; one run's per-second samples are autocorrelated and give a CV but no interval: record with --repeat for that.",
         crate::engine::tcp_window::RECEIVER_BEHIND_PCT
     );
+}
+
+/// What the summary table says about a cell beyond its figures.
+fn flags(c: &CellStats) -> String {
+    let mut out = Vec::new();
+    if c.receiver_behind {
+        out.push("receiver behind".to_string());
+    }
+    let values: Vec<f64> = c
+        .rows
+        .iter()
+        .filter_map(|(_, r)| r.throughput_gbps.value())
+        .collect();
+    if let Some([(lo, nlo), (hi, nhi)]) = stats::clusters(&values) {
+        out.push(format!("bimodal: {lo:.2} ×{nlo}, {hi:.2} ×{nhi}"));
+    }
+    let flagged = c.rows.iter().filter(|(_, r)| r.flagged.is_some()).count();
+    if flagged > 0 {
+        out.push(format!("{flagged} flagged"));
+    }
+    out.join("; ")
 }
 
 /// The tool's spread beside the machine's own, over the same repeats.

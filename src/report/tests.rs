@@ -257,3 +257,33 @@ fn the_copies_question_is_answered_from_the_meter_or_says_why_not() {
         crate::copymeter::OFF
     )));
 }
+
+#[test]
+fn json_carries_every_comparison_as_an_object_and_each_cells_figures() {
+    let rows = file(&[
+        ("two-copy", 4096, 1, 8.0),
+        ("one-copy", 4096, 1, 9.0),
+        ("zero-copy", 4096, 1, 4.0),
+    ]);
+    let v = report_json("r.csv", &rows);
+    let comparisons = v["comparisons"].as_array().expect("comparisons");
+    assert_eq!(comparisons.len(), 3, "every pair at the one point");
+    let one_two = comparisons
+        .iter()
+        .find(|c| {
+            c["a"] == "one-copy" && c["b"] == "two-copy"
+                || c["a"] == "two-copy" && c["b"] == "one-copy"
+        })
+        .expect("one-copy against two-copy");
+    assert_eq!(one_two["cell"]["size_bytes"], 4096);
+    assert!(one_two["lo"].as_f64().is_some_and(|lo| lo > 0.0));
+    assert!(one_two["ratio"].as_f64().is_some());
+    assert!(["faster", "slower"].contains(&one_two["class"].as_str().expect("class")));
+    let cell = &v["cells"][0];
+    assert_eq!(cell["throughput_gbps"]["n"], 5);
+    assert!(
+        cell["tx_cpu_ns_per_byte"]["median"].is_null(),
+        "not measured: null, never 0"
+    );
+    assert!(cell["bimodal"].is_null());
+}
