@@ -31,6 +31,7 @@ fn each_bad_input_exits_2_with_one_line_naming_the_option() {
         (&["--workload", "ping"], "--workload"),
         (&["--workload", "rate", "--rate", "0%"], "--rate"),
         (&["--workload", "rate", "--rate", "fast"], "--rate"),
+        (&["--workload", "rate", "--rate", "50"], "did you mean 50%?"),
         (&["--rate", "50%"], "--rate"),
         (&["--depth", "4"], "--depth"),
         (&["--workload", "rr", "--depth", "0"], "--depth"),

@@ -72,6 +72,12 @@ impl Load {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(body.len());
         let (digits, unit) = body.split_at(split);
+        if unit.is_empty() && body.len() == lower.len() {
+            // A bare number: 50 bit/s is almost never what was meant.
+            return Err(format!(
+                "'{s}' needs a unit: did you mean {t}%? (or {t}G bit/s, {t}k/s messages)"
+            ));
+        }
         let multiplier = match unit {
             "" => 1.0,
             "k" => 1e3,
@@ -165,6 +171,8 @@ mod tests {
         ] {
             assert!(Load::parse(bad).is_err(), "{bad} accepted");
         }
+        let bare = Load::parse("50").expect_err("a bare number is refused");
+        assert!(bare.contains("needs a unit: did you mean 50%?"), "{bare}");
     }
 
     #[test]
