@@ -179,6 +179,7 @@ pub fn finished(cell: Cell, gbps: f64) -> EngineEvent {
             zero_copy: None,
             integrity_errors: 0,
             truncated_frames: 0,
+            window_asked_s: 0.0,
             connections: Vec::new(),
             counting: counting(),
             seconds_gbps: vec![gbps],

@@ -174,6 +174,9 @@ pub fn run(
     progress.finish();
     if !rows.is_empty() {
         print!("{}\n{}", summary::machine_line(ctx), summary::table(&rows));
+        if let Some(warning) = summary::flagged(&rows) {
+            eprintln!("{warning}");
+        }
     }
     if let Some(e) = write_error {
         return Err(e).context("writing results (every whole row is kept)");

@@ -250,6 +250,10 @@ pub struct Row {
     /// (TCP_NODELAY, congestion control, SO_ZEROCOPY, a fixed SO_SNDBUF); empty when
     /// one end is on the far host.
     pub ends_alike: Option<bool>,
+    /// Share of the machine's CPU (all CPUs) that processes other than this one used
+    /// during the interval, %: `/proc/stat` busy minus this process's own ticks. Above
+    /// [`formula::BUSY_HOST_PCT`] the row is flagged.
+    pub other_cpu_pct: Figure<f64>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

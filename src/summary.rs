@@ -194,6 +194,38 @@ pub fn fit(table: &str, height: usize) -> String {
     out
 }
 
+/// The end of a run's word on rows it should not be trusted for: how many were
+/// flagged and why ("this machine was busy: …"), or `None` when none was.
+pub fn flagged(rows: &[Row]) -> Option<String> {
+    let flagged: Vec<&Row> = rows.iter().filter(|r| r.flagged.is_some()).collect();
+    if flagged.is_empty() {
+        return None;
+    }
+    let busy = flagged
+        .iter()
+        .filter(|r| {
+            r.flagged
+                .as_deref()
+                .is_some_and(|f| f.contains("busy host"))
+        })
+        .count();
+    let mut out = format!(
+        "warning: {} of {} rows are flagged and left out of comparisons (column `flagged`)",
+        flagged.len(),
+        rows.len()
+    );
+    if busy > 0 {
+        let worst = rows
+            .iter()
+            .filter_map(|r| r.other_cpu_pct.value())
+            .fold(0.0, f64::max);
+        out += &format!(
+            "; this machine was busy: other processes used up to {worst:.0} % of its CPU in {busy} of them (run alone, or compare rounds of one run only)"
+        );
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +286,32 @@ mod tests {
         assert!(lines[2].ends_with("–       0"), "{t}");
         assert!(lines[3].starts_with("Gbps is the median"), "{t}");
         assert!(lines[4].starts_with("p50/p99: (qd) queueing delay"), "{t}");
+    }
+
+    #[test]
+    fn a_short_window_is_flagged_and_said_at_the_end() {
+        let cell = crate::matrix::Cell::new(crate::matrix::Strategy::OneCopy, 4096, 1);
+        let crate::engine::EngineEvent::CellFinished { mut summary, .. } =
+            crate::fixtures::finished(cell, 10.0)
+        else {
+            panic!("a finished cell")
+        };
+        summary.window_asked_s = 1.0;
+        summary.row.duration_s = 1.05;
+        summary.complete_row();
+        assert_eq!(summary.row.flagged, None, "within ±10 %");
+        summary.row.duration_s = 0.2396;
+        summary.complete_row();
+        let why = summary.row.flagged.clone().expect("flagged");
+        assert!(
+            why.contains("window 0.240 s against 1.000 s asked"),
+            "{why}"
+        );
+        let warning = flagged(std::slice::from_ref(&summary.row)).expect("said");
+        assert!(
+            warning.starts_with("warning: 1 of 1 rows are flagged"),
+            "{warning}"
+        );
+        assert!(!warning.contains("busy"), "{warning}");
     }
 }

@@ -60,12 +60,30 @@ impl ThreadReading {
 pub struct MachineCpu {
     pub busy: u64,
     pub total: u64,
+    /// This process's own CPU time (user + system, `/proc/self/stat`), read right
+    /// after; `None` where unreadable.
+    pub own: Option<u64>,
 }
 
 impl MachineCpu {
-    /// Reads `/proc/stat`; `None` where it is unreadable.
+    /// Reads `/proc/stat` and this process's own ticks; `None` where `/proc/stat` is
+    /// unreadable.
     pub fn read() -> Option<MachineCpu> {
-        parse_proc_stat(&fs::read_to_string("/proc/stat").ok()?)
+        let machine = parse_proc_stat(&fs::read_to_string("/proc/stat").ok()?)?;
+        let own = fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| parse_own_ticks(&s));
+        Some(MachineCpu { own, ..machine })
+    }
+
+    /// Percentage of the machine's CPU busy between `earlier` and `self` in processes
+    /// other than this one (and in interrupts and the kernel's own threads, some of
+    /// them working for this one: ksoftirqd).
+    pub fn others_pct_since(&self, earlier: &MachineCpu) -> Option<f64> {
+        let total = self.total.checked_sub(earlier.total)?;
+        let busy = self.busy.checked_sub(earlier.busy)?;
+        let own = self.own?.checked_sub(earlier.own?)?;
+        (total > 0).then(|| busy.saturating_sub(own) as f64 * 100.0 / total as f64)
     }
 
     /// Percentage of all CPUs busy between `earlier` and `self`.
@@ -94,7 +112,16 @@ pub fn parse_proc_stat(text: &str) -> Option<MachineCpu> {
     Some(MachineCpu {
         busy: total - idle,
         total,
+        own: None,
     })
+}
+
+/// utime + stime (fields 14 and 15) of a `/proc/<pid>/stat` line, in clock ticks.
+pub fn parse_own_ticks(text: &str) -> Option<u64> {
+    // The command name may hold spaces and parentheses: fields count from the last ')'.
+    let rest = &text[text.rfind(')')? + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
 }
 
 #[cfg(test)]
@@ -136,14 +163,27 @@ mod tests {
             a,
             MachineCpu {
                 busy: 200,
-                total: 1000
+                total: 1000,
+                own: None,
             }
         );
         let b = MachineCpu {
             busy: 250,
             total: 1100,
+            own: Some(30),
         };
         assert_eq!(b.busy_pct_since(&a), Some(50.0));
+        assert_eq!(b.others_pct_since(&a), None, "no own ticks before");
+        let a = MachineCpu { own: Some(10), ..a };
+        assert_eq!(
+            b.others_pct_since(&a),
+            Some(30.0),
+            "50 busy, 20 of them ours"
+        );
+        assert_eq!(
+            parse_own_ticks("42 (a (b) c) S 1 2 3 4 5 6 7 8 9 10 17 4 0 0"),
+            Some(21)
+        );
         assert_eq!(a.busy_pct_since(&a), None);
         assert!(parse_proc_stat("intr 1 2").is_none());
         assert!(MachineCpu::read().is_some());

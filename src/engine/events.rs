@@ -78,6 +78,9 @@ pub struct CellSummary {
     pub integrity_errors: u64,
     /// Connections whose stream ended inside a frame.
     pub truncated_frames: u64,
+    /// The measuring window asked for, seconds (the row's `duration_s` is the one
+    /// obtained).
+    pub window_asked_s: f64,
     pub connections: Vec<ConnectionTotals>,
     pub counting: Counting,
     /// Throughput of each interval of the window, Gbps: the spread within one run.
@@ -167,6 +170,24 @@ impl CellSummary {
         if let Some(n) = self.zc_lost().filter(|&n| n > 0) {
             why.push(format!(
                 "{n} zero-copy ids still outstanding at the end (pool unmapped, not reused)"
+            ));
+        }
+        let asked = self.window_asked_s;
+        let got = self.row.duration_s;
+        if asked > 0.0 && (got / asked - 1.0).abs() > formula::WINDOW_TOLERANCE {
+            why.push(format!(
+                "window {got:.3} s against {asked:.3} s asked (beyond ±{:.0} %)",
+                formula::WINDOW_TOLERANCE * 100.0
+            ));
+        }
+        if let Some(p) = self
+            .row
+            .other_cpu_pct
+            .value()
+            .filter(|&p| p > formula::BUSY_HOST_PCT)
+        {
+            why.push(format!(
+                "busy host: other processes used {p:.0} % of the machine's CPU"
             ));
         }
         if self.truncated_frames > 0 {

@@ -135,6 +135,7 @@ pub(super) fn finish_cell(
         zero_copy: cell.strategy.is_zero_copy().then_some(final_tx),
         integrity_errors,
         truncated_frames,
+        window_asked_s: config.duration.as_secs_f64(),
         connections,
         counting,
         seconds_gbps,

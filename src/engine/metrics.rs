@@ -96,6 +96,14 @@ pub fn row_between(
         ),
         tx_cpu_ns_per_byte: formula::per_byte(grew(a.tx.cpu_ns, b.tx.cpu_ns), bytes),
         rx_cpu_ns_per_byte: formula::per_byte(grew(a.rx.cpu_ns, b.rx.cpu_ns), bytes),
+        other_cpu_pct: match (a.machine, b.machine) {
+            (Some(x), Some(y)) => y
+                .others_pct_since(&x)
+                .map_or(Figure::Unavailable(why::UNREADABLE), |p| {
+                    Figure::Measured(formula::sig6(p))
+                }),
+            _ => Figure::Unavailable(why::UNREADABLE),
+        },
         sys_cpu_util_pct: match (a.machine, b.machine) {
             (Some(x), Some(y)) => y
                 .busy_pct_since(&x)

@@ -85,6 +85,17 @@ pub fn copies_per_byte(copied: Figure<u64>, moved: Figure<u64>) -> Figure<f64> {
 /// A paced cell is saturated when it delivered less than this share of what it offered.
 pub const SATURATED_BELOW: f64 = 0.95;
 
+/// A measuring window further than this share from the one asked for is flagged (a
+/// stalled sampler, a host that froze the tool).
+pub const WINDOW_TOLERANCE: f64 = 0.10;
+
+/// `other_cpu_pct` above this flags the row: other processes took at least a tenth of
+/// the machine while the cell ran. On a machine the cell saturates (a stream uses
+/// every core it is given), that much CPU went to someone else at the cell's expense;
+/// the tool's own idle background (kernel threads, the terminal) measured below it
+/// (see the README's validity section).
+pub const BUSY_HOST_PCT: f64 = 10.0;
+
 /// `yes` when `achieved` Gbps < [`SATURATED_BELOW`] × `offered` Gbps, else `no`;
 /// `None` when nothing was achieved that could be compared.
 pub fn saturated(achieved: Figure<f64>, offered: f64) -> Option<&'static str> {
