@@ -108,6 +108,25 @@ fn every_workload_fills_its_own_columns_and_no_others() {
             other => panic!("unexpected workload {other:?}"),
         }
     }
+    // A percentage load is of one reference per point, the fastest strategy's `rate
+    // max`: every strategy is offered the same absolute load, half of that.
+    let max = rows
+        .iter()
+        .filter(|r| r.rate.as_deref() == Some("max"))
+        .filter_map(|r| r.throughput_gbps.value())
+        .fold(0.0, f64::max);
+    let offered: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.rate.as_deref() == Some("50%"))
+        .filter_map(|r| r.offered_gbps.value())
+        .collect();
+    assert_eq!(offered.len(), 3, "{offered:?}");
+    for o in &offered {
+        assert!(
+            (o - max / 2.0).abs() < 1e-4 * max,
+            "{o} against half of {max}"
+        );
+    }
 }
 
 #[test]

@@ -75,9 +75,13 @@ pub fn run_matrix(
     let config = &config.with_meter_loaded();
     let runs = schedule(cells, config.repeats);
     let total = runs.len();
-    // Each point's `rate max` throughput this round: what a percentage load takes a
-    // share of.
-    let mut reference: HashMap<Cell, f64> = HashMap::new();
+    // Each point's `rate max` throughput this round, the fastest strategy's: what a
+    // percentage load takes a share of, so every strategy at the point is offered the
+    // same absolute load and their latencies compare at equal `offered_gbps`. Keyed by
+    // the point (size, threads, receive strategy) and the round.
+    let mut reference: HashMap<(usize, usize, crate::receive::RxStrategy, u32), f64> =
+        HashMap::new();
+    let point = |c: &Cell, repeat: u32| (c.size, c.threads, c.rx, repeat);
     for (index, &(cell, repeat)) in runs.iter().enumerate() {
         if cancel.load(Relaxed) {
             break;
@@ -94,7 +98,7 @@ pub fn run_matrix(
         let host = host_noise::probe();
         let offered = cell
             .load
-            .offered_gbps(cell.size, reference.get(&cell.reference()).copied());
+            .offered_gbps(cell.size, reference.get(&point(&cell, repeat)).copied());
         let outcome = if cell.load.percent().is_some() && offered.is_none() {
             Err(EngineError::NoReference)
         } else {
@@ -105,11 +109,11 @@ pub fn run_matrix(
         };
         match outcome {
             Ok(CellOutcome::Finished(mut summary)) => {
-                if cell.mode().is_saturation() {
-                    match summary.row.throughput_gbps.value() {
-                        Some(g) => reference.insert(cell.reference(), g),
-                        None => reference.remove(&cell.reference()),
-                    };
+                if cell.mode().is_saturation()
+                    && let Some(g) = summary.row.throughput_gbps.value()
+                {
+                    let best = reference.entry(point(&cell, repeat)).or_insert(g);
+                    *best = best.max(g);
                 }
                 summary.place(repeat, host);
                 emit(EngineEvent::CellFinished { index, summary });
@@ -118,9 +122,6 @@ pub fn run_matrix(
             // The cell's error is reported and the run goes on: one bad cell does not
             // cost the others.
             Err(e) => {
-                if cell.mode().is_saturation() {
-                    reference.remove(&cell.reference());
-                }
                 // Without the far host no further cell can run: one error, then the end.
                 let lost = matches!(e, EngineError::PeerLost(_));
                 if !emit(EngineEvent::CellFailed {

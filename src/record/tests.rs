@@ -20,6 +20,11 @@ fn csv_round_trip_keeps_values_and_empty_cells() {
             zc_sends: Figure::Measured(10),
             zc_copied_pct: Figure::Measured(100.0),
             mtu: Some(65536),
+            flagged: Some("busy host: other processes used 49 % of the machine's CPU".into()),
+            ends_alike: Some(true),
+            other_cpu_pct: Figure::Measured(49.2),
+            zc_outstanding_at_end: Figure::Measured(3),
+            truncated_frames: Figure::Measured(0),
             ..Row::default()
         },
         Row {

@@ -7,7 +7,7 @@ use crate::matrix::Strategy;
 use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
 
 /// Columns that hold words, not numbers.
-const TEXT: [&str; 27] = [
+const TEXT: [&str; 29] = [
     "run_id",
     "started_at",
     "net_mode",
@@ -35,6 +35,8 @@ const TEXT: [&str; 27] = [
     "rate",
     "saturated",
     "unsafe_reuse",
+    "flagged",
+    "ends_alike",
 ];
 
 /// The first column of `record` whose value no measurement can have, and why.
