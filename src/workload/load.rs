@@ -26,7 +26,8 @@ pub enum Load {
     /// choices (TCP_NODELAY, no MSG_MORE). Its throughput is the 100 % that percentage
     /// loads take a share of.
     Max,
-    /// Percent of the same strategy × size × threads cell's `rate max` throughput,
+    /// Percent of the point's (size × threads × receive strategy) fastest `rate max`
+    /// throughput, shared by every strategy there,
     /// measured earlier in the same round.
     Percent(u32),
     /// Bits per second of messages (headers included), in total.
