@@ -151,11 +151,21 @@ pub struct Cli {
     #[arg(long, value_name = "TIME", value_parser = parse_warmup, allow_hyphen_values = true)]
     pub warmup: Option<Duration>,
 
-    /// Measure each cell N times, the repeats interleaved across the matrix (round
-    /// robin) so drift spreads over every cell; report, plot and the summary show the
-    /// median and 95% confidence interval [default: 5 headless, 1 in the monitor]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
-    pub repeat: Option<u32>,
+    /// Measure each cell in rounds interleaved across the matrix (round robin) so
+    /// drift spreads over every cell: auto (from round 3 on, until every comparison at
+    /// a point is decided: faster, slower or equivalent within --margin; at most
+    /// --max-repeat rounds) or N rounds exactly [default: auto headless, 1 in the
+    /// monitor]
+    #[arg(long, value_name = "auto|N", value_parser = parse_repeat)]
+    pub repeat: Option<RepeatChoice>,
+
+    /// The most rounds --repeat auto takes [default: 10]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(3..=100))]
+    pub max_repeat: Option<u32>,
+
+    /// Ratios within ±PCT are equivalent (the comparisons' margin) [default: 5%]
+    #[arg(long, value_name = "PCT", value_parser = parse_margin)]
+    pub margin: Option<f64>,
 
     /// Where workers run: auto (the measured default: the scheduler, recorded), same
     /// (sender and receiver on one core), split (on different cores), none, or a CPU
@@ -341,14 +351,28 @@ impl Cli {
     /// or 4.3 and the intervals say little). The monitor: one repeat of the same length,
     /// so its comparison turns over quickly.
     pub fn cell_config(&self, mode: RunMode) -> CellConfig {
-        let (duration, warmup, repeats) = match mode {
-            RunMode::Headless => (Duration::from_secs(2), Duration::from_millis(500), 5),
-            RunMode::Monitor => (Duration::from_secs(2), Duration::from_millis(500), 1),
+        let (duration, warmup, repeat) = match mode {
+            RunMode::Headless => (
+                Duration::from_secs(2),
+                Duration::from_millis(500),
+                RepeatChoice::Auto,
+            ),
+            RunMode::Monitor => (
+                Duration::from_secs(2),
+                Duration::from_millis(500),
+                RepeatChoice::Times(1),
+            ),
+        };
+        let (repeats, until_decided) = match self.repeat.unwrap_or(repeat) {
+            RepeatChoice::Auto => (self.max_repeat.unwrap_or(DEFAULT_MAX_REPEAT), true),
+            RepeatChoice::Times(n) => (n, false),
         };
         CellConfig {
             warmup: self.warmup.unwrap_or(warmup),
             duration: self.duration.unwrap_or(duration),
-            repeats: self.repeat.unwrap_or(repeats),
+            repeats,
+            until_decided,
+            margin_pct: self.margin.unwrap_or(crate::stats::DEFAULT_MARGIN_PCT),
             verify: self.verify,
             pin: self.pin.clone(),
             lowat: self.rcvlowat.unwrap_or_default(),
@@ -384,7 +408,12 @@ mod command;
 pub use command::{Command, ImageFormat, ReportFormat};
 mod parse;
 use parse::*;
-pub use parse::{StrategyChoice, parse_size};
+pub use parse::{RepeatChoice, StrategyChoice, parse_size};
+
+/// `--max-repeat`'s default: the round budget of `--repeat auto`. Measured on the
+/// bundled recording, 10 rounds give a ratio's interval of about ±6 %, enough to
+/// decide all but the near-equal pairs.
+pub const DEFAULT_MAX_REPEAT: u32 = 10;
 
 #[cfg(test)]
 mod tests;

@@ -254,6 +254,10 @@ pub struct Row {
     /// during the interval, %: `/proc/stat` busy minus this process's own ticks. Above
     /// [`formula::BUSY_HOST_PCT`] the row is flagged.
     pub other_cpu_pct: Figure<f64>,
+    /// `--repeat auto`: whether every comparison at this row's point (its strategy
+    /// against each other at the same workload, size and threads) was decided with
+    /// this round's figure; empty under a fixed `--repeat N`.
+    pub decided: Option<bool>,
     /// Samples file only: the interval's 1-based index within its cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<u32>,

@@ -116,6 +116,37 @@ fn parse_count(s: &str, max: usize) -> Result<usize, String> {
     }
 }
 
+/// `--repeat`: `auto` (until decided) or a fixed count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepeatChoice {
+    Auto,
+    Times(u32),
+}
+
+/// The most rounds `--repeat` and `--max-repeat` take.
+pub const MAX_REPEAT: u32 = 100;
+
+pub(super) fn parse_repeat(s: &str) -> Result<RepeatChoice, String> {
+    if s.trim().eq_ignore_ascii_case("auto") {
+        return Ok(RepeatChoice::Auto);
+    }
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_REPEAT).contains(&n) => Ok(RepeatChoice::Times(n)),
+        _ => Err(format!(
+            "'{s}' is not auto or a whole number from 1 to {MAX_REPEAT}"
+        )),
+    }
+}
+
+/// `--margin`: a percentage above 0 and at most 50.
+pub(super) fn parse_margin(s: &str) -> Result<f64, String> {
+    let t = s.trim().trim_end_matches('%');
+    match t.parse::<f64>() {
+        Ok(m) if m > 0.0 && m <= 50.0 => Ok(m),
+        _ => Err(format!("'{s}' is not a margin from 0 to 50 % (e.g. 5%)")),
+    }
+}
+
 /// `--depth`: rr's requests in flight.
 pub(super) fn parse_depth(s: &str) -> Result<usize, String> {
     parse_count(s, crate::workload::rr::MAX_DEPTH)

@@ -63,7 +63,9 @@ fn defaults_match_the_design() {
     let headless = cli.cell_config(RunMode::Headless);
     assert_eq!(headless.duration, Duration::from_secs(2));
     assert_eq!(headless.warmup, Duration::from_millis(500));
-    assert_eq!(headless.repeats, 5);
+    // Until decided, at most 10 rounds, with a 5 % margin.
+    assert_eq!((headless.repeats, headless.until_decided), (10, true));
+    assert_eq!(headless.margin_pct, 5.0);
     assert!(headless.strategy.coalesce);
     assert!(!headless.socket.nagle);
     assert_eq!(headless.socket.cc, None, "the system's congestion control");
@@ -71,7 +73,7 @@ fn defaults_match_the_design() {
     let monitor = cli.cell_config(RunMode::Monitor);
     assert_eq!(monitor.duration, Duration::from_secs(2));
     assert_eq!(monitor.warmup, Duration::from_millis(500));
-    assert_eq!(monitor.repeats, 1);
+    assert_eq!((monitor.repeats, monitor.until_decided), (1, false));
     let given = Cli::try_parse_from(["netio-tui", "--duration", "3s"]).expect("parses");
     assert_eq!(
         given.cell_config(RunMode::Monitor).duration,
@@ -109,11 +111,28 @@ fn socket_choices_parse_or_name_the_problem() {
     assert!(c.socket.nagle);
     assert!(!c.strategy.coalesce);
     assert_eq!((c.pin, c.repeats, c.lowat), (Pin::Split, 3, Lowat::Missing));
+    assert!(!c.until_decided, "a fixed count");
+    let auto = Cli::try_parse_from([
+        "netio-tui",
+        "--repeat",
+        "auto",
+        "--max-repeat",
+        "6",
+        "--margin",
+        "2.5%",
+    ])
+    .expect("parses");
+    let a = auto.cell_config(RunMode::Headless);
+    assert_eq!((a.repeats, a.until_decided, a.margin_pct), (6, true, 2.5));
     for bad in [
         ["--nodelay", "maybe"],
         ["--cc", "Cubic!"],
         ["--pin", "fast"],
         ["--repeat", "0"],
+        ["--repeat", "sometimes"],
+        ["--max-repeat", "2"],
+        ["--margin", "0"],
+        ["--margin", "80%"],
         ["--rcvlowat", "x"],
     ] {
         assert!(

@@ -10,7 +10,7 @@ use crate::strategy::StrategyOptions;
 use crate::workload::rr;
 
 /// How the engine runs every cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CellConfig {
     pub warmup: Duration,
     pub duration: Duration,
@@ -28,9 +28,15 @@ pub struct CellConfig {
     pub lowat_chosen: bool,
     /// Where workers run.
     pub pin: Pin,
-    /// Each cell is measured this many times, the repeats interleaved across the
-    /// matrix (round robin) so that drift spreads over every cell.
+    /// Each cell is measured this many times (at most, `until_decided`), the repeats
+    /// interleaved across the matrix (round robin) so that drift spreads over every
+    /// cell.
     pub repeats: u32,
+    /// `--repeat auto`: from round 3 on, points whose every comparison is decided
+    /// leave the rounds ([`super::rounds`]).
+    pub until_decided: bool,
+    /// `--margin`: ratios within ±this % are equivalent.
+    pub margin_pct: f64,
     /// `rr`'s requests in flight and reply length (the workload is each cell's own).
     pub rr: RrOptions,
     /// Loopback, the namespace pair, or the far host (`--remote`).
@@ -78,6 +84,8 @@ impl Default for CellConfig {
             lowat_chosen: false,
             pin: Pin::default(),
             repeats: 1,
+            until_decided: false,
+            margin_pct: crate::stats::DEFAULT_MARGIN_PCT,
             rr: RrOptions::default(),
             network: Network::Loopback,
             socket: SocketOptions::default(),

@@ -26,6 +26,7 @@ mod metrics;
 pub mod peer;
 pub mod placement;
 mod receiver;
+pub mod rounds;
 mod sampler;
 mod send_loop;
 mod sender;
@@ -55,6 +56,7 @@ pub use metrics::{Counters, Counting, Latencies, SideSnapshot, Snapshot, row_bet
 pub use peer::{FarCounting, FarEnd, FarReading, HalfRole, Peer, PeerHandle};
 pub use placement::Pin;
 pub use receiver::{Lowat, RECV_BUF, ReceiverEnd, ring_len, tcp_bytes_received};
+pub use rounds::{Ran, Rounds};
 pub use sampler::tick_schedule;
 pub use send_loop::{LoopPlan, SendLoop};
 pub use sender::{COMPLETION_PATIENCE, SenderEnd};
@@ -73,8 +75,8 @@ pub fn run_matrix(
     mut emit: impl FnMut(EngineEvent) -> bool,
 ) {
     let config = &config.with_meter_loaded();
-    let runs = schedule(cells, config.repeats);
-    let total = runs.len();
+    // The most cell runs there can be (until decided, fewer).
+    let total = cells.len() * config.repeats.max(1) as usize;
     // Each point's `rate max` throughput this round, the fastest strategy's: what a
     // percentage load takes a share of, so every strategy at the point is offered the
     // same absolute load and their latencies compare at equal `offered_gbps`. Keyed by
@@ -82,9 +84,11 @@ pub fn run_matrix(
     let mut reference: HashMap<(usize, usize, crate::receive::RxStrategy, u32), f64> =
         HashMap::new();
     let point = |c: &Cell, repeat: u32| (c.size, c.threads, c.rx, repeat);
-    for (index, &(cell, repeat)) in runs.iter().enumerate() {
+    // Nobody listens any more: stop without a word.
+    let mut deaf = false;
+    let run_one = |index: usize, cell: Cell, repeat: u32, so_far: &Rounds| -> Ran {
         if cancel.load(Relaxed) {
-            break;
+            return Ran::Stop;
         }
         if !emit(EngineEvent::CellStarted {
             index,
@@ -92,7 +96,8 @@ pub fn run_matrix(
             cell,
             repeat,
         }) {
-            return;
+            deaf = true;
+            return Ran::Stop;
         }
         // Measured while no worker runs: how fast this machine copies right now.
         let host = host_noise::probe();
@@ -116,9 +121,24 @@ pub fn run_matrix(
                     *best = best.max(g);
                 }
                 summary.place(repeat, host);
-                emit(EngineEvent::CellFinished { index, summary });
+                let figure = summary
+                    .row
+                    .headline()
+                    .value()
+                    .filter(|_| summary.row.flagged.is_none());
+                if config.until_decided {
+                    // Decided with this round's figure among the rounds so far.
+                    let mut with = so_far.clone();
+                    with.note(cell, repeat, figure);
+                    summary.row.decided = Some(with.decided(cell, cells, config.margin_pct));
+                }
+                if !emit(EngineEvent::CellFinished { index, summary }) {
+                    deaf = true;
+                    return Ran::Stop;
+                }
+                Ran::Figure(figure)
             }
-            Ok(CellOutcome::Cancelled) => break,
+            Ok(CellOutcome::Cancelled) => Ran::Stop,
             // The cell's error is reported and the run goes on: one bad cell does not
             // cost the others.
             Err(e) => {
@@ -130,17 +150,25 @@ pub fn run_matrix(
                     error: e.to_string(),
                     fatal: lost,
                 }) {
-                    return;
+                    deaf = true;
+                    return Ran::Stop;
                 }
-                if lost {
-                    break;
-                }
+                if lost { Ran::Stop } else { Ran::Figure(None) }
             }
         }
+    };
+    rounds::run_rounds(
+        cells,
+        config.repeats,
+        config.until_decided,
+        config.margin_pct,
+        run_one,
+    );
+    if !deaf {
+        emit(EngineEvent::RunEnded {
+            cancelled: cancel.load(Relaxed),
+        });
     }
-    emit(EngineEvent::RunEnded {
-        cancelled: cancel.load(Relaxed),
-    });
 }
 
 /// [`run_matrix`] into a channel.

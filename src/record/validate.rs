@@ -7,7 +7,7 @@ use crate::matrix::Strategy;
 use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
 
 /// Columns that hold words, not numbers.
-const TEXT: [&str; 29] = [
+const TEXT: [&str; 30] = [
     "run_id",
     "started_at",
     "net_mode",
@@ -37,6 +37,7 @@ const TEXT: [&str; 29] = [
     "unsafe_reuse",
     "flagged",
     "ends_alike",
+    "decided",
 ];
 
 /// The first column of `record` whose value no measurement can have, and why.

@@ -1,0 +1,216 @@
+//! Rounds over the matrix: every cell once per round, rounds interleaved so drift
+//! spreads over every cell. A fixed count (`--repeat N`), or until decided (`--repeat
+//! auto`): from the third round on, a point (workload, size, threads) whose every pair
+//! of strategies is decided (faster, slower or equivalent, [`crate::stats::Class`])
+//! leaves the rounds, until none is left or the budget (`--max-repeat`) is spent. A
+//! point a percentage load still needs keeps its `rate max` reference in the rounds.
+//! Pure: the measuring is a closure.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::matrix::{Cell, Mode};
+use crate::stats::{self, MIN_FOR_INTERVAL};
+
+/// What running one cell in one round gave.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ran {
+    /// The cell's headline figure (`None`: failed, or a row flagged not to be trusted).
+    Figure(Option<f64>),
+    /// The run is over (cancelled, or nobody listens).
+    Stop,
+}
+
+/// The point a cell is compared at: every strategy there is compared with every other.
+type Point = (Mode, usize, usize);
+
+fn point(c: &Cell) -> Point {
+    (c.mode(), c.size, c.threads)
+}
+
+/// Each cell's headline figure per round.
+#[derive(Debug, Default, Clone)]
+pub struct Rounds {
+    figures: HashMap<Cell, BTreeMap<u32, f64>>,
+}
+
+impl Rounds {
+    /// Notes cell `cell`'s figure in round `repeat`.
+    pub fn note(&mut self, cell: Cell, repeat: u32, figure: Option<f64>) {
+        if let Some(v) = figure {
+            self.figures.entry(cell).or_default().insert(repeat, v);
+        }
+    }
+
+    /// Whether every pair of strategies at `cell`'s point among `cells` is decided,
+    /// paired by round over the rounds both have.
+    pub fn decided(&self, cell: Cell, cells: &[Cell], margin_pct: f64) -> bool {
+        let at: Vec<&Cell> = cells.iter().filter(|c| point(c) == point(&cell)).collect();
+        let better = cell.mode().entry().better;
+        let empty = BTreeMap::new();
+        let of = |c: &Cell| self.figures.get(c).unwrap_or(&empty);
+        at.iter().enumerate().all(|(i, a)| {
+            at[i + 1..].iter().all(|b| {
+                let (fa, fb) = (of(a), of(b));
+                let (xs, ys): (Vec<f64>, Vec<f64>) = fa
+                    .iter()
+                    .filter_map(|(r, x)| Some((*x, *fb.get(r)?)))
+                    .unzip();
+                xs.len() >= MIN_FOR_INTERVAL
+                    && stats::compare_paired(&xs, &ys, better, margin_pct)
+                        .is_some_and(|c| c.class.is_decided())
+            })
+        })
+    }
+
+    /// The cells of `cells` whose point is not decided yet, and the `rate max`
+    /// references their percentage loads need.
+    pub fn undecided(&self, cells: &[Cell], margin_pct: f64) -> Vec<Cell> {
+        let open: Vec<Cell> = cells
+            .iter()
+            .copied()
+            .filter(|c| !self.decided(*c, cells, margin_pct))
+            .collect();
+        cells
+            .iter()
+            .copied()
+            .filter(|c| {
+                open.contains(c)
+                    || (c.mode().is_saturation()
+                        && open.iter().any(|o| {
+                            o.load.percent().is_some()
+                                && (o.size, o.threads, o.rx) == (c.size, c.threads, c.rx)
+                        }))
+            })
+            .collect()
+    }
+}
+
+/// Runs `cells` in rounds (at most `max`; with `until_decided`, only the points not yet
+/// decided from round 3 on), calling `run(index, cell, round)` for each in turn.
+/// Returns the rounds run.
+pub fn run_rounds(
+    cells: &[Cell],
+    max: u32,
+    until_decided: bool,
+    margin_pct: f64,
+    mut run: impl FnMut(usize, Cell, u32, &Rounds) -> Ran,
+) -> u32 {
+    let mut rounds = Rounds::default();
+    let mut active = cells.to_vec();
+    let mut index = 0;
+    for round in 1..=max.max(1) {
+        for &cell in &active {
+            match run(index, cell, round, &rounds) {
+                Ran::Figure(f) => rounds.note(cell, round, f),
+                Ran::Stop => return round,
+            }
+            index += 1;
+        }
+        if until_decided && round >= MIN_FOR_INTERVAL as u32 {
+            active = rounds.undecided(&active, margin_pct);
+            if active.is_empty() {
+                return round;
+            }
+        }
+    }
+    max.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrix::Strategy;
+
+    fn cell(s: Strategy, size: usize) -> Cell {
+        Cell::new(s, size, 1)
+    }
+
+    /// Runs with an injected measurement: `f(cell, round)`.
+    fn drive(cells: &[Cell], max: u32, f: impl Fn(Cell, u32) -> f64) -> (u32, Vec<(Cell, u32)>) {
+        let mut ran = Vec::new();
+        let rounds = run_rounds(cells, max, true, 5.0, |_, c, r, _| {
+            ran.push((c, r));
+            Ran::Figure(Some(f(c, r)))
+        });
+        (rounds, ran)
+    }
+
+    #[test]
+    fn a_clear_difference_stops_after_three_rounds_never_before() {
+        let cells = [cell(Strategy::TwoCopy, 4096), cell(Strategy::OneCopy, 4096)];
+        let (rounds, ran) = drive(&cells, 10, |c, r| {
+            let base = 10.0 + f64::from(r % 2) * 0.1;
+            if c.strategy == Strategy::OneCopy {
+                base * 2.0
+            } else {
+                base
+            }
+        });
+        assert_eq!(rounds, 3, "decided at the first round it can be");
+        assert_eq!(ran.len(), 6);
+    }
+
+    #[test]
+    fn an_undecided_point_runs_to_the_budget_and_a_decided_one_leaves() {
+        let cells = [
+            cell(Strategy::TwoCopy, 4096),
+            cell(Strategy::OneCopy, 4096),
+            cell(Strategy::TwoCopy, 65536),
+            cell(Strategy::OneCopy, 65536),
+        ];
+        // At 4K the two swap places round by round (never decided); at 64K one-copy
+        // is twice as fast.
+        let (rounds, ran) = drive(&cells, 7, |c, r| match (c.size, c.strategy) {
+            (4096, Strategy::OneCopy) => {
+                if r % 2 == 0 {
+                    12.0
+                } else {
+                    8.0
+                }
+            }
+            (4096, _) => 10.0,
+            (_, Strategy::OneCopy) => 20.0 + f64::from(r) * 0.01,
+            _ => 10.0,
+        });
+        assert_eq!(rounds, 7, "the budget");
+        let runs_of = |size| ran.iter().filter(|(c, _)| c.size == size).count();
+        assert_eq!(runs_of(65536), 6, "3 rounds of 2 strategies, then decided");
+        assert_eq!(runs_of(4096), 14, "every round");
+    }
+
+    #[test]
+    fn two_rounds_decide_nothing() {
+        let mut r = Rounds::default();
+        let (a, b) = (cell(Strategy::TwoCopy, 4096), cell(Strategy::OneCopy, 4096));
+        for round in 1..=2 {
+            r.note(a, round, Some(10.0));
+            r.note(b, round, Some(30.0));
+        }
+        assert!(!r.decided(a, &[a, b], 5.0), "3 rounds at least");
+        r.note(a, 3, Some(10.1));
+        r.note(b, 3, Some(30.2));
+        assert!(r.decided(a, &[a, b], 5.0));
+    }
+
+    #[test]
+    fn a_percentage_load_keeps_its_reference_in_the_rounds() {
+        use crate::workload::{Load, Workload};
+        let mode = |load| Mode {
+            workload: Workload::Rate,
+            load,
+            ..Mode::default()
+        };
+        let max = cell(Strategy::OneCopy, 4096).under(mode(Load::Max));
+        let half = cell(Strategy::OneCopy, 4096).under(mode(Load::Percent(50)));
+        let r = Rounds::default();
+        // A single strategy has no pair: its points are decided, and nothing is kept.
+        assert!(r.undecided(&[max, half], 5.0).is_empty());
+        let other = cell(Strategy::TwoCopy, 4096).under(mode(Load::Percent(50)));
+        let open = r.undecided(&[max, half, other], 5.0);
+        assert!(
+            open.contains(&max),
+            "the reference stays while a load needs it"
+        );
+        assert!(open.contains(&half) && open.contains(&other));
+    }
+}
