@@ -54,6 +54,22 @@ fn only_finished_cells_have_figures_and_warm_up_is_never_shown() {
             .map(|(r, live)| (r.throughput_gbps, live)),
         Some((Figure::Measured(12.4), false))
     );
+    // Its next run's warm-up shows nothing, not the previous run's figure.
+    engine(&mut a, started(cells[0], 0, 3));
+    let mut warm = sample(cells[0], 1, 50.0);
+    if let EngineEvent::Sample(s) = &mut warm {
+        s.phase = Phase::Warmup;
+    }
+    engine(&mut a, warm);
+    assert_eq!(a.view().shown(cells[0]), None, "nothing from the last run");
+    engine(&mut a, sample(cells[0], 2, 13.0));
+    assert_eq!(
+        a.view()
+            .shown(cells[0])
+            .map(|(r, live)| (r.throughput_gbps, live)),
+        Some((Figure::Measured(13.0), true))
+    );
+    engine(&mut a, finished(cells[0], 12.6));
     // The next cell is interrupted mid-run: it leaves no figure behind.
     engine(&mut a, started(cells[1], 1, 3));
     engine(&mut a, sample(cells[1], 2, 30.0));

@@ -143,6 +143,14 @@ impl View {
     /// What to show for `cell`: its latest measuring second while it runs (true: live),
     /// else its finished figures. A warm-up second is never shown as a figure.
     pub fn shown(&self, cell: Cell) -> Option<(&Row, bool)> {
+        // Warming up: nothing yet, and nothing from a previous run of the cell either
+        // (it would read as this run's).
+        if self
+            .running
+            .is_some_and(|r| r.cell == cell && r.phase == Phase::Warmup)
+        {
+            return None;
+        }
         let live = self
             .running
             .filter(|r| r.cell == cell && r.phase == Phase::Measure)
