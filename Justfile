@@ -11,7 +11,7 @@ install:
     ~/.cargo/bin/netio-tui completions bash > ~/.local/share/bash-completion/completions/netio-tui
     ~/.cargo/bin/netio-tui man > ~/.local/share/man/man1/netio-tui.1
 
-# Record the default matrix (3 strategies x 6 sizes x 4 thread counts, 5 repeats, ~16 min).
+# Record the default matrix (3 strategies x 6 sizes x 4 thread counts, rounds until decided: 3 to 10, ~3 min each).
 record:
     #!/usr/bin/env bash
     set -euo pipefail

@@ -85,7 +85,8 @@ Examples:
   netio-tui man                       the manual page
 
 Sizes take K and M suffixes (powers of 1024): 8 (bytes) up to 64M.
-Ctrl-C or SIGTERM stops a run: finished rows stay in the file, exit status 130.";
+Ctrl-C or SIGTERM stops a run: finished rows stay in the file, exit status 128 + the
+signal's number (130 for Ctrl-C, 143 for SIGTERM).";
 
 /// netio-tui's command line.
 #[derive(Debug, Clone, Parser)]
@@ -141,13 +142,12 @@ pub struct Cli {
           default_value = "1,2,4,8")]
     pub threads: Vec<usize>,
 
-    /// Measuring window of each cell, e.g. 500ms, 5s, 1m [default: 5s headless, 2s in
-    /// the monitor, so its comparison turns over quickly]
+    /// Measuring window of each cell, e.g. 500ms, 5s, 1m [default: 2s]
     #[arg(long, value_name = "TIME", value_parser = parse_duration, allow_hyphen_values = true)]
     pub duration: Option<Duration>,
 
-    /// Warm-up before each window, measured and thrown away (0s for none) [default: 1s
-    /// headless, 500ms in the monitor]
+    /// Warm-up before each window, measured and thrown away (0s for none) [default:
+    /// 500ms]
     #[arg(long, value_name = "TIME", value_parser = parse_warmup, allow_hyphen_values = true)]
     pub warmup: Option<Duration>,
 
@@ -345,11 +345,9 @@ impl Cli {
             .collect()
     }
 
-    /// How every cell is run in `mode`. Headless: 5 repeats of 2 s + 0.5 s warm-up, so
-    /// the default matrix (72 cells) takes about 16 minutes and every cell gets a
-    /// confidence interval from 5 interleaved repeats (with 2 or 3 the t factor is 12.7
-    /// or 4.3 and the intervals say little). The monitor: one repeat of the same length,
-    /// so its comparison turns over quickly.
+    /// How every cell is run in `mode`. Headless: rounds of 2 s + 0.5 s warm-up until
+    /// every comparison is decided (from round 3, at most `--max-repeat`). The monitor:
+    /// one repeat of the same length, so its comparison turns over quickly.
     pub fn cell_config(&self, mode: RunMode) -> CellConfig {
         let (duration, warmup, repeat) = match mode {
             RunMode::Headless => (
