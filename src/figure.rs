@@ -20,6 +20,9 @@ pub mod why {
     /// One-way latency between two hosts: a stamp from one clock read against
     /// another is not a delay (`--remote` reports round trips instead).
     pub const NO_SHARED_CLOCK: &str = "no clock shared by the two hosts";
+    /// A late copy the cell's own pinned pages cannot explain: another process's
+    /// zero-copy traffic on the machine (the late-copy program sees the whole machine).
+    pub const FOREIGN_LATE_COPY: &str = "other zero-copy traffic on the machine";
 }
 
 /// A reported figure.

@@ -180,6 +180,7 @@ pub fn finished(cell: Cell, gbps: f64) -> EngineEvent {
             integrity_errors: 0,
             truncated_frames: 0,
             window_asked_s: 0.0,
+            foreign_late_copy: None,
             connections: Vec::new(),
             counting: counting(),
             seconds_gbps: vec![gbps],

@@ -2,6 +2,8 @@
 //! machine's CPU is flagged (and `other_cpu_pct` says how much), and kept out of
 //! comparisons; a quiet one is not flagged for it.
 
+mod common;
+
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -58,4 +60,78 @@ fn a_cell_on_a_busy_host_is_flagged_with_the_share_others_took() {
     assert!(why.contains("busy host"), "{why}");
     let warning = netio_tui::summary::flagged(std::slice::from_ref(&s.row)).expect("said");
     assert!(warning.contains("this machine was busy"), "{warning}");
+}
+
+#[test]
+fn a_late_copy_that_is_not_the_cells_own_is_flagged_and_absent() {
+    use std::io::Read;
+    use std::net::{TcpListener, TcpStream};
+    use std::os::fd::AsFd;
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering::Relaxed;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        common::skip("the copy meter needs CAP_BPF and CAP_PERFMON (run as root)");
+        return;
+    }
+    // Someone else's MSG_ZEROCOPY traffic over loopback while a copying cell runs: the
+    // kernel copies it late, at delivery, where the meter sees the whole machine.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let tx = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+    let (mut rx, _) = listener.accept().expect("accept");
+    netio_tui::strategy::enable_zerocopy(tx.as_fd()).expect("SO_ZEROCOPY");
+    let stop = Arc::new(AtomicBool::new(false));
+    let drain = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 1 << 20];
+        while rx.read(&mut buf).is_ok_and(|n| n > 0) {}
+    });
+    let sender = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            use std::os::fd::AsRawFd;
+            let buf = vec![7u8; 64 << 10];
+            let mut control = [0u64; 16];
+            while !stop.load(Relaxed) {
+                // SAFETY: a live buffer of that length.
+                unsafe {
+                    libc::send(
+                        tx.as_raw_fd(),
+                        buf.as_ptr().cast(),
+                        buf.len(),
+                        libc::MSG_ZEROCOPY,
+                    );
+                    // Drain completions so optmem never fills (their content is not needed).
+                    let mut msg: libc::msghdr = std::mem::zeroed();
+                    msg.msg_control = control.as_mut_ptr().cast();
+                    msg.msg_controllen = std::mem::size_of_val(&control) as _;
+                    while libc::recvmsg(
+                        tx.as_raw_fd(),
+                        &mut msg,
+                        libc::MSG_ERRQUEUE | libc::MSG_DONTWAIT,
+                    ) > 0
+                    {
+                        msg.msg_controllen = std::mem::size_of_val(&control) as _;
+                    }
+                }
+            }
+        })
+    };
+    let config = CellConfig {
+        warmup: Duration::from_millis(100),
+        duration: Duration::from_millis(500),
+        copy_meter: netio_tui::copymeter::MeterChoice::Wanted,
+        ..CellConfig::default()
+    };
+    let s = run(&config);
+    stop.store(true, Relaxed);
+    sender.join().expect("sender");
+    drain.join().expect("drain");
+    assert_eq!(
+        s.row.late_copied_bytes,
+        netio_tui::figure::Figure::Unavailable(netio_tui::figure::why::FOREIGN_LATE_COPY),
+        "absent from the copy figures"
+    );
+    let why = s.row.flagged.as_deref().expect("flagged");
+    assert!(why.contains("other zero-copy traffic"), "{why}");
+    assert!(s.foreign_late_copy.is_some_and(|b| b > 0));
 }

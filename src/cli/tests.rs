@@ -190,10 +190,19 @@ fn help_states_the_defaults_the_binary_uses() {
     let cli = Cli::try_parse_from(["netio-tui"]).expect("parses");
     let c = cli.cell_config(RunMode::Headless);
     let m = cli.cell_config(RunMode::Monitor);
-    assert_eq!((c.duration, m.duration), (Duration::from_secs(2), Duration::from_secs(2)));
-    assert_eq!((c.warmup, m.warmup), (Duration::from_millis(500), Duration::from_millis(500)));
+    assert_eq!(
+        (c.duration, m.duration),
+        (Duration::from_secs(2), Duration::from_secs(2))
+    );
+    assert_eq!(
+        (c.warmup, m.warmup),
+        (Duration::from_millis(500), Duration::from_millis(500))
+    );
     assert!(help.contains("[default: 2s]"), "{help}");
-    assert!(help.contains("[default:\n") || help.contains("[default: 500ms]"), "{help}");
+    assert!(
+        help.contains("[default:\n") || help.contains("[default: 500ms]"),
+        "{help}"
+    );
     assert!(help.contains("500ms]"), "{help}");
     assert!(help.contains(&format!("[default: {}]", crate::cli::DEFAULT_MAX_REPEAT)));
     assert!(help.contains("[default: auto headless, 1 in the monitor]"));

@@ -81,6 +81,9 @@ pub struct CellSummary {
     /// The measuring window asked for, seconds (the row's `duration_s` is the one
     /// obtained).
     pub window_asked_s: f64,
+    /// Late-copied bytes the cell's own pinned pages cannot explain (another process's
+    /// zero-copy traffic); the row's late copy is then absent with that reason.
+    pub foreign_late_copy: Option<u64>,
     pub connections: Vec<ConnectionTotals>,
     pub counting: Counting,
     /// Throughput of each interval of the window, Gbps: the spread within one run.
@@ -161,6 +164,9 @@ impl CellSummary {
             row.zc_outstanding_at_end = row.zc_lost;
         }
         row.flagged = flagged;
+        if self.foreign_late_copy.is_some() {
+            row.late_copied_bytes = Figure::Unavailable(crate::figure::why::FOREIGN_LATE_COPY);
+        }
     }
 
     /// Why the row should not be trusted as a result, or `None`: what the end of the
@@ -188,6 +194,11 @@ impl CellSummary {
         {
             why.push(format!(
                 "busy host: other processes used {p:.0} % of the machine's CPU"
+            ));
+        }
+        if let Some(bytes) = self.foreign_late_copy {
+            why.push(format!(
+                "late copy of {bytes} B that the cell's own pinned pages cannot explain: other zero-copy traffic on the machine"
             ));
         }
         if self.truncated_frames > 0 {

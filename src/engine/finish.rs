@@ -11,6 +11,7 @@ use super::{
     CellConfig, CellOutcome, CellSummary, ConnectionTotals, Counting, EngineError, name_axes,
     row_between,
 };
+use crate::row::formula;
 use crate::strategy::ZeroCopyCounts;
 
 pub(super) fn finish_cell(
@@ -125,6 +126,17 @@ pub(super) fn finish_cell(
         )
         .collect();
     let mut row = row_between(&window_start, &window_end, &window_latency, cell, &counting);
+    // The late-copy program sees the whole machine: a late copy beyond what this
+    // cell pinned (or on a strategy that pins nothing) is someone else's.
+    let foreign_late_copy = match (row.late_copied_bytes.value(), row.tx_zerocopy_bytes.value()) {
+        (Some(late), Some(pinned))
+            if late > formula::late_copy_allowance(pinned, cell.threads as u64)
+                || (late > 0 && !cell.strategy.is_zero_copy()) =>
+        {
+            Some(late)
+        }
+        _ => None,
+    };
     if peer.is_some() {
         peer::across_hosts(&mut row);
     }
@@ -136,6 +148,7 @@ pub(super) fn finish_cell(
         integrity_errors,
         truncated_frames,
         window_asked_s: config.duration.as_secs_f64(),
+        foreign_late_copy,
         connections,
         counting,
         seconds_gbps,

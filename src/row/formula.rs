@@ -85,6 +85,20 @@ pub fn copies_per_byte(copied: Figure<u64>, moved: Figure<u64>) -> Figure<f64> {
 /// A paced cell is saturated when it delivered less than this share of what it offered.
 pub const SATURATED_BELOW: f64 = 0.95;
 
+/// The most late-copied bytes a window can hold beyond its own pinned bytes: what was
+/// pinned before the window and still queued at its start, at most a full send and
+/// receive queue per connection (`tcp_wmem` and `tcp_rmem` maxima), plus 1 %.
+pub fn late_copy_allowance(pinned: u64, connections: u64) -> u64 {
+    let max = |path: &str| -> u64 {
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|s| s.split_whitespace().last()?.parse().ok())
+            .unwrap_or(32 << 20)
+    };
+    let queues = max("/proc/sys/net/ipv4/tcp_wmem") + max("/proc/sys/net/ipv4/tcp_rmem");
+    pinned + pinned / 100 + connections * queues
+}
+
 /// A measuring window further than this share from the one asked for is flagged (a
 /// stalled sampler, a host that froze the tool).
 pub const WINDOW_TOLERANCE: f64 = 0.10;
