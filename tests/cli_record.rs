@@ -32,6 +32,10 @@ fn each_bad_input_exits_2_with_one_line_naming_the_option() {
         (&["--workload", "rate", "--rate", "0%"], "--rate"),
         (&["--workload", "rate", "--rate", "fast"], "--rate"),
         (&["--workload", "rate", "--rate", "50"], "did you mean 50%?"),
+        (
+            &["--workload", "rate", "--rate", "100bit", "--sizes", "64K"],
+            "--rate 100bit/s: below one 64K message",
+        ),
         (&["--rate", "50%"], "--rate"),
         (&["--depth", "4"], "--depth"),
         (&["--workload", "rr", "--depth", "0"], "--depth"),

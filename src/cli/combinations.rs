@@ -11,6 +11,27 @@ impl Cli {
         if !self.rate.is_empty() && !has(Workload::Rate) {
             return Err("--rate: only the rate workload is paced (add --workload rate)".into());
         }
+        // A paced load below one message per measuring window measures nothing.
+        let window = self
+            .duration
+            .unwrap_or(std::time::Duration::from_secs(2))
+            .as_secs_f64();
+        for load in &self.rate {
+            for &size in &self.sizes {
+                let bits = crate::wire::effective_size(size) as f64 * 8.0;
+                let per_window = match load.offered_gbps(size, None) {
+                    Some(gbps) => gbps * 1e9 / bits * window,
+                    None => continue,
+                };
+                if per_window < 1.0 {
+                    return Err(format!(
+                        "--rate {load}: below one {} message per {window} s measuring window \
+                         ({per_window:.2}); raise the rate or the --duration",
+                        crate::matrix::format_size(size)
+                    ));
+                }
+            }
+        }
         if self.depth.is_some() && !has(Workload::Rr) {
             return Err(
                 "--depth: only the rr workload keeps requests in flight (add --workload rr)".into(),
