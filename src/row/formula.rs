@@ -82,8 +82,9 @@ pub fn copies_per_byte(copied: Figure<u64>, moved: Figure<u64>) -> Figure<f64> {
         .map(sig6)
 }
 
-/// A paced cell is saturated when it delivered less than this share of what it offered.
-pub const SATURATED_BELOW: f64 = 0.95;
+/// A paced cell is saturated when it delivered less than this share of what it offered
+/// (2 % short: more than the window's edges can explain at any offered rate).
+pub const SATURATED_BELOW: f64 = 0.98;
 
 /// The most late-copied bytes a window can hold beyond its own pinned bytes: what was
 /// pinned before the window and still queued at its start, at most a full send and
@@ -110,11 +111,19 @@ pub const WINDOW_TOLERANCE: f64 = 0.10;
 /// (see the README's validity section).
 pub const BUSY_HOST_PCT: f64 = 10.0;
 
-/// `yes` when `achieved` Gbps < [`SATURATED_BELOW`] × `offered` Gbps, else `no`;
-/// `None` when nothing was achieved that could be compared.
-pub fn saturated(achieved: Figure<f64>, offered: f64) -> Option<&'static str> {
+/// `yes` when `achieved` Gbps < [`SATURATED_BELOW`] × `offered` Gbps, or when the
+/// pacer fell behind (its median lateness `pace_err_p50_us` above one interval of
+/// `interval_us` between a pair's messages), else `no`; `None` when nothing was
+/// achieved that could be compared.
+pub fn saturated(
+    achieved: Figure<f64>,
+    offered: f64,
+    pace_err_p50_us: Figure<f64>,
+    interval_us: f64,
+) -> Option<&'static str> {
     let a = achieved.value()?;
-    Some(if a < SATURATED_BELOW * offered {
+    let behind = pace_err_p50_us.value().is_some_and(|e| e > interval_us);
+    Some(if a < SATURATED_BELOW * offered || behind {
         "yes"
     } else {
         "no"
@@ -151,9 +160,22 @@ mod tests {
             sum(Figure::Measured(1), Figure::Measured(2)),
             Figure::Measured(3)
         );
-        assert_eq!(saturated(Figure::Measured(9.4), 10.0), Some("yes"));
-        assert_eq!(saturated(Figure::Measured(9.6), 10.0), Some("no"));
-        assert_eq!(saturated(Figure::Undefined, 10.0), None);
+        let on_time = Figure::Measured(1.0);
+        assert_eq!(
+            saturated(Figure::Measured(9.7), 10.0, on_time, 10.0),
+            Some("yes")
+        );
+        assert_eq!(
+            saturated(Figure::Measured(9.9), 10.0, on_time, 10.0),
+            Some("no")
+        );
+        assert_eq!(saturated(Figure::Undefined, 10.0, on_time, 10.0), None);
+        // Delivering the offer but later and later: the pacer is behind.
+        let late = Figure::Measured(25.0);
+        assert_eq!(
+            saturated(Figure::Measured(10.0), 10.0, late, 10.0),
+            Some("yes")
+        );
     }
 
     #[test]
