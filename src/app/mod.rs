@@ -329,6 +329,12 @@ impl App {
             }
             EngineEvent::CellFinished { summary, .. } => {
                 self.live.second = None;
+                // Its warm-up is long over: the figures now shown are this run's.
+                if let Some(r) = &mut self.live.running
+                    && r.cell == summary.cell
+                {
+                    r.phase = Phase::Measure;
+                }
                 self.live.figures.insert(summary.cell, summary.row.clone());
                 self.live.push_run(summary.cell, &summary.row);
                 self.live.counting = Some(summary.counting);

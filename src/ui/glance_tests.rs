@@ -179,3 +179,26 @@ fn replay_without_samples_80x30() {
     assert!(!text.contains("pause") && !text.contains("speed"), "{text}");
     insta::assert_snapshot!(shot);
 }
+
+/// Runs that fall into two clusters are said to on screen: their CV carries "bi".
+#[test]
+fn bimodal_runs_are_marked_in_the_table() {
+    let mut a = app();
+    a.start();
+    let g = a.generation;
+    let cell = a.cell_for(a.strategies[1]);
+    let now = Instant::now();
+    for (i, gbps) in [10.6, 24.4, 10.4, 24.9, 10.5, 24.0].into_iter().enumerate() {
+        for event in [started(cell, i, 9), finished(cell, gbps)] {
+            a.update(
+                Inbox::Engine {
+                    generation: g,
+                    event,
+                },
+                now,
+            );
+        }
+    }
+    let text = format!("{:?}", screen(&a, 120, 40).buffer());
+    assert!(text.contains(" bi "), "{text}");
+}

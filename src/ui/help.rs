@@ -40,7 +40,8 @@ winner: 2×1.5 (2 faster than every other, 1.5× the closest), 2=3 (3
 equivalent within ±5%), 2?3 (3 undecided), 2? (under 3 runs: no interval)
 Gbps: message bytes received intact × 8 per second (last second or run).
 tps: rr transactions/s. rate ranks by p99 µs (lower is better); Gbps/off:
-achieved/offered. median ±95% n CV%: over the cell's last n finished runs.
+achieved/offered. median ±95% n CV%: over the cell's last n finished runs
+('bi': they fall into two clusters, the median in one of them).
 vs best: the ratio to the best median [95% interval], paired round by
 round: faster/slower (beyond ±5%), equivalent (within), ? (undecided);
 'n runs' below three finished rounds. qd: queueing delay of a saturated

@@ -25,6 +25,8 @@ use crate::workload::{Workload, WorkloadEntry};
 /// standing against the leader, and the workload it ran.
 struct Extra {
     spread: Option<Summary>,
+    /// The finished runs fall into two clusters ([`crate::stats::clusters`]).
+    bimodal: bool,
     standing: Standing,
     workload: Workload,
 }
@@ -112,7 +114,12 @@ const COLUMNS: [Column; 14] = [
         figure: |_, x| match x.spread {
             None => NOT_YET.into(),
             // One run: the spread is undefined, not unavailable.
-            Some(s) => s.cv_pct.map_or("–".into(), |c| format!("{c:.0}")),
+            Some(s) => match (s.cv_pct, x.bimodal) {
+                (None, _) => "–".into(),
+                (Some(c), false) => format!("{c:.0}"),
+                // Two clusters: the median sits in one of them.
+                (Some(c), true) => format!("{c:.0} bi"),
+            },
         },
     },
     Column {
@@ -262,11 +269,14 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .zip(standings)
         .map(|(&s, standing)| {
             let cell = app.cell_for(s);
+            let runs: Vec<f64> = view
+                .runs
+                .get(&cell)
+                .map(|r| r.iter().copied().collect())
+                .unwrap_or_default();
             let extra = Extra {
-                spread: view
-                    .runs
-                    .get(&cell)
-                    .and_then(|r| Summary::of(&r.iter().copied().collect::<Vec<_>>())),
+                spread: Summary::of(&runs),
+                bimodal: crate::stats::clusters(&runs).is_some(),
                 standing,
                 // `rate max` reads as a stream.
                 workload: entry.workload,
