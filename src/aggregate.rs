@@ -34,6 +34,8 @@ pub struct CellStats<'a> {
     /// Some row spent at least [`RECEIVER_BEHIND_PCT`] % of its busy time limited by
     /// the receiver's window.
     pub receiver_behind: bool,
+    /// Ratios within ±this % are equivalent in its comparisons (`--margin`).
+    pub margin_pct: f64,
 }
 
 impl CellStats<'_> {
@@ -55,8 +57,14 @@ impl CellStats<'_> {
     }
 }
 
-/// Groups `rows` into cells, in (workload, strategy, threads, size) order.
+/// Groups `rows` into cells, in (workload, strategy, threads, size) order, compared
+/// with the default margin.
 pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
+    cells_with_margin(rows, DEFAULT_MARGIN_PCT)
+}
+
+/// [`cells`], compared with a `margin_pct` margin.
+pub fn cells_with_margin(rows: &[Row], margin_pct: f64) -> Vec<CellStats<'_>> {
     let mut groups: BTreeMap<(Mode, &str, u32, u64), Vec<Numbered>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         groups
@@ -97,6 +105,7 @@ pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
                 host: (host.len() > 1).then(|| Summary::of(&host)).flatten(),
                 receiver_behind,
                 rows,
+                margin_pct,
             }
         })
         .collect()
@@ -159,7 +168,7 @@ pub fn verdict_on(
 ) -> Option<Comparison> {
     let (xs, ys) = paired_on(a, b, &f);
     if xs.len() >= MIN_FOR_INTERVAL {
-        return stats::compare_paired(&xs, &ys, better, DEFAULT_MARGIN_PCT);
+        return stats::compare_paired(&xs, &ys, better, a.margin_pct);
     }
     let of = |c: &CellStats| -> Vec<f64> {
         c.rows
@@ -168,7 +177,7 @@ pub fn verdict_on(
             .filter_map(|(_, r)| f(r))
             .collect()
     };
-    stats::compare(&of(a), &of(b), better, DEFAULT_MARGIN_PCT)
+    stats::compare(&of(a), &of(b), better, a.margin_pct)
 }
 
 /// The median of figure `f` over a cell's rows; `None` if no row has it.

@@ -14,7 +14,11 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Some(Command::Doctor { json }) => commands::run_doctor(*json),
-        Some(Command::Report { file, format }) => commands::run_report(file, *format),
+        Some(Command::Report {
+            file,
+            format,
+            margin,
+        }) => commands::run_report(file, *format, *margin),
         Some(Command::Replay { file, samples }) => {
             commands::run_replay(file, samples.as_deref(), cli.no_color, cli.theme)
         }

@@ -175,13 +175,22 @@ pub fn largest_drop<'c, 'a>(cells: &'c [CellStats<'a>]) -> Option<Fall<'c, 'a>> 
     best
 }
 
-/// The whole report.
+/// The whole report, with the default margin.
 pub fn report(file: &str, rows: &[Row]) -> String {
+    report_with_margin(file, rows, crate::stats::DEFAULT_MARGIN_PCT)
+}
+
+/// The whole report, ratios within ±`margin_pct` % equivalent.
+pub fn report_with_margin(file: &str, rows: &[Row], margin_pct: f64) -> String {
     let numbered: Vec<Numbered> = rows.iter().enumerate().map(|(i, r)| (i + 1, r)).collect();
-    let cells = aggregate::cells(rows);
+    let cells = aggregate::cells_with_margin(rows, margin_pct);
     let mut out = String::new();
     let _ = writeln!(out, "# netio-tui report: {file}\n");
     header(&mut out, rows);
+    let _ = writeln!(
+        out,
+        "Comparisons are ratios with their 95 % interval: faster or slower beyond ±{margin_pct} %, equivalent within it, else undecided.\n"
+    );
     summary_table(&mut out, &cells);
     host_noise_section(&mut out, &cells);
     let mut threads: Vec<u32> = rows.iter().map(|r| r.threads).collect();
@@ -209,7 +218,7 @@ pub fn report(file: &str, rows: &[Row]) -> String {
 
 mod copies;
 mod json;
-pub use json::report_json;
+pub use json::{report_json, report_json_with_margin};
 pub mod latency;
 mod questions;
 mod receive;

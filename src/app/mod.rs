@@ -67,6 +67,8 @@ pub struct App {
     /// `--unsafe-reuse`: the senders rewrite buffers the kernel may still hold, so the
     /// figures are a demonstration of the hazard, not results (the header says so).
     pub unsafe_reuse: bool,
+    /// `--margin`: ratios within ±this % are equivalent.
+    pub margin_pct: f64,
 }
 
 impl App {
@@ -111,6 +113,7 @@ impl App {
             replaying: None,
             playback: None,
             unsafe_reuse: false,
+            margin_pct: crate::stats::DEFAULT_MARGIN_PCT,
         }
     }
 
@@ -252,7 +255,11 @@ impl App {
             })
             .collect();
         let better = self.selected_mode().entry().better;
-        standings(&runs.iter().map(Vec::as_slice).collect::<Vec<_>>(), better)
+        standings(
+            &runs.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+            better,
+            self.margin_pct,
+        )
     }
 
     /// The start-up plan: compare every strategy at the selected cell.

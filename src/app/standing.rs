@@ -52,7 +52,7 @@ fn last_pairs<'a>(a: &'a [f64], b: &'a [f64]) -> (&'a [f64], &'a [f64]) {
 
 /// The standings of `runs` (each strategy's finished-run figures, in order), the
 /// leader being the highest or the lowest median as `better` says.
-pub fn standings(runs: &[&[f64]], better: Better) -> Vec<Standing> {
+pub fn standings(runs: &[&[f64]], better: Better, margin_pct: f64) -> Vec<Standing> {
     let medians: Vec<Option<f64>> = runs
         .iter()
         .map(|r| {
@@ -77,7 +77,7 @@ pub fn standings(runs: &[&[f64]], better: Better) -> Vec<Standing> {
         .iter()
         .map(|r| {
             let (x, l) = last_pairs(r, runs[lead]);
-            match compare_paired(x, l, better, DEFAULT_MARGIN_PCT) {
+            match compare_paired(x, l, better, margin_pct) {
                 Some(c) if c.n >= MIN_FOR_INTERVAL => Standing::Against(c),
                 _ => unknown(r),
             }
@@ -100,7 +100,11 @@ mod tests {
         let close = [19.9, 20.3, 19.7, 20.0];
         let slow = [10.0, 10.2, 9.9, 10.1];
         let two = [30.0, 31.0];
-        let s = standings(&[&fast, &close, &slow, &two], Better::Higher);
+        let s = standings(
+            &[&fast, &close, &slow, &two],
+            Better::Higher,
+            DEFAULT_MARGIN_PCT,
+        );
         assert_eq!(s[0], Standing::Leader { ahead: true });
         assert!(
             matches!(s[1], Standing::Against(c) if c.class == Class::Equivalent),
@@ -114,10 +118,10 @@ mod tests {
         assert!(s[2].label().starts_with("0.50× [") && s[2].label().ends_with("slower"));
         assert_eq!(s[3], Standing::Unknown { runs: 2 }, "2 runs: no verdict");
         assert_eq!(s[3].label(), "2 runs");
-        let tied = standings(&[&fast, &close], Better::Higher);
+        let tied = standings(&[&fast, &close], Better::Higher, DEFAULT_MARGIN_PCT);
         assert_eq!(tied[0], Standing::Leader { ahead: false });
         assert_eq!(
-            standings(&[&two], Better::Higher),
+            standings(&[&two], Better::Higher, DEFAULT_MARGIN_PCT),
             vec![Standing::Unknown { runs: 2 }]
         );
     }
@@ -126,7 +130,7 @@ mod tests {
     fn for_latency_the_lowest_leads() {
         let quick = [20.0, 20.4, 19.6, 20.1];
         let slow = [40.0, 40.2, 39.9, 40.1];
-        let s = standings(&[&slow, &quick], Better::Lower);
+        let s = standings(&[&slow, &quick], Better::Lower, DEFAULT_MARGIN_PCT);
         assert_eq!(s[1], Standing::Leader { ahead: true });
         let Standing::Against(c) = s[0] else {
             panic!("{s:?}")

@@ -24,6 +24,9 @@ pub enum Command {
         /// section's title and text, and every cell's aggregate figures).
         #[arg(long, value_enum, default_value = "markdown")]
         format: ReportFormat,
+        /// Ratios within ±PCT are equivalent in the comparisons [default: 5%]
+        #[arg(long, value_name = "PCT", value_parser = super::parse::parse_margin)]
+        margin: Option<f64>,
     },
     /// Play a recording back in the monitor: no sockets, no root. With a samples file
     /// the sparklines play second by second (space pauses, + and - change speed).

@@ -7,15 +7,22 @@ use super::read_recording;
 use crate::cli::ReportFormat;
 
 /// Prints the report of `file`.
-pub fn run_report(file: &std::path::Path, format: ReportFormat) -> ExitCode {
+pub fn run_report(file: &std::path::Path, format: ReportFormat, margin: Option<f64>) -> ExitCode {
+    let margin = margin.unwrap_or(crate::stats::DEFAULT_MARGIN_PCT);
     let rows = match read_recording(file) {
         Ok(rows) => rows,
         Err(code) => return code,
     };
     let name = file.display().to_string();
     match format {
-        ReportFormat::Markdown => print!("{}", crate::report::report(&name, &rows)),
-        ReportFormat::Json => println!("{}", crate::report::report_json(&name, &rows)),
+        ReportFormat::Markdown => print!(
+            "{}",
+            crate::report::report_with_margin(&name, &rows, margin)
+        ),
+        ReportFormat::Json => println!(
+            "{}",
+            crate::report::report_json_with_margin(&name, &rows, margin)
+        ),
     }
     ExitCode::SUCCESS
 }

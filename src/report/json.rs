@@ -11,13 +11,19 @@ use serde_json::{Value, json};
 use crate::aggregate::{self, CellStats, median_of};
 use crate::record::Row;
 
-/// The report of `rows` as one JSON value.
+/// The report of `rows` as one JSON value, with the default margin.
 pub fn report_json(file: &str, rows: &[Row]) -> Value {
-    let markdown = super::report(file, rows);
-    let cells = aggregate::cells(rows);
+    report_json_with_margin(file, rows, crate::stats::DEFAULT_MARGIN_PCT)
+}
+
+/// The report of `rows` as one JSON value, ratios within ±`margin_pct` % equivalent.
+pub fn report_json_with_margin(file: &str, rows: &[Row], margin_pct: f64) -> Value {
+    let markdown = super::report_with_margin(file, rows, margin_pct);
+    let cells = aggregate::cells_with_margin(rows, margin_pct);
     json!({
         "file": file,
         "rows": rows.len(),
+        "margin_pct": margin_pct,
         "sections": sections(&markdown),
         "cells": cells.iter().map(cell).collect::<Vec<_>>(),
         "comparisons": comparisons(&cells),

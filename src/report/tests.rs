@@ -287,3 +287,18 @@ fn json_carries_every_comparison_as_an_object_and_each_cells_figures() {
     );
     assert!(cell["bimodal"].is_null());
 }
+
+#[test]
+fn the_margin_decides_what_counts_as_equivalent() {
+    let rows = file(&[("two-copy", 4096, 1, 10.0), ("one-copy", 4096, 1, 10.7)]);
+    let class = |margin| {
+        let c = aggregate::cells_with_margin(&rows, margin);
+        let Crossover::Never { by_size } = crossover(&c, "one-copy", "two-copy", 1) else {
+            panic!("7 % is not faster beyond these margins");
+        };
+        by_size[0].1.class
+    };
+    assert_eq!(class(5.0), Class::Undecided, "straddles 1.05");
+    assert_eq!(class(15.0), Class::Equivalent);
+    assert!(report_with_margin("r.csv", &rows, 15.0).contains("beyond ±15 %"));
+}

@@ -156,6 +156,7 @@ pub fn run(
         network: network.clone(),
         ..cli.cell_config(RunMode::Monitor)
     };
+    app.margin_pct = config.margin_pct;
     let driver = Driver::start(config, inbox_tx).context("starting the engine driver")?;
     let first = app.start();
     let result = event_loop(
