@@ -7,13 +7,12 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::engine::{CellConfig, Lowat, Pin, RrOptions};
+use crate::engine::{Lowat, Pin};
 use crate::matrix::{Matrix, Strategy};
-use crate::net::{CcName, SocketOptions};
+use crate::net::CcName;
 use crate::receive::RxStrategy;
-use crate::strategy::StrategyOptions;
 use crate::wire::effective_size;
-use crate::workload::{Load, Workload, rr};
+use crate::workload::{Load, Workload};
 
 /// Most sender/receiver pairs one cell may use.
 pub const MAX_THREADS: usize = 64;
@@ -344,65 +343,11 @@ impl Cli {
             .map(|&s| (effective_size(s) as u64, s as u64))
             .collect()
     }
-
-    /// How every cell is run in `mode`. Headless: rounds of 2 s + 0.5 s warm-up until
-    /// every comparison is decided (from round 3, at most `--max-repeat`). The monitor:
-    /// one repeat of the same length, so its comparison turns over quickly.
-    pub fn cell_config(&self, mode: RunMode) -> CellConfig {
-        let (duration, warmup, repeat) = match mode {
-            RunMode::Headless => (
-                Duration::from_secs(2),
-                Duration::from_millis(500),
-                RepeatChoice::Auto,
-            ),
-            RunMode::Monitor => (
-                Duration::from_secs(2),
-                Duration::from_millis(500),
-                RepeatChoice::Times(1),
-            ),
-        };
-        let (repeats, until_decided) = match self.repeat.unwrap_or(repeat) {
-            RepeatChoice::Auto => (self.max_repeat.unwrap_or(DEFAULT_MAX_REPEAT), true),
-            RepeatChoice::Times(n) => (n, false),
-        };
-        CellConfig {
-            warmup: self.warmup.unwrap_or(warmup),
-            duration: self.duration.unwrap_or(duration),
-            repeats,
-            until_decided,
-            margin_pct: self.margin.unwrap_or(crate::stats::DEFAULT_MARGIN_PCT),
-            verify: self.verify,
-            pin: self.pin.clone(),
-            lowat: self.rcvlowat.unwrap_or_default(),
-            lowat_chosen: self.rcvlowat.is_some(),
-            rr: RrOptions {
-                depth: self.depth.unwrap_or(1),
-                response_size: self.response_size.unwrap_or(rr::DEFAULT_RESPONSE),
-            },
-            socket: SocketOptions {
-                cc: self.cc,
-                nagle: !self.nodelay,
-                ..SocketOptions::default()
-            },
-            strategy: StrategyOptions {
-                coalesce: self.coalesce,
-                zc_pool_bytes: Some(self.zc_pool),
-                unsafe_reuse: self.unsafe_reuse,
-                uring_depth: self.uring_depth,
-                ..StrategyOptions::default()
-            },
-            copy_meter: if self.no_copy_meter {
-                crate::copymeter::MeterChoice::Off
-            } else {
-                crate::copymeter::MeterChoice::Wanted
-            },
-            ..CellConfig::default()
-        }
-    }
 }
 
 mod combinations;
 mod command;
+mod config;
 pub use command::{Command, ImageFormat, ReportFormat};
 mod parse;
 use parse::*;

@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::figure::{Figure, why};
+use crate::figure::Figure;
 
+mod absences;
 pub mod derived;
 pub mod formula;
 mod ledger;
@@ -125,7 +126,7 @@ pub struct Row {
     pub tx_task_clock_ms: Figure<f64>,
     pub rx_task_clock_ms: Figure<f64>,
     pub netem: Option<String>,
-    // Wave 2 (issue 10): repeats, socket choices, placement, host noise, TCP_INFO.
+    // repeats, socket choices, placement, host noise, TCP_INFO.
     /// Which repeat of the cell this row is (from 1).
     pub repeat: Option<u32>,
     /// The size asked for, when it was below the header and rounded up to size_bytes.
@@ -154,14 +155,14 @@ pub struct Row {
     pub sndbuf_limited_pct: Figure<f64>,
     pub zc_pool_waits: Figure<u64>,
     pub zc_bogus: Figure<u64>,
-    // Issue 11: the registries' axes a row was measured on.
+    // the registries' axes a row was measured on.
     /// The workload (`stream`) and the receive strategy (`copy`).
     pub workload: Option<String>,
     pub rx_strategy: Option<String>,
     /// Bytes of message buffers in the zero-copy pool (its waits are inside zero-copy's
     /// latency).
     pub zc_pool_bytes: Figure<u64>,
-    // Issue 13: workloads.
+    // workloads.
     /// `rate`: the load as given (`50%`, `2Gbit/s`, `50k/s`, `max`), and for a share of
     /// saturation the percentage alone.
     pub rate: Option<String>,
@@ -183,7 +184,7 @@ pub struct Row {
     /// `rate`: how late messages left against their due times (the pacing's error).
     pub pace_err_p50_us: Figure<f64>,
     pub pace_err_p99_us: Figure<f64>,
-    // Issue 14: more strategies.
+    // more strategies.
     /// `yes` when the sender rewrote buffers the kernel could still hold
     /// (`--unsafe-reuse`): a demonstration of the hazard, never a result.
     pub unsafe_reuse: Option<String>,
@@ -193,7 +194,7 @@ pub struct Row {
     pub rx_mapped_pct: Figure<f64>,
     /// `uring`: messages submitted together (`--uring-depth`; 1 under rr and rate).
     pub uring_depth: Option<u32>,
-    // Issue 15: the copy meter (the kernel's own counts, this row's interval).
+    // the copy meter (the kernel's own counts, this row's interval).
     /// Bytes the senders' send calls copied from user memory into the kernel.
     pub tx_copied_bytes: Figure<u64>,
     /// Bytes the senders' send calls pinned instead (MSG_ZEROCOPY, io_uring SEND_ZC).
@@ -212,7 +213,7 @@ pub struct Row {
     /// Bytes the senders copied in user space (two-copy's linearization), counted by
     /// the tool: the copy the kernel cannot see.
     pub user_copied_bytes: Figure<u64>,
-    // Issue 17: more of TCP_INFO (the senders' connections).
+    // more of TCP_INFO (the senders' connections).
     /// RTT variance at the interval's end, mean over connections, µs.
     pub tcpi_rttvar_us: Figure<f64>,
     /// Bytes retransmitted in the interval.
@@ -293,92 +294,6 @@ impl Row {
         self
     }
 
-    /// Names the absences a read-back row's own columns explain: the zero-copy ledger
-    /// does not apply to other strategies; hardware counters are unavailable where the
-    /// row says the machine had none. The rest stay "not in the recording".
-    pub fn explain_absences(&mut self) {
-        fn explain<T: Copy + PartialEq>(f: &mut Figure<T>, why: Figure<T>) {
-            if *f == Figure::Unavailable(why::NOT_RECORDED) {
-                *f = why;
-            }
-        }
-        let zero_copy =
-            crate::matrix::Strategy::of_name(&self.strategy).is_some_and(|s| s.is_zero_copy());
-        if !zero_copy {
-            for f in self.zc_counts_mut() {
-                explain(f, Figure::NotApplicable);
-            }
-            explain(&mut self.zc_copied_pct, Figure::NotApplicable);
-        }
-        let workload = self.workload();
-        if !workload.has_round_trips() {
-            for f in self.round_trip_figures_mut() {
-                explain(f, Figure::NotApplicable);
-            }
-        }
-        if !self.mode().is_paced() {
-            for f in [
-                &mut self.offered_gbps,
-                &mut self.pace_err_p50_us,
-                &mut self.pace_err_p99_us,
-            ] {
-                explain(f, Figure::NotApplicable);
-            }
-        }
-        if self.hw_counters.as_deref() == Some("off") {
-            for f in self.hardware_counts_mut() {
-                explain(f, Figure::Unavailable(why::NOT_COUNTED));
-            }
-            for f in self.software_counts_mut() {
-                explain(f, Figure::Unavailable(why::NOT_COUNTED));
-            }
-            explain(
-                &mut self.cycles_per_byte,
-                Figure::Unavailable(why::NOT_COUNTED),
-            );
-            explain(
-                &mut self.tx_task_clock_ms,
-                Figure::Unavailable(why::NOT_COUNTED),
-            );
-            explain(
-                &mut self.rx_task_clock_ms,
-                Figure::Unavailable(why::NOT_COUNTED),
-            );
-        }
-        if self.hw_counters.as_deref() == Some("no") {
-            for f in self.hardware_counts_mut() {
-                explain(f, Figure::Unavailable(why::NO_PMU));
-            }
-            explain(&mut self.cycles_per_byte, Figure::Unavailable(why::NO_PMU));
-        }
-    }
-
-    /// The zero-copy ledger's count columns.
-    pub(crate) fn zc_counts_mut(&mut self) -> [&mut Figure<u64>; 9] {
-        [
-            &mut self.zc_outstanding_at_end,
-            &mut self.zc_pool_bytes,
-            &mut self.zc_sends,
-            &mut self.zc_completions,
-            &mut self.zc_enobufs,
-            &mut self.zc_gaps,
-            &mut self.zc_lost,
-            &mut self.zc_pool_waits,
-            &mut self.zc_bogus,
-        ]
-    }
-
-    /// `rr`'s columns.
-    pub(crate) fn round_trip_figures_mut(&mut self) -> [&mut Figure<f64>; 5] {
-        [
-            &mut self.transactions_per_s,
-            &mut self.rtt_p50_us,
-            &mut self.rtt_p99_us,
-            &mut self.rtt_p999_us,
-            &mut self.rtt_max_us,
-        ]
-    }
-
     /// The workload the row was measured under (`stream` for recordings from before
     /// the column).
     pub fn workload(&self) -> crate::workload::Workload {
@@ -386,31 +301,5 @@ impl Row {
             .as_deref()
             .and_then(|w| w.parse().ok())
             .unwrap_or_default()
-    }
-
-    /// The software perf counts' columns, both sides.
-    fn software_counts_mut(&mut self) -> [&mut Figure<u64>; 6] {
-        [
-            &mut self.tx_context_switches,
-            &mut self.rx_context_switches,
-            &mut self.tx_cpu_migrations,
-            &mut self.rx_cpu_migrations,
-            &mut self.tx_page_faults,
-            &mut self.rx_page_faults,
-        ]
-    }
-
-    /// The hardware counters' columns, both sides.
-    fn hardware_counts_mut(&mut self) -> [&mut Figure<u64>; 8] {
-        [
-            &mut self.tx_cycles,
-            &mut self.tx_instructions,
-            &mut self.tx_l1d_load_misses,
-            &mut self.tx_llc_load_misses,
-            &mut self.rx_cycles,
-            &mut self.rx_instructions,
-            &mut self.rx_l1d_load_misses,
-            &mut self.rx_llc_load_misses,
-        ]
     }
 }
