@@ -19,6 +19,11 @@ fn run(cell: Cell, config: &CellConfig) -> CellSummary {
     }
 }
 
+/// The row's reasons not to trust it ("" when none).
+fn flagged(row: &netio_tui::record::Row) -> &str {
+    row.flagged.as_deref().unwrap_or("")
+}
+
 fn config(fault: Fault) -> CellConfig {
     CellConfig {
         warmup: Duration::from_millis(50),
@@ -54,12 +59,16 @@ fn completions_that_cannot_arrive_are_counted_flagged_and_harmless() {
         } else {
             // splice has no completions to wait for: nothing to flag.
             assert_eq!(row.zc_outstanding_at_end, Figure::NotApplicable);
-            assert_eq!(row.flagged, None, "{cell}");
+            assert!(!flagged(row).contains("outstanding"), "{cell}");
         }
-        // The next cell, in the same process, is whole and unflagged.
+        // The next cell, in the same process, is whole, with nothing outstanding (a busy
+        // host may still flag it: tests run side by side).
         let next = run(cell, &config(Fault::None));
         assert_eq!(next.integrity_errors, 0, "{cell} after the stall");
-        assert_eq!(next.row.flagged, None, "{cell} after the stall");
+        assert!(
+            !flagged(&next.row).contains("outstanding"),
+            "{cell} after the stall"
+        );
         if strategy.is_zero_copy() {
             assert_eq!(next.row.zc_outstanding_at_end, Figure::Measured(0));
         }

@@ -39,7 +39,14 @@ fn assert_exact(s: &CellSummary) {
         "{}: a stream ended inside a frame",
         s.cell
     );
-    assert_eq!(s.row.flagged, None, "{}", s.cell);
+    // Nothing the cell itself did is flagged (a busy host may be: the tests run side
+    // by side, and this asserts nothing about how busy the machine was).
+    let flagged = s.row.flagged.as_deref().unwrap_or("");
+    assert!(
+        !flagged.contains("outstanding") && !flagged.contains("inside a frame"),
+        "{}: {flagged}",
+        s.cell
+    );
     assert_eq!(s.setup.ends_alike, Some(true), "{}", s.cell);
     assert_eq!(s.connections.len(), s.cell.threads);
     for c in &s.connections {
