@@ -248,8 +248,8 @@ pub struct Row {
     /// out of comparisons.
     pub flagged: Option<String>,
     /// Both ends of the cell's first connection read back the same options
-    /// (TCP_NODELAY, congestion control, SO_ZEROCOPY, a fixed SO_SNDBUF); empty when
-    /// one end is on the far host.
+    /// (TCP_NODELAY, congestion control, SO_ZEROCOPY, a fixed SO_SNDBUF); under
+    /// `--remote` the far end's readback comes back in `FarEnd`.
     pub ends_alike: Option<bool>,
     /// Share of the machine's CPU (all CPUs) that processes other than this one used
     /// during the interval, %: `/proc/stat` busy minus this process's own ticks. Above

@@ -64,6 +64,8 @@ fn a_small_matrix_runs_both_ways_with_figures_from_both_hosts() {
             assert_eq!(r.peer_nic_driver.as_deref(), Some("veth"), "{what}");
             let far = if reverse { "senders" } else { "receivers" };
             assert_eq!(r.peer_runs.as_deref(), Some(far), "{what}");
+            // Each host set its own end; the far end's readback came back to compare.
+            assert_eq!(r.ends_alike, Some(true), "{what}");
             assert!(
                 r.peer_kernel.as_deref().is_some_and(|k| !k.is_empty()),
                 "{what}"

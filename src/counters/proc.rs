@@ -60,6 +60,10 @@ impl ThreadReading {
 pub struct MachineCpu {
     pub busy: u64,
     pub total: u64,
+    /// Of `busy`, the time in interrupts and softirqs (the `irq` and `softirq`
+    /// columns): mostly the network stack working for the tool's own sockets, some of
+    /// it in ksoftirqd, so never "other processes".
+    pub interrupts: u64,
     /// This process's own CPU time (user + system, `/proc/self/stat`), read right
     /// after; `None` where unreadable.
     pub own: Option<u64>,
@@ -77,13 +81,17 @@ impl MachineCpu {
     }
 
     /// Percentage of the machine's CPU busy between `earlier` and `self` in processes
-    /// other than this one (and in interrupts and the kernel's own threads, some of
-    /// them working for this one: ksoftirqd).
+    /// other than this one, interrupts and softirqs left out (they are mostly the
+    /// network stack serving this process's sockets, ksoftirqd's included: counted as
+    /// others, multi-pair cells read up to 35 % "others" on an idle machine).
     pub fn others_pct_since(&self, earlier: &MachineCpu) -> Option<f64> {
         let total = self.total.checked_sub(earlier.total)?;
         let busy = self.busy.checked_sub(earlier.busy)?;
+        let interrupts = self.interrupts.checked_sub(earlier.interrupts)?;
         let own = self.own?.checked_sub(earlier.own?)?;
-        (total > 0).then(|| busy.saturating_sub(own) as f64 * 100.0 / total as f64)
+        (total > 0).then(|| {
+            busy.saturating_sub(interrupts).saturating_sub(own) as f64 * 100.0 / total as f64
+        })
     }
 
     /// Percentage of all CPUs busy between `earlier` and `self`.
@@ -112,6 +120,7 @@ pub fn parse_proc_stat(text: &str) -> Option<MachineCpu> {
     Some(MachineCpu {
         busy: total - idle,
         total,
+        interrupts: v.get(5).copied().unwrap_or(0) + v.get(6).copied().unwrap_or(0),
         own: None,
     })
 }
@@ -164,12 +173,14 @@ mod tests {
             MachineCpu {
                 busy: 200,
                 total: 1000,
+                interrupts: 0,
                 own: None,
             }
         );
         let b = MachineCpu {
             busy: 250,
             total: 1100,
+            interrupts: 0,
             own: Some(30),
         };
         assert_eq!(b.busy_pct_since(&a), Some(50.0));
@@ -180,6 +191,13 @@ mod tests {
             Some(30.0),
             "50 busy, 20 of them ours"
         );
+        let c = MachineCpu {
+            interrupts: 10,
+            ..b
+        };
+        assert_eq!(c.others_pct_since(&a), Some(20.0), "10 of them softirqs");
+        let d = parse_proc_stat("cpu  100 0 100 700 100 7 9 0 0 0\n").expect("parses");
+        assert_eq!(d.interrupts, 16);
         assert_eq!(
             parse_own_ticks("42 (a (b) c) S 1 2 3 4 5 6 7 8 9 10 17 4 0 0"),
             Some(21)

@@ -42,6 +42,13 @@ pub fn run_far_half(
     link: &mut dyn FarLink,
 ) -> Result<FarEnd, EngineError> {
     let plan = CellPlan::new(cell, offered, config)?;
+    // What this end reads back, for the near host to compare with its own end.
+    let end_options = sockets.first().map(|s| {
+        crate::net::sockopt::EndOptions::read(
+            std::os::fd::AsFd::as_fd(s),
+            plan.socket.sndbuf.is_some(),
+        )
+    });
     let ends = sockets.into_iter().map(|s| Ends::only(s, role)).collect();
     let half = spawn_half(&plan, config, ends)?;
     let mut counters = if plan.cell.workload == Workload::Stream {
@@ -106,11 +113,16 @@ pub fn run_far_half(
         // Nobody will drain or feed the connections any more.
         half.shut_down();
     }
-    end(half, config, early)
+    end(half, config, early, end_options)
 }
 
 /// Stops the senders, joins every worker and sums their totals.
-fn end(half: Half, config: &CellConfig, early: Option<String>) -> Result<FarEnd, EngineError> {
+fn end(
+    half: Half,
+    config: &CellConfig,
+    early: Option<String>,
+    end_options: Option<crate::net::sockopt::EndOptions>,
+) -> Result<FarEnd, EngineError> {
     half.stop.store(true, Relaxed);
     let (tx_cpus, rx_cpus) = half.cpus_seen();
     let Half {
@@ -138,6 +150,7 @@ fn end(half: Half, config: &CellConfig, early: Option<String>) -> Result<FarEnd,
             .collect(),
         integrity_errors: receivers.iter().map(|r| r.totals().integrity_errors).sum(),
         truncated_frames: receivers.iter().map(|r| r.totals().truncated_frames).sum(),
+        end_options,
         zero_copy: senders
             .iter()
             .fold(ZeroCopyCounts::default(), |sum, s| sum.plus(s.totals().zc)),

@@ -44,11 +44,22 @@ pub(super) fn finish_cell(
         _ => {}
     }
     let (tx_cpus, rx_cpus) = half.cpus_seen();
+    // Under `--remote` this host's end, to compare with the far end's readback.
+    let near_options = half
+        .tx_watched
+        .first()
+        .or(half.rx_watched.first())
+        .map(|s| {
+            crate::net::sockopt::EndOptions::read(
+                std::os::fd::AsFd::as_fd(s),
+                plan.socket.sndbuf.is_some(),
+            )
+        });
     let Half {
         workers,
         senders,
         receivers,
-        setup,
+        mut setup,
         ..
     } = half;
     let ends = workers.join();
@@ -94,9 +105,11 @@ pub(super) fn finish_cell(
             received: far_received,
             integrity_errors: far_errors,
             truncated_frames: far_truncated,
+            end_options: far_options,
             zero_copy,
             cpus,
         } = far;
+        setup.ends_alike = near_options.zip(far_options).map(|(near, far)| near == far);
         match role {
             HalfRole::Senders => {
                 sent = far_sent;

@@ -114,6 +114,10 @@ pub struct FarEnd {
     /// Streams that ended inside a frame (absent from an older server: 0).
     #[serde(default)]
     pub truncated_frames: u64,
+    /// The options the far end of the first connection reads back (absent from an
+    /// older server).
+    #[serde(default)]
+    pub end_options: Option<crate::net::sockopt::EndOptions>,
     pub zero_copy: ZeroCopyCounts,
     pub cpus: Vec<usize>,
 }

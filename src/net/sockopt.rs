@@ -172,11 +172,12 @@ pub fn get_zerocopy(fd: BorrowedFd<'_>) -> Option<bool> {
 
 /// The options every end of a connection is given, as the kernel reports them on one
 /// end (the send buffer only when it was fixed: autotuning sizes each end by its own
-/// traffic).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// traffic). Under `--remote` the far end's travels back to be compared (its
+/// congestion control as a name: it is only compared, never shown).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EndOptions {
     pub nodelay: Option<bool>,
-    pub cc: Option<CcName>,
+    pub cc: Option<String>,
     pub zerocopy: Option<bool>,
     pub sndbuf: Option<u64>,
 }
@@ -186,7 +187,7 @@ impl EndOptions {
     pub fn read(fd: BorrowedFd<'_>, fixed_sndbuf: bool) -> EndOptions {
         EndOptions {
             nodelay: get_nodelay(fd),
-            cc: get_cc(fd),
+            cc: get_cc(fd).map(|c| c.to_string()),
             zerocopy: get_zerocopy(fd),
             sndbuf: if fixed_sndbuf { get_sndbuf(fd) } else { None },
         }
