@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use super::{Lowat, Pin, receiver};
-use crate::matrix::Cell;
 use crate::net::{CcName, Network, SocketOptions};
 use crate::strategy::StrategyOptions;
 use crate::workload::rr;
@@ -141,12 +140,4 @@ pub struct SocketSetup {
     pub lowat: &'static str,
     /// The resolved `--pin` choice.
     pub pin: String,
-}
-
-/// The order cells are run in: `repeats` rounds, each over the whole matrix, so the
-/// repeats of one cell are spread over the run. Pairs of (cell, repeat number from 1).
-pub fn schedule(cells: &[Cell], repeats: u32) -> Vec<(Cell, u32)> {
-    (1..=repeats.max(1))
-        .flat_map(|r| cells.iter().map(move |&c| (c, r)))
-        .collect()
 }

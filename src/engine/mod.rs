@@ -45,7 +45,7 @@ use crossbeam_channel::Sender;
 use crate::matrix::Cell;
 use crate::workload::Workload;
 
-pub use config::{CellConfig, Fault, RrOptions, SocketSetup, schedule};
+pub use config::{CellConfig, Fault, RrOptions, SocketSetup};
 use describe::name_axes;
 pub use events::{
     CellOutcome, CellSummary, ConnectionTotals, EngineError, EngineEvent, Phase, Sample,
@@ -128,9 +128,8 @@ pub fn run_matrix(
                     .filter(|_| summary.row.flagged.is_none());
                 if config.until_decided {
                     // Decided with this round's figure among the rounds so far.
-                    let mut with = so_far.clone();
-                    with.note(cell, repeat, figure);
-                    summary.row.decided = Some(with.decided(cell, cells, config.margin_pct));
+                    summary.row.decided =
+                        Some(so_far.decided_with((cell, repeat, figure), cells, config.margin_pct));
                 }
                 if !emit(EngineEvent::CellFinished { index, summary }) {
                     deaf = true;

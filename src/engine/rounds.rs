@@ -28,7 +28,7 @@ fn point(c: &Cell) -> Point {
 }
 
 /// Each cell's headline figure per round.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Rounds {
     figures: HashMap<Cell, BTreeMap<u32, f64>>,
 }
@@ -44,16 +44,38 @@ impl Rounds {
     /// Whether every pair of strategies at `cell`'s point among `cells` is decided,
     /// paired by round over the rounds both have.
     pub fn decided(&self, cell: Cell, cells: &[Cell], margin_pct: f64) -> bool {
+        self.decided_with((cell, 0, None), cells, margin_pct)
+    }
+
+    /// [`Rounds::decided`] as if `extra` (a cell, its round and figure, not yet
+    /// noted) were among the rounds.
+    pub fn decided_with(
+        &self,
+        extra: (Cell, u32, Option<f64>),
+        cells: &[Cell],
+        margin_pct: f64,
+    ) -> bool {
+        let (cell, round, figure) = extra;
         let at: Vec<&Cell> = cells.iter().filter(|c| point(c) == point(&cell)).collect();
         let better = cell.mode().entry().better;
         let empty = BTreeMap::new();
         let of = |c: &Cell| self.figures.get(c).unwrap_or(&empty);
+        // A cell's figure in round `r`, the extra one included.
+        let at_round = |c: &Cell, r: u32| -> Option<f64> {
+            match figure {
+                Some(v) if *c == cell && r == round => Some(v),
+                _ => of(c).get(&r).copied(),
+            }
+        };
         at.iter().enumerate().all(|(i, a)| {
             at[i + 1..].iter().all(|b| {
-                let (fa, fb) = (of(a), of(b));
-                let (xs, ys): (Vec<f64>, Vec<f64>) = fa
+                let mut rounds: Vec<u32> = of(a).keys().copied().collect();
+                if figure.is_some() && **a == cell && !rounds.contains(&round) {
+                    rounds.push(round);
+                }
+                let (xs, ys): (Vec<f64>, Vec<f64>) = rounds
                     .iter()
-                    .filter_map(|(r, x)| Some((*x, *fb.get(r)?)))
+                    .filter_map(|&r| Some((at_round(a, r)?, at_round(b, r)?)))
                     .unzip();
                 xs.len() >= MIN_FOR_INTERVAL
                     && stats::compare_paired(&xs, &ys, better, margin_pct)
@@ -188,6 +210,12 @@ mod tests {
         }
         assert!(!r.decided(a, &[a, b], 5.0), "3 rounds at least");
         r.note(a, 3, Some(10.1));
+        // b's third round, not yet noted, decides it.
+        assert!(r.decided_with((b, 3, Some(30.2)), &[a, b], 5.0));
+        assert!(
+            !r.decided_with((b, 3, None), &[a, b], 5.0),
+            "a failed round adds nothing"
+        );
         r.note(b, 3, Some(30.2));
         assert!(r.decided(a, &[a, b], 5.0));
     }
