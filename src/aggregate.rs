@@ -1,4 +1,4 @@
-//! Rows of a recording grouped into cells (workload × strategy × size × threads), each with the
+//! Rows of a recording grouped into cells (setup × workload × strategy × size × threads), each with the
 //! spread of its throughput: over its repeats when there are several, else over the
 //! per-second samples of its one run (labelled "within one run"), and the host-noise
 //! reference over the same repeats. What `report`, `plot` and the headless summary
@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use crate::engine::tcp_window::RECEIVER_BEHIND_PCT;
 use crate::matrix::Mode;
 use crate::record::Row;
+use crate::row::Setup;
 use crate::stats::{
     self, Basis, Better, Comparison, DEFAULT_MARGIN_PCT, MIN_FOR_INTERVAL, Summary,
 };
@@ -21,6 +22,8 @@ pub type Numbered<'a> = (usize, &'a Row);
 pub struct CellStats<'a> {
     /// The workload and its load.
     pub mode: Mode,
+    /// Every other recorded option that changes what is measured.
+    pub setup: Setup,
     pub strategy: &'a str,
     pub size: u64,
     pub threads: u32,
@@ -65,16 +68,38 @@ pub fn cells(rows: &[Row]) -> Vec<CellStats<'_>> {
 
 /// [`cells`], compared with a `margin_pct` margin.
 pub fn cells_with_margin(rows: &[Row], margin_pct: f64) -> Vec<CellStats<'_>> {
-    let mut groups: BTreeMap<(Mode, &str, u32, u64), Vec<Numbered>> = BTreeMap::new();
-    for (i, r) in rows.iter().enumerate() {
+    let numbered: Vec<Numbered> = rows.iter().enumerate().map(|(i, r)| (i + 1, r)).collect();
+    cells_numbered(&numbered, margin_pct)
+}
+
+/// [`cells_with_margin`] over rows already numbered (a part of a file, cited by the
+/// file's own row numbers).
+pub fn cells_numbered<'a>(numbered: &[Numbered<'a>], margin_pct: f64) -> Vec<CellStats<'a>> {
+    type Key<'a> = (
+        Setup,
+        Mode,
+        &'a str,
+        u32,
+        u64,
+        (Option<u32>, Option<u64>, Option<u32>),
+    );
+    let mut groups: BTreeMap<Key, Vec<Numbered>> = BTreeMap::new();
+    for &(n, r) in numbered {
         groups
-            .entry((r.mode(), r.strategy.as_str(), r.threads, r.size_bytes))
+            .entry((
+                r.setup(),
+                r.mode(),
+                r.strategy.as_str(),
+                r.threads,
+                r.size_bytes,
+                r.workload_options(),
+            ))
             .or_default()
-            .push((i + 1, r));
+            .push((n, r));
     }
     groups
         .into_iter()
-        .map(|((mode, strategy, threads, size), rows)| {
+        .map(|((setup, mode, strategy, threads, size, _), rows)| {
             let gbps: Vec<f64> = rows
                 .iter()
                 .filter_map(|(_, r)| r.throughput_gbps.value())
@@ -97,6 +122,7 @@ pub fn cells_with_margin(rows: &[Row], margin_pct: f64) -> Vec<CellStats<'_>> {
             });
             CellStats {
                 mode,
+                setup,
                 strategy,
                 size,
                 threads,

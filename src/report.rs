@@ -180,19 +180,55 @@ pub fn report(file: &str, rows: &[Row]) -> String {
     report_with_margin(file, rows, crate::stats::DEFAULT_MARGIN_PCT)
 }
 
-/// The whole report, ratios within ±`margin_pct` % equivalent.
+/// The whole report, ratios within ±`margin_pct` % equivalent. A file holding rows
+/// of several setups (another congestion control, another machine…) is reported one
+/// setup at a time, each headed by what sets it apart: their cells never merge.
 pub fn report_with_margin(file: &str, rows: &[Row], margin_pct: f64) -> String {
     let numbered: Vec<Numbered> = rows.iter().enumerate().map(|(i, r)| (i + 1, r)).collect();
-    let cells = aggregate::cells_with_margin(rows, margin_pct);
     let mut out = String::new();
     let _ = writeln!(out, "# netio-tui report: {file}\n");
-    header(&mut out, rows);
+    let setups: Vec<crate::row::Setup> = crate::row::by_setup(rows)
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    if setups.len() == 1 {
+        body(&mut out, &numbered, margin_pct);
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "This file holds rows of {} setups; each is reported on its own.\n",
+        setups.len()
+    );
+    for (i, setup) in setups.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "# Setup {} of {}: {}\n",
+            i + 1,
+            setups.len(),
+            setup.label_among(&setups)
+        );
+        let of_setup: Vec<Numbered> = numbered
+            .iter()
+            .filter(|(_, r)| r.setup() == *setup)
+            .copied()
+            .collect();
+        body(&mut out, &of_setup, margin_pct);
+    }
+    out
+}
+
+/// The report's sections over `numbered`, rows of one setup.
+fn body(out: &mut String, numbered: &[Numbered], margin_pct: f64) {
+    let rows: Vec<Row> = numbered.iter().map(|(_, r)| (*r).clone()).collect();
+    let cells = aggregate::cells_numbered(numbered, margin_pct);
+    header(out, &rows);
     let _ = writeln!(
         out,
         "Comparisons are ratios with their 95 % interval: faster or slower beyond ±{margin_pct} %, equivalent within it, else undecided.\n"
     );
-    summary_table(&mut out, &cells);
-    host_noise_section(&mut out, &cells);
+    summary_table(out, &cells);
+    host_noise_section(out, &cells);
     let mut threads: Vec<u32> = rows.iter().map(|r| r.threads).collect();
     threads.sort_unstable();
     threads.dedup();
@@ -202,18 +238,17 @@ pub fn report_with_margin(file: &str, rows: &[Row], margin_pct: f64) -> String {
         .filter(|c| c.mode == crate::matrix::Mode::default())
         .cloned()
         .collect();
-    one_copy_against_two_copy(&mut out, &streams, &threads);
-    zero_copy_against_copying(&mut out, &streams, &threads);
-    largest_drop_section(&mut out, &streams);
-    receive::mapped_against_copied(&mut out, &cells);
-    latency::round_trips(&mut out, &cells);
-    latency::at_half_load(&mut out, &cells);
-    latency::knees(&mut out, &cells);
-    zero_copy_copied(&mut out, &numbered);
-    copies::where_the_copies_were(&mut out, &cells);
-    cache_misses(&mut out, &numbered);
-    absent_figures(&mut out, rows);
-    out
+    one_copy_against_two_copy(out, &streams, &threads);
+    zero_copy_against_copying(out, &streams, &threads);
+    largest_drop_section(out, &streams);
+    receive::mapped_against_copied(out, &cells);
+    latency::round_trips(out, &cells);
+    latency::at_half_load(out, &cells);
+    latency::knees(out, &cells);
+    zero_copy_copied(out, numbered);
+    copies::where_the_copies_were(out, &cells);
+    cache_misses(out, numbered);
+    absent_figures(out, &rows);
 }
 
 mod copies;

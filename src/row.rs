@@ -11,6 +11,8 @@ use crate::figure::Figure;
 mod absences;
 pub mod derived;
 pub mod formula;
+mod setup;
+pub use setup::{Setup, by_setup};
 mod ledger;
 
 /// Facts shared by every row of a run.

@@ -23,6 +23,24 @@ pub fn run_replay(
         Ok(s) => s.unwrap_or_default(),
         Err(code) => return code,
     };
+    // The monitor shows one setup: rows measured under another would be taken as
+    // rounds of the same cells.
+    let setups: Vec<crate::row::Setup> = crate::row::by_setup(&cells)
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    if setups.len() > 1 {
+        let labels: Vec<String> = setups.iter().map(|s| s.label_among(&setups)).collect();
+        eprintln!(
+            "error: {}: holds rows of {} setups ({}); replay shows one: record them to separate \
+             files, or read them all with: netio-tui report {}",
+            file.display(),
+            setups.len(),
+            labels.join("; "),
+            file.display(),
+        );
+        return ExitCode::from(BAD_INPUT);
+    }
     // Another run's seconds would be shown as this run's.
     if let Some(stray) = seconds
         .iter()

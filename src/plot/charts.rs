@@ -51,10 +51,38 @@ pub(super) struct Chart {
     pub series: Vec<Series>,
 }
 
-/// Every chart the file supports, and notes for those it does not: the throughput,
-/// cost and queueing charts from its stream rows, latency against load from its paced
-/// rows.
+/// Every chart the file supports, one set per setup ([`crate::row::Setup`]): a file
+/// whose rows differ in an option that changes what is measured gets each setup's
+/// charts apart, their names and titles saying what sets them apart ("-cc-bbr").
 pub(super) fn charts(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
+    let groups = crate::row::by_setup(all_rows);
+    if groups.len() <= 1 {
+        return charts_of_setup(all_rows);
+    }
+    let setups: Vec<crate::row::Setup> = groups.iter().map(|(s, _)| s.clone()).collect();
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for (setup, rows) in &groups {
+        let label = setup.label_among(&setups);
+        let slug: String = label
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let (charts, notes) = charts_of_setup(rows);
+        out.extend(charts.into_iter().map(|c| Chart {
+            stem: format!("{}--{slug}", c.stem),
+            title: format!("{} [{label}]", c.title),
+            ..c
+        }));
+        skipped.extend(notes.into_iter().map(|n| format!("[{label}] {n}")));
+    }
+    (out, skipped)
+}
+
+/// The charts of rows of one setup, and notes for those they do not support: the
+/// throughput, cost and queueing charts from the stream rows, latency against load
+/// from the paced rows.
+fn charts_of_setup(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     let stream = stream_rows(all_rows);

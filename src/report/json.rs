@@ -36,7 +36,16 @@ fn comparisons(cells: &[CellStats]) -> Vec<Value> {
     let mut out = Vec::new();
     for (i, a) in cells.iter().enumerate() {
         for b in &cells[i + 1..] {
-            if (a.mode, a.size, a.threads) != (b.mode, b.size, b.threads) {
+            // rr's depth and reply are the workload's: cells of another depth are
+            // another point.
+            let rr = |c: &CellStats| {
+                c.rows
+                    .first()
+                    .map(|(_, r)| (r.depth, r.response_size_bytes))
+            };
+            if (&a.setup, a.mode, a.size, a.threads, rr(a))
+                != (&b.setup, b.mode, b.size, b.threads, rr(b))
+            {
                 continue;
             }
             let better = a.mode.entry().better;
@@ -46,6 +55,7 @@ fn comparisons(cells: &[CellStats]) -> Vec<Value> {
             out.push(json!({
                 "cell": {
                     "workload": a.mode.to_string(),
+                    "setup": a.setup.to_string(),
                     "size_bytes": a.size,
                     "threads": a.threads,
                 },
@@ -92,6 +102,7 @@ fn cell(c: &CellStats) -> Value {
     let per_byte = |f: fn(&Row) -> crate::figure::Figure<f64>| median_of(c, |r| f(r).value());
     json!({
         "workload": c.mode.to_string(),
+        "setup": c.setup.to_string(),
         "strategy": c.strategy,
         "size_bytes": c.size,
         "threads": c.threads,
