@@ -202,3 +202,54 @@ fn bimodal_runs_are_marked_in_the_table() {
     let text = format!("{:?}", screen(&a, 120, 40).buffer());
     assert!(text.contains(" bi "), "{text}");
 }
+
+/// A finished run that should not be trusted is shown, dimmed and marked `!`, with its
+/// reason at the bottom of the table; the others are not.
+#[test]
+fn a_flagged_run_is_dimmed_with_its_reason() {
+    use crate::engine::EngineEvent;
+    let mut a = app();
+    a.start();
+    let g = a.generation;
+    let cells: Vec<_> = a.strategies.iter().map(|&s| a.cell_for(s)).collect();
+    let now = Instant::now();
+    for (i, &cell) in cells.iter().enumerate() {
+        let mut done = finished(cell, 10.0 + i as f64);
+        if let (0, EngineEvent::CellFinished { summary, .. }) = (i, &mut done) {
+            summary.row.flagged = Some("busy host: others used 42% CPU".into());
+        }
+        for event in [started(cell, i, 3), done] {
+            a.update(
+                Inbox::Engine {
+                    generation: g,
+                    event,
+                },
+                now,
+            );
+        }
+    }
+    let shot = screen(&a, 120, 40);
+    let text = format!("{shot}");
+    let name = a.strategies[0].name();
+    assert!(text.contains(&format!("{name}! busy host: others used 42% CPU")), "{text}");
+    assert!(!text.contains(&format!("{}!", a.strategies[1].name())), "{text}");
+    // The flagged row's cells are dim, the other's are not.
+    let buf = shot.buffer();
+    // Where the table row starting with `n` (after a border) is: (x, y) of its name.
+    let row_of = |n: &str| {
+        (0..buf.area.height).find_map(|y| {
+            let line: Vec<&str> = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            let text: String = line.concat();
+            let at = text.find(&format!("│{n} "))?;
+            Some((text[..at].chars().count() as u16 + 1, y))
+        })
+    };
+    let dim = |(x, y): (u16, u16)| {
+        buf[(x + 12, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::DIM)
+    };
+    let flagged = row_of(&format!("{name}!")).unwrap_or_else(|| panic!("the flagged row:\n{text}"));
+    let clean = row_of(a.strategies[1].name()).expect("the other row");
+    assert!(dim(flagged) && !dim(clean));
+}

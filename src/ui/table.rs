@@ -356,31 +356,48 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             None => right(NOT_YET.to_string()),
         });
         let running = view.running.is_some_and(|r| r.cell == cell);
+        // A finished run that should not be trusted: dimmed and marked `!`, its reason
+        // under the table; kept out of the comparisons.
+        let flagged = !live && figures.is_some_and(|m| m.flagged.is_some());
         // On the highlighted row the strategy's colour would clash with the highlight.
         let name_style = if running {
             theme.highlight()
         } else {
             theme.strategy(s)
         };
-        let label = if running {
-            format!("▶{}", s.name())
-        } else {
-            s.name().to_string()
+        let label = match (running, flagged) {
+            (true, _) => format!("▶{}", s.name()),
+            (false, true) => format!("{}!", s.name()),
+            (false, false) => s.name().to_string(),
         };
         let name = TableCell::from(label).style(name_style);
         let row = Row::new(std::iter::once(name).chain(values).collect::<Vec<_>>());
         match (running, live) {
             (true, true) => row.style(theme.highlight().add_modifier(Modifier::ITALIC)),
             (true, false) => row.style(theme.highlight()),
+            _ if flagged => row.style(theme.value().add_modifier(Modifier::DIM)),
             _ => row.style(theme.value()),
         }
     });
+    let reasons: Vec<String> = lines
+        .iter()
+        .filter_map(|(s, display, _)| match display {
+            Some((m, false)) => Some(format!("{}! {}", s.name(), m.flagged.as_deref()?)),
+            _ => None,
+        })
+        .collect();
     let widths = std::iter::once(Constraint::Length(10))
         .chain(shown.iter().map(|&(_, w)| Constraint::Length(w)))
         .collect::<Vec<_>>();
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
-        .block(block(title, theme));
+        .block(if reasons.is_empty() {
+            block(title, theme)
+        } else {
+            block(title, theme).title_bottom(
+                ratatui::text::Line::from(format!(" {} ", reasons.join(" · "))).style(theme.dim()),
+            )
+        });
     frame.render_widget(table, area);
 }
