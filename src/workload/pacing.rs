@@ -4,14 +4,18 @@
 //! afterwards, each stamped with the time it was *due*, so the stall shows in the
 //! latency of every message it delayed (coordinated omission corrected, as wrk2 does).
 //!
-//! Waiting does not burn a core: the sender sleeps until [`SPIN_NS`] before the due
+//! Waiting does not burn a core: the sender sleeps until its spin window before the due
 //! time (an absolute-deadline sleep, with the thread's timer slack set to 1 ns), then
-//! spins the rest. How late each message really went is measured and recorded
+//! spins the rest. The window is [`SPIN_NS`], but never more than a quarter of the
+//! interval ([`Pacer::spin_ns`]): a short interval would otherwise be spun through
+//! whole, and two pacers on two cores would leave their receivers no CPU. How late each message really went is measured and recorded
 //! (`pace_err_*` columns).
 
 /// How long before a due time the sender stops sleeping and spins: a wake-up from
 /// `clock_nanosleep` lands this late or less most of the time on these machines.
 pub const SPIN_NS: u64 = 30_000;
+/// The spin window's share of the interval, at most: 1/`SPIN_SHARE`.
+pub const SPIN_SHARE: u64 = 4;
 /// Longest single sleep, so a stop request is seen promptly.
 pub const MAX_SLEEP_NS: u64 = 10_000_000;
 
@@ -39,6 +43,14 @@ impl Pacer {
         }
     }
 
+    /// How long before each due time the sender spins: [`SPIN_NS`], or a quarter of
+    /// the interval when that is shorter, so spinning takes at most that share of the
+    /// pacer's core (a wake-up that lands later than the window makes the message late,
+    /// which the pacing error records).
+    pub fn spin_ns(&self) -> u64 {
+        SPIN_NS.min(self.interval_ps / 1000 / SPIN_SHARE)
+    }
+
     /// When message `k` is due.
     pub fn due(&self, k: u64) -> u64 {
         self.start_ns + (u128::from(k) * u128::from(self.interval_ps) / 1000) as u64
@@ -52,9 +64,14 @@ pub trait PacedSink {
     fn send_due(&mut self, due_ns: u64) -> Result<(), Self::Error>;
 }
 
-/// Waits until `due`: sleeps while it is more than [`SPIN_NS`] away (in steps of at
+/// Waits until `due`: sleeps while it is more than `spin_ns` away (in steps of at
 /// most [`MAX_SLEEP_NS`]), then spins. False if told to stop meanwhile.
-pub fn wait_until(clock: &mut impl Clock, due: u64, stopped: impl Fn() -> bool) -> bool {
+pub fn wait_until(
+    clock: &mut impl Clock,
+    due: u64,
+    spin_ns: u64,
+    stopped: impl Fn() -> bool,
+) -> bool {
     loop {
         let now = clock.now();
         if now >= due {
@@ -64,8 +81,8 @@ pub fn wait_until(clock: &mut impl Clock, due: u64, stopped: impl Fn() -> bool) 
             return false;
         }
         let left = due - now;
-        if left > SPIN_NS {
-            clock.sleep_until(now + (left - SPIN_NS).min(MAX_SLEEP_NS));
+        if left > spin_ns {
+            clock.sleep_until(now + (left - spin_ns).min(MAX_SLEEP_NS));
         } else {
             std::hint::spin_loop();
         }
@@ -79,9 +96,10 @@ pub fn run_paced<S: PacedSink>(
     sink: &mut S,
 ) -> Result<u64, S::Error> {
     let mut k = 0u64;
+    let spin = pacer.spin_ns();
     loop {
         let due = pacer.due(k);
-        if !wait_until(clock, due, || sink.stopped()) {
+        if !wait_until(clock, due, spin, || sink.stopped()) {
             return Ok(k);
         }
         // Checked again: a stop that came while a late sender caught up.
@@ -224,6 +242,24 @@ mod tests {
         );
     }
 
+    /// A short interval is not spun through: the sender sleeps until a quarter of it
+    /// before each due time, and spins only that.
+    #[test]
+    fn the_spin_window_is_at_most_a_quarter_of_the_interval() {
+        let fast = Pacer::for_pair(0, 8_000_000, 0, 1); // 8 µs
+        assert_eq!(fast.spin_ns(), 2_000);
+        let slow = Pacer::for_pair(0, 1_000_000_000, 0, 1); // 1 ms
+        assert_eq!(slow.spin_ns(), SPIN_NS);
+        // Time only moves by looking (100 ns) or sleeping: count the looks spent
+        // spinning before one due time 8 µs away.
+        let mut c = FakeClock { now: 0, sleeps: 0 };
+        assert!(wait_until(&mut c, 8_000, fast.spin_ns(), || false));
+        assert_eq!(c.sleeps, 1, "slept first");
+        // One look, the sleep to 6 µs, then 100 ns looks for the last 2 µs.
+        let looks = (c.now - 6_000) / 100;
+        assert!(looks <= 21, "spun {looks} looks: more than the 2 µs window");
+    }
+
     #[test]
     fn schedules_spread_pairs_and_keep_precision() {
         let p = Pacer::for_pair(1_000, 2_500, 1, 2); // 2.5 ns apart, second of two pairs
@@ -235,9 +271,9 @@ mod tests {
     #[test]
     fn a_stop_ends_the_wait() {
         let mut c = FakeClock { now: 0, sleeps: 0 };
-        assert!(!wait_until(&mut c, 1_000_000_000, || true));
+        assert!(!wait_until(&mut c, 1_000_000_000, SPIN_NS, || true));
         assert!(
-            wait_until(&mut c, 0, || true),
+            wait_until(&mut c, 0, SPIN_NS, || true),
             "already due: send, stop after"
         );
     }
