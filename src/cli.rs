@@ -162,6 +162,11 @@ pub struct Cli {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(3..=100))]
     pub max_repeat: Option<u32>,
 
+    /// --repeat auto's budget: at most N × the cells runs in all, the open points
+    /// sharing what the decided ones leave [default: 5, what --repeat 5 takes]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(3..=100))]
+    pub budget_rounds: Option<u32>,
+
     /// Ratios within ±PCT are equivalent (the comparisons' margin) [default: 5%]
     #[arg(long, value_name = "PCT", value_parser = parse_margin)]
     pub margin: Option<f64>,

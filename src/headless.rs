@@ -94,7 +94,7 @@ pub fn run(
         ..cli.cell_config(RunMode::Headless)
     };
     let mut progress = Progress::new(
-        cells.len() * config.repeats as usize,
+        config.most_runs(cells.len()),
         config.warmup + config.duration,
     );
     let (events_tx, events) = crossbeam_channel::unbounded();

@@ -34,6 +34,9 @@ impl Cli {
             duration: self.duration.unwrap_or(duration),
             repeats,
             until_decided,
+            budget_rounds: self
+                .budget_rounds
+                .unwrap_or(crate::engine::DEFAULT_BUDGET_ROUNDS),
             margin_pct: self.margin.unwrap_or(crate::stats::DEFAULT_MARGIN_PCT),
             verify: self.verify,
             pin: self.pin.clone(),

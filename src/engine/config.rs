@@ -8,6 +8,10 @@ use crate::net::{CcName, Network, SocketOptions};
 use crate::strategy::StrategyOptions;
 use crate::workload::rr;
 
+/// `--budget-rounds`' default: `--repeat auto` spends at most what `--repeat 5` (the
+/// fixed count it replaced as the headless default) takes.
+pub const DEFAULT_BUDGET_ROUNDS: u32 = 5;
+
 /// How the engine runs every cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellConfig {
@@ -34,6 +38,9 @@ pub struct CellConfig {
     /// `--repeat auto`: from round 3 on, points whose every comparison is decided
     /// leave the rounds ([`super::rounds`]).
     pub until_decided: bool,
+    /// `--budget-rounds`: with `until_decided`, at most this many times the cells
+    /// are run in all.
+    pub budget_rounds: u32,
     /// `--margin`: ratios within ±this % are equivalent.
     pub margin_pct: f64,
     /// `rr`'s requests in flight and reply length (the workload is each cell's own).
@@ -72,6 +79,19 @@ impl CellConfig {
     }
 }
 
+impl CellConfig {
+    /// The most cell runs `cells` cells can take: every round, or under `--repeat
+    /// auto` the budget.
+    pub fn most_runs(&self, cells: usize) -> usize {
+        let rounds = if self.until_decided {
+            self.repeats.min(self.budget_rounds.max(3))
+        } else {
+            self.repeats
+        };
+        cells * rounds as usize
+    }
+}
+
 impl Default for CellConfig {
     fn default() -> Self {
         CellConfig {
@@ -84,6 +104,7 @@ impl Default for CellConfig {
             pin: Pin::default(),
             repeats: 1,
             until_decided: false,
+            budget_rounds: DEFAULT_BUDGET_ROUNDS,
             margin_pct: crate::stats::DEFAULT_MARGIN_PCT,
             rr: RrOptions::default(),
             network: Network::Loopback,

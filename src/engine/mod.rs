@@ -45,7 +45,7 @@ use crossbeam_channel::Sender;
 use crate::matrix::Cell;
 use crate::workload::Workload;
 
-pub use config::{CellConfig, Fault, RrOptions, SocketSetup};
+pub use config::{CellConfig, DEFAULT_BUDGET_ROUNDS, Fault, RrOptions, SocketSetup};
 use describe::name_axes;
 pub use events::{
     CellOutcome, CellSummary, ConnectionTotals, EngineError, EngineEvent, Phase, Sample,
@@ -156,13 +156,13 @@ pub fn run_matrix(
             }
         }
     };
-    rounds::run_rounds(
-        cells,
-        config.repeats,
-        config.until_decided,
-        config.margin_pct,
-        run_one,
-    );
+    let plan = rounds::Plan {
+        max: config.repeats,
+        until_decided: config.until_decided,
+        budget_rounds: config.budget_rounds,
+        margin_pct: config.margin_pct,
+    };
+    rounds::run_rounds(cells, plan, run_one);
     if !deaf {
         emit(EngineEvent::RunEnded {
             cancelled: cancel.load(Relaxed),

@@ -2,9 +2,13 @@
 //! spreads over every cell. A fixed count (`--repeat N`), or until decided (`--repeat
 //! auto`): from the third round on, a point (workload, size, threads) whose every pair
 //! of strategies is decided (faster, slower or equivalent, [`crate::stats::Class`])
-//! leaves the rounds, until none is left or the budget (`--max-repeat`) is spent. A
-//! point a percentage load still needs keeps its `rate max` reference in the rounds.
-//! Pure: the measuring is a closure.
+//! leaves the rounds, until none is left or a budget is spent: `--max-repeat` rounds of
+//! any cell, and `--budget-rounds` B: at most B × cells runs in all (default 5, what
+//! `--repeat 5` takes), so a run that decides early is shorter than a fixed count and
+//! one that does not spends the same time on the points still open. A round past the
+//! third that the budget cannot hold whole takes only the points it can hold whole (all
+//! strategies of a point or none, so its rounds pair). A point a percentage load still
+//! needs keeps its `rate max` reference in the rounds. Pure: the measuring is a closure.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -107,20 +111,62 @@ impl Rounds {
     }
 }
 
-/// Runs `cells` in rounds (at most `max`; with `until_decided`, only the points not yet
-/// decided from round 3 on), calling `run(index, cell, round)` for each in turn.
-/// Returns the rounds run.
+/// How many rounds, and when to stop early.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    /// Rounds at most (exactly, without `until_decided`).
+    pub max: u32,
+    /// From round 3 on, only the points not yet decided.
+    pub until_decided: bool,
+    /// With `until_decided`: cell runs in all at most this many times the cells.
+    pub budget_rounds: u32,
+    /// Ratios within ±this % are equivalent.
+    pub margin_pct: f64,
+}
+
+/// `cells` cut to the whole points (all their cells) that fit in `room` runs, in
+/// order.
+fn whole_points(cells: &[Cell], room: usize) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::new();
+    let mut points: Vec<Point> = cells.iter().map(point).collect();
+    points.dedup();
+    for p in points {
+        let of: Vec<Cell> = cells.iter().copied().filter(|c| point(c) == p).collect();
+        if out.len() + of.len() <= room {
+            out.extend(of);
+        }
+    }
+    out
+}
+
+/// Runs `cells` in rounds as `plan` says, calling `run(index, cell, round)` for each in
+/// turn. Returns the rounds run.
 pub fn run_rounds(
     cells: &[Cell],
-    max: u32,
-    until_decided: bool,
-    margin_pct: f64,
+    plan: Plan,
     mut run: impl FnMut(usize, Cell, u32, &Rounds) -> Ran,
 ) -> u32 {
+    let Plan {
+        max,
+        until_decided,
+        margin_pct,
+        ..
+    } = plan;
+    let budget = if until_decided {
+        cells.len() * plan.budget_rounds.max(MIN_FOR_INTERVAL as u32) as usize
+    } else {
+        usize::MAX
+    };
     let mut rounds = Rounds::default();
     let mut active = cells.to_vec();
     let mut index = 0;
     for round in 1..=max.max(1) {
+        if active.len() > budget.saturating_sub(index) {
+            active = whole_points(&active, budget.saturating_sub(index));
+            if active.is_empty() {
+                return round - 1;
+            }
+        }
         for &cell in &active {
             match run(index, cell, round, &rounds) {
                 Ran::Figure(f) => rounds.note(cell, round, f),
@@ -149,8 +195,24 @@ mod tests {
 
     /// Runs with an injected measurement: `f(cell, round)`.
     fn drive(cells: &[Cell], max: u32, f: impl Fn(Cell, u32) -> f64) -> (u32, Vec<(Cell, u32)>) {
+        drive_within(cells, max, 100, f)
+    }
+
+    /// [`drive`] with a budget of `budget_rounds` × cells runs.
+    fn drive_within(
+        cells: &[Cell],
+        max: u32,
+        budget_rounds: u32,
+        f: impl Fn(Cell, u32) -> f64,
+    ) -> (u32, Vec<(Cell, u32)>) {
         let mut ran = Vec::new();
-        let rounds = run_rounds(cells, max, true, 5.0, |_, c, r, _| {
+        let plan = Plan {
+            max,
+            until_decided: true,
+            budget_rounds,
+            margin_pct: 5.0,
+        };
+        let rounds = run_rounds(cells, plan, |_, c, r, _| {
             ran.push((c, r));
             Ran::Figure(Some(f(c, r)))
         });
@@ -198,6 +260,35 @@ mod tests {
         let runs_of = |size| ran.iter().filter(|(c, _)| c.size == size).count();
         assert_eq!(runs_of(65536), 6, "3 rounds of 2 strategies, then decided");
         assert_eq!(runs_of(4096), 14, "every round");
+    }
+
+    /// The budget in runs: 3 rounds of all 6 cells, then the undecided points (2
+    /// cells each) share the rest whole, never a point half measured in a round.
+    #[test]
+    fn the_run_budget_goes_to_the_open_points_whole() {
+        let cells = [
+            cell(Strategy::TwoCopy, 4096),
+            cell(Strategy::OneCopy, 4096),
+            cell(Strategy::TwoCopy, 16384),
+            cell(Strategy::OneCopy, 16384),
+            cell(Strategy::TwoCopy, 65536),
+            cell(Strategy::OneCopy, 65536),
+        ];
+        // 64K is decided at round 3; 4K and 16K never are.
+        let (_, ran) = drive_within(&cells, 10, 5, |c, r| match (c.size, c.strategy) {
+            (65536, Strategy::OneCopy) => 20.0 + f64::from(r) * 0.01,
+            (_, Strategy::OneCopy) if r % 2 == 0 => 12.0,
+            (_, Strategy::OneCopy) => 8.0,
+            _ => 10.0,
+        });
+        assert_eq!(ran.len(), 30, "5 × 6 runs, no more");
+        let runs_of = |size| ran.iter().filter(|(c, _)| c.size == size).count();
+        assert_eq!(runs_of(65536), 6, "decided, it left after round 3");
+        assert_eq!(runs_of(4096) % 2, 0, "whole points only");
+        assert_eq!(runs_of(4096) + runs_of(16384), 24);
+        // Under the same budget a fixed count would have given every point 5 rounds;
+        // the open ones got 6.
+        assert_eq!(runs_of(4096), 12);
     }
 
     #[test]

@@ -231,8 +231,14 @@ fn a_flagged_run_is_dimmed_with_its_reason() {
     let shot = screen(&a, 120, 40);
     let text = format!("{shot}");
     let name = a.strategies[0].name();
-    assert!(text.contains(&format!("{name}! busy host: others used 42% CPU")), "{text}");
-    assert!(!text.contains(&format!("{}!", a.strategies[1].name())), "{text}");
+    assert!(
+        text.contains(&format!("{name}! busy host: others used 42% CPU")),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&format!("{}!", a.strategies[1].name())),
+        "{text}"
+    );
     // The flagged row's cells are dim, the other's are not.
     let buf = shot.buffer();
     // Where the table row starting with `n` (after a border) is: (x, y) of its name.
