@@ -205,6 +205,10 @@ fn help_states_the_defaults_the_binary_uses() {
     );
     assert!(help.contains("500ms]"), "{help}");
     assert!(help.contains(&format!("[default: {}]", crate::cli::DEFAULT_MAX_REPEAT)));
+    assert!(help.contains(&format!(
+        "[default: {}, what --repeat 5 takes]",
+        crate::engine::DEFAULT_BUDGET_ROUNDS
+    )));
     assert!(help.contains("[default: auto headless, 1 in the monitor]"));
     assert!(help.contains("143 for SIGTERM"));
 }
