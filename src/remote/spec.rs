@@ -223,15 +223,33 @@ impl CellSpec {
     }
 }
 
-/// Bytes of buffers the half of `cell` this host runs allocates: each sender's
-/// messages (its registry entry says how many) or each receiver's ring.
+/// Bytes of buffers the half of `cell` this host runs allocates, every one the
+/// controller's numbers size: each sender's messages (its registry entry says how
+/// many) and, under `rr`, its reply buffer; each receiver's ring (two under `--rx
+/// zerocopy`: the mapped window and the copy buffer beside it) and, under `rr`, the
+/// replies of every request that can be in flight (`reply × depth`, sent together).
 pub fn half_memory(cell: &Cell, config: &CellConfig, far: HalfRole) -> u64 {
-    let size = crate::wire::effective_size(cell.size);
-    let one = match far {
-        HalfRole::Senders => (cell.strategy.entry().buffers)(size, &config.strategy),
-        HalfRole::Receivers => crate::engine::ring_len(size),
+    let size = crate::wire::effective_size(cell.size) as u64;
+    let rr = cell.workload.has_round_trips();
+    let reply = if rr {
+        config.rr.response_size as u64
+    } else {
+        0
     };
-    cell.threads as u64 * one as u64
+    let one = match far {
+        HalfRole::Senders => {
+            (cell.strategy.entry().buffers)(size as usize, &config.strategy) as u64 + reply
+        }
+        HalfRole::Receivers => {
+            let rings = match cell.rx {
+                RxStrategy::ZeroCopy => 2,
+                _ => 1,
+            };
+            rings * crate::engine::ring_len(size as usize) as u64
+                + reply.saturating_mul(config.rr.depth.max(1) as u64)
+        }
+    };
+    (cell.threads as u64).saturating_mul(one)
 }
 
 #[cfg(test)]
@@ -256,6 +274,28 @@ mod tests {
         assert_eq!(config.duration, CellConfig::default().duration);
         let text = serde_json::to_string(&s).expect("json");
         assert_eq!(serde_json::from_str::<CellSpec>(&text).expect("parses"), s);
+    }
+
+    /// rr's replies are the controller's numbers too: a receiver holds `reply ×
+    /// depth` of them, a sender one reply.
+    #[test]
+    fn rr_replies_are_counted_on_both_sides() {
+        use crate::workload::Workload;
+        let (mut cell, mut config) = spec().checked(&Limits::default()).expect("within limits");
+        let stream_rx = half_memory(&cell, &config, HalfRole::Receivers);
+        let stream_tx = half_memory(&cell, &config, HalfRole::Senders);
+        cell.workload = Workload::Rr;
+        config.rr.depth = 1024;
+        config.rr.response_size = 16 << 20;
+        assert_eq!(
+            half_memory(&cell, &config, HalfRole::Receivers),
+            stream_rx + 2 * 1024 * (16 << 20),
+            "two threads of 1024 replies of 16 MiB"
+        );
+        assert_eq!(
+            half_memory(&cell, &config, HalfRole::Senders),
+            stream_tx + 2 * (16 << 20)
+        );
     }
 
     #[test]
