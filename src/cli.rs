@@ -274,7 +274,7 @@ pub struct Cli {
     #[arg(long, requires = "remote")]
     pub reverse: bool,
 
-    /// With --remote: the key shared with the server (at least 16 bytes, mode 600);
+    /// With --remote: the key shared with the server (made by `netio-tui keygen FILE`, mode 600);
     /// without it, the NETIO_KEY environment variable.
     #[arg(long, value_name = "FILE", requires = "remote")]
     pub key_file: Option<PathBuf>,

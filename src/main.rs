@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         }) => commands::run_plot(file, out_dir, *format, python.as_deref()),
         Some(Command::Completions { shell }) => commands::run_completions(*shell),
         Some(Command::Man) => commands::run_man(),
+        Some(Command::Keygen { file }) => commands::run_keygen(file),
         Some(Command::Serve {
             listen,
             key_file,

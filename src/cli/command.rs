@@ -57,6 +57,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Write a new key for `serve` and `--remote` (32 random bytes as 64 hex digits,
+    /// mode 600, never over an existing file): copy it to both hosts and give it
+    /// with --key-file FILE.
+    Keygen {
+        /// Where the key goes (must not exist yet).
+        file: PathBuf,
+    },
     /// Be the far host of `--remote` runs: run the other half of each cell a controller
     /// asks for, one controller at a time, in the foreground.
     Serve {
@@ -64,7 +71,7 @@ pub enum Command {
         /// only without one).
         #[arg(long, value_name = "ADDR[:PORT]")]
         listen: Option<String>,
-        /// The key controllers must prove they hold (at least 16 bytes, mode 600);
+        /// The key controllers must prove they hold (made by `netio-tui keygen FILE`, mode 600);
         /// without it, the NETIO_KEY environment variable.
         #[arg(long, value_name = "FILE")]
         key_file: Option<PathBuf>,

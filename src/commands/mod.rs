@@ -20,7 +20,7 @@ pub use measure::run_measure;
 pub use plot::run_plot;
 pub use replay::run_replay;
 pub use report::run_report;
-pub use serve::{ServeArgs, run_serve};
+pub use serve::{ServeArgs, run_keygen, run_serve};
 
 /// Exit status of input the tool refuses (an option, a file).
 pub const BAD_INPUT: u8 = 2;

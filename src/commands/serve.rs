@@ -1,5 +1,6 @@
 //! `netio-tui serve`: checks its options (the key, where to listen) before binding
 //! anything, says where it listens and with which limits, then serves until stopped.
+//! `netio-tui keygen FILE`: the key both hosts hold.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -20,15 +21,48 @@ pub struct ServeArgs<'a> {
     pub copy_meter: bool,
 }
 
+/// Writes a new key to `file`.
+pub fn run_keygen(file: &Path) -> ExitCode {
+    match Key::write_new(file) {
+        Ok(_) => {
+            eprintln!(
+                "wrote a new key to {} (mode 600): copy it to the other host, and give --key-file {} on both",
+                file.display(),
+                file.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: keygen {}: already exists; choose a new file (a key is never overwritten)",
+                file.display()
+            );
+            ExitCode::from(BAD_INPUT)
+        }
+        Err(e) => {
+            eprintln!("error: keygen {}: {e}", file.display());
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
 pub fn run_serve(args: ServeArgs<'_>) -> ExitCode {
     let key = match Key::choose(args.key_file) {
+        Ok(k) if k.is_none() => {
+            eprintln!(
+                "error: serve needs a key (--key-file FILE, or {}): anyone who reaches the port, another local user included, could run cells here; {}",
+                crate::remote::auth::KEY_ENV,
+                crate::remote::auth::KEYGEN_HINT
+            );
+            return ExitCode::from(BAD_INPUT);
+        }
         Ok(k) => k,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let listen = match listen_address(args.listen, &key) {
+    let listen = match listen_address(args.listen) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("error: {e}");
@@ -53,18 +87,15 @@ pub fn run_serve(args: ServeArgs<'_>) -> ExitCode {
         }
     };
     let at = server.local_addr().unwrap_or(listen);
+    let fds = crate::remote::server::raise_fd_limit();
     eprintln!(
-        "serve: listening on {at} (protocol {}; {}; at most {} threads, {} B messages, {} s cells; {})",
+        "serve: listening on {at} (protocol {}; key required; at most {} threads, {} messages, {} s cells; {}; {} open files)",
         crate::remote::message::VERSION,
-        if key.is_none() {
-            "no key: loopback only"
-        } else {
-            "key required"
-        },
         limits.max_threads,
-        limits.max_size,
+        crate::matrix::format_size(limits.max_size as usize),
         limits.max_duration_s,
         server.meter_words(),
+        fds.map_or("unknown".into(), |n| n.to_string()),
     );
     match server.run() {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,10 +7,14 @@
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
+mod handshake;
+
 use super::auth::{self, Key, NONCE_LEN};
+use super::channel::{Channel, ChannelError};
 use super::facts::HostFacts;
-use super::frame::{self, FrameError, MAX_FRAME};
-use super::message::{Message, VERSION};
+use super::frame::{self, FrameError};
+use super::message::Message;
+use super::peer_text::clean;
 use super::spec::{CellSpec, Limits};
 use super::{DEFAULT_PORT, RemoteError};
 use crate::engine::{
@@ -33,7 +37,7 @@ pub struct Controller {
     shown: String,
     key: Key,
     reverse: bool,
-    control: Option<TcpStream>,
+    control: Option<Channel>,
     /// What the server said about itself when it welcomed us.
     pub facts: HostFacts,
     pub limits: Limits,
@@ -63,103 +67,21 @@ impl Controller {
 
     /// This host's address on the control connection (its interface faces the server).
     pub fn local_ip(&self) -> Option<std::net::IpAddr> {
-        self.control.as_ref()?.local_addr().ok().map(|a| a.ip())
-    }
-
-    fn handshake(&mut self) -> Result<(), RemoteError> {
-        let fail = |reason: String| RemoteError::Protocol {
-            addr: self.shown.clone(),
-            reason,
-        };
-        let mut s = TcpStream::connect_timeout(&self.addr, HANDSHAKE).map_err(|e| {
-            RemoteError::Connect {
-                addr: self.shown.clone(),
-                reason: format!("{e} (is `netio-tui serve` running there, and the port open?)"),
-            }
-        })?;
-        let _ = s.set_nodelay(true);
-        let ours = auth::random_bytes().map_err(|e| fail(e.to_string()))?;
-        let hello = Message::Hello {
-            version: VERSION,
-            nonce: auth::hex(&ours),
-        };
-        send(&mut s, &hello).map_err(|e| fail(e.to_string()))?;
-        let (version, theirs, proof) = match self.read(&mut s, HANDSHAKE)? {
-            Message::Challenge {
-                version,
-                nonce,
-                proof,
-            } => (version, nonce, proof),
-            other => return Err(self.refusal(other)),
-        };
-        if version != VERSION {
-            return Err(fail(format!(
-                "it speaks protocol version {version}, this netio-tui {VERSION}"
-            )));
-        }
-        let theirs =
-            auth::unhex(&theirs, NONCE_LEN).ok_or_else(|| fail("a malformed nonce".into()))?;
-        let proof = auth::unhex(&proof, 64).unwrap_or_default();
-        if !self.key.verify("server", &ours, &theirs, &proof) {
-            // Said to the server too, so its log names the cause.
-            let reason = "wrong key: the server could not prove it holds the controller's key";
-            let _ = send(
-                &mut s,
-                &Message::Refused {
-                    reason: reason.into(),
-                },
-            );
-            return Err(RemoteError::WrongKey {
-                addr: self.shown.clone(),
-            });
-        }
-        let mine = Message::Proof {
-            proof: auth::hex(&self.key.proof("client", &theirs, &ours)),
-        };
-        send(&mut s, &mine).map_err(|e| fail(e.to_string()))?;
-        match self.read(&mut s, HANDSHAKE)? {
-            Message::Welcome { facts, limits } => {
-                self.facts = facts;
-                self.limits = limits;
-                self.control = Some(s);
-                Ok(())
-            }
-            other => Err(self.refusal(other)),
-        }
-    }
-
-    fn read(&self, s: &mut TcpStream, patience: Duration) -> Result<Message, RemoteError> {
-        let bytes = frame::read_frame(s, MAX_FRAME, Instant::now() + patience).map_err(|e| {
-            RemoteError::Protocol {
-                addr: self.shown.clone(),
-                reason: match e {
-                    FrameError::Closed => "it closed the connection".into(),
-                    other => other.to_string(),
-                },
-            }
-        })?;
-        Message::parse(&bytes).map_err(|e| RemoteError::Protocol {
-            addr: self.shown.clone(),
-            reason: e.to_string(),
-        })
-    }
-
-    fn refusal(&self, m: Message) -> RemoteError {
-        match m {
-            Message::Refused { reason } => RemoteError::Refused {
-                addr: self.shown.clone(),
-                reason,
-            },
-            other => RemoteError::Protocol {
-                addr: self.shown.clone(),
-                reason: format!("it answered with {} instead", other.kind()),
-            },
-        }
+        self.control
+            .as_ref()?
+            .stream()
+            .local_addr()
+            .ok()
+            .map(|a| a.ip())
     }
 
     /// The control connection, opened again if the server closed it while idle.
-    fn control(&mut self) -> Result<&mut TcpStream, EngineError> {
-        if self.control.as_ref().is_some_and(|s| !idle_and_open(s)) {
+    fn control(&mut self) -> Result<&mut Channel, EngineError> {
+        if self
+            .control
+            .as_ref()
+            .is_some_and(|c| !idle_and_open(c.stream()))
+        {
             self.control = None;
         }
         if self.control.is_none() {
@@ -172,11 +94,11 @@ impl Controller {
     }
 
     fn tell(&mut self, m: &Message) -> Result<(), EngineError> {
-        let s = self
+        let ch = self
             .control
             .as_mut()
             .ok_or_else(|| EngineError::PeerLost("no control connection".into()))?;
-        if let Err(e) = send(s, m) {
+        if let Err(e) = ch.send(m) {
             self.control = None;
             return Err(EngineError::PeerLost(format!("sending to it: {e}")));
         }
@@ -184,20 +106,18 @@ impl Controller {
     }
 
     fn hear(&mut self, patience: Duration) -> Result<Message, EngineError> {
-        let Some(s) = self.control.as_mut() else {
+        let Some(ch) = self.control.as_mut() else {
             return Err(EngineError::PeerLost("no control connection".into()));
         };
-        let heard = frame::read_frame(s, MAX_FRAME, Instant::now() + patience)
-            .map_err(|e| match e {
-                FrameError::Closed => {
-                    "it closed the control connection (was it stopped?)".to_string()
-                }
-                FrameError::TimedOut(t) => format!("no answer within {t:?}"),
-                other => other.to_string(),
-            })
-            .and_then(|b| Message::parse(&b).map_err(|e| e.to_string()));
+        let heard = ch.read(patience).map_err(|e| match e {
+            ChannelError::Frame(FrameError::Closed) => {
+                "it closed the control connection (was it stopped?)".to_string()
+            }
+            ChannelError::Frame(FrameError::TimedOut(t)) => format!("no answer within {t:?}"),
+            other => clean(&other.to_string()),
+        });
         match heard {
-            Ok(Message::Failed { reason }) => Err(EngineError::Peer(reason)),
+            Ok(Message::Failed { reason }) => Err(EngineError::Peer(clean(&reason))),
             Ok(m) => Ok(m),
             Err(reason) => {
                 self.control = None;
@@ -209,8 +129,8 @@ impl Controller {
     fn reading(&mut self) -> Result<FarReading, EngineError> {
         match self.hear(TICK)? {
             Message::Tick { reading } => {
-                if let Some(s) = self.control.as_mut() {
-                    let _ = send(s, &Message::Ack);
+                if let Some(ch) = self.control.as_mut() {
+                    let _ = ch.send(&Message::Ack);
                 }
                 Ok(*reading)
             }
@@ -243,14 +163,19 @@ impl Peer for Controller {
         self.tell(&Message::Cell {
             spec: Box::new(spec),
         })?;
-        let token = match self.hear(SETUP)? {
-            Message::Token { token } => token,
+        let nonce = match self.hear(SETUP)? {
+            Message::Token { token } => auth::unhex(&token, NONCE_LEN).unwrap_or_default(),
             other => return Err(self.unexpected(other)),
+        };
+        let seal = match self.control.as_ref() {
+            Some(ch) => ch.seal().clone(),
+            None => return Err(EngineError::PeerLost("no control connection".into())),
         };
         let mut sockets = Vec::with_capacity(plan.cell.threads);
         for index in 0..plan.cell.threads {
+            // Proof of the session's key for this cell and index: no token in clear.
             let hello = Message::Data {
-                token: token.clone(),
+                token: auth::hex(&seal.data_proof(&nonce, index as u32)),
                 index: index as u32,
             };
             let opened = crate::net::connect_end(self.addr, &plan.socket, !self.reverse, HANDSHAKE)
@@ -292,7 +217,18 @@ impl Peer for Controller {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.hear(left.max(Duration::from_millis(1)))? {
-                Message::Done { end } => return Ok(*end),
+                Message::Done { mut end } => {
+                    // CPUs this host does not have are not believed.
+                    let cpus = self.facts.cpus as usize;
+                    if end.cpus.iter().any(|&c| c >= cpus) {
+                        return Err(EngineError::Peer(format!(
+                            "it reported CPUs up to {} on a host it said has {cpus}",
+                            end.cpus.iter().max().copied().unwrap_or(0)
+                        )));
+                    }
+                    end.cpus.dedup();
+                    return Ok(*end);
+                }
                 // Readings the far side sent before it heard a stop.
                 Message::Tick { .. } => {}
                 other => return Err(self.unexpected(other)),
@@ -305,10 +241,10 @@ impl Drop for Controller {
     /// Says bye and waits (briefly) for the server to close: then the server is free
     /// for the next controller.
     fn drop(&mut self) {
-        if let Some(s) = self.control.as_mut()
-            && send(s, &Message::Bye).is_ok()
+        if let Some(ch) = self.control.as_mut()
+            && ch.send(&Message::Bye).is_ok()
         {
-            let _ = frame::read_frame(s, MAX_FRAME, Instant::now() + Duration::from_secs(2));
+            let _ = ch.read(Duration::from_secs(2));
         }
     }
 }

@@ -18,6 +18,19 @@ pub struct HostFacts {
 }
 
 impl HostFacts {
+    /// Facts as another host sent them, made data: each string cleaned and capped, and
+    /// neutralised where a spreadsheet would read a formula (they land in the banner
+    /// and the CSV's `peer_*` columns); a CPU count of at least 1.
+    pub fn from_peer(self) -> HostFacts {
+        use super::peer_text::csv_cell;
+        HostFacts {
+            kernel: csv_cell(&self.kernel),
+            cpu_model: csv_cell(&self.cpu_model),
+            cpus: self.cpus.max(1),
+            nic_driver: self.nic_driver.as_deref().map(csv_cell),
+        }
+    }
+
     /// This host, reached at `local` (the control connection's local address).
     pub fn here(local: IpAddr) -> HostFacts {
         HostFacts {
@@ -141,5 +154,20 @@ mod tests {
         let facts = HostFacts::here(IpAddr::from([127, 0, 0, 1]));
         assert_eq!(facts.nic_driver.as_deref(), Some("loopback"));
         assert!(!facts.kernel.is_empty() && facts.cpus >= 1);
+    }
+
+    #[test]
+    fn a_peers_facts_are_cleaned_and_formula_safe() {
+        let hostile = HostFacts {
+            kernel: "6.1\x1b[2J\nforged".into(),
+            cpu_model: "=HYPERLINK(\"x\")".into(),
+            cpus: 0,
+            nic_driver: Some("+veth".into()),
+        }
+        .from_peer();
+        assert_eq!(hostile.kernel, "6.1?[2J?forged");
+        assert_eq!(hostile.cpu_model, "'=HYPERLINK(\"x\")");
+        assert_eq!(hostile.nic_driver.as_deref(), Some("'+veth"));
+        assert_eq!(hostile.cpus, 1);
     }
 }

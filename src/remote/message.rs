@@ -9,8 +9,9 @@ use super::frame::{FrameError, MAX_FRAME, announced};
 use super::spec::{CellSpec, Limits};
 use crate::engine::{FarCounting, FarEnd, FarReading};
 
-/// The protocol's version: a hello with another is refused, both versions named.
-pub const VERSION: u32 = 1;
+/// The protocol's version: a hello with another is refused, both versions named (2:
+/// every frame after the proofs sealed, data connections prove the session key).
+pub const VERSION: u32 = 2;
 
 /// Every message of the control channel (and the first frame of a data connection).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,8 +61,16 @@ pub enum Message {
 pub enum ParseError {
     #[error(transparent)]
     Frame(#[from] FrameError),
+    /// serde's words, cleaned and capped ([`super::peer_text`]): they quote the
+    /// peer's bytes.
     #[error("not a message: {0}")]
-    Json(#[from] serde_json::Error),
+    Json(String),
+}
+
+impl From<serde_json::Error> for ParseError {
+    fn from(e: serde_json::Error) -> ParseError {
+        ParseError::Json(super::peer_text::clean(&e.to_string()))
+    }
 }
 
 impl Message {

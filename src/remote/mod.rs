@@ -10,11 +10,16 @@
 //! server checks every request against its own limits ([`spec`]); a data connection
 //! without the running cell's token is dropped.
 
+mod admission;
 pub mod auth;
+pub mod channel;
 pub mod client;
 pub mod facts;
+mod far_link;
 pub mod frame;
 pub mod message;
+pub mod peer_text;
+pub mod sealed;
 pub mod server;
 mod session;
 pub mod spec;

@@ -1,27 +1,35 @@
-//! `netio-tui serve`: listens on one port, and gives every accepted connection a short
-//! thread that reads its first frame (within the handshake's deadline) and decides:
-//! a hello starts the session (one controller at a time: a second is told "busy"); a
-//! data connection is handed to the waiting cell only if its token matches; anything
-//! else is dropped. Connections being classified are capped, so a flood of silent
-//! ones costs a bounded number of threads for a bounded time.
+//! `netio-tui serve`: listens on one port, and gives every admitted connection a short
+//! thread that reads its first frame (within [`FIRST_FRAME`]) and decides: a hello
+//! starts the session (one controller at a time: a second is told "busy"); a data
+//! connection is handed to the waiting cell only if its token matches and it comes from
+//! the controller's address; anything else is dropped. Who is admitted, and for how
+//! long a connection counts as waiting (until its proof is verified or it is handed
+//! over), is [`super::admission`]'s: a flood from one address holds a few places for a
+//! few seconds, never the door. `accept` errors (out of fds) back off instead of
+//! spinning, and `serve` raises its open-file limit to the hard one at start.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::Sender;
 
-use super::auth::{self, Key, NONCE_LEN};
-use super::client::HANDSHAKE;
+use super::admission::{Admission, Full, Ticket, controller_room};
+use super::auth::{self, Key};
 use super::frame::{self, MAX_FRAME};
 use super::message::Message;
 use super::spec::Limits;
 use super::{DEFAULT_PORT, RemoteError, session};
 use crate::copymeter::MeterChoice;
 
-/// Connections read at once before the rest are closed unread.
-const MAX_UNCLASSIFIED: usize = 32;
+/// How long a connection has to send its whole first frame (a controller sends its
+/// hello, a data connection its token, as soon as it is connected).
+pub const FIRST_FRAME: Duration = Duration::from_secs(2);
+/// How long `accept` waits after an error (no fds left) before trying again.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// Closed-unread lines logged per source address at most this often.
+const LOG_EVERY: Duration = Duration::from_secs(5);
 
 /// What `serve` was asked for.
 #[derive(Debug, Clone)]
@@ -33,13 +41,12 @@ pub struct ServeOptions {
     pub copy_meter: bool,
 }
 
-/// Where `serve` listens: `--listen`, else all addresses with a key and loopback
-/// without one. Without a key anything but loopback is refused: anyone who reached
-/// the port could run cells here.
-pub fn listen_address(listen: Option<&str>, key: &Key) -> Result<SocketAddr, String> {
-    let addr = match listen {
-        None if key.is_none() => SocketAddr::from((Ipv4Addr::LOCALHOST, DEFAULT_PORT)),
-        None => SocketAddr::from((Ipv4Addr::UNSPECIFIED, DEFAULT_PORT)),
+/// Where `serve` listens: `--listen`, else every address (a key is always required:
+/// a server without one would let anyone who reaches the port, another local user
+/// included, run cells here).
+pub fn listen_address(listen: Option<&str>) -> Result<SocketAddr, String> {
+    match listen {
+        None => Ok(SocketAddr::from((Ipv4Addr::UNSPECIFIED, DEFAULT_PORT))),
         Some(text) => text
             .parse::<SocketAddr>()
             .or_else(|_| {
@@ -48,20 +55,15 @@ pub fn listen_address(listen: Option<&str>, key: &Key) -> Result<SocketAddr, Str
             })
             .map_err(|_| {
                 format!("--listen {text}: not ADDR or ADDR:PORT (e.g. 0.0.0.0:{DEFAULT_PORT})")
-            })?,
-    };
-    if key.is_none() && !addr.ip().is_loopback() {
-        return Err(format!(
-            "--listen {addr}: without a key serve listens on loopback only (anyone who reaches the port could run cells here); give --key-file FILE or set {}",
-            auth::KEY_ENV
-        ));
+            }),
     }
-    Ok(addr)
 }
 
 /// A cell waiting for its data connections.
 pub(super) struct Pending {
-    pub token: [u8; NONCE_LEN],
+    /// What data connection `i` must present: the session's proof for the cell's
+    /// nonce and `i` ([`super::sealed::Sealed::data_proof`]).
+    pub proofs: Vec<[u8; 32]>,
     pub connections: Sender<(u32, TcpStream)>,
 }
 
@@ -77,7 +79,8 @@ pub(super) struct Shared {
     /// before its data connections arrive, so they are born with it.
     pub listener: TcpListener,
     pub pending: Mutex<Option<Pending>>,
-    unclassified: AtomicUsize,
+    /// Who may wait at the door ([`super::admission`]).
+    pub admission: Admission,
 }
 
 /// A bound server.
@@ -108,7 +111,7 @@ impl Server {
                 meter,
                 busy: Mutex::new(None),
                 pending: Mutex::new(None),
-                unclassified: AtomicUsize::new(0),
+                admission: Admission::new(controller_room(opts.limits.max_threads)),
             }),
         })
     }
@@ -127,29 +130,96 @@ impl Server {
 
     /// Serves until the process is stopped.
     pub fn run(&self) -> Result<(), RemoteError> {
-        for conn in self.listener.incoming() {
-            let Ok(stream) = conn else { continue };
-            let Ok(peer) = stream.peer_addr() else {
-                continue;
+        let mut logged: HashMap<IpAddr, Instant> = HashMap::new();
+        loop {
+            let (stream, peer) = match self.listener.accept() {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of fds (or another passing error): wait instead of spinning;
+                    // the waiting connections' deadlines free fds meanwhile.
+                    log_limited(
+                        &mut logged,
+                        IpAddr::from([0, 0, 0, 0]),
+                        &format!("accept: {e}"),
+                    );
+                    std::thread::sleep(ACCEPT_BACKOFF);
+                    continue;
+                }
+            };
+            let ticket = match self.shared.admission.admit(peer.ip()) {
+                Ok(t) => t,
+                Err(full) => {
+                    let why = match full {
+                        Full::Source => format!(
+                            "{} connections from this address are waiting already",
+                            super::admission::PER_SOURCE
+                        ),
+                        Full::Everyone => format!(
+                            "{} connections are waiting already",
+                            super::admission::WAITING
+                        ),
+                    };
+                    log_limited(
+                        &mut logged,
+                        peer.ip(),
+                        &format!("closed {peer} unread: {why}"),
+                    );
+                    continue;
+                }
             };
             let shared = Arc::clone(&self.shared);
-            if shared.unclassified.fetch_add(1, SeqCst) >= MAX_UNCLASSIFIED {
-                shared.unclassified.fetch_sub(1, SeqCst);
-                log(&format!(
-                    "closed {peer} unread: {MAX_UNCLASSIFIED} connections are being read already"
-                ));
-                continue;
-            }
             let spawned = std::thread::Builder::new()
                 .name("nio-serve".into())
-                .spawn(move || classify(shared, stream, peer));
+                .spawn(move || classify(shared, stream, peer, ticket));
             if let Err(e) = spawned {
-                self.shared.unclassified.fetch_sub(1, SeqCst);
                 log(&format!("could not start a thread for {peer}: {e}"));
             }
         }
-        Ok(())
     }
+}
+
+/// Logs `line` unless a line for `source` was logged within [`LOG_EVERY`]: a flood
+/// from one address is one line every few seconds, not a line per connection.
+fn log_limited(logged: &mut HashMap<IpAddr, Instant>, source: IpAddr, line: &str) {
+    let now = Instant::now();
+    if logged.len() > 4096 {
+        logged.retain(|_, at| now.duration_since(*at) < LOG_EVERY);
+    }
+    match logged.get(&source) {
+        Some(at) if now.duration_since(*at) < LOG_EVERY => {}
+        _ => {
+            logged.insert(source, now);
+            log(&format!(
+                "{line} (said once per {} s per address)",
+                LOG_EVERY.as_secs()
+            ));
+        }
+    }
+}
+
+/// Raises the open-file soft limit to the hard one: every waiting connection and
+/// every cell's sockets are fds, and at 1,024 a flood could leave none for the
+/// controller. Returns the limit now in force.
+pub fn raise_fd_limit() -> Option<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `lim` is a valid rlimit to fill.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
+        return None;
+    }
+    if lim.rlim_cur < lim.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: lim.rlim_max,
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: a valid rlimit, at most the hard limit.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            return Some(raised.rlim_cur);
+        }
+    }
+    Some(lim.rlim_cur)
 }
 
 /// One line on stderr.
@@ -157,32 +227,54 @@ pub(super) fn log(line: &str) {
     eprintln!("serve: {line}");
 }
 
-/// Reads a connection's first frame and hands it on, or drops it.
-fn classify(shared: Arc<Shared>, mut stream: TcpStream, peer: SocketAddr) {
-    let first = frame::read_frame(&mut stream, MAX_FRAME, Instant::now() + HANDSHAKE);
-    shared.unclassified.fetch_sub(1, SeqCst);
+/// Reads a connection's first frame and hands it on, or drops it. `ticket` is its
+/// place at the door: given back once it is handed over, or (a hello) once its proof
+/// is verified.
+fn classify(shared: Arc<Shared>, mut stream: TcpStream, peer: SocketAddr, ticket: Ticket) {
+    let first = frame::read_frame(&mut stream, MAX_FRAME, Instant::now() + FIRST_FRAME);
     let message = match first
         .map_err(|e| e.to_string())
         .and_then(|b| Message::parse(&b).map_err(|e| e.to_string()))
     {
         Ok(m) => m,
-        Err(e) => return log(&format!("dropped {peer}: {e}")),
+        Err(e) => return log(&format!("dropped {peer}: {}", super::peer_text::clean(&e))),
     };
     match message {
-        Message::Hello { version, nonce } => session::run(&shared, stream, peer, version, &nonce),
+        Message::Hello { version, nonce } => {
+            session::run(&shared, stream, peer, version, &nonce, ticket)
+        }
         Message::Data { token, index } => {
-            let given = auth::unhex(&token, NONCE_LEN).unwrap_or_default();
-            let Ok(pending) = shared.pending.lock() else {
-                return;
-            };
-            match pending.as_ref() {
-                Some(p) if auth::same(&given, &p.token) => {
-                    let _ = p.connections.send((index, stream));
+            let given = auth::unhex(&token, 32).unwrap_or_default();
+            let from_controller = shared
+                .busy
+                .lock()
+                .map(|b| b.is_some_and(|c| c.ip() == peer.ip()))
+                .unwrap_or(false);
+            // The waiting cell's channel, cloned: no lock is held while handing over.
+            let to = shared.pending.lock().ok().and_then(|p| {
+                p.as_ref()
+                    .filter(|p| {
+                        from_controller
+                            && p.proofs
+                                .get(index as usize)
+                                .is_some_and(|want| auth::same(&given, want))
+                    })
+                    .map(|p| p.connections.clone())
+            });
+            match to {
+                // Full: the cell has its connections already; this one is dropped.
+                Some(to) => {
+                    if to.try_send((index, stream)).is_err() {
+                        log(&format!(
+                            "dropped a data connection from {peer}: the cell has all it asked for"
+                        ));
+                    }
                 }
-                _ => log(&format!(
-                    "dropped a data connection from {peer}: its token is not the waiting cell's"
+                None => log(&format!(
+                    "dropped a data connection from {peer}: no proof of the waiting cell's session, or not from its controller"
                 )),
             }
+            drop(ticket);
         }
         other => log(&format!(
             "dropped {peer}: it began with {} instead of a hello",
@@ -196,25 +288,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn without_a_key_only_loopback_is_served() {
-        let none = Key::none();
-        let key = Key::from_text(b"0123456789abcdef").expect("key");
+    fn listen_takes_an_address_with_or_without_a_port() {
+        assert!(listen_address(None).expect("default").ip().is_unspecified());
         assert_eq!(
-            listen_address(None, &none).expect("default").ip(),
-            IpAddr::from([127, 0, 0, 1])
-        );
-        assert!(
-            listen_address(None, &key)
-                .expect("default")
-                .ip()
-                .is_unspecified()
-        );
-        let e = listen_address(Some("0.0.0.0:9"), &none).expect_err("no key");
-        assert!(e.contains("loopback only"), "{e}");
-        assert_eq!(
-            listen_address(Some("127.0.0.1"), &none).expect("ip").port(),
+            listen_address(Some("127.0.0.1")).expect("ip").port(),
             DEFAULT_PORT
         );
-        assert!(listen_address(Some("nonsense"), &key).is_err());
+        assert_eq!(listen_address(Some("0.0.0.0:9")).expect("addr").port(), 9);
+        assert!(listen_address(Some("nonsense")).is_err());
     }
 }

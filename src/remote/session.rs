@@ -1,71 +1,89 @@
 //! One controller's session on the server: the handshake (version, then mutual
-//! proofs of the key), then cells until the controller says bye, goes quiet for
+//! proofs of the key, which give the session's seal), then sealed messages
+//! ([`super::channel`]): cells until the controller says bye, goes quiet for
 //! [`IDLE`], or goes away. Each cell is checked against the server's limits, gets a
-//! fresh token, waits a bounded time for its data connections, and runs its half
-//! through the engine ([`run_far_half`]); whatever happens, its threads are joined
-//! and its sockets closed before the next message is read.
+//! fresh nonce, waits a bounded time for its data connections (each proving the
+//! session's key for it), and runs its half through the engine ([`run_far_half`],
+//! over [`super::far_link`]); whatever happens, its threads are joined and its
+//! sockets closed before the next message is read.
 
 use std::net::{SocketAddr, TcpStream};
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use super::auth::{self, NONCE_LEN};
+use super::channel::{Channel, ChannelError};
 use super::client::HANDSHAKE;
 use super::facts::HostFacts;
+use super::far_link::{Link, SETUP};
 use super::frame::{self, FrameError, MAX_FRAME};
 use super::message::{Message, VERSION};
+use super::sealed::{End, Sealed};
 use super::server::{Pending, Shared, log};
 use super::spec::CellSpec;
 use crate::copymeter::MeterChoice;
 use crate::engine::far::{FarLink, run_far_half};
-use crate::engine::{CellPlan, FarCounting, FarReading, HalfRole, READY_PATIENCE};
+use crate::engine::{CellPlan, HalfRole};
 
 /// How long a session may sit between cells before the server ends it (the
 /// controller reconnects when it needs to).
 pub const IDLE: Duration = Duration::from_secs(60);
-/// How long a cell waits for its data connections, and for the go.
-const SETUP: Duration = Duration::from_secs(10);
-/// How long a running cell goes without hearing from the controller (it acknowledges
-/// every tick) before the server takes it for gone.
-const SILENCE: Duration = Duration::from_secs(10);
 
-pub(super) fn run(shared: &Shared, mut s: TcpStream, peer: SocketAddr, version: u32, nonce: &str) {
+pub(super) fn run(
+    shared: &Shared,
+    mut s: TcpStream,
+    peer: SocketAddr,
+    version: u32,
+    nonce: &str,
+    ticket: super::admission::Ticket,
+) {
     let _ = s.set_nodelay(true);
-    let mut slot = None;
-    let welcomed = handshake(shared, &mut s, version, nonce).and_then(|()| {
-        // Authenticated: one controller at a time.
-        slot = Some(Slot::take(shared, peer).map_err(|other| {
-            format!("busy: serving another controller ({other}); try again when it is done")
-        })?);
-        let local = s.local_addr().map_err(|e| e.to_string())?;
-        let welcome = Message::Welcome {
-            facts: HostFacts::here(local.ip()),
-            limits: shared.limits,
-        };
-        send(&mut s, &welcome).map_err(|e| e.to_string())
-    });
-    match welcomed {
-        Ok(()) => log(&format!("session with {peer}")),
+    let proved = handshake(shared, &mut s, version, nonce);
+    // Verified or not, it no longer waits at the door.
+    drop(ticket);
+    let seal = match proved {
+        Ok(seal) => seal,
         Err(why) => {
-            let _ = send(
+            let _ = frame::write_frame(
                 &mut s,
                 &Message::Refused {
                     reason: why.clone(),
-                },
+                }
+                .to_bytes(),
             );
             return log(&format!("refused {peer}: {why}"));
         }
+    };
+    // From here every message is sealed with the session's key.
+    let mut ch = Channel::new(s, seal);
+    // Authenticated: one controller at a time.
+    let _slot = match Slot::take(shared, peer) {
+        Ok(slot) => slot,
+        Err(other) => {
+            let reason =
+                format!("busy: serving another controller ({other}); try again when it is done");
+            let _ = ch.send(&Message::Refused {
+                reason: reason.clone(),
+            });
+            return log(&format!("refused {peer}: {reason}"));
+        }
+    };
+    let local = ch.stream().local_addr().map(|a| a.ip());
+    let welcome = Message::Welcome {
+        facts: local.map(HostFacts::here).unwrap_or_default(),
+        limits: shared.limits,
+    };
+    if let Err(e) = ch.send(&welcome) {
+        return log(&format!("lost {peer} before its welcome: {e}"));
     }
+    log(&format!("session with {peer}"));
     loop {
-        let next = frame::read_frame(&mut s, MAX_FRAME, Instant::now() + IDLE)
-            .map_err(|e| match e {
-                FrameError::Closed => "it closed the connection".to_string(),
-                other => other.to_string(),
-            })
-            .and_then(|b| Message::parse(&b).map_err(|e| e.to_string()));
+        let next = ch.read(IDLE).map_err(|e| match e {
+            ChannelError::Frame(FrameError::Closed) => "it closed the connection".to_string(),
+            other => other.to_string(),
+        });
         match next {
             Ok(Message::Cell { spec }) => {
-                if !cell(shared, &mut s, &spec) {
+                if !cell(shared, &mut ch, &spec) {
                     return log(&format!("lost {peer} inside a cell"));
                 }
             }
@@ -81,8 +99,13 @@ pub(super) fn run(shared: &Shared, mut s: TcpStream, peer: SocketAddr, version: 
     }
 }
 
-/// The server's half of the handshake; the reason to refuse, if any.
-fn handshake(shared: &Shared, s: &mut TcpStream, version: u32, nonce: &str) -> Result<(), String> {
+/// The server's half of the handshake: the session's seal, or the reason to refuse.
+fn handshake(
+    shared: &Shared,
+    s: &mut TcpStream,
+    version: u32,
+    nonce: &str,
+) -> Result<Sealed, String> {
     if version != VERSION {
         return Err(format!(
             "version mismatch: this server speaks protocol {VERSION}, the controller {version}"
@@ -97,10 +120,18 @@ fn handshake(shared: &Shared, s: &mut TcpStream, version: u32, nonce: &str) -> R
         nonce: auth::hex(&ours),
         proof: auth::hex(&shared.key.proof("server", &theirs, &ours)),
     };
-    send(s, &challenge).map_err(|e| e.to_string())?;
-    let proof = match read(s, HANDSHAKE)? {
+    frame::write_frame(s, &challenge.to_bytes()).map_err(|e| e.to_string())?;
+    let answer = frame::read_frame(s, MAX_FRAME, Instant::now() + HANDSHAKE)
+        .map_err(|e| e.to_string())
+        .and_then(|b| Message::parse(&b).map_err(|e| e.to_string()))?;
+    let proof = match answer {
         Message::Proof { proof } => auth::unhex(&proof, 64).unwrap_or_default(),
-        Message::Refused { reason } => return Err(format!("the controller refused: {reason}")),
+        Message::Refused { reason } => {
+            return Err(format!(
+                "the controller refused: {}",
+                super::peer_text::clean(&reason)
+            ));
+        }
         other => return Err(format!("expected a proof, got {}", other.kind())),
     };
     if !shared.key.verify("client", &ours, &theirs, &proof) {
@@ -109,7 +140,7 @@ fn handshake(shared: &Shared, s: &mut TcpStream, version: u32, nonce: &str) -> R
             auth::KEY_ENV
         ));
     }
-    Ok(())
+    Ok(Sealed::new(&shared.key, &theirs, &ours, End::Server))
 }
 
 /// The session slot, held by the controller being served; freed when dropped, which
@@ -126,6 +157,7 @@ impl<'a> Slot<'a> {
             Some(other) => Err(other),
             None => {
                 *busy = Some(peer);
+                shared.admission.serving(Some(peer.ip()));
                 Ok(Slot(shared))
             }
         }
@@ -134,12 +166,13 @@ impl<'a> Slot<'a> {
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
+        self.0.admission.serving(None);
         *self.0.busy.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }
 
 /// Runs one cell's far half; false when the controller was lost.
-fn cell(shared: &Shared, s: &mut TcpStream, spec: &CellSpec) -> bool {
+fn cell(shared: &Shared, ch: &mut Channel, spec: &CellSpec) -> bool {
     let checked = spec.checked(&shared.limits).and_then(|(cell, config)| {
         let here = (cell.strategy.entry().about.available)();
         if !here.ok {
@@ -162,13 +195,14 @@ fn cell(shared: &Shared, s: &mut TcpStream, spec: &CellSpec) -> bool {
             ));
         }
         let plan = CellPlan::new(cell, spec.offered_gbps, &config).map_err(|e| e.to_string())?;
+        log(&format!("cell {cell}: its buffers here take {need} B"));
         Ok((cell, config, plan))
     });
     let (cell, mut config, plan) = match checked {
         Ok(c) => c,
         Err(reason) => {
             log(&format!("refused a cell: {reason}"));
-            return send(s, &Message::Failed { reason }).is_ok();
+            return ch.send(&Message::Failed { reason }).is_ok();
         }
     };
     config.copy_meter = if spec.copy_meter {
@@ -178,30 +212,24 @@ fn cell(shared: &Shared, s: &mut TcpStream, spec: &CellSpec) -> bool {
     };
     if let Err(e) = crate::net::listener_options(&shared.listener, &plan.socket) {
         let reason = e.to_string();
-        return send(s, &Message::Failed { reason }).is_ok();
+        return ch.send(&Message::Failed { reason }).is_ok();
     }
-    let sockets = match connections(shared, s, plan.cell.threads) {
+    let sockets = match connections(shared, ch, plan.cell.threads) {
         Ok(Some(list)) => list,
         Ok(None) => return false,
-        Err(reason) => return send(s, &Message::Failed { reason }).is_ok(),
+        Err(reason) => return ch.send(&Message::Failed { reason }).is_ok(),
     };
     let sender = spec.far == HalfRole::Senders;
     for c in &sockets {
         if let Err(e) = crate::net::accepted_end(c, &plan.socket, sender) {
-            return send(
-                s,
-                &Message::Failed {
+            return ch
+                .send(&Message::Failed {
                     reason: e.to_string(),
-                },
-            )
-            .is_ok();
+                })
+                .is_ok();
         }
     }
-    let mut link = Link {
-        s,
-        lost: false,
-        heard: Instant::now(),
-    };
+    let mut link = Link::new(ch);
     let outcome = run_far_half(
         cell,
         spec.offered_gbps,
@@ -210,37 +238,37 @@ fn cell(shared: &Shared, s: &mut TcpStream, spec: &CellSpec) -> bool {
         sockets,
         &mut link,
     );
-    let lost = link.lost;
+    let lost = link.lost();
     let reply = match outcome {
         Ok(end) => Message::Done { end: Box::new(end) },
         Err(e) => Message::Failed {
             reason: e.to_string(),
         },
     };
-    !lost && send(s, &reply).is_ok()
+    !lost && ch.send(&reply).is_ok()
 }
 
-/// Gives the cell a token, and waits for its `threads` data connections; `Ok(None)`
-/// when the control connection broke.
+/// Gives the cell a fresh nonce, and waits for its `threads` data connections, each
+/// proving the session's key for that nonce and its index; `Ok(None)` when the
+/// control connection broke.
 fn connections(
     shared: &Shared,
-    s: &mut TcpStream,
+    ch: &mut Channel,
     threads: usize,
 ) -> Result<Option<Vec<TcpStream>>, String> {
-    let token = auth::random_bytes().map_err(|e| e.to_string())?;
+    let nonce = auth::random_bytes().map_err(|e| e.to_string())?;
     let (tx, rx) = crossbeam_channel::bounded(threads);
     if let Ok(mut p) = shared.pending.lock() {
         *p = Some(Pending {
-            token,
+            proofs: (0..threads as u32)
+                .map(|i| ch.seal().data_proof(&nonce, i))
+                .collect(),
             connections: tx,
         });
     }
-    let told = send(
-        s,
-        &Message::Token {
-            token: auth::hex(&token),
-        },
-    );
+    let told = ch.send(&Message::Token {
+        token: auth::hex(&nonce),
+    });
     let mut slots: Vec<Option<TcpStream>> = (0..threads).map(|_| None).collect();
     let deadline = Instant::now() + SETUP;
     while told.is_ok() && slots.iter().any(Option::is_none) {
@@ -265,99 +293,4 @@ fn connections(
         ));
     }
     Ok(Some(got))
-}
-
-/// The far half's line to the controller over the control connection.
-struct Link<'a> {
-    s: &'a mut TcpStream,
-    lost: bool,
-    /// When the controller last spoke.
-    heard: Instant,
-}
-
-impl FarLink for Link<'_> {
-    fn ready(&mut self, counting: FarCounting) -> bool {
-        if send(self.s, &Message::Ready { counting }).is_err() {
-            self.lost = true;
-            return false;
-        }
-        match read(self.s, SETUP + READY_PATIENCE) {
-            Ok(Message::Go) => {
-                self.heard = Instant::now();
-                true
-            }
-            Ok(Message::Stop) => false,
-            _ => {
-                self.lost = true;
-                false
-            }
-        }
-    }
-
-    fn send(&mut self, reading: FarReading) -> bool {
-        let ok = send(
-            self.s,
-            &Message::Tick {
-                reading: Box::new(reading),
-            },
-        )
-        .is_ok();
-        self.lost |= !ok;
-        ok
-    }
-
-    fn lost(&self) -> bool {
-        self.lost
-    }
-
-    fn wait(&mut self, deadline: Instant) -> bool {
-        loop {
-            if self.heard.elapsed() > SILENCE {
-                log(&format!(
-                    "the controller has been silent for {SILENCE:?}: taken for gone"
-                ));
-                self.lost = true;
-                return false;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return true;
-            }
-            if !readable(self.s, left) {
-                continue;
-            }
-            // The controller spoke mid-cell: an acknowledgement or a stop.
-            match read(self.s, HANDSHAKE) {
-                Ok(Message::Ack) => self.heard = Instant::now(),
-                Ok(Message::Stop) => return false,
-                _ => {
-                    self.lost = true;
-                    return false;
-                }
-            }
-        }
-    }
-}
-
-/// Whether `s` has something to read (or was closed) within `patience`.
-fn readable(s: &TcpStream, patience: Duration) -> bool {
-    let mut fds = libc::pollfd {
-        fd: s.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    let ms = patience.as_millis().clamp(1, 1000) as libc::c_int;
-    // SAFETY: one valid pollfd for the socket we hold.
-    let n = unsafe { libc::poll(&mut fds, 1, ms) };
-    n > 0 && fds.revents != 0
-}
-
-fn send(s: &mut TcpStream, m: &Message) -> std::io::Result<()> {
-    frame::write_frame(s, &m.to_bytes())
-}
-
-fn read(s: &mut TcpStream, patience: Duration) -> Result<Message, String> {
-    let bytes =
-        frame::read_frame(s, MAX_FRAME, Instant::now() + patience).map_err(|e| e.to_string())?;
-    Message::parse(&bytes).map_err(|e| e.to_string())
 }

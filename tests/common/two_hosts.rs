@@ -3,7 +3,6 @@
 //! the receiver's namespace with `ip netns exec`, the controller in the sender's.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -42,8 +41,7 @@ impl TwoHosts {
         let pair = NetnsPair::create(1500, None).expect("namespaces created");
         let dir = tempfile::tempdir().expect("tempdir");
         let key = dir.path().join("netio.key");
-        fs::write(&key, "a-test-key-of-32-bytes-0123456789\n").expect("key written");
-        fs::set_permissions(&key, fs::Permissions::from_mode(0o600)).expect("chmod");
+        netio_tui::remote::auth::Key::write_new(&key).expect("key written");
         let log = dir.path().join("serve.log");
         let server = Command::new("ip")
             .args(["netns", "exec", &pair.path.receiver_ns, bin(), "serve"])
