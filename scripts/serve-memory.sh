@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The far half's memory check against what it really used: for each cell, a fresh
+# `serve` on loopback runs a small warm-up cell (what the server sets up once for
+# every session is not the cell's), then the cell; the check's figure (the server
+# logs "its buffers here take N B") is set beside the peak resident set (VmHWM) less
+# the resident set before the cell. Run alone on the machine.
+#   BIN=target/release/netio-tui bash scripts/serve-memory.sh
+set -euo pipefail
+BIN=${BIN:-target/release/netio-tui}
+DIR=$(mktemp -d)
+trap 'rm -rf "$DIR"' EXIT
+"$BIN" keygen "$DIR/k" 2>/dev/null
+PORT=5399
+kib() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$2/status"; }
+printf '%-44s %12s %12s %8s\n' cell "check MiB" "used MiB" ratio
+while read -r label args; do
+  [ -z "$label" ] && continue
+  "$BIN" serve --listen 127.0.0.1:$PORT --key-file "$DIR/k" 2>"$DIR/log" &
+  pid=$!
+  for _ in $(seq 100); do grep -q listening "$DIR/log" && break; sleep 0.1; done
+  "$BIN" --remote 127.0.0.1:$PORT --key-file "$DIR/k" --strategies one-copy --sizes 1K \
+    --threads 1 --duration 300ms --warmup 0s --repeat 1 --record "$DIR/warm.csv" >/dev/null 2>&1 || true
+  rm -f "$DIR/warm.csv"
+  base=$(kib VmRSS $pid)
+  # shellcheck disable=SC2086
+  "$BIN" --remote 127.0.0.1:$PORT --key-file "$DIR/k" --strategies one-copy \
+    --duration 1s --warmup 0s --repeat 1 --record "$DIR/$label.csv" $args >/dev/null 2>&1 || true
+  hwm=$(kib VmHWM $pid)
+  need=$(grep -o 'take [0-9]* B' "$DIR/log" | sed -n 2p | awk '{print $2}' || true)
+  kill $pid; wait $pid 2>/dev/null || true
+  awk -v l="$label" -v n="${need:-0}" -v h="$hwm" -v b="$base" 'BEGIN {
+    used = (h - b) * 1024; printf "%-44s %12.1f %12.1f %8.2f\n", l, n / 1048576, used / 1048576, (n > 0 ? used / n : 0) }'
+done <<'CASES'
+stream-64K-x1 --sizes 64K --threads 1
+stream-1M-x1 --sizes 1M --threads 1
+stream-1M-x8 --sizes 1M --threads 8
+stream-16M-x4 --sizes 16M --threads 4
+rr-64K-d1-x1 --workload rr --sizes 64K --threads 1 --depth 1 --response-size 64K
+rr-1K-d64-1M-x4 --workload rr --sizes 1K --threads 4 --depth 64 --response-size 1M
+rr-1K-d256-1M-x2 --workload rr --sizes 1K --threads 2 --depth 256 --response-size 1M
+rate-1M-x2 --workload rate --rate 1Gbit --sizes 1M --threads 2
+rate-16M-x1 --workload rate --rate 1Gbit --sizes 16M --threads 1
+CASES
