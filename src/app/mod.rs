@@ -9,6 +9,7 @@ use crate::engine::{Counting, EngineEvent, Phase};
 use crate::matrix::{Cell, Mode, Strategy};
 use crate::row::RunContext;
 
+mod estimate;
 mod keys;
 mod progress;
 mod protocol;
@@ -169,7 +170,6 @@ impl App {
         // the matrix, so they pair by position): the median, interval and comparisons
         // are over all of them, as for a live run.
         for (cell, row) in &cells {
-            app.live.figures.insert(*cell, (*row).clone());
             app.live.push_run(*cell, row);
         }
         app.live.counting = Some(Counting {
@@ -342,7 +342,6 @@ impl App {
                 {
                     r.phase = Phase::Measure;
                 }
-                self.live.figures.insert(summary.cell, summary.row.clone());
                 self.live.push_run(summary.cell, &summary.row);
                 self.live.counting = Some(summary.counting);
                 self.finished.push(&summary);

@@ -56,9 +56,13 @@ impl History {
 /// What the panels show: the live one, or a frozen copy of it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct View {
-    /// Each finished cell's figures: its last finished run's window (in a replay, the
-    /// recorded figures). Never a second of a run still going, nor a warm-up.
+    /// Each finished cell's figures: every column the median over its kept runs
+    /// ([`super::estimate::median_row`]; in a replay, over the recorded rounds). Never a
+    /// second of a run still going, nor a warm-up.
     pub figures: HashMap<Cell, Row>,
+    /// Each cell's last finished runs (at most [`RUNS_KEPT`]), whole: what `figures`
+    /// is the median of.
+    pub kept: HashMap<Cell, VecDeque<Row>>,
     /// The running cell's latest second (warm-up or measuring, as `running.phase`
     /// says): shown as live, never as a result.
     pub second: Option<Row>,
@@ -125,9 +129,19 @@ pub enum Recording {
 }
 
 impl View {
-    /// Adds a finished run of `cell` to its last runs (at most [`RUNS_KEPT`]); a
-    /// flagged row is shown but left out of the comparisons.
+    /// Adds a finished run of `cell` to its last runs (at most [`RUNS_KEPT`]) and
+    /// makes its figures the median over them; a flagged row is shown but left out of
+    /// the comparisons.
     pub(super) fn push_run(&mut self, cell: Cell, row: &Row) {
+        let kept = self.kept.entry(cell).or_default();
+        if kept.len() == RUNS_KEPT {
+            kept.pop_front();
+        }
+        kept.push_back(row.clone());
+        let runs: Vec<Row> = kept.iter().cloned().collect();
+        if let Some(m) = super::estimate::median_row(&runs) {
+            self.figures.insert(cell, m);
+        }
         if row.flagged.is_some() {
             return;
         }
