@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The far half's memory check against what it really used: for each cell, a fresh
-# `serve` on loopback runs a small warm-up cell (what the server sets up once for
-# every session is not the cell's), then the cell; the check's figure (the server
-# logs "its buffers here take N B") is set beside the peak resident set (VmHWM) less
-# the resident set before the cell. Run alone on the machine.
+# `serve` on loopback runs the cell; the check's figure (the server
+# logs "its buffers here take N B") is set beside the peak resident set during the
+# cell (VmHWM, reset before it through /proc/PID/clear_refs) less the resident set
+# before it. Run alone on the machine.
 #   BIN=target/release/netio-tui bash scripts/serve-memory.sh
 set -euo pipefail
 BIN=${BIN:-target/release/netio-tui}
@@ -18,15 +18,16 @@ while read -r label args; do
   "$BIN" serve --listen 127.0.0.1:$PORT --key-file "$DIR/k" 2>"$DIR/log" &
   pid=$!
   for _ in $(seq 100); do grep -q listening "$DIR/log" && break; sleep 0.1; done
-  "$BIN" --remote 127.0.0.1:$PORT --key-file "$DIR/k" --strategies one-copy --sizes 1K \
-    --threads 1 --duration 300ms --warmup 0s --repeat 1 --record "$DIR/warm.csv" >/dev/null 2>&1 || true
-  rm -f "$DIR/warm.csv"
+  # The peak so far is the server's start (the copy meter parses the kernel's BTF):
+  # reset it, so VmHWM is this cell's. (No warm-up cell: memory it freed would stay
+  # resident in the heap and be reused, hiding the cell's own.)
+  echo 5 > "/proc/$pid/clear_refs"
   base=$(kib VmRSS $pid)
   # shellcheck disable=SC2086
   "$BIN" --remote 127.0.0.1:$PORT --key-file "$DIR/k" --strategies one-copy \
     --duration 1s --warmup 0s --repeat 1 --record "$DIR/$label.csv" $args >/dev/null 2>&1 || true
   hwm=$(kib VmHWM $pid)
-  need=$(grep -o 'take [0-9]* B' "$DIR/log" | sed -n 2p | awk '{print $2}' || true)
+  need=$(grep -o 'take [0-9]* B' "$DIR/log" | head -1 | awk '{print $2}' || true)
   kill $pid; wait $pid 2>/dev/null || true
   awk -v l="$label" -v n="${need:-0}" -v h="$hwm" -v b="$base" 'BEGIN {
     used = (h - b) * 1024; printf "%-44s %12.1f %12.1f %8.2f\n", l, n / 1048576, used / 1048576, (n > 0 ? used / n : 0) }'

@@ -13,6 +13,12 @@ use super::placement::CpusSeen;
 use super::seqlock::SeqLock;
 use crate::strategy::ZeroCopyCounts;
 
+/// Bytes of one latency histogram's counts, from the histogram itself: what each
+/// handover's two cost a worker (the far half's memory check counts them).
+pub fn latency_histogram_bytes() -> usize {
+    new_latency_histogram().distinct_values() * std::mem::size_of::<u64>()
+}
+
 /// Latency histograms hold nanoseconds from 1 ns to 100 s at 3 significant digits.
 pub fn new_latency_histogram() -> Histogram<u64> {
     // The bounds are constants that satisfy the crate's conditions (low >= 1,

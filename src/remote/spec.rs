@@ -227,7 +227,9 @@ impl CellSpec {
 /// controller's numbers size: each sender's messages (its registry entry says how
 /// many) and, under `rr`, its reply buffer; each receiver's ring (two under `--rx
 /// zerocopy`: the mapped window and the copy buffer beside it) and, under `rr`, the
-/// replies of every request that can be in flight (`reply × depth`, sent together).
+/// replies of every request that can be in flight (`reply × depth`, sent together);
+/// and the latency histograms, two per figure a worker records (its handover), and
+/// two more the sampler merges into.
 pub fn half_memory(cell: &Cell, config: &CellConfig, far: HalfRole) -> u64 {
     let size = crate::wire::effective_size(cell.size) as u64;
     let rr = cell.workload.has_round_trips();
@@ -236,9 +238,13 @@ pub fn half_memory(cell: &Cell, config: &CellConfig, far: HalfRole) -> u64 {
     } else {
         0
     };
+    let histogram = crate::engine::stats::latency_histogram_bytes() as u64;
     let one = match far {
         HalfRole::Senders => {
-            (cell.strategy.entry().buffers)(size as usize, &config.strategy) as u64 + reply
+            let recorded = u64::from(rr) + u64::from(cell.mode().is_paced());
+            (cell.strategy.entry().buffers)(size as usize, &config.strategy) as u64
+                + reply
+                + 2 * recorded * histogram
         }
         HalfRole::Receivers => {
             let rings = match cell.rx {
@@ -247,9 +253,12 @@ pub fn half_memory(cell: &Cell, config: &CellConfig, far: HalfRole) -> u64 {
             };
             rings * crate::engine::ring_len(size as usize) as u64
                 + reply.saturating_mul(config.rr.depth.max(1) as u64)
+                + 2 * histogram
         }
     };
-    (cell.threads as u64).saturating_mul(one)
+    (cell.threads as u64)
+        .saturating_mul(one)
+        .saturating_add(2 * histogram)
 }
 
 #[cfg(test)]
@@ -292,9 +301,11 @@ mod tests {
             stream_rx + 2 * 1024 * (16 << 20),
             "two threads of 1024 replies of 16 MiB"
         );
+        let h = crate::engine::stats::latency_histogram_bytes() as u64;
         assert_eq!(
             half_memory(&cell, &config, HalfRole::Senders),
-            stream_tx + 2 * (16 << 20)
+            stream_tx + 2 * (16 << 20) + 2 * 2 * h,
+            "and each sender's round-trip histograms"
         );
     }
 
@@ -302,7 +313,11 @@ mod tests {
     fn a_half_counts_its_own_buffers() {
         let (cell, config) = spec().checked(&Limits::default()).expect("within limits");
         let rx = half_memory(&cell, &config, HalfRole::Receivers);
-        assert_eq!(rx, 2 * crate::engine::ring_len(65536) as u64);
+        let h = crate::engine::stats::latency_histogram_bytes() as u64;
+        assert_eq!(
+            rx,
+            2 * (crate::engine::ring_len(65536) as u64 + 2 * h) + 2 * h
+        );
         assert!(half_memory(&cell, &config, HalfRole::Senders) >= 2 * 65536);
     }
 
