@@ -36,9 +36,12 @@ stream-64K-x1 --sizes 64K --threads 1
 stream-1M-x1 --sizes 1M --threads 1
 stream-1M-x8 --sizes 1M --threads 8
 stream-16M-x4 --sizes 16M --threads 4
+stream-1M-x16 --sizes 1M --threads 16
 rr-64K-d1-x1 --workload rr --sizes 64K --threads 1 --depth 1 --response-size 64K
 rr-1K-d64-1M-x4 --workload rr --sizes 1K --threads 4 --depth 64 --response-size 1M
 rr-1K-d256-1M-x2 --workload rr --sizes 1K --threads 2 --depth 256 --response-size 1M
 rate-1M-x2 --workload rate --rate 1Gbit --sizes 1M --threads 2
 rate-16M-x1 --workload rate --rate 1Gbit --sizes 16M --threads 1
+rate-1M-x16 --workload rate --rate 4Gbit --sizes 1M --threads 16
+rr-4K-d16-256K-x8 --workload rr --sizes 4K --threads 8 --depth 16 --response-size 256K
 CASES
