@@ -1,7 +1,8 @@
 //! netio-tui: measures, side by side, what each Linux socket send strategy costs:
 //! two-copy (`memcpy` + `send`), one-copy (`sendmsg` scatter-gather) and zero-copy
-//! (`MSG_ZEROCOPY`). ARCHITECTURE.md is the map of this code; ../shared/DESIGN.md holds
-//! the measurement contract it serves.
+//! (`MSG_ZEROCOPY`), and the ways added since (io_uring, sendfile, splice, receive-side
+//! zero-copy). ARCHITECTURE.md is the map of this code; README.md says what each figure
+//! means and how it is measured.
 
 pub mod aggregate;
 pub mod aligned;

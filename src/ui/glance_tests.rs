@@ -1,4 +1,4 @@
-//! Snapshots and checks of what issue 16 asked of the screen: the help that scrolls and
+//! Snapshots and checks of what the screen must do at a glance: the help that scrolls and
 //! knows its mode, Esc's question, themes, the best marks and the winners matrix,
 //! layouts at every size, clicks, and a replay without samples.
 
