@@ -13,14 +13,7 @@ mod uring;
 
 pub use uring::{io_uring, io_uring_send_zc};
 
-/// One probed capability.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Check {
-    pub ok: bool,
-    pub detail: String,
-    /// What to do when it is not available.
-    pub fix: Option<String>,
-}
+pub use crate::probe::Check;
 
 /// One perf event as this machine opens it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

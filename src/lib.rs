@@ -25,6 +25,7 @@ pub mod message;
 pub mod net;
 pub mod plot;
 pub mod preflight;
+pub mod probe;
 pub mod progress;
 pub mod receive;
 pub mod record;

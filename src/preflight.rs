@@ -105,7 +105,7 @@ pub fn memory_needed(cli: &Cli) -> u64 {
 fn check_available<T: Copy + std::fmt::Display>(
     option: &str,
     list: &[T],
-    probe: impl Fn(T) -> crate::doctor::Check,
+    probe: impl Fn(T) -> crate::probe::Check,
 ) -> Result<(), String> {
     for &s in list {
         let found = probe(s);
@@ -223,7 +223,7 @@ mod tests {
     #[test]
     fn an_unavailable_strategy_is_refused_by_name_with_the_reason() {
         use crate::matrix::Strategy;
-        let probe = |s: Strategy| crate::doctor::Check {
+        let probe = |s: Strategy| crate::probe::Check {
             ok: s != Strategy::ZeroCopy,
             detail: "SO_ZEROCOPY refused (EOPNOTSUPP)".into(),
             fix: Some("a kernel with MSG_ZEROCOPY".into()),

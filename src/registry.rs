@@ -5,7 +5,7 @@
 //! `net/path.rs`) each hold one entry per choice; everything that names choices (the
 //! CLI's parsers and help, `doctor`, `report`, `plot`, the monitor's legend) reads them.
 
-use crate::doctor::Check;
+use crate::probe::Check;
 
 /// A registry entry's description of itself.
 #[derive(Debug, Clone, Copy)]

@@ -24,7 +24,7 @@ pub use choice::{MeterChoice, NO_PRIVILEGE, OFF, REFUSED, SELF_CHECK, UNREGISTER
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
 
-use crate::doctor::Check;
+use crate::probe::Check;
 
 /// The tracepoints the programs attach to.
 const SEND_PATH: &str = "tcp_sendmsg_locked";

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 
 use super::netns::NetnsError;
 use super::{NetnsPair, Network};
-use crate::doctor::Check;
 use crate::engine::PeerHandle;
+use crate::probe::Check;
 use crate::record::RunContext;
 use crate::registry::{self, About};
 use crate::remote::{RemoteError, auth::Key, client::Controller};

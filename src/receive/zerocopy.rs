@@ -12,7 +12,7 @@ use std::os::fd::RawFd;
 use super::copy::{recv, ring_len};
 use super::{Receive, ReceiveEntry, RxStrategy};
 use crate::aligned::AlignedBuf;
-use crate::doctor::Check;
+use crate::probe::Check;
 use crate::registry::About;
 
 pub const ENTRY: ReceiveEntry = ReceiveEntry {

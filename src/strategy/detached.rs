@@ -6,7 +6,7 @@
 use std::os::fd::BorrowedFd;
 
 use super::{SendError, Strategy, send_whole, sendmsg};
-use crate::doctor::Check;
+use crate::probe::Check;
 use crate::wire::{HEADER_LEN, Header};
 
 /// The header of message `seq` of `strategy`, `size` bytes, whose fields carry the fixed

@@ -15,9 +15,9 @@ use super::registry::{Counted, SendEntry, Step, Strategy};
 use super::{
     SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_for, wait_writable,
 };
-use crate::doctor::Check;
 use crate::mapped::Memory;
 use crate::message::{CompletionLedger, SlotPool};
+use crate::probe::Check;
 use crate::registry::About;
 
 /// The registry's entry: the course assignment's a3.
