@@ -14,8 +14,7 @@ use crate::receive::RxStrategy;
 use crate::wire::effective_size;
 use crate::workload::{Load, Workload};
 
-/// Most sender/receiver pairs one cell may use.
-pub const MAX_THREADS: usize = 64;
+pub use crate::matrix::MAX_THREADS;
 /// Longest warm-up or duration accepted.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 

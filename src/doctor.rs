@@ -144,7 +144,7 @@ pub fn examine() -> Report {
         congestion_control: congestion_control(),
         loopback_qdisc: loopback_qdisc(),
         memlock: limits::memlock(root, default_zero_copy_pins()),
-        open_files: limits::open_files(crate::preflight::files_needed(crate::cli::MAX_THREADS)),
+        open_files: limits::open_files(crate::preflight::files_needed(crate::matrix::MAX_THREADS)),
         optmem: limits::optmem(),
     }
 }

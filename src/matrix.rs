@@ -7,6 +7,10 @@ pub use crate::receive::RxStrategy;
 pub use crate::strategy::Strategy;
 pub use crate::workload::{Load, Workload};
 
+/// Most sender/receiver pairs one cell may use (the threads axis' bound: the CLI and
+/// a recording's reader both check it).
+pub const MAX_THREADS: usize = 64;
+
 /// One measurement: a strategy at a message size with a number of sender/receiver
 /// pairs, under a workload (and, for `rate`, at a load).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -20,6 +20,10 @@ pub fn run_plot(
         eprintln!("error: {}: no rows to plot", file.display());
         return ExitCode::from(BAD_INPUT);
     }
+    let format = match format {
+        crate::cli::ImageFormat::Png => crate::plot::ImageFormat::Png,
+        crate::cli::ImageFormat::Svg => crate::plot::ImageFormat::Svg,
+    };
     let outcome = crate::plot::plot_all(&rows, out_dir, format).and_then(|written| {
         if let Some(py) = python {
             crate::plot::write_python(&rows, py, out_dir)?;

@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::ImageFormat;
 use crate::record::Row;
 
 pub use python::write_python;
@@ -26,6 +25,15 @@ const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const FONT_FAMILY: &str = "DejaVu Sans";
 const WIDTH: u32 = 900;
 const HEIGHT: u32 = 560;
+
+/// The charts' image format (the CLI's `--format` maps onto it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// PNG, the SVG rendered by resvg.
+    Png,
+    /// SVG as plotters draws it.
+    Svg,
+}
 
 /// What a plot run produced.
 #[derive(Debug, Default)]

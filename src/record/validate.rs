@@ -2,7 +2,7 @@
 //! counts within what the tool can run, strategies this build knows. Checked on the
 //! raw text before a row is built, so every error can quote the value.
 
-use crate::cli::MAX_THREADS;
+use crate::matrix::MAX_THREADS;
 use crate::matrix::Strategy;
 use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
 
