@@ -157,7 +157,7 @@ proptest! {
     ) {
         let stream = mutate(&frames(64, 4), &edits, cut);
         for input in [&random, &stream] {
-            let mut c = FrameChecker::new(Strategy::OneCopy, 64, verify);
+            let mut c = FrameChecker::new(Strategy::OneCopy.wire_id(), 64, verify);
             for piece in input.chunks(chunk) {
                 if c.feed(piece, |_| {}).is_err() {
                     break;

@@ -130,8 +130,8 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     } else {
         recv_buffer.clamp(1, RECV_BUF)
     };
-    let mut checker =
-        FrameChecker::new(cell.strategy, cell.size, verify).tolerating_rewrites(tolerate_rewrites);
+    let mut checker = FrameChecker::new(cell.strategy.wire_id(), cell.size, verify)
+        .tolerating_rewrites(tolerate_rewrites);
     let mut latencies: Vec<u64> = Vec::with_capacity(ring_len(frame).min(ask) / frame + 2);
     // Replies for every request that can be in flight, sent together.
     let replies = vec![0x52u8; reply * depth.max(1)];

@@ -16,7 +16,8 @@ fn message_fields_are_separate_and_add_up() {
     assert!(!contiguous);
     let mut linear = Vec::new();
     m.linearize_into(&mut linear);
-    let mut checker = wire::FrameChecker::new(crate::matrix::Strategy::OneCopy, 1000, true);
+    let mut checker =
+        wire::FrameChecker::new(crate::matrix::Strategy::OneCopy.wire_id(), 1000, true);
     let mut frames = Vec::new();
     // seq 7 is not what a fresh checker expects, so check the stamp bytes directly:
     // in the header, and at the start of field 1 (fields are 125 bytes).
@@ -40,7 +41,8 @@ fn small_messages_carry_the_header_across_fields() {
         let mut linear = Vec::new();
         m.linearize_into(&mut linear);
         assert_eq!(linear.len(), wire::effective_size(size));
-        let mut checker = wire::FrameChecker::new(crate::matrix::Strategy::TwoCopy, size, true);
+        let mut checker =
+            wire::FrameChecker::new(crate::matrix::Strategy::TwoCopy.wire_id(), size, true);
         let mut frames = Vec::new();
         checker
             .feed(&linear, |f| frames.push(f))

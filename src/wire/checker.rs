@@ -5,7 +5,6 @@
 use super::{
     FIELDS, HEADER_LEN, Header, STAMP_LEN, WireError, effective_size, field_lens, matches_pattern,
 };
-use crate::matrix::Strategy;
 
 /// A frame whose last byte has arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,9 +48,10 @@ pub struct FrameChecker {
 }
 
 impl FrameChecker {
-    /// A checker for a connection carrying `msg_len`-byte messages of `strategy`,
-    /// sequence numbers from 0. `msg_len` is raised to [`MIN_MESSAGE`] if below it.
-    pub fn new(strategy: Strategy, msg_len: usize, verify: bool) -> Self {
+    /// A checker for a connection carrying `msg_len`-byte messages stamped with
+    /// `strategy_id` (the sending strategy's wire id), sequence numbers from 0.
+    /// `msg_len` is raised to [`MIN_MESSAGE`] if below it.
+    pub fn new(strategy_id: u8, msg_len: usize, verify: bool) -> Self {
         let msg_len = effective_size(msg_len);
         let lens = field_lens(msg_len);
         let mut bounds = [0u64; FIELDS + 1];
@@ -59,7 +59,7 @@ impl FrameChecker {
             bounds[i + 1] = bounds[i] + lens[i] as u64;
         }
         FrameChecker {
-            strategy_id: strategy.wire_id(),
+            strategy_id,
             msg_len: msg_len as u64,
             bounds,
             verify,

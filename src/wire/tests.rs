@@ -66,7 +66,7 @@ fn good_stream_parses_in_any_chunking() {
             .flat_map(|s| frame(Strategy::OneCopy, size, s))
             .collect();
         for chunk in [1, 7, 32, 33, 1000, stream.len()] {
-            let mut c = FrameChecker::new(Strategy::OneCopy, size, true);
+            let mut c = FrameChecker::new(Strategy::OneCopy.wire_id(), size, true);
             let (frames, err) = run(&mut c, &stream, chunk);
             assert_eq!(err, None, "size {size} chunk {chunk}");
             assert_eq!(frames.len(), 5);
@@ -102,7 +102,7 @@ fn corrupted_headers_are_rejected() {
     for (at, value, is_expected) in cases {
         let mut bad = good.clone();
         bad[at] = value;
-        let mut c = FrameChecker::new(Strategy::TwoCopy, 64, false);
+        let mut c = FrameChecker::new(Strategy::TwoCopy.wire_id(), 64, false);
         let (frames, err) = run(&mut c, &bad, 5);
         let err = err.expect("corruption must be reported");
         assert!(is_expected(&err), "byte {at}: {err:?}");
@@ -115,7 +115,7 @@ fn corrupted_headers_are_rejected() {
 fn skipped_sequence_number_is_rejected() {
     let mut stream = frame(Strategy::ZeroCopy, 16, 0);
     stream.extend(frame(Strategy::ZeroCopy, 16, 2));
-    let mut c = FrameChecker::new(Strategy::ZeroCopy, 16, false);
+    let mut c = FrameChecker::new(Strategy::ZeroCopy.wire_id(), 16, false);
     let (frames, err) = run(&mut c, &stream, 100);
     assert_eq!(frames.len(), 1);
     assert_eq!(
@@ -133,7 +133,7 @@ fn wrong_stamp_marks_frame_even_without_verify() {
     // First byte of field 5's stamp (fields are 40 bytes each; fields 0 holds the
     // header, 1.. start with the stamp).
     bad[5 * 40] ^= 0xFF;
-    let mut c = FrameChecker::new(Strategy::OneCopy, 320, false);
+    let mut c = FrameChecker::new(Strategy::OneCopy.wire_id(), 320, false);
     let (frames, err) = run(&mut c, &bad, 3);
     assert_eq!(err, None);
     assert_eq!(frames.len(), 1);
@@ -145,7 +145,7 @@ fn pattern_byte_is_checked_only_with_verify() {
     let mut bad = frame(Strategy::OneCopy, 4096, 0);
     bad[HEADER_LEN + 100] ^= 0x01;
     for (verify, intact) in [(false, true), (true, false)] {
-        let mut c = FrameChecker::new(Strategy::OneCopy, 4096, verify);
+        let mut c = FrameChecker::new(Strategy::OneCopy.wire_id(), 4096, verify);
         let (frames, _) = run(&mut c, &bad, 1000);
         assert_eq!(frames[0].intact, intact, "verify {verify}");
     }
@@ -171,7 +171,7 @@ proptest::proptest! {
         chunk in 1usize..300,
         size in 8usize..512,
     ) {
-        let mut c = FrameChecker::new(Strategy::TwoCopy, size, true);
+        let mut c = FrameChecker::new(Strategy::TwoCopy.wire_id(), size, true);
         let _ = run(&mut c, &bytes, chunk);
     }
 
@@ -183,7 +183,7 @@ proptest::proptest! {
         let mut stream = frame(Strategy::ZeroCopy, 40, 0);
         proptest::prop_assert_eq!(stream.len(), 40);
         stream.extend(garbage);
-        let mut c = FrameChecker::new(Strategy::ZeroCopy, 40, true);
+        let mut c = FrameChecker::new(Strategy::ZeroCopy.wire_id(), 40, true);
         let (frames, _) = run(&mut c, &stream, chunk);
         proptest::prop_assert!(!frames.is_empty());
     }
@@ -207,7 +207,7 @@ fn fixed_stamps_are_checked_against_the_header_flag() {
     // The third frame's fields changed after they were written (a later message's
     // stamps): what an unsafe reuse of a sendfile buffer looks like.
     stream.extend(fixed(2, 3));
-    let mut c = FrameChecker::new(Strategy::TwoCopy, size, true);
+    let mut c = FrameChecker::new(Strategy::TwoCopy.wire_id(), size, true);
     let (frames, err) = run(&mut c, &stream, 1000);
     assert_eq!(err, None);
     let intact: Vec<bool> = frames.iter().map(|f| f.intact).collect();
@@ -226,10 +226,11 @@ fn a_rewritten_header_marks_its_frame_changed_when_rewrites_are_tolerated() {
     let mut stream = frame(Strategy::TwoCopy, 64, 0);
     stream.extend(frame(Strategy::TwoCopy, 64, 2));
     stream.extend(frame(Strategy::TwoCopy, 64, 2));
-    let mut strict = FrameChecker::new(Strategy::TwoCopy, 64, true);
+    let mut strict = FrameChecker::new(Strategy::TwoCopy.wire_id(), 64, true);
     let (_, err) = run(&mut strict, &stream, 7);
     assert!(matches!(err, Some(WireError::OutOfSequence { .. })));
-    let mut tolerant = FrameChecker::new(Strategy::TwoCopy, 64, true).tolerating_rewrites(true);
+    let mut tolerant =
+        FrameChecker::new(Strategy::TwoCopy.wire_id(), 64, true).tolerating_rewrites(true);
     let (frames, err) = run(&mut tolerant, &stream, 7);
     assert_eq!(err, None);
     let intact: Vec<bool> = frames.iter().map(|f| f.intact).collect();
@@ -243,7 +244,7 @@ fn a_stream_that_stops_inside_a_frame_is_mid_frame() {
     m.stamp(Strategy::OneCopy.wire_id(), 0, 1);
     let mut bytes = Vec::new();
     m.linearize_into(&mut bytes);
-    let mut c = FrameChecker::new(Strategy::OneCopy, size, true);
+    let mut c = FrameChecker::new(Strategy::OneCopy.wire_id(), size, true);
     assert!(!c.mid_frame(), "nothing yet");
     c.feed(&bytes[..10], |_| {}).expect("part of a header");
     assert!(c.mid_frame(), "inside the header");
