@@ -105,15 +105,15 @@ pub struct Report {
 /// Bytes the default matrix's zero-copy pins at most: its pool at the largest default
 /// size, times the most thread pairs.
 fn default_zero_copy_pins() -> u64 {
-    use clap::Parser;
-    let Ok(cli) = crate::cli::Cli::try_parse_from(["netio-tui"]) else {
-        return 0;
-    };
-    let cfg = cli.cell_config(crate::cli::RunMode::Headless);
-    let threads = cli.threads.iter().copied().max().unwrap_or(1);
-    cli.sizes
+    let options = crate::strategy::StrategyOptions::default();
+    let threads = crate::matrix::DEFAULT_THREADS
         .iter()
-        .map(|&s| crate::strategy::pool_bytes(crate::wire::effective_size(s), &cfg.strategy))
+        .copied()
+        .max()
+        .unwrap_or(1);
+    crate::matrix::DEFAULT_SIZES
+        .iter()
+        .map(|&s| crate::strategy::pool_bytes(crate::wire::effective_size(s), &options))
         .max()
         .unwrap_or(0) as u64
         * threads as u64

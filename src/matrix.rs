@@ -10,6 +10,10 @@ pub use crate::workload::{Load, Workload};
 /// Most sender/receiver pairs one cell may use (the threads axis' bound: the CLI and
 /// a recording's reader both check it).
 pub const MAX_THREADS: usize = 64;
+/// The default matrix's sizes and thread pairs (`--sizes`, `--threads`; the CLI's
+/// defaults are checked against these by a test).
+pub const DEFAULT_SIZES: [usize; 6] = [1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20];
+pub const DEFAULT_THREADS: [usize; 4] = [1, 2, 4, 8];
 
 /// One measurement: a strategy at a message size with a number of sender/receiver
 /// pairs, under a workload (and, for `rate`, at a load).

@@ -212,3 +212,11 @@ fn help_states_the_defaults_the_binary_uses() {
     assert!(help.contains("[default: auto headless, 1 in the monitor]"));
     assert!(help.contains("143 for SIGTERM"));
 }
+
+/// The CLI's default matrix is the one `doctor` reasons about.
+#[test]
+fn the_default_axes_are_the_matrix_defaults() {
+    let cli = Cli::try_parse_from(["netio-tui"]).expect("defaults parse");
+    assert_eq!(cli.sizes, crate::matrix::DEFAULT_SIZES);
+    assert_eq!(cli.threads, crate::matrix::DEFAULT_THREADS);
+}
