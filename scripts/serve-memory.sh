@@ -29,8 +29,11 @@ while read -r label args; do
   hwm=$(kib VmHWM $pid)
   need=$(grep -o 'take [0-9]* B' "$DIR/log" | head -1 | awk '{print $2}' || true)
   kill $pid; wait $pid 2>/dev/null || true
-  awk -v l="$label" -v n="${need:-0}" -v h="$hwm" -v b="$base" 'BEGIN {
-    used = (h - b) * 1024; printf "%-44s %12.1f %12.1f %8.2f\n", l, n / 1048576, used / 1048576, (n > 0 ? used / n : 0) }'
+  # A cell the server never checked (refused before, or failed) has no figure: n/a.
+  awk -v l="$label" -v n="$need" -v h="$hwm" -v b="$base" 'BEGIN {
+    used = (h - b) * 1024
+    if (n == "") { printf "%-44s %12s %12.1f %8s\n", l, "n/a", used / 1048576, "n/a"; exit }
+    printf "%-44s %12.1f %12.1f %8.2f\n", l, n / 1048576, used / 1048576, used / n }'
 done <<'CASES'
 stream-64K-x1 --sizes 64K --threads 1
 stream-1M-x1 --sizes 1M --threads 1

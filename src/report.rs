@@ -187,10 +187,7 @@ pub fn report_with_margin(file: &str, rows: &[Row], margin_pct: f64) -> String {
     let numbered: Vec<Numbered> = rows.iter().enumerate().map(|(i, r)| (i + 1, r)).collect();
     let mut out = String::new();
     let _ = writeln!(out, "# netio-tui report: {file}\n");
-    let setups: Vec<crate::row::Setup> = crate::row::by_setup(rows)
-        .into_iter()
-        .map(|(s, _)| s)
-        .collect();
+    let setups = crate::row::setups(rows);
     if setups.len() == 1 {
         body(&mut out, &numbered, margin_pct);
         return out;

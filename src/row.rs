@@ -12,7 +12,7 @@ mod absences;
 pub mod derived;
 pub mod formula;
 mod setup;
-pub use setup::{Setup, by_setup};
+pub use setup::{Setup, by_setup, setups};
 mod ledger;
 
 /// Facts shared by every row of a run.

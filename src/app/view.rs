@@ -138,8 +138,7 @@ impl View {
             kept.pop_front();
         }
         kept.push_back(row.clone());
-        let runs: Vec<Row> = kept.iter().cloned().collect();
-        if let Some(m) = super::estimate::median_row(&runs) {
+        if let Some(m) = super::estimate::median_row(kept.make_contiguous()) {
             self.figures.insert(cell, m);
         }
         if row.flagged.is_some() {

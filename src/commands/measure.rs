@@ -36,12 +36,8 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
     // The key is read (and its file's mode checked) before anything connects.
     let remote = match &cli.remote {
         Some(target) => match Key::choose(cli.key_file.as_deref()) {
-            Ok(key) if key.is_none() => {
-                eprintln!(
-                    "error: --remote {target}: no key given (--key-file FILE or {}; the server's key; {})",
-                    crate::remote::auth::KEY_ENV,
-                    crate::remote::auth::KEYGEN_HINT
-                );
+            Err(e @ crate::remote::auth::KeyError::Missing) => {
+                eprintln!("error: --remote {target}: {e}");
                 return ExitCode::from(BAD_INPUT);
             }
             Ok(key) => Some(RemoteTarget {

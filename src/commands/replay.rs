@@ -25,10 +25,7 @@ pub fn run_replay(
     };
     // The monitor shows one setup: rows measured under another would be taken as
     // rounds of the same cells.
-    let setups: Vec<crate::row::Setup> = crate::row::by_setup(&cells)
-        .into_iter()
-        .map(|(s, _)| s)
-        .collect();
+    let setups = crate::row::setups(&cells);
     if setups.len() > 1 {
         let labels: Vec<String> = setups.iter().map(|s| s.label_among(&setups)).collect();
         eprintln!(

@@ -48,12 +48,9 @@ pub fn run_keygen(file: &Path) -> ExitCode {
 
 pub fn run_serve(args: ServeArgs<'_>) -> ExitCode {
     let key = match Key::choose(args.key_file) {
-        Ok(k) if k.is_none() => {
-            eprintln!(
-                "error: serve needs a key (--key-file FILE, or {}): anyone who reaches the port, another local user included, could run cells here; {}",
-                crate::remote::auth::KEY_ENV,
-                crate::remote::auth::KEYGEN_HINT
-            );
+        // Anyone who reaches the port, another local user included, could run cells.
+        Err(e @ crate::remote::auth::KeyError::Missing) => {
+            eprintln!("error: serve needs a key: {e}");
             return ExitCode::from(BAD_INPUT);
         }
         Ok(k) => k,

@@ -40,9 +40,12 @@ pub enum KeyError {
     File { path: String, reason: String },
     #[error("{KEY_ENV}: {0}")]
     Env(String),
+    /// Neither a file nor the variable: both ends always need a key.
+    #[error("no key given (--key-file FILE or {KEY_ENV}; {KEYGEN_HINT})")]
+    Missing,
 }
 
-/// A pre-shared key (possibly none: an unauthenticated server listens on loopback only).
+/// A pre-shared key: 32 random bytes, always (both `serve` and `--remote` need one).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Key(Vec<u8>);
 
@@ -53,22 +56,14 @@ impl std::fmt::Debug for Key {
 }
 
 impl Key {
-    /// No key.
-    pub fn none() -> Key {
-        Key(Vec::new())
-    }
-
-    pub fn is_none(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The key `--key-file` names, else [`KEY_ENV`], else none.
+    /// The key `--key-file` names, else [`KEY_ENV`]; [`KeyError::Missing`] without
+    /// either.
     pub fn choose(file: Option<&Path>) -> Result<Key, KeyError> {
         match file {
             Some(p) => Key::from_file(p),
             None => match std::env::var_os(KEY_ENV) {
                 Some(v) => Key::from_text(v.as_encoded_bytes()).map_err(KeyError::Env),
-                None => Ok(Key::none()),
+                None => Err(KeyError::Missing),
             },
         }
     }
@@ -240,7 +235,7 @@ mod tests {
         assert!(!other.verify("server", b"client-nonce", b"server-nonce", &p));
         assert!(!key.verify("client", b"client-nonce", b"server-nonce", &p));
         assert!(!key.verify("server", b"client-nonce", b"other-nonce", &p));
-        assert!(!Key::none().verify("server", b"client-nonce", b"server-nonce", &p));
+        assert!(!Key(Vec::new()).verify("server", b"client-nonce", b"server-nonce", &p));
         assert!(!key.verify("server", b"client-nonce", b"server-nonce", &p[..31]));
     }
 

@@ -89,6 +89,18 @@ impl fmt::Display for Setup {
     }
 }
 
+/// The distinct setups of `rows`, in the order each first appears.
+pub fn setups(rows: &[Row]) -> Vec<Setup> {
+    let mut out: Vec<Setup> = Vec::new();
+    for r in rows {
+        let s = r.setup();
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
 /// `rows` split by setup, in the order each setup first appears; one group when all
 /// rows share theirs.
 pub fn by_setup(rows: &[Row]) -> Vec<(Setup, Vec<Row>)> {

@@ -1,10 +1,9 @@
 //! The comparison table: one row per strategy at the selected size × threads under the
-//! selected workload, with the latest figures (the running cell's last second, or a
-//! finished cell's window), the median, 95 % interval and CV of the cell's finished
-//! runs of the workload's headline figure (Gbps, transactions/s, or p99 latency), and
-//! the verdict against the leader: a tie is shown as a tie. The latency columns say
-//! what they measure: `qd` (a saturated stream's queueing delay), `rtt`, or `lat`
-//! (one-way from each paced message's due time).
+//! selected workload, with its figures (the running cell's last second, or a finished
+//! cell's medians over its runs), the median, 95 % interval and CV of the headline
+//! figure (Gbps, transactions/s, or p99 latency), and the ratio to the leader. Latency
+//! columns say what they measure: `qd` (a saturated stream's queueing delay), `rtt`,
+//! or `lat` (one-way from each paced message's due time). Flagged runs are dimmed.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -17,8 +16,7 @@ use super::{Theme, block};
 use crate::app::{App, Standing};
 use crate::matrix::{Strategy, format_size};
 use crate::row::Row as Figures;
-use crate::stats::Better;
-use crate::stats::Summary;
+use crate::stats::{Better, Summary};
 use crate::workload::{Workload, WorkloadEntry};
 
 /// What a row knows beyond its latest figures: the spread of its finished runs, its
@@ -389,15 +387,14 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let widths = std::iter::once(Constraint::Length(10))
         .chain(shown.iter().map(|&(_, w)| Constraint::Length(w)))
         .collect::<Vec<_>>();
+    let mut framed = block(title, theme);
+    if !reasons.is_empty() {
+        let why = ratatui::text::Line::from(format!(" {} ", reasons.join(" · ")));
+        framed = framed.title_bottom(why.style(theme.dim()));
+    }
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
-        .block(if reasons.is_empty() {
-            block(title, theme)
-        } else {
-            block(title, theme).title_bottom(
-                ratatui::text::Line::from(format!(" {} ", reasons.join(" · "))).style(theme.dim()),
-            )
-        });
+        .block(framed);
     frame.render_widget(table, area);
 }
