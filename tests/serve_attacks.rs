@@ -317,11 +317,10 @@ fn more_data_connections_than_a_cell_asked_for_leave_the_server_ready() {
     );
     let after = hosts.settle_to(before, Duration::from_secs(20));
     assert_eq!(after, before, "fds and threads back to their start");
-    assert!(
-        hosts.log_text().contains("has all it asked for"),
-        "{}",
-        hosts.log_text()
-    );
+    // Two of the ten served the cell; each of the other eight is dropped and said
+    // (whether it came while the cell waited or after).
+    let log = hosts.log_text();
+    assert_eq!(log.matches("dropped a data connection").count(), 8, "{log}");
 }
 
 /// A relay between the controller and the server that passes everything through

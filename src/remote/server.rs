@@ -64,7 +64,34 @@ pub(super) struct Pending {
     /// What data connection `i` must present: the session's proof for the cell's
     /// nonce and `i` ([`super::sealed::Sealed::data_proof`]).
     pub proofs: Vec<[u8; 32]>,
-    pub connections: Sender<(u32, TcpStream)>,
+    pub connections: Sender<Offered>,
+}
+
+/// A data connection offered to the waiting cell. One the cell does not take (a
+/// second for an index, one past a full cell, one left when the cell stopped waiting)
+/// says so in the log when it is dropped, wherever that happens.
+pub(super) struct Offered {
+    pub index: u32,
+    stream: Option<TcpStream>,
+    peer: SocketAddr,
+}
+
+impl Offered {
+    /// The connection, taken by the cell.
+    pub fn take(mut self) -> Option<TcpStream> {
+        self.stream.take()
+    }
+}
+
+impl Drop for Offered {
+    fn drop(&mut self) {
+        if self.stream.is_some() {
+            log(&format!(
+                "dropped a data connection from {}: the cell has all it asked for",
+                self.peer
+            ));
+        }
+    }
 }
 
 /// What every connection's thread shares.
@@ -262,13 +289,14 @@ fn classify(shared: Arc<Shared>, mut stream: TcpStream, peer: SocketAddr, ticket
                     .map(|p| p.connections.clone())
             });
             match to {
-                // Full: the cell has its connections already; this one is dropped.
+                // Full: the cell has its connections already; the one handed back in
+                // the error is dropped, which logs it.
                 Some(to) => {
-                    if to.try_send((index, stream)).is_err() {
-                        log(&format!(
-                            "dropped a data connection from {peer}: the cell has all it asked for"
-                        ));
-                    }
+                    let _ = to.try_send(Offered {
+                        index,
+                        stream: Some(stream),
+                        peer,
+                    });
                 }
                 None => log(&format!(
                     "dropped a data connection from {peer}: no proof of the waiting cell's session, or not from its controller"

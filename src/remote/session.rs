@@ -272,11 +272,12 @@ fn connections(
     let mut slots: Vec<Option<TcpStream>> = (0..threads).map(|_| None).collect();
     let deadline = Instant::now() + SETUP;
     while told.is_ok() && slots.iter().any(Option::is_none) {
-        let Ok((index, stream)) = rx.recv_deadline(deadline) else {
+        let Ok(offered) = rx.recv_deadline(deadline) else {
             break;
         };
-        if let Some(slot @ None) = slots.get_mut(index as usize) {
-            *slot = Some(stream);
+        // A second connection for an index is dropped (and logged by `Offered`).
+        if let Some(slot @ None) = slots.get_mut(offered.index as usize) {
+            *slot = offered.take();
         }
     }
     if let Ok(mut p) = shared.pending.lock() {
