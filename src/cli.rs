@@ -36,7 +36,7 @@ fn long_about() -> String {
         help_lines(crate::strategy::SEND.iter().map(|e| &e.about)),
         help_lines(crate::receive::RECEIVE.iter().map(|e| &e.about)),
         help_lines(crate::workload::WORKLOADS.iter().map(|e| &e.about)),
-        help_lines(crate::net::path::PATHS.iter().map(|e| &e.about)),
+        help_lines(crate::paths::PATHS.iter().map(|e| &e.about)),
     )
 }
 

@@ -9,9 +9,9 @@ use serde::Serialize;
 use crate::counters::perf::{self, Event, OpenFailure, Scope};
 
 pub(crate) mod limits;
-mod uring;
 
-pub use uring::{io_uring, io_uring_send_zc};
+use crate::probe::errno_name;
+use crate::strategy::uring_probe::io_uring;
 
 pub use crate::probe::Check;
 
@@ -66,7 +66,7 @@ fn choices() -> Vec<ChoiceCheck> {
     ));
     all.extend(of(
         "path",
-        crate::net::path::PATHS.iter().map(|e| &e.about).collect(),
+        crate::paths::PATHS.iter().map(|e| &e.about).collect(),
     ));
     all
 }
@@ -191,21 +191,6 @@ fn loopback_qdisc() -> Check {
             fix: Some("apt-get install iproute2".into()),
         },
     }
-}
-
-fn errno_name(errno: i32) -> String {
-    let name = match errno {
-        libc::ENOENT => "ENOENT",
-        libc::EOPNOTSUPP => "EOPNOTSUPP",
-        libc::ENODEV => "ENODEV",
-        libc::EINVAL => "EINVAL",
-        libc::EACCES => "EACCES",
-        libc::EPERM => "EPERM",
-        libc::EMFILE => "EMFILE",
-        libc::ENOSYS => "ENOSYS",
-        _ => return format!("errno {errno}"),
-    };
-    name.to_string()
 }
 
 fn check_event(event: Event) -> EventCheck {

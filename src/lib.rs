@@ -23,6 +23,7 @@ pub mod mapped;
 pub mod matrix;
 pub mod message;
 pub mod net;
+pub mod paths;
 pub mod plot;
 pub mod preflight;
 pub mod probe;

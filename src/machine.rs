@@ -39,3 +39,11 @@ mod tests {
         assert!(super::mtu("lo").is_some_and(|m| m > 0));
     }
 }
+
+/// MemAvailable from /proc/meminfo, bytes.
+pub fn memory_available() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}

@@ -4,6 +4,7 @@
 //! under the open-file limit, is bad input (one line naming the option, exit 2), not a
 //! failed cell later.
 
+use crate::machine::memory_available;
 use crate::cli::Cli;
 
 /// Congestion-control algorithms this kernel offers.
@@ -127,14 +128,6 @@ fn socket_buffer_max(name: &str) -> u64 {
         .ok()
         .and_then(|t| t.split_whitespace().nth(2)?.parse().ok())
         .unwrap_or(0)
-}
-
-/// MemAvailable from /proc/meminfo, bytes.
-pub fn memory_available() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }
 
 /// Open files a cell of `threads` pairs may hold: two sockets and up to 16 perf

@@ -14,3 +14,20 @@ pub struct Check {
     /// What to do when it is not available.
     pub fix: Option<String>,
 }
+
+/// The errno constant's name (`EPERM`), or `errno N` for one not listed: what a
+/// probe's detail says.
+pub fn errno_name(errno: i32) -> String {
+    let name = match errno {
+        libc::ENOENT => "ENOENT",
+        libc::EOPNOTSUPP => "EOPNOTSUPP",
+        libc::ENODEV => "ENODEV",
+        libc::EINVAL => "EINVAL",
+        libc::EACCES => "EACCES",
+        libc::EPERM => "EPERM",
+        libc::EMFILE => "EMFILE",
+        libc::ENOSYS => "ENOSYS",
+        _ => return format!("errno {errno}"),
+    };
+    name.to_string()
+}

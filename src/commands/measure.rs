@@ -12,7 +12,7 @@ use crate::cli::Cli;
 use crate::headless::{self, Outputs, RunEnd};
 use crate::net::Network;
 use crate::net::netns::{self, NetnsError};
-use crate::net::path::{PathError, PathKind, PathOptions, Prepared, RemoteTarget};
+use crate::paths::{PathError, PathKind, PathOptions, Prepared, RemoteTarget};
 use crate::record::RunContext;
 use crate::remote::auth::Key;
 use crate::signals;

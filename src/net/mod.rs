@@ -9,7 +9,6 @@
 mod ends;
 mod loopback;
 pub mod netns;
-pub mod path;
 pub mod sockopt;
 
 use std::io;

@@ -185,7 +185,7 @@ fn cell(shared: &Shared, ch: &mut Channel, spec: &CellSpec) -> bool {
         // What the client's sizes cost here, against what this host has (half of it:
         // the kernel's socket buffers come on top).
         let need = super::spec::half_memory(&cell, &config, spec.far);
-        if let Some(free) = crate::preflight::memory_available()
+        if let Some(free) = crate::machine::memory_available()
             && need > free / 2
         {
             return Err(format!(

@@ -11,6 +11,7 @@ mod sendfile;
 mod splice;
 mod two_copy;
 mod uring;
+pub mod uring_probe;
 mod uring_zc;
 mod zero_copy;
 

@@ -29,7 +29,7 @@ pub const ENTRY: SendEntry = SendEntry {
         name: "uring",
         aliases: &[],
         summary: "io_uring SENDMSG with one iovec per field (the one-copy path through io_uring)",
-        available: crate::doctor::io_uring,
+        available: super::uring_probe::io_uring,
     },
     wire_id: 4,
     in_default: false,

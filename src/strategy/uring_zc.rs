@@ -28,7 +28,7 @@ pub const ENTRY: SendEntry = SendEntry {
         aliases: &[],
         summary: "io_uring SENDMSG_ZC: pages pinned, a buffer reused only after its \
                   notification (which says whether the kernel copied)",
-        available: crate::doctor::io_uring_send_zc,
+        available: super::uring_probe::io_uring_send_zc,
     },
     wire_id: 5,
     in_default: false,

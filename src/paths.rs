@@ -6,8 +6,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::netns::NetnsError;
-use super::{NetnsPair, Network};
+use crate::net::netns::NetnsError;
+use crate::net::{NetnsPair, Network};
 use crate::engine::PeerHandle;
 use crate::probe::Check;
 use crate::record::RunContext;

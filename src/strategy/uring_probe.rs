@@ -3,7 +3,7 @@
 
 use io_uring::{IoUring, Probe, opcode};
 
-use super::Check;
+use crate::probe::{Check, errno_name};
 
 /// Whether io_uring rings can be created here, and the fix where they cannot (also the
 /// `uring` strategy's availability probe).
@@ -27,7 +27,7 @@ pub fn io_uring() -> Check {
         .unwrap_or_default();
     Check {
         ok: false,
-        detail: format!("io_uring_setup failed: {}", super::errno_name(errno)),
+        detail: format!("io_uring_setup failed: {}", errno_name(errno)),
         fix: Some(if disabled.is_empty() || disabled == "0" {
             "needs Linux 5.1 or newer with CONFIG_IO_URING".into()
         } else {
