@@ -5,9 +5,10 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use netio_tui::engine::{CellConfig, CellOutcome, run_cell};
-use netio_tui::matrix::{Cell, Strategy};
-use netio_tui::net::{NetnsPair, Network, SocketOptions};
+use netio_core::engine::Network;
+use netio_core::engine::{CellConfig, CellOutcome, run_cell};
+use netio_core::matrix::{Cell, Strategy};
+use netio_core::net::{NetnsPair, SocketOptions};
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);

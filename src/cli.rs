@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::engine::{Lowat, Pin};
-use crate::matrix::{Matrix, Strategy};
-use crate::net::CcName;
-use crate::receive::RxStrategy;
-use crate::wire::effective_size;
-use crate::workload::{Load, Workload};
+use netio_core::engine::{Lowat, Pin};
+use netio_core::matrix::{Matrix, Strategy};
+use netio_core::net::CcName;
+use netio_core::receive::RxStrategy;
+use netio_core::wire::effective_size;
+use netio_core::workload::{Load, Workload};
 
-pub use crate::matrix::MAX_THREADS;
+pub use netio_core::matrix::MAX_THREADS;
 /// Longest warm-up or duration accepted.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 
@@ -23,7 +23,7 @@ const ABOUT: &str = "Measure what each Linux socket send strategy costs, side by
 /// The long help: the strategies, workloads, receive strategies and paths from their
 /// registries, then how a cell runs.
 fn long_about() -> String {
-    use crate::registry::help_lines;
+    use netio_core::registry::help_lines;
     format!(
         "Measure what each Linux socket send strategy costs, side by side.\n\n\
          Send strategies (--strategies; the course assignment's names in brackets):\n{}\n\n\
@@ -33,17 +33,17 @@ fn long_about() -> String {
          Each cell (strategy x message size x threads) runs N sender threads, each with its\n\
          own TCP connection to one of N receiver threads, for a warm-up and then a\n\
          measuring window. Every frame is checked on arrival.",
-        help_lines(crate::strategy::SEND.iter().map(|e| &e.about)),
-        help_lines(crate::receive::RECEIVE.iter().map(|e| &e.about)),
-        help_lines(crate::workload::WORKLOADS.iter().map(|e| &e.about)),
+        help_lines(netio_core::strategy::SEND.iter().map(|e| &e.about)),
+        help_lines(netio_core::receive::RECEIVE.iter().map(|e| &e.about)),
+        help_lines(netio_core::workload::WORKLOADS.iter().map(|e| &e.about)),
         help_lines(crate::paths::PATHS.iter().map(|e| &e.about)),
     )
 }
 
 /// The `--strategies` default: the entries marked for it (the assignment's three).
 static DEFAULT_STRATEGIES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    crate::registry::names(
-        crate::strategy::SEND
+    netio_core::registry::names(
+        netio_core::strategy::SEND
             .iter()
             .filter(|e| e.in_default)
             .map(|e| &e.about),
@@ -52,7 +52,7 @@ static DEFAULT_STRATEGIES: std::sync::LazyLock<String> = std::sync::LazyLock::ne
 
 /// The `--strategies` help: every registered name and alias.
 fn strategies_help() -> String {
-    let names: Vec<String> = crate::strategy::SEND
+    let names: Vec<String> = netio_core::strategy::SEND
         .iter()
         .map(|e| e.about.label())
         .collect();
@@ -243,7 +243,7 @@ pub struct Cli {
     /// How --record and --samples write rows: csv, or jsonl (one JSON object per
     /// finished cell or second, each line written whole as it happens).
     #[arg(long, value_enum, default_value = "csv", requires = "record")]
-    pub format: crate::record::Format,
+    pub format: RowFormat,
 
     /// Run senders and receivers in two network namespaces joined by a veth pair, as
     /// the course assignment does (needs root: sudo netio-tui --netns).
@@ -305,8 +305,8 @@ impl Cli {
             strategies: self.strategy_list(),
             sizes: dedup(&sizes),
             threads: dedup(&self.threads),
-            modes: crate::matrix::with_receivers(
-                &crate::matrix::modes(&dedup(&self.workload), &self.loads()),
+            modes: netio_core::matrix::with_receivers(
+                &netio_core::matrix::modes(&dedup(&self.workload), &self.loads()),
                 &dedup(&self.rx),
             ),
         }
@@ -320,7 +320,7 @@ impl Cli {
             match *choice {
                 StrategyChoice::One(s) => out.push(s),
                 StrategyChoice::All => out.extend(
-                    crate::strategy::SEND
+                    netio_core::strategy::SEND
                         .iter()
                         .filter(|e| (e.about.available)().ok)
                         .map(|e| e.strategy),
@@ -352,7 +352,7 @@ impl Cli {
 mod combinations;
 mod command;
 mod config;
-pub use command::{Command, ImageFormat, ReportFormat};
+pub use command::{Command, ImageFormat, ReportFormat, RowFormat};
 mod parse;
 use parse::*;
 pub use parse::{RepeatChoice, StrategyChoice, parse_size};

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::counters::perf::{self, Event, OpenFailure, Scope};
+use netio_core::counters::perf::{self, Event, OpenFailure, Scope};
 
 pub(crate) mod limits;
 
-use crate::probe::errno_name;
-use crate::strategy::uring_probe::io_uring;
+use netio_core::probe::errno_name;
+use netio_core::strategy::uring_probe::io_uring;
 
-pub use crate::probe::Check;
+pub use netio_core::probe::Check;
 
 /// One perf event as this machine opens it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub struct ChoiceCheck {
 
 /// Every registry's entries, each probed by its own check.
 fn choices() -> Vec<ChoiceCheck> {
-    use crate::registry::About;
+    use netio_core::registry::About;
     let of = |axis: &'static str, abouts: Vec<&'static About>| {
         abouts
             .into_iter()
@@ -51,15 +51,21 @@ fn choices() -> Vec<ChoiceCheck> {
     };
     let mut all = of(
         "send",
-        crate::strategy::SEND.iter().map(|e| &e.about).collect(),
+        netio_core::strategy::SEND
+            .iter()
+            .map(|e| &e.about)
+            .collect(),
     );
     all.extend(of(
         "receive",
-        crate::receive::RECEIVE.iter().map(|e| &e.about).collect(),
+        netio_core::receive::RECEIVE
+            .iter()
+            .map(|e| &e.about)
+            .collect(),
     ));
     all.extend(of(
         "workload",
-        crate::workload::WORKLOADS
+        netio_core::workload::WORKLOADS
             .iter()
             .map(|e| &e.about)
             .collect(),
@@ -105,15 +111,15 @@ pub struct Report {
 /// Bytes the default matrix's zero-copy pins at most: its pool at the largest default
 /// size, times the most thread pairs.
 fn default_zero_copy_pins() -> u64 {
-    let options = crate::strategy::StrategyOptions::default();
-    let threads = crate::matrix::DEFAULT_THREADS
+    let options = netio_core::strategy::StrategyOptions::default();
+    let threads = netio_core::matrix::DEFAULT_THREADS
         .iter()
         .copied()
         .max()
         .unwrap_or(1);
-    crate::matrix::DEFAULT_SIZES
+    netio_core::matrix::DEFAULT_SIZES
         .iter()
-        .map(|&s| crate::strategy::pool_bytes(crate::wire::effective_size(s), &options))
+        .map(|&s| netio_core::strategy::pool_bytes(netio_core::wire::effective_size(s), &options))
         .max()
         .unwrap_or(0) as u64
         * threads as u64
@@ -127,8 +133,8 @@ pub fn examine() -> Report {
         .and_then(|s| s.trim().parse().ok());
     let events: Vec<EventCheck> = Event::ALL.iter().map(|&e| check_event(e)).collect();
     Report {
-        kernel: crate::machine::kernel_release(),
-        cpu_model: crate::machine::cpu_model(),
+        kernel: netio_core::machine::kernel_release(),
+        cpu_model: netio_core::machine::cpu_model(),
         cores: std::thread::available_parallelism().ok().map(|n| n.get()),
         root,
         perf_event_paranoid: paranoid,
@@ -137,14 +143,16 @@ pub fn examine() -> Report {
         events,
         choices: choices(),
         io_uring: io_uring(),
-        copy_meter: crate::copymeter::probe(),
+        copy_meter: netio_core::copymeter::probe(),
         iproute2: program("ip", "apt-get install iproute2"),
         tc: program("tc", "apt-get install iproute2 (tc is part of it)"),
         netem: netem(root),
         congestion_control: congestion_control(),
         loopback_qdisc: loopback_qdisc(),
         memlock: limits::memlock(root, default_zero_copy_pins()),
-        open_files: limits::open_files(crate::preflight::files_needed(crate::matrix::MAX_THREADS)),
+        open_files: limits::open_files(crate::preflight::files_needed(
+            netio_core::matrix::MAX_THREADS,
+        )),
         optmem: limits::optmem(),
     }
 }
@@ -302,7 +310,7 @@ fn netem(root: bool) -> Check {
             fix: Some("run as root: sudo netio-tui doctor".into()),
         };
     }
-    match crate::net::netns::probe_netem("delay 1ms") {
+    match netio_core::net::netns::probe_netem("delay 1ms") {
         Ok(()) => Check {
             ok: true,
             detail: "tc netem works (--netem is available)".into(),

@@ -10,11 +10,11 @@ use std::thread;
 use anyhow::Context;
 
 use crate::cli::{Cli, RunMode};
-use crate::engine::{CellConfig, EngineEvent, run_matrix_into};
-use crate::net::Network;
 use crate::progress::Progress;
-use crate::record::{Row, RowWriter, RunContext};
-use crate::summary;
+use netio_core::engine::Network;
+use netio_core::engine::{CellConfig, EngineEvent, run_matrix_into};
+use netio_data::record::{Row, RowWriter, RunContext};
+use netio_data::summary;
 
 /// How a headless run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,14 +36,14 @@ impl Outputs {
     /// Checks `--record` and `--samples`, then opens them: a refused one leaves
     /// nothing created. Errors name the option.
     pub fn open(record: &Path, samples: Option<&Path>) -> Result<Outputs, String> {
-        Outputs::check(record, samples, crate::record::Format::Csv)?.create()
+        Outputs::check(record, samples, netio_data::record::Format::Csv)?.create()
     }
 
     /// Checks `--record` and `--samples` without creating either.
     pub fn check(
         record: &Path,
         samples: Option<&Path>,
-        format: crate::record::Format,
+        format: netio_data::record::Format,
     ) -> Result<CheckedOutputs, String> {
         let cells = RowWriter::check_as(record, &Row::default(), format)
             .map_err(|e| format!("--record {e}"))?;
@@ -63,8 +63,8 @@ impl Outputs {
 
 /// `--record` and `--samples`, checked and not yet created.
 pub struct CheckedOutputs {
-    cells: crate::record::Checked,
-    samples: Option<crate::record::Checked>,
+    cells: netio_data::record::Checked,
+    samples: Option<netio_data::record::Checked>,
 }
 
 impl CheckedOutputs {
@@ -125,12 +125,12 @@ pub fn run(
             EngineEvent::Sample(s) => {
                 progress.sample(&s);
                 match out.samples.as_mut() {
-                    Some(w) if writing => w.write(&Row::from_sample(ctx, &s)),
+                    Some(w) if writing => w.write(&s.row.clone().in_run(ctx)),
                     _ => Ok(()),
                 }
             }
             EngineEvent::CellFinished { summary, .. } => {
-                let row = Row::from_summary(ctx, &summary);
+                let row = summary.row.clone().in_run(ctx);
                 let written = if writing {
                     out.cells.write(&row)
                 } else {

@@ -6,13 +6,14 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::net::netns::NetnsError;
-use crate::net::{NetnsPair, Network};
-use crate::engine::PeerHandle;
-use crate::probe::Check;
-use crate::record::RunContext;
-use crate::registry::{self, About};
-use crate::remote::{RemoteError, auth::Key, client::Controller};
+use netio_core::engine::Network;
+use netio_core::engine::PeerHandle;
+use netio_core::net::NetnsPair;
+use netio_core::net::netns::NetnsError;
+use netio_core::probe::Check;
+use netio_core::registry::{self, About};
+use netio_data::record::RunContext;
+use netio_remote::{RemoteError, auth::Key, client::Controller};
 
 /// A path: the key of its [`PathEntry`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -119,8 +120,8 @@ pub const PATHS: [PathEntry; 3] = [
             let c = Controller::connect(&r.target, r.key.clone(), r.reverse)?;
             let mtu = c
                 .local_ip()
-                .and_then(crate::remote::facts::interface_of)
-                .and_then(|name| crate::machine::mtu(&name));
+                .and_then(netio_remote::facts::interface_of)
+                .and_then(|name| netio_core::machine::mtu(&name));
             let mut ctx = RunContext::now("remote", mtu, None);
             ctx.peer = Some(c.addr().to_string());
             ctx.peer_kernel = Some(c.facts.kernel.clone());

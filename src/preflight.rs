@@ -4,8 +4,8 @@
 //! under the open-file limit, is bad input (one line naming the option, exit 2), not a
 //! failed cell later.
 
-use crate::machine::memory_available;
 use crate::cli::Cli;
+use netio_core::machine::memory_available;
 
 /// Congestion-control algorithms this kernel offers.
 pub fn available_cc() -> Option<Vec<String>> {
@@ -14,7 +14,7 @@ pub fn available_cc() -> Option<Vec<String>> {
     Some(text.split_whitespace().map(str::to_string).collect())
 }
 
-pub use crate::net::sockopt::default_cc;
+pub use netio_core::net::sockopt::default_cc;
 
 /// CPUs this process may run on.
 pub fn allowed_cpus() -> Vec<usize> {
@@ -45,7 +45,7 @@ pub fn check(cli: &Cli) -> Result<(), String> {
     }
     if cli.netns
         && let Some(spec) = &cli.netem
-        && let Err(reason) = crate::net::netns::probe_netem(spec)
+        && let Err(reason) = netio_core::net::netns::probe_netem(spec)
     {
         return Err(format!("--netem: tc refused \"{spec}\": {reason}"));
     }
@@ -68,12 +68,12 @@ pub fn check(cli: &Cli) -> Result<(), String> {
             "--threads {threads}: needs about {files} open files, the limit is {limit} (ulimit -n {files})"
         ));
     }
-    if let crate::engine::Pin::List(cpus) = &cli.pin {
+    if let netio_core::engine::Pin::List(cpus) = &cli.pin {
         let allowed = allowed_cpus();
         if let Some(bad) = cpus.iter().find(|c| !allowed.contains(c)) {
             return Err(format!(
                 "--pin: CPU {bad} is not available to this process (available: {})",
-                crate::engine::placement::format_cpus(allowed)
+                netio_core::engine::placement::format_cpus(allowed)
             ));
         }
     }
@@ -89,8 +89,8 @@ pub fn memory_needed(cli: &Cli) -> u64 {
     let opts = cli.cell_config(crate::cli::RunMode::Headless).strategy;
     let mut most = 0u64;
     for &size in &cli.sizes {
-        let size = crate::wire::effective_size(size);
-        let rx = crate::engine::ring_len(size) as u64;
+        let size = netio_core::wire::effective_size(size);
+        let rx = netio_core::engine::ring_len(size) as u64;
         for s in &cli.strategy_list() {
             let tx = (s.entry().buffers)(size, &opts) as u64;
             for &t in &cli.threads {
@@ -106,7 +106,7 @@ pub fn memory_needed(cli: &Cli) -> u64 {
 fn check_available<T: Copy + std::fmt::Display>(
     option: &str,
     list: &[T],
-    probe: impl Fn(T) -> crate::probe::Check,
+    probe: impl Fn(T) -> netio_core::probe::Check,
 ) -> Result<(), String> {
     for &s in list {
         let found = probe(s);
@@ -215,8 +215,8 @@ mod tests {
 
     #[test]
     fn an_unavailable_strategy_is_refused_by_name_with_the_reason() {
-        use crate::matrix::Strategy;
-        let probe = |s: Strategy| crate::probe::Check {
+        use netio_core::matrix::Strategy;
+        let probe = |s: Strategy| netio_core::probe::Check {
             ok: s != Strategy::ZeroCopy,
             detail: "SO_ZEROCOPY refused (EOPNOTSUPP)".into(),
             fix: Some("a kernel with MSG_ZEROCOPY".into()),

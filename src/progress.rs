@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::engine::{Phase, Sample};
-use crate::matrix::Cell;
-use crate::record::Row;
+use netio_core::engine::{Phase, Sample};
+use netio_core::matrix::Cell;
+use netio_data::record::Row;
 
 /// Reports a run's progress.
 pub struct Progress {
@@ -81,11 +81,11 @@ impl Progress {
         let mode = row.mode();
         let entry = mode.entry();
         let extra = match entry.workload {
-            crate::workload::Workload::Rr => format!(
+            netio_core::workload::Workload::Rr => format!(
                 " {} tps,",
                 row.transactions_per_s.screen(|t| format!("{t:.0}"))
             ),
-            crate::workload::Workload::Rate => format!(
+            netio_core::workload::Workload::Rate => format!(
                 " of {} offered{},",
                 row.offered_gbps.screen(|g| format!("{g:.3}")),
                 if row.saturated.as_deref() == Some("yes") {
@@ -94,15 +94,15 @@ impl Progress {
                     ""
                 }
             ),
-            crate::workload::Workload::Stream => String::new(),
+            netio_core::workload::Workload::Stream => String::new(),
         };
         let line = format!(
             "{} {} x{}{}: {} Gbps,{extra} {} p99 {} µs, {} integrity errors",
             row.strategy,
-            crate::matrix::format_size(row.size_bytes as usize),
+            netio_core::matrix::format_size(row.size_bytes as usize),
             row.threads,
             match mode.workload {
-                crate::workload::Workload::Stream => String::new(),
+                netio_core::workload::Workload::Stream => String::new(),
                 _ => format!(" {mode}"),
             },
             row.throughput_gbps.screen(|g| format!("{g:.3}")),

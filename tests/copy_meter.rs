@@ -10,9 +10,9 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsFd, AsRawFd};
 
-use netio_tui::copymeter::{Counts, Meter};
-use netio_tui::net::sockopt;
-use netio_tui::strategy::enable_zerocopy;
+use netio_core::copymeter::{Counts, Meter};
+use netio_core::net::sockopt;
+use netio_core::net::sockopt::set_zerocopy;
 
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
@@ -159,7 +159,7 @@ fn each_send_path_is_counted_where_the_kernel_took_it() {
     // connection's retransmitted bytes, from its own TCP_INFO).
     let (tx, rx, late, again) = growth(&meter, || {
         let (tx, drain) = pair_with_drain(&meter);
-        enable_zerocopy(tx.as_fd()).expect("SO_ZEROCOPY");
+        set_zerocopy(tx.as_fd()).expect("SO_ZEROCOPY");
         let mut sent = 0;
         while sent < n {
             // SAFETY: `block` outlives the call; its pages are not written again.
@@ -232,17 +232,17 @@ fn each_send_path_is_counted_where_the_kernel_took_it() {
 /// A cell through the engine with a meter the test keeps, so the whole cell's counts
 /// can be read after it against the engine's own byte counts.
 fn engine_cell(
-    strategy: netio_tui::matrix::Strategy,
-    meter: &netio_tui::copymeter::MeterChoice,
-) -> netio_tui::engine::CellSummary {
-    use netio_tui::engine::{CellConfig, CellOutcome, run_cell};
+    strategy: netio_core::matrix::Strategy,
+    meter: &netio_core::copymeter::MeterChoice,
+) -> netio_core::engine::CellSummary {
+    use netio_core::engine::{CellConfig, CellOutcome, run_cell};
     let config = CellConfig {
         warmup: std::time::Duration::from_millis(100),
         duration: std::time::Duration::from_millis(300),
         copy_meter: meter.clone(),
         ..CellConfig::default()
     };
-    let cell = netio_tui::matrix::Cell::new(strategy, 64 << 10, 1);
+    let cell = netio_core::matrix::Cell::new(strategy, 64 << 10, 1);
     match run_cell(
         cell,
         &config,
@@ -256,9 +256,9 @@ fn engine_cell(
 
 #[test]
 fn the_engine_counts_each_workers_copies_exactly() {
-    use netio_tui::copymeter::MeterChoice;
-    use netio_tui::figure::Figure;
-    use netio_tui::matrix::Strategy;
+    use netio_core::copymeter::MeterChoice;
+    use netio_core::figure::Figure;
+    use netio_core::matrix::Strategy;
     if !is_root() {
         common::skip("the copy meter needs CAP_BPF and CAP_PERFMON (run as root)");
         return;
@@ -291,6 +291,6 @@ fn the_engine_counts_each_workers_copies_exactly() {
     let s = engine_cell(Strategy::OneCopy, &MeterChoice::Off);
     assert_eq!(
         s.row.tx_copied_bytes,
-        Figure::Unavailable(netio_tui::copymeter::OFF)
+        Figure::Unavailable(netio_core::copymeter::OFF)
     );
 }

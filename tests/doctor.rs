@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use netio_tui::counters::perf::{Event, Scope, probe};
+use netio_core::counters::perf::{Event, Scope, probe};
 
 fn doctor(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_netio-tui"))

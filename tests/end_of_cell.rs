@@ -7,9 +7,9 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use netio_tui::engine::{CellConfig, CellOutcome, CellSummary, Fault, run_cell};
-use netio_tui::figure::Figure;
-use netio_tui::matrix::{Cell, Strategy};
+use netio_core::engine::{CellConfig, CellOutcome, CellSummary, Fault, run_cell};
+use netio_core::figure::Figure;
+use netio_core::matrix::{Cell, Strategy};
 
 fn run(cell: Cell, config: &CellConfig) -> CellSummary {
     match run_cell(cell, config, &AtomicBool::new(false), |_| {}) {
@@ -20,7 +20,7 @@ fn run(cell: Cell, config: &CellConfig) -> CellSummary {
 }
 
 /// The row's reasons not to trust it ("" when none).
-fn flagged(row: &netio_tui::record::Row) -> &str {
+fn flagged(row: &netio_data::record::Row) -> &str {
     row.flagged.as_deref().unwrap_or("")
 }
 

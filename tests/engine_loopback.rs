@@ -4,12 +4,12 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use netio_tui::engine::{
+use netio_core::engine::{
     CellConfig, CellOutcome, CellSummary, EngineEvent, Lowat, Pin, run_cell, run_matrix,
 };
-use netio_tui::matrix::{Cell, Strategy};
-use netio_tui::net::{CcName, SocketOptions};
-use netio_tui::strategy::StrategyOptions;
+use netio_core::matrix::{Cell, Strategy};
+use netio_core::net::{CcName, SocketOptions};
+use netio_core::strategy::StrategyOptions;
 
 fn quick(verify: bool) -> CellConfig {
     CellConfig {
@@ -217,7 +217,7 @@ fn samples_arrive_each_second_and_cover_the_window() {
     assert_eq!(samples.len(), 4);
     let window: Vec<_> = samples
         .iter()
-        .filter(|s| s.phase == netio_tui::engine::Phase::Measure)
+        .filter(|s| s.phase == netio_core::engine::Phase::Measure)
         .collect();
     assert_eq!(window.len(), 3);
     let summed: u64 = window.iter().map(|s| s.row.bytes).sum();

@@ -7,11 +7,11 @@
 use std::path::Path;
 
 use clap::Parser;
+use netio_core::figure::Figure;
+use netio_core::matrix::Strategy;
+use netio_core::wire::FrameChecker;
+use netio_data::record::{Row, read_rows_from};
 use netio_tui::cli::Cli;
-use netio_tui::figure::Figure;
-use netio_tui::matrix::Strategy;
-use netio_tui::record::{Row, read_rows_from};
-use netio_tui::wire::FrameChecker;
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -55,7 +55,7 @@ fn recording() -> Vec<u8> {
 fn frames(size: usize, count: u64) -> Vec<u8> {
     let mut out = Vec::new();
     for seq in 0..count {
-        let header = netio_tui::wire::Header {
+        let header = netio_core::wire::Header {
             strategy_id: Strategy::OneCopy.wire_id(),
             seq,
             msg_len: size as u64,
@@ -63,8 +63,8 @@ fn frames(size: usize, count: u64) -> Vec<u8> {
             fixed_stamps: false,
         };
         let mut frame = vec![0u8; size];
-        netio_tui::wire::fill_pattern(&mut frame, 0);
-        frame[..netio_tui::wire::HEADER_LEN].copy_from_slice(&header.encode());
+        netio_core::wire::fill_pattern(&mut frame, 0);
+        frame[..netio_core::wire::HEADER_LEN].copy_from_slice(&header.encode());
         out.extend_from_slice(&frame);
     }
     out
@@ -73,19 +73,19 @@ fn frames(size: usize, count: u64) -> Vec<u8> {
 /// A valid control-channel conversation to mutate: every kind of message a peer
 /// sends, framed as on the wire.
 fn conversation() -> Vec<u8> {
-    use netio_tui::remote::frame::encode;
-    use netio_tui::remote::message::Message;
-    let spec = netio_tui::remote::spec::CellSpec::of(
-        &netio_tui::engine::CellPlan::new(
-            netio_tui::matrix::Cell::new(Strategy::ZeroCopy, 65536, 2),
+    use netio_remote::frame::encode;
+    use netio_remote::message::Message;
+    let spec = netio_remote::spec::CellSpec::of(
+        &netio_core::engine::CellPlan::new(
+            netio_core::matrix::Cell::new(Strategy::ZeroCopy, 65536, 2),
             None,
-            &netio_tui::engine::CellConfig::default(),
+            &netio_core::engine::CellConfig::default(),
         )
         .expect("a plan"),
-        &netio_tui::engine::CellConfig::default(),
-        netio_tui::engine::HalfRole::Receivers,
+        &netio_core::engine::CellConfig::default(),
+        netio_core::engine::HalfRole::Receivers,
     );
-    let reading = netio_tui::engine::FarReading {
+    let reading = netio_core::engine::FarReading {
         rtt: vec![(1000, 3), (7, 1)],
         ..Default::default()
     };
@@ -173,7 +173,7 @@ proptest! {
         edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
         cut in any::<usize>(),
     ) {
-        use netio_tui::remote::message::Message;
+        use netio_remote::message::Message;
         let _ = Message::parse_stream(&random);
         let _ = Message::parse(&random);
         let mutated = mutate(&conversation(), &edits, cut);
@@ -181,7 +181,7 @@ proptest! {
         // A message that parses is checked against limits like any other.
         for m in Message::parse_stream(&mutated).into_iter().flatten() {
             if let Message::Cell { spec } = m {
-                let _ = spec.checked(&netio_tui::remote::spec::Limits::default());
+                let _ = spec.checked(&netio_remote::spec::Limits::default());
             }
         }
     }

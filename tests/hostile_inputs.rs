@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use netio_tui::record::read_rows;
+use netio_data::record::read_rows;
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_netio-tui"))

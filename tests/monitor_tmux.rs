@@ -301,7 +301,7 @@ fn the_monitor_measures_through_a_far_host_and_says_bye_on_quit() {
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("serve.log");
     let key = dir.path().join("netio.key");
-    netio_tui::remote::auth::Key::write_new(&key).expect("a key");
+    netio_remote::auth::Key::write_new(&key).expect("a key");
     let child = Command::new(env!("CARGO_BIN_EXE_netio-tui"))
         .args(["serve", "--listen", "127.0.0.1:0", "--key-file"])
         .arg(&key)

@@ -8,11 +8,12 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use netio_tui::engine::{CellConfig, CellOutcome, run_cell};
-use netio_tui::matrix::{Cell, Strategy};
-use netio_tui::net::netns::names_for;
-use netio_tui::net::{NetnsPair, Network};
-use netio_tui::record::read_rows;
+use netio_core::engine::Network;
+use netio_core::engine::{CellConfig, CellOutcome, run_cell};
+use netio_core::matrix::{Cell, Strategy};
+use netio_core::net::NetnsPair;
+use netio_core::net::netns::names_for;
+use netio_data::record::read_rows;
 
 /// Namespace names derive from the pid: one test at a time in this process.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());

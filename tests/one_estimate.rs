@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use netio_tui::figure::Figure;
-use netio_tui::record::{Row, RowWriter};
+use netio_core::figure::Figure;
+use netio_data::record::{Row, RowWriter};
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_netio-tui")

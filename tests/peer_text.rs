@@ -6,13 +6,13 @@ use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use netio_tui::remote::auth::{self, Key};
-use netio_tui::remote::channel::Channel;
-use netio_tui::remote::facts::HostFacts;
-use netio_tui::remote::frame;
-use netio_tui::remote::message::{Message, VERSION};
-use netio_tui::remote::sealed::{End, Sealed};
-use netio_tui::remote::spec::Limits;
+use netio_remote::auth::{self, Key};
+use netio_remote::channel::Channel;
+use netio_remote::facts::HostFacts;
+use netio_remote::frame;
+use netio_remote::message::{Message, VERSION};
+use netio_remote::sealed::{End, Sealed};
+use netio_remote::spec::Limits;
 
 const HOSTILE: &str = "boom\x1b[2J\x1b]0;owned\x07\nserve: a forged line\r";
 

@@ -6,11 +6,11 @@ mod common;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use netio_tui::counters::perf::{Event, Group};
-use netio_tui::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
-use netio_tui::figure::{Figure, why};
-use netio_tui::matrix::{Cell, Strategy};
-use netio_tui::record::{Row, RunContext};
+use netio_core::counters::perf::{Event, Group};
+use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
+use netio_core::figure::{Figure, why};
+use netio_core::matrix::{Cell, Strategy};
+use netio_data::record::RunContext;
 
 /// One cell at a time in this file: a side's busy-ness and its fault counts must not
 /// depend on what another test runs beside it on a 2-core machine.
@@ -121,9 +121,9 @@ fn task_clock_agrees_with_thread_cpu_time_on_the_busy_side() {
 
 #[test]
 fn hardware_columns_follow_what_the_machine_can_count() {
-    let probe = Group::open(netio_tui::clock::gettid(), &[Event::Cycles]);
+    let probe = Group::open(netio_core::clock::gettid(), &[Event::Cycles]);
     let s = run(Strategy::OneCopy, 64 << 10, &from_the_start());
-    let row = Row::from_summary(&RunContext::loopback_now(), &s);
+    let row = s.row.clone().in_run(&RunContext::loopback_now());
     if probe.is_open() {
         assert_eq!(row.hw_counters.as_deref(), Some("yes"));
         assert!(row.tx_cycles.value().is_some_and(|c| c > 0), "{row:?}");
@@ -174,7 +174,7 @@ fn page_faults_in_fresh_process(strategy: &str) -> Option<(u64, u64)> {
         .status()
         .expect("runs");
     assert!(status.success());
-    let rows = netio_tui::record::read_rows(&csv).expect("reads");
+    let rows = netio_data::record::read_rows(&csv).expect("reads");
     let row = rows.first().expect("one row");
     Some((row.tx_page_faults.value()?, row.rx_page_faults.value()?))
 }

@@ -194,7 +194,7 @@ fn plot_writes_charts_and_a_python_script_that_runs() {
         );
     }
     let script = std::fs::read_to_string(&py).expect("script");
-    let rows = netio_tui::record::read_rows(&csv).expect("reads");
+    let rows = netio_data::record::read_rows(&csv).expect("reads");
     let first = rows
         .iter()
         .find(|r| r.strategy == "two-copy")

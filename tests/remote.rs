@@ -9,9 +9,9 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use common::two_hosts::{SERVER, TwoHosts};
-use netio_tui::record::{Row, read_rows};
-use netio_tui::remote::frame;
-use netio_tui::remote::message::Message;
+use netio_data::record::{Row, read_rows};
+use netio_remote::frame;
+use netio_remote::message::Message;
 
 /// Namespace names derive from the pid: one test at a time in this process.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -121,7 +121,7 @@ fn wrong_no_and_other_version_keys_are_refused_and_the_server_keeps_serving() {
         return;
     };
     let wrong = hosts.dir.path().join("wrong.key");
-    netio_tui::remote::auth::Key::write_new(&wrong).expect("another key");
+    netio_remote::auth::Key::write_new(&wrong).expect("another key");
     use std::os::unix::fs::PermissionsExt;
     let mut c = hosts.bare_client();
     c.arg("--key-file").arg(&wrong);
@@ -188,13 +188,12 @@ fn a_second_controller_is_told_busy() {
     let Some(hosts) = TwoHosts::start(&[]) else {
         return;
     };
-    let key = netio_tui::remote::auth::Key::from_file(&hosts.key).expect("key");
-    let first = hosts.in_client_ns(|| {
-        netio_tui::remote::client::Controller::connect(SERVER, key.clone(), false)
-    });
+    let key = netio_remote::auth::Key::from_file(&hosts.key).expect("key");
+    let first = hosts
+        .in_client_ns(|| netio_remote::client::Controller::connect(SERVER, key.clone(), false));
     let first = first.expect("the first controller is served");
     let second =
-        hosts.in_client_ns(|| netio_tui::remote::client::Controller::connect(SERVER, key, false));
+        hosts.in_client_ns(|| netio_remote::client::Controller::connect(SERVER, key, false));
     let e = second.err().expect("busy").to_string();
     assert!(e.contains("busy"), "{e}");
     drop(first);

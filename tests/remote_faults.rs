@@ -13,10 +13,10 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::two_hosts::{SERVER, TwoHosts};
-use netio_tui::remote::auth::Key;
-use netio_tui::remote::client::Controller;
-use netio_tui::remote::frame;
-use netio_tui::remote::message::Message;
+use netio_remote::auth::Key;
+use netio_remote::client::Controller;
+use netio_remote::frame;
+use netio_remote::message::Message;
 
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -120,7 +120,7 @@ fn hostile_connections_are_dropped_and_a_good_controller_is_served_meanwhile() {
         assert!(log.contains(says), "the log should say {says:?}:\n{log}");
     }
     assert!(hosts.server_alive());
-    let rows = netio_tui::record::read_rows(&hosts.dir.path().join("good.csv")).expect("rows");
+    let rows = netio_data::record::read_rows(&hosts.dir.path().join("good.csv")).expect("rows");
     assert_eq!(
         rows[0].integrity_errors, 0,
         "no stray byte reached a receiver"
@@ -227,7 +227,7 @@ fn a_server_killed_mid_run_gives_one_error_and_the_rows_so_far() {
         .spawn()
         .expect("started");
     let start = Instant::now();
-    while netio_tui::record::read_rows(&out).map_or(0, |r| r.len()) < 2 {
+    while netio_data::record::read_rows(&out).map_or(0, |r| r.len()) < 2 {
         assert!(start.elapsed() < Duration::from_secs(60), "no rows");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -241,7 +241,7 @@ fn a_server_killed_mid_run_gives_one_error_and_the_rows_so_far() {
         1,
         "one clear error:\n{err}"
     );
-    let rows = netio_tui::record::read_rows(&out).expect("the finished rows are whole");
+    let rows = netio_data::record::read_rows(&out).expect("the finished rows are whole");
     assert!((2..4).contains(&rows.len()), "{} rows", rows.len());
 }
 

@@ -15,14 +15,14 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use common::two_hosts::{SERVER, TwoHosts};
-use netio_tui::engine::{CellConfig, CellPlan, HalfRole};
-use netio_tui::matrix::{Cell, Strategy};
-use netio_tui::remote::auth::{self, Key};
-use netio_tui::remote::channel::Channel;
-use netio_tui::remote::frame;
-use netio_tui::remote::message::{Message, VERSION};
-use netio_tui::remote::sealed::{End, Sealed};
-use netio_tui::remote::spec::CellSpec;
+use netio_core::engine::{CellConfig, CellPlan, HalfRole};
+use netio_core::matrix::{Cell, Strategy};
+use netio_remote::auth::{self, Key};
+use netio_remote::channel::Channel;
+use netio_remote::frame;
+use netio_remote::message::{Message, VERSION};
+use netio_remote::sealed::{End, Sealed};
+use netio_remote::spec::CellSpec;
 
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -173,7 +173,7 @@ fn floods_of_idle_and_silent_connections_do_not_keep_a_controller_out() {
     let (fds, threads) = watcher.join().expect("watcher");
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{err}\n{}", hosts.log_text());
-    let rows = netio_tui::record::read_rows(&hosts.dir.path().join("flooded.csv")).expect("rows");
+    let rows = netio_data::record::read_rows(&hosts.dir.path().join("flooded.csv")).expect("rows");
     assert_eq!(rows.len(), 8, "every cell");
     assert!(sent > 500, "the flood ran: {sent} hellos");
     eprintln!("serve held at most {fds} fds and {threads} threads under the floods");

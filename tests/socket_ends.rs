@@ -8,10 +8,11 @@ mod common;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use netio_tui::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
-use netio_tui::matrix::{Cell, Mode, Strategy};
-use netio_tui::net::{CcName, NetnsPair, Network, SocketOptions};
-use netio_tui::workload::{Load, Workload};
+use netio_core::engine::Network;
+use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
+use netio_core::matrix::{Cell, Mode, Strategy};
+use netio_core::net::{CcName, NetnsPair, SocketOptions};
+use netio_core::workload::{Load, Workload};
 
 fn run(cell: Cell, config: &CellConfig) -> CellSummary {
     match run_cell(cell, config, &AtomicBool::new(false), |_| {}) {
@@ -95,11 +96,11 @@ fn accepted_ends_are_born_with_the_listeners_congestion_control() {
         cc: Some(reno),
         ..SocketOptions::default()
     };
-    netio_tui::net::listener_options(&listener, &opts).expect("listener's cc");
+    netio_core::net::listener_options(&listener, &opts).expect("listener's cc");
     let _client = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
     let (accepted, _) = listener.accept().expect("accept");
     assert_eq!(
-        netio_tui::net::sockopt::get_cc(accepted.as_fd()),
+        netio_core::net::sockopt::get_cc(accepted.as_fd()),
         Some(reno),
         "the accepted end has the listener's algorithm without being told"
     );

@@ -6,10 +6,10 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use netio_tui::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
-use netio_tui::figure::Figure;
-use netio_tui::matrix::{Cell, Mode, RxStrategy, Strategy};
-use netio_tui::strategy::StrategyOptions;
+use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
+use netio_core::figure::Figure;
+use netio_core::matrix::{Cell, Mode, RxStrategy, Strategy};
+use netio_core::strategy::StrategyOptions;
 
 fn config(verify: bool, unsafe_reuse: bool) -> CellConfig {
     CellConfig {

@@ -8,8 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use netio_tui::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
-use netio_tui::matrix::{Cell, Strategy};
+use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
+use netio_core::matrix::{Cell, Strategy};
 
 fn run(config: &CellConfig) -> CellSummary {
     let cell = Cell::new(Strategy::OneCopy, 64 << 10, 1);
@@ -55,10 +55,10 @@ fn a_cell_on_a_busy_host_is_flagged_with_the_share_others_took() {
     let other = s.row.other_cpu_pct.value().expect("measured");
     // One busy loop per CPU against the cell's two threads: the loops get a large
     // share of the machine whatever the scheduler does.
-    assert!(other > netio_tui::row::formula::BUSY_HOST_PCT, "{other}");
+    assert!(other > netio_core::row::formula::BUSY_HOST_PCT, "{other}");
     let why = s.row.flagged.as_deref().expect("flagged");
     assert!(why.contains("busy host"), "{why}");
-    let warning = netio_tui::summary::flagged(std::slice::from_ref(&s.row)).expect("said");
+    let warning = netio_data::summary::flagged(std::slice::from_ref(&s.row)).expect("said");
     assert!(warning.contains("this machine was busy"), "{warning}");
 }
 
@@ -79,7 +79,7 @@ fn a_late_copy_that_is_not_the_cells_own_is_flagged_and_absent() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let tx = TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
     let (mut rx, _) = listener.accept().expect("accept");
-    netio_tui::strategy::enable_zerocopy(tx.as_fd()).expect("SO_ZEROCOPY");
+    netio_core::net::sockopt::set_zerocopy(tx.as_fd()).expect("SO_ZEROCOPY");
     let stop = Arc::new(AtomicBool::new(false));
     let drain = std::thread::spawn(move || {
         let mut buf = vec![0u8; 1 << 20];
@@ -119,7 +119,7 @@ fn a_late_copy_that_is_not_the_cells_own_is_flagged_and_absent() {
     let config = CellConfig {
         warmup: Duration::from_millis(100),
         duration: Duration::from_millis(500),
-        copy_meter: netio_tui::copymeter::MeterChoice::Wanted,
+        copy_meter: netio_core::copymeter::MeterChoice::Wanted,
         ..CellConfig::default()
     };
     let s = run(&config);
@@ -128,7 +128,7 @@ fn a_late_copy_that_is_not_the_cells_own_is_flagged_and_absent() {
     drain.join().expect("drain");
     assert_eq!(
         s.row.late_copied_bytes,
-        netio_tui::figure::Figure::Unavailable(netio_tui::figure::why::FOREIGN_LATE_COPY),
+        netio_core::figure::Figure::Unavailable(netio_core::figure::why::FOREIGN_LATE_COPY),
         "absent from the copy figures"
     );
     let why = s.row.flagged.as_deref().expect("flagged");

@@ -6,8 +6,8 @@ mod common;
 
 use std::process::Command;
 
-use netio_tui::figure::Figure;
-use netio_tui::record::{Row, read_rows};
+use netio_core::figure::Figure;
+use netio_data::record::{Row, read_rows};
 
 fn run(args: &[&str]) -> Vec<Row> {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -79,7 +79,7 @@ fn every_workload_fills_its_own_columns_and_no_others() {
                 assert_eq!(r.hw_counters.as_deref(), Some("off"), "{what}");
                 assert_eq!(
                     r.tx_context_switches,
-                    Figure::Unavailable(netio_tui::figure::why::NOT_COUNTED),
+                    Figure::Unavailable(netio_core::figure::why::NOT_COUNTED),
                     "{what}"
                 );
                 assert!(r.tx_voluntary_switches.is_measured(), "{what}");

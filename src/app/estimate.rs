@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::row::Row;
+use netio_core::row::Row;
 
 /// The median of each numeric column over `runs` (integers stay integers: the lower
 /// middle value), the other columns as the latest run has them; `None` for no runs.
@@ -45,7 +45,7 @@ pub fn median_row(runs: &[Row]) -> Option<Row> {
 }
 
 /// The median of numbers: integers the lower middle one, others the mean of the two
-/// middle ones (as [`crate::stats::Summary`] takes it).
+/// middle ones (as [`netio_core::stats::Summary`] takes it).
 fn median_of(column: &[&Value]) -> Option<Value> {
     if column.iter().all(|v| v.is_u64()) {
         let mut xs: Vec<u64> = column.iter().filter_map(|v| v.as_u64()).collect();
@@ -53,13 +53,13 @@ fn median_of(column: &[&Value]) -> Option<Value> {
         return xs.get((xs.len() - 1) / 2).map(|&x| Value::from(x));
     }
     let xs: Vec<f64> = column.iter().filter_map(|v| v.as_f64()).collect();
-    crate::stats::Summary::of(&xs).map(|s| Value::from(s.median))
+    netio_core::stats::Summary::of(&xs).map(|s| Value::from(s.median))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figure::Figure;
+    use netio_core::figure::Figure;
 
     fn run(gbps: f64, switches: u64, flagged: Option<&str>) -> Row {
         Row {

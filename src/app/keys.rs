@@ -90,7 +90,7 @@ impl App {
                 self.move_cursor(|a| a.mode_idx = (a.mode_idx + 1) % a.modes.len().max(1))
             }
             Key::Char('s') => {
-                let cells = crate::matrix::Matrix {
+                let cells = netio_core::matrix::Matrix {
                     strategies: self.strategies.clone(),
                     sizes: self.sizes.clone(),
                     threads: self.threads.clone(),

@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use super::tests::{cells_of, engine, key};
 use super::*;
-use crate::figure::Figure;
 use crate::fixtures::{app, finished, sample, started};
-use crate::matrix::Strategy;
+use netio_core::figure::Figure;
+use netio_core::matrix::Strategy;
 
 #[test]
 fn recording_says_where_it_goes_and_what_it_wrote() {

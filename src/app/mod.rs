@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::engine::{Counting, EngineEvent, Phase};
-use crate::matrix::{Cell, Mode, Strategy};
-use crate::row::RunContext;
+use netio_core::engine::{Counting, EngineEvent, Phase};
+use netio_core::matrix::{Cell, Mode, Strategy};
+use netio_core::row::RunContext;
 
 mod estimate;
 mod keys;
@@ -114,15 +114,19 @@ impl App {
             replaying: None,
             playback: None,
             unsafe_reuse: false,
-            margin_pct: crate::stats::DEFAULT_MARGIN_PCT,
+            margin_pct: netio_core::stats::DEFAULT_MARGIN_PCT,
         }
     }
 
     /// A monitor showing a recording: its axes, its machine, every cell's figures.
     /// `None` for a file without rows.
-    pub fn for_replay(file: &str, rows: &[crate::record::Row], with_samples: bool) -> Option<App> {
+    pub fn for_replay(
+        file: &str,
+        rows: &[netio_data::record::Row],
+        with_samples: bool,
+    ) -> Option<App> {
         let first = rows.first()?;
-        let cells: Vec<(Cell, &crate::record::Row)> = rows
+        let cells: Vec<(Cell, &netio_data::record::Row)> = rows
             .iter()
             .filter_map(|r| {
                 let strategy = r.strategy.parse().ok()?;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{App, Recording};
-use crate::matrix::Cell;
+use netio_core::matrix::Cell;
 
 impl App {
     /// Puts the cursor (size, threads, workload, the matrix's strategy) on `cell`.

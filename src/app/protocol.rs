@@ -1,8 +1,8 @@
 //! What goes into the monitor's one inbox (keys, engine events, resizes) and what
 //! comes out of an update for the event loop to carry out.
 
-use crate::engine::{CellSummary, EngineEvent};
-use crate::matrix::Cell;
+use netio_core::engine::{CellSummary, EngineEvent};
+use netio_core::matrix::Cell;
 
 /// The keys the monitor knows, decoupled from the terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

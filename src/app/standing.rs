@@ -6,7 +6,7 @@
 //! strategies are paired round by round, which cancels the host's drift
 //! ([`compare_paired`]).
 
-use crate::stats::{Better, Class, Comparison, MIN_FOR_INTERVAL, Summary, compare_paired};
+use netio_core::stats::{Better, Class, Comparison, MIN_FOR_INTERVAL, Summary, compare_paired};
 
 /// Finished runs kept per cell for the spread: enough for a tight interval, bounded.
 pub const RUNS_KEPT: usize = 10;
@@ -91,7 +91,7 @@ pub fn standings(runs: &[&[f64]], better: Better, margin_pct: f64) -> Vec<Standi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::DEFAULT_MARGIN_PCT;
+    use netio_core::stats::DEFAULT_MARGIN_PCT;
 
     #[test]
     fn the_leader_and_each_others_ratio_with_its_class() {

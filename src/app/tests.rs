@@ -3,10 +3,10 @@
 use std::time::Instant;
 
 use super::*;
-use crate::figure::Figure;
 use crate::fixtures::{self, app, finished, sample, started};
-use crate::matrix::Strategy;
-use crate::stats::Class;
+use netio_core::figure::Figure;
+use netio_core::matrix::Strategy;
+use netio_core::stats::Class;
 
 pub(super) fn key(a: &mut App, k: Key) -> Option<Action> {
     a.update(Inbox::Key(k), Instant::now())
@@ -299,12 +299,12 @@ fn resize_changes_nothing_but_the_drawing() {
 
 #[test]
 fn replay_keys_control_playback_and_measure_nothing() {
-    use crate::record::Row;
+    use netio_data::record::Row;
     let rows = vec![Row {
         strategy: "one-copy".into(),
         size_bytes: 4096,
         threads: 2,
-        throughput_gbps: crate::figure::Figure::Measured(3.0),
+        throughput_gbps: netio_core::figure::Figure::Measured(3.0),
         ..Row::default()
     }];
     let mut a = App::for_replay("r.csv", &rows, true).expect("replayable");
@@ -388,7 +388,7 @@ fn the_quit_summary_keeps_a_bounded_number_of_runs_per_cell() {
 
 #[test]
 fn a_replay_compares_every_round_of_each_cell_not_its_last_row() {
-    use crate::record::Row;
+    use netio_data::record::Row;
     let row = |strategy: &str, gbps: f64, repeat: u32| Row {
         strategy: strategy.into(),
         size_bytes: 65536,

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{HISTORY, RUNS_KEPT};
-use crate::engine::{CellSummary, Counting, Phase};
-use crate::figure::Figure;
-use crate::matrix::Cell;
-use crate::row::Row;
+use netio_core::engine::{CellSummary, Counting, Phase};
+use netio_core::figure::Figure;
+use netio_core::matrix::Cell;
+use netio_core::row::Row;
 
 /// The cell being measured now.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,7 +1,7 @@
 //! Options that only make sense together, checked before anything is created.
 
 use super::Cli;
-use crate::workload::Workload;
+use netio_core::workload::Workload;
 
 impl Cli {
     /// Options that only make sense together, checked before anything is created: the
@@ -18,7 +18,7 @@ impl Cli {
             .as_secs_f64();
         for load in &self.rate {
             for &size in &self.sizes {
-                let bits = crate::wire::effective_size(size) as f64 * 8.0;
+                let bits = netio_core::wire::effective_size(size) as f64 * 8.0;
                 let per_window = match load.offered_gbps(size, None) {
                     Some(gbps) => gbps * 1e9 / bits * window,
                     None => continue,
@@ -27,7 +27,7 @@ impl Cli {
                     return Err(format!(
                         "--rate {load}: below one {} message per {window} s measuring window \
                          ({per_window:.2}); raise the rate or the --duration",
-                        crate::matrix::format_size(size)
+                        netio_core::matrix::format_size(size)
                     ));
                 }
             }
@@ -43,7 +43,7 @@ impl Cli {
         if self.unsafe_reuse
             && let Some(s) = self.strategy_list().into_iter().find(|s| !s.holds_pages())
         {
-            let holders: Vec<&str> = crate::strategy::SEND
+            let holders: Vec<&str> = netio_core::strategy::SEND
                 .iter()
                 .filter(|e| e.holds_pages)
                 .map(|e| e.about.name)

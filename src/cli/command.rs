@@ -102,6 +102,23 @@ pub enum ReportFormat {
     Json,
 }
 
+/// How --record and --samples write rows (`record::Format`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum RowFormat {
+    #[default]
+    Csv,
+    Jsonl,
+}
+
+impl From<RowFormat> for netio_data::record::Format {
+    fn from(f: RowFormat) -> Self {
+        match f {
+            RowFormat::Csv => Self::Csv,
+            RowFormat::Jsonl => Self::Jsonl,
+        }
+    }
+}
+
 /// Chart image formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImageFormat {

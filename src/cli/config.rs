@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use super::{Cli, DEFAULT_MAX_REPEAT, RepeatChoice, RunMode};
-use crate::engine::{CellConfig, RrOptions};
-use crate::net::SocketOptions;
-use crate::strategy::StrategyOptions;
-use crate::workload::rr;
+use netio_core::engine::{CellConfig, RrOptions};
+use netio_core::net::SocketOptions;
+use netio_core::strategy::StrategyOptions;
+use netio_core::workload::rr;
 
 impl Cli {
     /// How every cell is run in `mode`. Headless: rounds of 2 s + 0.5 s warm-up until
@@ -36,8 +36,8 @@ impl Cli {
             until_decided,
             budget_rounds: self
                 .budget_rounds
-                .unwrap_or(crate::engine::DEFAULT_BUDGET_ROUNDS),
-            margin_pct: self.margin.unwrap_or(crate::stats::DEFAULT_MARGIN_PCT),
+                .unwrap_or(netio_core::engine::DEFAULT_BUDGET_ROUNDS),
+            margin_pct: self.margin.unwrap_or(netio_core::stats::DEFAULT_MARGIN_PCT),
             verify: self.verify,
             pin: self.pin.clone(),
             lowat: self.rcvlowat.unwrap_or_default(),
@@ -59,9 +59,9 @@ impl Cli {
                 ..StrategyOptions::default()
             },
             copy_meter: if self.no_copy_meter {
-                crate::copymeter::MeterChoice::Off
+                netio_core::copymeter::MeterChoice::Off
             } else {
-                crate::copymeter::MeterChoice::Wanted
+                netio_core::copymeter::MeterChoice::Wanted
             },
             ..CellConfig::default()
         }

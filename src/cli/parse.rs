@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use super::{MAX_DURATION, MAX_THREADS};
-use crate::matrix::Strategy;
-use crate::receive::RxStrategy;
-use crate::wire::{MAX_MESSAGE, MIN_REQUEST};
-use crate::workload::{Load, Workload};
+use netio_core::matrix::Strategy;
+use netio_core::receive::RxStrategy;
+use netio_core::wire::{MAX_MESSAGE, MIN_REQUEST};
+use netio_core::workload::{Load, Workload};
 
 pub(super) fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
     let mut out = Vec::with_capacity(items.len());
@@ -149,11 +149,11 @@ pub(super) fn parse_margin(s: &str) -> Result<f64, String> {
 
 /// `--depth`: rr's requests in flight.
 pub(super) fn parse_depth(s: &str) -> Result<usize, String> {
-    parse_count(s, crate::workload::rr::MAX_DEPTH)
+    parse_count(s, netio_core::workload::rr::MAX_DEPTH)
 }
 
 pub(super) fn parse_response_size(s: &str) -> Result<usize, String> {
-    let max = crate::workload::rr::MAX_RESPONSE;
+    let max = netio_core::workload::rr::MAX_RESPONSE;
     let t = s.trim();
     let n = parse_size(t).or_else(|_| t.parse::<usize>().map_err(|e| e.to_string()));
     match n {
@@ -164,5 +164,5 @@ pub(super) fn parse_response_size(s: &str) -> Result<usize, String> {
 
 /// `--uring-depth`: 1 to uring's deepest batch.
 pub(super) fn parse_uring_depth(s: &str) -> Result<usize, String> {
-    parse_count(s, crate::strategy::URING_MAX_DEPTH)
+    parse_count(s, netio_core::strategy::URING_MAX_DEPTH)
 }

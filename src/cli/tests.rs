@@ -45,7 +45,7 @@ fn defaults_match_the_design() {
     );
     let everything =
         Cli::try_parse_from(["netio-tui", "--strategies", "all,one-copy"]).expect("all parses");
-    let available: Vec<Strategy> = crate::strategy::SEND
+    let available: Vec<Strategy> = netio_core::strategy::SEND
         .iter()
         .filter(|e| (e.about.available)().ok)
         .map(|e| e.strategy)
@@ -207,7 +207,7 @@ fn help_states_the_defaults_the_binary_uses() {
     assert!(help.contains(&format!("[default: {}]", crate::cli::DEFAULT_MAX_REPEAT)));
     assert!(help.contains(&format!(
         "[default: {}, what --repeat 5 takes]",
-        crate::engine::DEFAULT_BUDGET_ROUNDS
+        netio_core::engine::DEFAULT_BUDGET_ROUNDS
     )));
     assert!(help.contains("[default: auto headless, 1 in the monitor]"));
     assert!(help.contains("143 for SIGTERM"));
@@ -217,6 +217,6 @@ fn help_states_the_defaults_the_binary_uses() {
 #[test]
 fn the_default_axes_are_the_matrix_defaults() {
     let cli = Cli::try_parse_from(["netio-tui"]).expect("defaults parse");
-    assert_eq!(cli.sizes, crate::matrix::DEFAULT_SIZES);
-    assert_eq!(cli.threads, crate::matrix::DEFAULT_THREADS);
+    assert_eq!(cli.sizes, netio_core::matrix::DEFAULT_SIZES);
+    assert_eq!(cli.threads, netio_core::matrix::DEFAULT_THREADS);
 }

@@ -10,13 +10,14 @@ use std::sync::atomic::AtomicBool;
 use super::BAD_INPUT;
 use crate::cli::Cli;
 use crate::headless::{self, Outputs, RunEnd};
-use crate::net::Network;
-use crate::net::netns::{self, NetnsError};
 use crate::paths::{PathError, PathKind, PathOptions, Prepared, RemoteTarget};
-use crate::record::RunContext;
-use crate::remote::auth::Key;
 use crate::signals;
-use crate::{summary, tui};
+use crate::tui;
+use netio_core::engine::Network;
+use netio_core::net::netns::{self, NetnsError};
+use netio_data::record::RunContext;
+use netio_data::summary;
+use netio_remote::auth::Key;
 
 /// Measures what `cli` asks for, in the monitor or into its `--record` file.
 pub fn run_measure(cli: &Cli) -> ExitCode {
@@ -36,7 +37,7 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
     // The key is read (and its file's mode checked) before anything connects.
     let remote = match &cli.remote {
         Some(target) => match Key::choose(cli.key_file.as_deref()) {
-            Err(e @ crate::remote::auth::KeyError::Missing) => {
+            Err(e @ netio_remote::auth::KeyError::Missing) => {
                 eprintln!("error: --remote {target}: {e}");
                 return ExitCode::from(BAD_INPUT);
             }
@@ -69,7 +70,7 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
     let outputs = match cli
         .record
         .as_deref()
-        .map(|r| Outputs::check(r, cli.samples.as_deref(), cli.format))
+        .map(|r| Outputs::check(r, cli.samples.as_deref(), cli.format.into()))
     {
         Some(Err(msg)) => {
             eprintln!("error: {msg}");

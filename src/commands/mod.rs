@@ -35,12 +35,14 @@ pub(crate) enum Kind {
 }
 
 /// Whether `rows` are a samples file's (each row is one second of a cell).
-fn is_samples(rows: &[crate::record::Row]) -> bool {
+fn is_samples(rows: &[netio_data::record::Row]) -> bool {
     rows.iter().any(|r| r.phase.is_some() || r.second.is_some())
 }
 
 /// Reads a recording, or says in one line what is wrong with it (exit 2).
-pub(crate) fn read_recording(file: &std::path::Path) -> Result<Vec<crate::record::Row>, ExitCode> {
+pub(crate) fn read_recording(
+    file: &std::path::Path,
+) -> Result<Vec<netio_data::record::Row>, ExitCode> {
     read_kind(file, Kind::Recording)
 }
 
@@ -50,8 +52,8 @@ pub(crate) fn read_recording(file: &std::path::Path) -> Result<Vec<crate::record
 pub(crate) fn read_kind(
     file: &std::path::Path,
     kind: Kind,
-) -> Result<Vec<crate::record::Row>, ExitCode> {
-    let recording = crate::record::read_recording(file).map_err(|e| {
+) -> Result<Vec<netio_data::record::Row>, ExitCode> {
+    let recording = netio_data::record::read_recording(file).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(BAD_INPUT)
     })?;

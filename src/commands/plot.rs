@@ -21,12 +21,12 @@ pub fn run_plot(
         return ExitCode::from(BAD_INPUT);
     }
     let format = match format {
-        crate::cli::ImageFormat::Png => crate::plot::ImageFormat::Png,
-        crate::cli::ImageFormat::Svg => crate::plot::ImageFormat::Svg,
+        crate::cli::ImageFormat::Png => netio_data::plot::ImageFormat::Png,
+        crate::cli::ImageFormat::Svg => netio_data::plot::ImageFormat::Svg,
     };
-    let outcome = crate::plot::plot_all(&rows, out_dir, format).and_then(|written| {
+    let outcome = netio_data::plot::plot_all(&rows, out_dir, format).and_then(|written| {
         if let Some(py) = python {
-            crate::plot::write_python(&rows, py, out_dir)?;
+            netio_data::plot::write_python(&rows, py, out_dir)?;
             eprintln!("wrote {}", py.display());
         }
         Ok(written)

@@ -25,7 +25,7 @@ pub fn run_replay(
     };
     // The monitor shows one setup: rows measured under another would be taken as
     // rounds of the same cells.
-    let setups = crate::row::setups(&cells);
+    let setups = netio_core::row::setups(&cells);
     if setups.len() > 1 {
         let labels: Vec<String> = setups.iter().map(|s| s.label_among(&setups)).collect();
         eprintln!(
@@ -82,7 +82,7 @@ pub fn run_replay(
 }
 
 /// The distinct run ids of `rows`, for a message.
-fn run_ids(rows: &[crate::record::Row]) -> String {
+fn run_ids(rows: &[netio_data::record::Row]) -> String {
     let mut ids: Vec<&str> = rows.iter().map(|r| r.run_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -8,7 +8,7 @@ use crate::cli::ReportFormat;
 
 /// Prints the report of `file`.
 pub fn run_report(file: &std::path::Path, format: ReportFormat, margin: Option<f64>) -> ExitCode {
-    let margin = margin.unwrap_or(crate::stats::DEFAULT_MARGIN_PCT);
+    let margin = margin.unwrap_or(netio_core::stats::DEFAULT_MARGIN_PCT);
     let rows = match read_recording(file) {
         Ok(rows) => rows,
         Err(code) => return code,
@@ -17,11 +17,11 @@ pub fn run_report(file: &std::path::Path, format: ReportFormat, margin: Option<f
     match format {
         ReportFormat::Markdown => print!(
             "{}",
-            crate::report::report_with_margin(&name, &rows, margin)
+            netio_data::report::report_with_margin(&name, &rows, margin)
         ),
         ReportFormat::Json => println!(
             "{}",
-            crate::report::report_json_with_margin(&name, &rows, margin)
+            netio_data::report::report_json_with_margin(&name, &rows, margin)
         ),
     }
     ExitCode::SUCCESS

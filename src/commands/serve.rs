@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::BAD_INPUT;
-use crate::remote::auth::Key;
-use crate::remote::server::{ServeOptions, Server, listen_address};
-use crate::remote::spec::Limits;
+use netio_remote::auth::Key;
+use netio_remote::server::{ServeOptions, Server, listen_address};
+use netio_remote::spec::Limits;
 
 /// What `serve` was given on the command line.
 pub struct ServeArgs<'a> {
@@ -49,7 +49,7 @@ pub fn run_keygen(file: &Path) -> ExitCode {
 pub fn run_serve(args: ServeArgs<'_>) -> ExitCode {
     let key = match Key::choose(args.key_file) {
         // Anyone who reaches the port, another local user included, could run cells.
-        Err(e @ crate::remote::auth::KeyError::Missing) => {
+        Err(e @ netio_remote::auth::KeyError::Missing) => {
             eprintln!("error: serve needs a key: {e}");
             return ExitCode::from(BAD_INPUT);
         }
@@ -84,12 +84,12 @@ pub fn run_serve(args: ServeArgs<'_>) -> ExitCode {
         }
     };
     let at = server.local_addr().unwrap_or(listen);
-    let fds = crate::remote::server::raise_fd_limit();
+    let fds = netio_remote::server::raise_fd_limit();
     eprintln!(
         "serve: listening on {at} (protocol {}; key required; at most {} threads, {} messages, {} s cells; {}; {} open files)",
-        crate::remote::message::VERSION,
+        netio_remote::message::VERSION,
         limits.max_threads,
-        crate::matrix::format_size(limits.max_size as usize),
+        netio_core::matrix::format_size(limits.max_size as usize),
         limits.max_duration_s,
         server.meter_words(),
         fds.map_or("unknown".into(), |n| n.to_string()),

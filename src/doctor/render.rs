@@ -22,7 +22,7 @@ fn wrapped(out: &mut String, first: &str, text: &str) {
 /// measure how threads share a core as much as the strategy.
 fn busy_threads_warning(cores: Option<usize>) -> Option<String> {
     let cores = cores?;
-    let pairs = crate::matrix::DEFAULT_THREADS.iter().copied().max()?;
+    let pairs = netio_core::matrix::DEFAULT_THREADS.iter().copied().max()?;
     (2 * pairs > cores).then(|| {
         let half = (cores / 2).max(1);
         format!(

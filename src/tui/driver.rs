@@ -8,8 +8,8 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::Source;
 use crate::app::Inbox;
-use crate::engine::{CellConfig, run_matrix};
-use crate::matrix::Cell;
+use netio_core::engine::{CellConfig, run_matrix};
+use netio_core::matrix::Cell;
 
 impl Source for Driver {
     fn run(&self, generation: u64, cells: Vec<Cell>) {

@@ -28,11 +28,11 @@ use crossbeam_channel::{Receiver, Sender, select, tick, unbounded};
 
 use crate::app::{Action, App, Inbox, Playback};
 use crate::cli::{Cli, RunMode};
-use crate::engine::CellConfig;
-use crate::matrix::Cell;
-use crate::net::Network;
-use crate::record::{Row, RowWriter, RunContext};
 use crate::ui::{self, Theme};
+use netio_core::engine::CellConfig;
+use netio_core::engine::Network;
+use netio_core::matrix::Cell;
+use netio_data::record::{Row, RowWriter, RunContext};
 
 /// Redraws at most this often.
 const FRAME: Duration = Duration::from_millis(100);
@@ -248,7 +248,7 @@ fn event_loop(
                 Action::StopRecording => recorder = None,
                 Action::Record(summary) => {
                     if let (Some(w), Some(ctx)) = (recorder.as_mut(), ctx) {
-                        match w.write(&Row::from_summary(ctx, &summary)) {
+                        match w.write(&summary.row.clone().in_run(ctx)) {
                             Ok(()) => app.row_recorded(),
                             Err(e) => app.report(format!("recording failed: {e}")),
                         }

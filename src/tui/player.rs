@@ -9,8 +9,8 @@ use crossbeam_channel::Sender;
 
 use super::Source;
 use crate::app::{Inbox, Playback};
-use crate::matrix::Cell;
-use crate::record::Row;
+use netio_core::matrix::Cell;
+use netio_data::record::Row;
 
 /// Plays a samples file as engine events, a recorded second per 1/speed real seconds.
 pub(super) struct Player {
@@ -67,7 +67,7 @@ fn play(
     paused: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
 ) {
-    use crate::engine::{EngineEvent, Phase, Sample};
+    use netio_core::engine::{EngineEvent, Phase, Sample};
     // The app starts at generation 0 in replay and never changes it.
     let send = |event: EngineEvent| {
         inbox
@@ -121,7 +121,7 @@ fn play(
                 Phase::Measure
             },
             row: row.clone(),
-            counting: crate::engine::Counting {
+            counting: netio_core::engine::Counting {
                 hardware: row.hw_counters.as_deref() == Some("yes"),
                 mode: None,
                 skipped: row.hw_counters.as_deref() == Some("off"),

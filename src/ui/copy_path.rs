@@ -10,10 +10,10 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::format::{NOT_YET, gbps};
 use super::{Theme, block};
 use crate::app::App;
-use crate::figure::Figure;
-use crate::row::Row;
-use crate::row::formula::per_second;
-use crate::strategy::{Counted, SendEntry, Step};
+use netio_core::figure::Figure;
+use netio_core::row::Row;
+use netio_core::row::formula::per_second;
+use netio_core::strategy::{Counted, SendEntry, Step};
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
@@ -101,7 +101,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             format!(
                 "pool {}: {} waits, {} bogus completions this second",
                 m.zc_pool_bytes
-                    .screen(|b| crate::matrix::format_size(b as usize)),
+                    .screen(|b| netio_core::matrix::format_size(b as usize)),
                 m.zc_pool_waits.screen(|w| w.to_string()),
                 m.zc_bogus.screen(|b| b.to_string()),
             )
@@ -132,7 +132,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         };
         rate(f, m.duration_s)
     });
-    if cell.rx == crate::receive::RxStrategy::ZeroCopy {
+    if cell.rx == netio_core::receive::RxStrategy::ZeroCopy {
         let mapped = m.map_or(NOT_YET.to_string(), |m| {
             rate(m.rx_zerocopy_bytes, m.duration_s)
         });
@@ -172,7 +172,7 @@ fn measured_copies(
             vec![],
         );
     };
-    let two = |f: Figure<f64>| f.screen(crate::row::formula::copies_text);
+    let two = |f: Figure<f64>| f.screen(netio_core::row::formula::copies_text);
     if !m.sender_copies_per_byte().is_measured() {
         let why = m.tx_copied_bytes.describe(|v| v.to_string());
         return (

@@ -6,7 +6,7 @@ pub const NOT_YET: &str = "—";
 
 /// A figure with `digits` decimals, `n/a` when the machine cannot provide it, `–` when
 /// it does not apply or has no value.
-pub fn fig(v: crate::figure::Figure<f64>, digits: usize) -> String {
+pub fn fig(v: netio_core::figure::Figure<f64>, digits: usize) -> String {
     v.screen(|x| format!("{x:.digits$}"))
 }
 

@@ -55,7 +55,7 @@ fn themes_read_on_either_background() {
         terminal
             .draw(|f| render(f, &mid_comparison(), &theme))
             .expect("draws");
-        let strategy_colours: Vec<Color> = crate::strategy::SEND
+        let strategy_colours: Vec<Color> = netio_core::strategy::SEND
             .iter()
             .map(|e| theme.strategy(e.strategy).fg.unwrap_or(Color::Reset))
             .collect();
@@ -207,7 +207,7 @@ fn bimodal_runs_are_marked_in_the_table() {
 /// reason at the bottom of the table; the others are not.
 #[test]
 fn a_flagged_run_is_dimmed_with_its_reason() {
-    use crate::engine::EngineEvent;
+    use netio_core::engine::EngineEvent;
     let mut a = app();
     a.start();
     let g = a.generation;

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Theme;
 use crate::app::{App, Plan, Recording};
-use crate::engine::Phase;
+use netio_core::engine::Phase;
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let m = &app.run;

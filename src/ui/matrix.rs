@@ -11,7 +11,7 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 use super::format::NOT_YET;
 use super::{Theme, block};
 use crate::app::App;
-use crate::matrix::{Cell, format_size};
+use netio_core::matrix::{Cell, format_size};
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();
@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .sizes
         .iter()
         .flat_map(|&s| app.threads.iter().filter_map(move |&t| gbps(s, t)));
-    let lower = entry.better == crate::stats::Better::Lower;
+    let lower = entry.better == netio_core::stats::Better::Lower;
     let best = if lower {
         all.fold(f64::INFINITY, f64::min)
     } else {
@@ -108,7 +108,7 @@ fn winner(
     theme: &Theme,
 ) -> (String, ratatui::style::Style) {
     use crate::app::Standing;
-    use crate::stats::Class;
+    use netio_core::stats::Class;
     let standings = app.standings_at(size, threads);
     let colour = |i: usize| theme.strategy(app.strategies[i]);
     if let Some(lead) = standings
@@ -152,7 +152,7 @@ fn winner(
     // No interval yet: the best finished figure, marked unsure.
     let view = app.view();
     let mode = app.selected_mode();
-    let lower = mode.entry().better == crate::stats::Better::Lower;
+    let lower = mode.entry().better == netio_core::stats::Better::Lower;
     let best = app
         .strategies
         .iter()

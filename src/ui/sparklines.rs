@@ -9,7 +9,7 @@ use ratatui::widgets::{Sparkline, SparklineBar};
 
 use super::{Theme, block};
 use crate::app::App;
-use crate::figure::Figure;
+use netio_core::figure::Figure;
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let view = app.view();

@@ -14,16 +14,16 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 use super::format::{NOT_YET, fig};
 use super::{Theme, block};
 use crate::app::{App, Standing};
-use crate::matrix::{Strategy, format_size};
-use crate::row::Row as Figures;
-use crate::stats::{Better, Summary};
-use crate::workload::{Workload, WorkloadEntry};
+use netio_core::matrix::{Strategy, format_size};
+use netio_core::row::Row as Figures;
+use netio_core::stats::{Better, Summary};
+use netio_core::workload::{Workload, WorkloadEntry};
 
 /// What a row knows beyond its latest figures: the spread of its finished runs, its
 /// standing against the leader, and the workload it ran.
 struct Extra {
     spread: Option<Summary>,
-    /// The finished runs fall into two clusters ([`crate::stats::clusters`]).
+    /// The finished runs fall into two clusters ([`netio_core::stats::clusters`]).
     bimodal: bool,
     standing: Standing,
     workload: Workload,
@@ -253,7 +253,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .collect(),
     };
     // What the mode is about comes right after the headline.
-    if mode.rx == crate::receive::RxStrategy::ZeroCopy {
+    if mode.rx == netio_core::receive::RxStrategy::ZeroCopy {
         order.insert(1.min(order.len()), &MAPPED);
     }
     if app.unsafe_reuse {
@@ -274,7 +274,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 .unwrap_or_default();
             let extra = Extra {
                 spread: Summary::of(&runs),
-                bimodal: crate::stats::clusters(&runs).is_some(),
+                bimodal: netio_core::stats::clusters(&runs).is_some(),
                 standing,
                 // `rate max` reads as a stream.
                 workload: entry.workload,

@@ -8,8 +8,8 @@ use ratatui::backend::TestBackend;
 
 use super::{Theme, render};
 use crate::app::{App, Inbox, Key};
-use crate::engine::EngineEvent;
 use crate::fixtures::{app, finished, sample, started};
+use netio_core::engine::EngineEvent;
 
 /// Comparing at 64K × 1: two-copy finished, one-copy running (3 s in), zero-copy not
 /// measured yet; recording on; a few matrix cells known.
@@ -53,7 +53,7 @@ pub(super) fn screen(a: &App, width: u16, height: u16) -> TestBackend {
 /// The workload axis: the run has stream, rr and rate at 50 %; `w` selects rr, two
 /// strategies have finished their round trips.
 fn rr_comparison() -> App {
-    use crate::matrix::{Load, Mode, Workload};
+    use netio_core::matrix::{Load, Mode, Workload};
     let mut a = app();
     a.modes = vec![
         Mode::default(),
@@ -126,7 +126,7 @@ fn receive_zerocopy_under_unsafe_reuse_100x30() {
     // `w` selects the receive zero-copy mode: the table gains the mapped share, the
     // copy path the mapping step; --unsafe-reuse marks the header and shows the
     // changed frames.
-    use crate::matrix::{Mode, RxStrategy};
+    use netio_core::matrix::{Mode, RxStrategy};
     let mut a = app();
     a.modes = vec![
         Mode::default(),
@@ -225,7 +225,7 @@ fn colour_stays_within_the_16_ansi_colours() {
 
 /// A recording of 2 strategies × 2 sizes × 1 thread, as `replay` loads it.
 pub(super) fn replay_fixture() -> App {
-    use crate::record::Row;
+    use netio_data::record::Row;
     let mut rows = Vec::new();
     for (i, strategy) in ["one-copy", "zero-copy"].iter().enumerate() {
         for (j, size) in [4096u64, 65536].iter().enumerate() {
@@ -240,24 +240,26 @@ pub(super) fn replay_fixture() -> App {
                 threads: 1,
                 duration_s: 5.0,
                 bytes: 1 << 30,
-                throughput_gbps: crate::figure::Figure::Measured(10.0 + i as f64 * 5.0 + j as f64),
-                lat_p50_us: crate::figure::Figure::Measured(50.0),
-                lat_p99_us: crate::figure::Figure::Measured(700.0),
-                lat_p999_us: crate::figure::Figure::Measured(900.0),
-                lat_max_us: crate::figure::Figure::Measured(1000.0),
-                tx_cpu_ns_per_byte: crate::figure::Figure::Measured(0.5),
-                rx_cpu_ns_per_byte: crate::figure::Figure::Unavailable(
-                    crate::figure::why::NOT_RECORDED,
+                throughput_gbps: netio_core::figure::Figure::Measured(
+                    10.0 + i as f64 * 5.0 + j as f64,
+                ),
+                lat_p50_us: netio_core::figure::Figure::Measured(50.0),
+                lat_p99_us: netio_core::figure::Figure::Measured(700.0),
+                lat_p999_us: netio_core::figure::Figure::Measured(900.0),
+                lat_max_us: netio_core::figure::Figure::Measured(1000.0),
+                tx_cpu_ns_per_byte: netio_core::figure::Figure::Measured(0.5),
+                rx_cpu_ns_per_byte: netio_core::figure::Figure::Unavailable(
+                    netio_core::figure::why::NOT_RECORDED,
                 ),
                 zc_completions: if *strategy == "zero-copy" {
-                    crate::figure::Figure::Measured(200)
+                    netio_core::figure::Figure::Measured(200)
                 } else {
-                    crate::figure::Figure::NotApplicable
+                    netio_core::figure::Figure::NotApplicable
                 },
                 zc_copied_pct: if *strategy == "zero-copy" {
-                    crate::figure::Figure::Measured(100.0)
+                    netio_core::figure::Figure::Measured(100.0)
                 } else {
-                    crate::figure::Figure::NotApplicable
+                    netio_core::figure::Figure::NotApplicable
                 },
                 ..Row::default()
             });

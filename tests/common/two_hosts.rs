@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use netio_tui::net::NetnsPair;
-use netio_tui::net::netns::{RECEIVER_ADDR, in_namespace};
+use netio_core::net::NetnsPair;
+use netio_core::net::netns::{RECEIVER_ADDR, in_namespace};
 
 /// The server's address inside the pair.
 pub const SERVER: &str = "198.18.0.2:5301";
@@ -41,7 +41,7 @@ impl TwoHosts {
         let pair = NetnsPair::create(1500, None).expect("namespaces created");
         let dir = tempfile::tempdir().expect("tempdir");
         let key = dir.path().join("netio.key");
-        netio_tui::remote::auth::Key::write_new(&key).expect("key written");
+        netio_remote::auth::Key::write_new(&key).expect("key written");
         let log = dir.path().join("serve.log");
         let server = Command::new("ip")
             .args(["netns", "exec", &pair.path.receiver_ns, bin(), "serve"])
