@@ -88,7 +88,7 @@ impl Progress {
             netio_core::workload::Workload::Rate => format!(
                 " of {} offered{},",
                 row.offered_gbps.screen(|g| format!("{g:.3}")),
-                if row.saturated.as_deref() == Some("yes") {
+                if row.saturated == Some(true) {
                     " (saturated)"
                 } else {
                     ""

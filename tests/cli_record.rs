@@ -137,11 +137,8 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
         assert_eq!(r.zc_sends.is_measured(), is_zc);
         // The socket choices and placement are recorded in every row.
         assert!(r.cc.as_deref().is_some_and(|c| !c.is_empty()), "{r:?}");
-        assert_eq!(r.nodelay.as_deref(), Some("on"));
-        assert_eq!(
-            r.coalesce.as_deref(),
-            Some(if is_zc { "off" } else { "on" })
-        );
+        assert_eq!(r.nodelay, Some(true));
+        assert_eq!(r.coalesce, Some(!is_zc));
         assert_eq!(r.rcvlowat_bytes, Some(4096));
         assert!(r.tx_cpus.is_some() && r.rx_cpus.is_some(), "{r:?}");
         assert!(r.host_memcpy_gbps.value().is_some_and(|g| g > 0.0));

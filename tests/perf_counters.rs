@@ -10,6 +10,7 @@ use netio_core::counters::perf::{Event, Group};
 use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
 use netio_core::figure::{Figure, why};
 use netio_core::matrix::{Cell, Strategy};
+use netio_core::row::words::HwCounters;
 use netio_data::record::RunContext;
 
 /// One cell at a time in this file: a side's busy-ness and its fault counts must not
@@ -125,7 +126,7 @@ fn hardware_columns_follow_what_the_machine_can_count() {
     let s = run(Strategy::OneCopy, 64 << 10, &from_the_start());
     let row = s.row.clone().in_run(&RunContext::loopback_now());
     if probe.is_open() {
-        assert_eq!(row.hw_counters.as_deref(), Some("yes"));
+        assert_eq!(row.hw_counters, Some(HwCounters::Yes));
         assert!(row.tx_cycles.value().is_some_and(|c| c > 0), "{row:?}");
         assert!(
             row.tx_instructions.value().is_some_and(|c| c > 0),
@@ -141,7 +142,7 @@ fn hardware_columns_follow_what_the_machine_can_count() {
             "no hardware PMU here ({:?}): checking the columns are empty",
             probe.failures
         );
-        assert_eq!(row.hw_counters.as_deref(), Some("no"));
+        assert_eq!(row.hw_counters, Some(HwCounters::No));
         for v in [
             row.tx_cycles,
             row.tx_instructions,

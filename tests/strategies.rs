@@ -43,7 +43,7 @@ fn unsafe_reuse_is_caught_by_the_receiver_and_labelled() {
             "{cell}: no frame changed in flight: {:?}",
             s.connections
         );
-        assert_eq!(s.row.unsafe_reuse.as_deref(), Some("yes"), "{cell}");
+        assert_eq!(s.row.unsafe_reuse, Some(true), "{cell}");
         // The stream stayed framed: the frames kept arriving after the first change.
         let sent: u64 = s.connections.iter().map(|c| c.sent_messages).sum();
         let received: u64 = s.connections.iter().map(|c| c.received_messages).sum();
@@ -55,7 +55,7 @@ fn unsafe_reuse_is_caught_by_the_receiver_and_labelled() {
         // The same strategy without the option: not one changed frame, not labelled.
         let safe = run(cell, &config(true, false));
         assert_eq!(safe.integrity_errors, 0, "{cell}");
-        assert_eq!(safe.row.unsafe_reuse.as_deref(), Some("no"), "{cell}");
+        assert_eq!(safe.row.unsafe_reuse, Some(false), "{cell}");
     }
 }
 

@@ -167,20 +167,14 @@ impl App {
         modes.sort_unstable();
         modes.dedup();
         app.modes = modes;
-        app.unsafe_reuse = rows
-            .iter()
-            .any(|r| r.unsafe_reuse.as_deref() == Some("yes"));
+        app.unsafe_reuse = rows.iter().any(|r| r.unsafe_reuse == Some(true));
         // Every round of each cell, in the file's order (rounds interleaved across
         // the matrix, so they pair by position): the median, interval and comparisons
         // are over all of them, as for a live run.
         for (cell, row) in &cells {
             app.live.push_run(*cell, row);
         }
-        app.live.counting = Some(Counting {
-            hardware: first.hw_counters.as_deref() == Some("yes"),
-            mode: None,
-            skipped: first.hw_counters.as_deref() == Some("off"),
-        });
+        app.live.counting = Some(Counting::from_recorded(first.hw_counters));
         app.replaying = Some(file.to_string());
         app.playback = with_samples.then_some(Playback {
             speed: 1.0,

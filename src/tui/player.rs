@@ -121,11 +121,7 @@ fn play(
                 Phase::Measure
             },
             row: row.clone(),
-            counting: netio_core::engine::Counting {
-                hardware: row.hw_counters.as_deref() == Some("yes"),
-                mode: None,
-                skipped: row.hw_counters.as_deref() == Some("off"),
-            },
+            counting: netio_core::engine::Counting::from_recorded(row.hw_counters),
         };
         if !send(EngineEvent::Sample(Box::new(sample))) {
             return;

@@ -234,7 +234,7 @@ pub(super) fn replay_fixture() -> App {
                 mtu: Some(1500),
                 kernel: "6.18.0-test".into(),
                 cpu_model: "Test CPU @ 2.0GHz".into(),
-                hw_counters: Some("no".into()),
+                hw_counters: Some(netio_core::row::words::HwCounters::No),
                 strategy: (*strategy).into(),
                 size_bytes: *size,
                 threads: 1,

@@ -83,7 +83,7 @@ pub fn figures(cell: Cell, gbps: f64) -> Row {
             row.offered_gbps = Figure::Measured(gbps);
             row.lat_p50_us = Figure::Measured(30.0 + gbps);
             row.lat_p99_us = Figure::Measured(90.0 + 3.0 * gbps);
-            row.saturated = Some("no".into());
+            row.saturated = Some(false);
         }
         crate::workload::Workload::Stream => {}
     }

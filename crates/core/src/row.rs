@@ -14,6 +14,7 @@ pub mod formula;
 mod setup;
 pub use setup::{Setup, by_setup, setups};
 mod ledger;
+pub mod words;
 
 /// Facts shared by every row of a run.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,7 +80,7 @@ pub struct Row {
     pub mtu: Option<u32>,
     pub kernel: String,
     pub cpu_model: String,
-    pub hw_counters: Option<String>,
+    pub hw_counters: Option<words::HwCounters>,
     pub kernel_counting: Option<String>,
     pub strategy: String,
     pub size_bytes: u64,
@@ -138,8 +139,10 @@ pub struct Row {
     pub tx_cpus: Option<String>,
     pub rx_cpus: Option<String>,
     pub cc: Option<String>,
-    pub nodelay: Option<String>,
-    pub coalesce: Option<String>,
+    #[serde(default, with = "words::on_off")]
+    pub nodelay: Option<bool>,
+    #[serde(default, with = "words::on_off")]
+    pub coalesce: Option<bool>,
     pub sndbuf_bytes: Option<u64>,
     pub rcvbuf_bytes: Option<u64>,
     pub rcvlowat_mode: Option<String>,
@@ -172,7 +175,8 @@ pub struct Row {
     /// `rate`: what the senders offered, Gbps in total (message bytes, as throughput).
     pub offered_gbps: Figure<f64>,
     /// `rate`: `yes` when throughput fell below 95 % of what was offered.
-    pub saturated: Option<String>,
+    #[serde(default, with = "words::yes_no")]
+    pub saturated: Option<bool>,
     /// `rr`: transactions (request + reply) completed per second, all pairs.
     pub transactions_per_s: Figure<f64>,
     /// `rr`: round trips from the request's first send call to the reply's last byte.
@@ -189,7 +193,8 @@ pub struct Row {
     // more strategies.
     /// `yes` when the sender rewrote buffers the kernel could still hold
     /// (`--unsafe-reuse`): a demonstration of the hazard, never a result.
-    pub unsafe_reuse: Option<String>,
+    #[serde(default, with = "words::yes_no")]
+    pub unsafe_reuse: Option<bool>,
     /// `--rx zerocopy`: bytes the kernel mapped into the receiver instead of copying,
     /// and their share of every byte received (the rest was copied by `recv`).
     pub rx_mapped_bytes: Figure<u64>,

@@ -44,9 +44,7 @@ pub struct CellStats<'a> {
 impl CellStats<'_> {
     /// A paced cell that could not keep up with its offer in some repeat.
     pub fn saturated(&self) -> bool {
-        self.rows
-            .iter()
-            .any(|(_, r)| r.saturated.as_deref() == Some("yes"))
+        self.rows.iter().any(|(_, r)| r.saturated == Some(true))
     }
 
     /// Row numbers, for citing: "rows 3, 12, 21".

@@ -110,10 +110,7 @@ pub fn table(rows: &[Row]) -> String {
     out.push_str(
         "p50/p99: (qd) queueing delay of a saturated stream (stream, rate max), waiting in socket buffers, not a strategy's cost; rr: round trip; rate: one-way from each message's due time.\n",
     );
-    if rows
-        .iter()
-        .any(|r| r.unsafe_reuse.as_deref() == Some("yes"))
-    {
+    if rows.iter().any(|r| r.unsafe_reuse == Some(true)) {
         out.push_str("UNSAFE REUSE (demonstration): the senders rewrote buffers the kernel still held; errors count the frames changed in flight, and these figures are not results.\n");
     }
     if behind {

@@ -29,7 +29,7 @@ pub(super) fn name_axes(
         row.rx_copied_bytes = why;
     }
     let unsafe_reuse = config.strategy.unsafe_reuse && cell.strategy.holds_pages();
-    row.unsafe_reuse = Some(if unsafe_reuse { "yes" } else { "no" }.to_string());
+    row.unsafe_reuse = Some(unsafe_reuse);
     if cell.workload.has_round_trips() {
         row.depth = Some(config.rr.depth as u32);
         row.response_size_bytes = Some(config.rr.response_size as u64);
@@ -48,15 +48,12 @@ pub(super) fn name_axes(
         Some(g) if cell.is_paced() => Figure::Measured(crate::row::formula::sig6(g)),
         _ => Figure::NotApplicable,
     };
-    row.saturated = offered
-        .filter(|_| cell.is_paced())
-        .and_then(|g| {
-            // One pair's interval between messages, µs.
-            let bits = crate::wire::effective_size(cell.size) as f64 * 8.0;
-            let interval_us = bits * cell.threads as f64 / (g * 1e9) * 1e6;
-            crate::row::formula::saturated(row.throughput_gbps, g, row.pace_err_p50_us, interval_us)
-        })
-        .map(str::to_string);
+    row.saturated = offered.filter(|_| cell.is_paced()).and_then(|g| {
+        // One pair's interval between messages, µs.
+        let bits = crate::wire::effective_size(cell.size) as f64 * 8.0;
+        let interval_us = bits * cell.threads as f64 / (g * 1e9) * 1e6;
+        crate::row::formula::saturated(row.throughput_gbps, g, row.pace_err_p50_us, interval_us)
+    });
     row.zc_pool_bytes = if cell.strategy.is_zero_copy() {
         let bytes = crate::strategy::pool_bytes(cell.size, &config.strategy);
         crate::figure::Figure::Measured(bytes as u64)

@@ -120,12 +120,11 @@ impl CellSummary {
         let row = &mut self.row;
         row.integrity_errors = self.integrity_errors;
         row.repeat = Some(self.repeat);
-        let on_off = |b: bool| if b { "on" } else { "off" }.to_string();
         let st = &self.setup;
         row.pin = Some(st.pin.clone());
         row.cc = st.cc.map(|c| c.to_string());
-        row.nodelay = st.nodelay.map(on_off);
-        row.coalesce = Some(on_off(st.coalesce));
+        row.nodelay = st.nodelay;
+        row.coalesce = Some(st.coalesce);
         row.sndbuf_bytes = st.sndbuf;
         row.rcvbuf_bytes = st.rcvbuf;
         row.rcvlowat_mode = Some(st.lowat.to_string());

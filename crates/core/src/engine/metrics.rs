@@ -67,14 +67,7 @@ pub fn row_between(
     let (tx_vol, tx_invol) = switches(a.tx.switches, b.tx.switches);
     let (rx_vol, rx_invol) = switches(a.rx.switches, b.rx.switches);
     let mut row = Row {
-        hw_counters: Some(
-            match (counting.skipped, counting.hardware) {
-                (true, _) => "off",
-                (false, true) => "yes",
-                (false, false) => "no",
-            }
-            .to_string(),
-        ),
+        hw_counters: Some(counting.recorded()),
         kernel_counting: counting.mode.map(str::to_string),
         strategy: cell.strategy.name().to_string(),
         size_bytes: cell.size as u64,

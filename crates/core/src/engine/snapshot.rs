@@ -12,6 +12,7 @@ use super::tcp_window::TcpTotals;
 use crate::copymeter::Counts;
 use crate::counters::perf::{self, PerfValues, ThreadCounters};
 use crate::counters::{ContextSwitches, MachineCpu, ThreadReading};
+use crate::row::words::HwCounters;
 use crate::strategy::ZeroCopyCounts;
 
 /// One side's totals at one instant, summed over its threads (what a far host sends
@@ -56,6 +57,27 @@ pub struct Counting {
     pub mode: Option<&'static str>,
     /// No counter was opened on purpose (latency workloads: see [`Counters::none`]).
     pub skipped: bool,
+}
+
+impl Counting {
+    /// What the row's `hw_counters` column says of it.
+    pub fn recorded(&self) -> HwCounters {
+        match (self.skipped, self.hardware) {
+            (true, _) => HwCounters::Off,
+            (false, true) => HwCounters::Yes,
+            (false, false) => HwCounters::No,
+        }
+    }
+
+    /// How a recorded row was counted, as far as its `hw_counters` column says
+    /// (replay: the event mode is not recorded).
+    pub fn from_recorded(hw: Option<HwCounters>) -> Counting {
+        Counting {
+            hardware: hw == Some(HwCounters::Yes),
+            mode: None,
+            skipped: hw == Some(HwCounters::Off),
+        }
+    }
 }
 
 /// The perf counter groups of every worker of a cell, opened by the controller.

@@ -2,6 +2,7 @@
 //! apply to.
 
 use super::Row;
+use super::words::HwCounters;
 use crate::figure::{Figure, why};
 
 impl Row {
@@ -37,7 +38,7 @@ impl Row {
                 explain(f, Figure::NotApplicable);
             }
         }
-        if self.hw_counters.as_deref() == Some("off") {
+        if self.hw_counters == Some(HwCounters::Off) {
             for f in self.hardware_counts_mut() {
                 explain(f, Figure::Unavailable(why::NOT_COUNTED));
             }
@@ -57,7 +58,7 @@ impl Row {
                 Figure::Unavailable(why::NOT_COUNTED),
             );
         }
-        if self.hw_counters.as_deref() == Some("no") {
+        if self.hw_counters == Some(HwCounters::No) {
             for f in self.hardware_counts_mut() {
                 explain(f, Figure::Unavailable(why::NO_PMU));
             }

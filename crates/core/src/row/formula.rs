@@ -120,14 +120,10 @@ pub fn saturated(
     offered: f64,
     pace_err_p50_us: Figure<f64>,
     interval_us: f64,
-) -> Option<&'static str> {
+) -> Option<bool> {
     let a = achieved.value()?;
     let behind = pace_err_p50_us.value().is_some_and(|e| e > interval_us);
-    Some(if a < SATURATED_BELOW * offered || behind {
-        "yes"
-    } else {
-        "no"
-    })
+    Some(a < SATURATED_BELOW * offered || behind)
 }
 
 #[cfg(test)]
@@ -163,18 +159,18 @@ mod tests {
         let on_time = Figure::Measured(1.0);
         assert_eq!(
             saturated(Figure::Measured(9.7), 10.0, on_time, 10.0),
-            Some("yes")
+            Some(true)
         );
         assert_eq!(
             saturated(Figure::Measured(9.9), 10.0, on_time, 10.0),
-            Some("no")
+            Some(false)
         );
         assert_eq!(saturated(Figure::Undefined, 10.0, on_time, 10.0), None);
         // Delivering the offer but later and later: the pacer is behind.
         let late = Figure::Measured(25.0);
         assert_eq!(
             saturated(Figure::Measured(10.0), 10.0, late, 10.0),
-            Some("yes")
+            Some(true)
         );
     }
 

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use super::Row;
+use super::{Row, words};
 
 /// The options a row was measured under, as (column, value) pairs in column order; an
 /// option the row did not record is left out.
@@ -39,9 +39,15 @@ impl Row {
         opt("peer_runs", self.peer_runs.clone());
         opt("pin", self.pin.clone());
         opt("cc", self.cc.clone());
-        opt("nodelay", self.nodelay.clone());
+        opt(
+            "nodelay",
+            self.nodelay.map(|v| words::on_off_word(v).into()),
+        );
         opt("rcvlowat_mode", self.rcvlowat_mode.clone());
-        opt("unsafe_reuse", self.unsafe_reuse.clone());
+        opt(
+            "unsafe_reuse",
+            self.unsafe_reuse.map(|v| words::yes_no_word(v).into()),
+        );
         Setup(pairs)
     }
 

@@ -67,7 +67,7 @@ fn fixture() -> Vec<Row> {
                 r.lat_p99_us = Figure::Measured(p99 * k);
                 r.lat_p50_us = Figure::Measured(p99 / 2.0 * k);
                 let sat = s == "zero-copy" && load == "90%";
-                r.saturated = Some(if sat { "yes" } else { "no" }.into());
+                r.saturated = Some(sat);
             }));
         }
     }

@@ -144,8 +144,8 @@ pub(super) fn cache_misses(out: &mut String, numbered: &[Numbered]) {
                 out,
                 "This machine could not count cache misses (hw_counters = {}): L1 misses per KiB are {why}, so this question has no answer from this file. `netio-tui doctor` says why.",
                 first
-                    .and_then(|r| r.hw_counters.as_deref())
-                    .unwrap_or("unknown")
+                    .and_then(|r| r.hw_counters)
+                    .map_or("unknown".into(), |h| h.to_string())
             );
         }
     }

@@ -8,6 +8,7 @@ use crate::aggregate::CellStats;
 use crate::record::Row;
 use netio_core::figure::Figure;
 use netio_core::matrix::format_size;
+use netio_core::row::words;
 use netio_core::stats;
 
 /// One line per cell: median, interval, CV, and what the interval rests on.
@@ -106,6 +107,7 @@ pub(super) fn host_noise_section(out: &mut String, cells: &[CellStats]) {
 pub(super) fn header(out: &mut String, rows: &[Row]) {
     if let Some(r) = rows.first() {
         let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "not recorded".into());
+        let on_off = |v: Option<bool>| v.map_or("not recorded", words::on_off_word);
         let _ = writeln!(
             out,
             "{} rows · {} · MTU {} · kernel {} · {} · hardware counters: {} · started {}\n",
@@ -114,7 +116,7 @@ pub(super) fn header(out: &mut String, rows: &[Row]) {
             r.mtu.map_or("?".into(), |m| m.to_string()),
             r.kernel,
             r.cpu_model,
-            r.hw_counters.as_deref().unwrap_or("unknown"),
+            r.hw_counters.map_or("unknown".into(), |h| h.to_string()),
             r.started_at
         );
         if let Some(peer) = &r.peer {
@@ -131,8 +133,8 @@ pub(super) fn header(out: &mut String, rows: &[Row]) {
             out,
             "Congestion control {} · TCP_NODELAY {} · coalescing {} · placement {} · receive low-water mark {}\n",
             or_unknown(&r.cc),
-            or_unknown(&r.nodelay),
-            or_unknown(&r.coalesce),
+            on_off(r.nodelay),
+            on_off(r.coalesce),
             or_unknown(&r.pin),
             or_unknown(&r.rcvlowat_mode),
         );

@@ -1,4 +1,5 @@
 use super::*;
+use netio_core::row::words::HwCounters;
 
 /// Five repeats of a cell around `gbps` (±2 %), so every cell has an interval.
 fn repeats(strategy: &str, size: u64, threads: u32, gbps: f64) -> Vec<Row> {
@@ -146,7 +147,7 @@ fn report_answers_with_evidence_and_admits_what_it_cannot() {
         ("zero-copy", 4096, 1, 4.0),
     ]);
     for r in rows.iter_mut() {
-        r.hw_counters = Some("no".into());
+        r.hw_counters = Some(HwCounters::No);
         if r.strategy == "zero-copy" {
             r.zc_copied_pct = netio_core::figure::Figure::Measured(100.0);
         }
