@@ -195,7 +195,7 @@ pub struct Cli {
 
     /// Run without the copy meter (the kernel's own count of the bytes each worker
     /// copied, pinned or spliced; it loads when the process has CAP_BPF and
-    /// CAP_PERFMON, and its cost is in the README).
+    /// CAP_PERFMON, and its cost is in docs/methodology.md).
     #[arg(long)]
     pub no_copy_meter: bool,
 

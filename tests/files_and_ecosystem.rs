@@ -140,6 +140,14 @@ fn completions_and_the_manual_page_come_from_the_command_line() {
     let page = String::from_utf8_lossy(&man.stdout);
     assert!(page.contains(".TH netio-tui 1"), "{page}");
     assert!(page.contains("record"));
+    // What a command line cannot say: how the tool exits and what it reads from the
+    // environment.
+    assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+    assert!(page.contains("SIGTERM (143)"), "{page}");
+    assert!(
+        page.contains(".SH ENVIRONMENT") && page.contains("NETIO_KEY"),
+        "{page}"
+    );
     // --help says that no arguments opens the monitor, and lists its keys.
     let help = String::from_utf8_lossy(&run(&["--help"]).stdout).to_string();
     assert!(help.contains("With no arguments, netio-tui opens the live monitor"));

@@ -52,7 +52,7 @@ pub enum Command {
         python: Option<PathBuf>,
     },
     /// Print a shell completion script: `netio-tui completions bash >
-    /// ~/.local/share/bash-completion/completions/netio-tui` (zsh, fish: see README).
+    /// ~/.local/share/bash-completion/completions/netio-tui` (zsh, fish: see docs/development.md).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,

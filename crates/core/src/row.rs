@@ -70,8 +70,8 @@ impl RunContext {
     }
 }
 
-/// One second or one finished cell. Field order is the CSV's column order: DESIGN.md's
-/// contract first, then the columns added since (documented there and in the README).
+/// One second or one finished cell. Field order is the CSV's column order: the first
+/// release's columns, then those added since, each appended (docs/csv-columns.md).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub run_id: String,

@@ -37,8 +37,8 @@ impl Pin {
         }
     }
 
-    /// What `auto` means. Measured on 2-vCPU guests (README, "Choices that change
-    /// results"): pinning sender and receiver to different cores was neither faster nor
+    /// What `auto` means. Measured on 2-vCPU guests (docs/methodology.md, "Choices that
+    /// change results"): pinning sender and receiver to different cores was neither faster nor
     /// steadier than the scheduler, and the same core changes what is measured. So
     /// `auto` leaves placement to the scheduler and records where threads ran.
     pub fn resolve(&self) -> Pin {

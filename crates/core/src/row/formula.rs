@@ -1,8 +1,8 @@
 //! Every derived figure's formula, once. A formula over measured inputs gives a
 //! measured figure, or [`Figure::Undefined`] where it has no value (no bytes, no
 //! messages, no time); an absent input stays absent. Results keep six significant
-//! digits (enough for any measured figure, without float noise in the CSV). README's
-//! column list names each column's formula.
+//! digits (enough for any measured figure, without float noise in the CSV). docs/csv-columns.md
+//! names each column's formula.
 
 use crate::figure::Figure;
 
@@ -108,7 +108,7 @@ pub const WINDOW_TOLERANCE: f64 = 0.10;
 /// the machine while the cell ran. On a machine the cell saturates (a stream uses
 /// every core it is given), that much CPU went to someone else at the cell's expense;
 /// the tool's own idle background (kernel threads, the terminal) measured below it
-/// (see the README's validity section).
+/// (docs/methodology.md, "Trusting a comparison").
 pub const BUSY_HOST_PCT: f64 = 10.0;
 
 /// `yes` when `achieved` Gbps < [`SATURATED_BELOW`] × `offered` Gbps, or when the
