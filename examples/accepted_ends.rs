@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use netio_core::engine::Network;
 use netio_core::engine::{CellConfig, CellOutcome, run_cell};
-use netio_core::matrix::{Cell, Strategy};
+use netio_core::matrix::Cell;
 use netio_core::net::{NetnsPair, SocketOptions};
+use netio_core::strategy::Strategy;
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);

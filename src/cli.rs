@@ -8,9 +8,10 @@ use std::time::Duration;
 use clap::Parser;
 
 use netio_core::engine::{Lowat, Pin};
-use netio_core::matrix::{Matrix, Strategy};
+use netio_core::matrix::Matrix;
 use netio_core::net::CcName;
 use netio_core::receive::RxStrategy;
+use netio_core::strategy::Strategy;
 use netio_core::wire::effective_size;
 use netio_core::workload::{Load, Workload};
 

@@ -4,7 +4,7 @@
 pub use netio_core::fixtures::*;
 
 use crate::app::App;
-use netio_core::matrix::Strategy;
+use netio_core::strategy::Strategy;
 
 pub fn app() -> App {
     App::new(

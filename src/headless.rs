@@ -13,7 +13,8 @@ use crate::cli::{Cli, RunMode};
 use crate::progress::Progress;
 use netio_core::engine::Network;
 use netio_core::engine::{CellConfig, EngineEvent, run_matrix_into};
-use netio_data::record::{Row, RowWriter, RunContext};
+use netio_core::row::{Row, RunContext};
+use netio_data::record::RowWriter;
 use netio_data::summary;
 
 /// How a headless run ended.

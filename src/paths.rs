@@ -12,7 +12,7 @@ use netio_core::net::NetnsPair;
 use netio_core::net::netns::NetnsError;
 use netio_core::probe::Check;
 use netio_core::registry::{self, About};
-use netio_data::record::RunContext;
+use netio_core::row::RunContext;
 use netio_remote::{RemoteError, auth::Key, client::Controller};
 
 /// A path: the key of its [`PathEntry`].

@@ -215,7 +215,7 @@ mod tests {
 
     #[test]
     fn an_unavailable_strategy_is_refused_by_name_with_the_reason() {
-        use netio_core::matrix::Strategy;
+        use netio_core::strategy::Strategy;
         let probe = |s: Strategy| netio_core::probe::Check {
             ok: s != Strategy::ZeroCopy,
             detail: "SO_ZEROCOPY refused (EOPNOTSUPP)".into(),

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use netio_core::engine::{Phase, Sample};
 use netio_core::matrix::Cell;
-use netio_data::record::Row;
+use netio_core::row::Row;
 
 /// Reports a run's progress.
 pub struct Progress {

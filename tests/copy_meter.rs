@@ -232,7 +232,7 @@ fn each_send_path_is_counted_where_the_kernel_took_it() {
 /// A cell through the engine with a meter the test keeps, so the whole cell's counts
 /// can be read after it against the engine's own byte counts.
 fn engine_cell(
-    strategy: netio_core::matrix::Strategy,
+    strategy: netio_core::strategy::Strategy,
     meter: &netio_core::copymeter::MeterChoice,
 ) -> netio_core::engine::CellSummary {
     use netio_core::engine::{CellConfig, CellOutcome, run_cell};
@@ -258,7 +258,7 @@ fn engine_cell(
 fn the_engine_counts_each_workers_copies_exactly() {
     use netio_core::copymeter::MeterChoice;
     use netio_core::figure::Figure;
-    use netio_core::matrix::Strategy;
+    use netio_core::strategy::Strategy;
     if !is_root() {
         common::skip("the copy meter needs CAP_BPF and CAP_PERFMON (run as root)");
         return;

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use netio_core::engine::{CellConfig, CellOutcome, CellSummary, Fault, run_cell};
 use netio_core::figure::Figure;
-use netio_core::matrix::{Cell, Strategy};
+use netio_core::matrix::Cell;
+use netio_core::strategy::Strategy;
 
 fn run(cell: Cell, config: &CellConfig) -> CellSummary {
     match run_cell(cell, config, &AtomicBool::new(false), |_| {}) {
@@ -20,7 +21,7 @@ fn run(cell: Cell, config: &CellConfig) -> CellSummary {
 }
 
 /// The row's reasons not to trust it ("" when none).
-fn flagged(row: &netio_data::record::Row) -> &str {
+fn flagged(row: &netio_core::row::Row) -> &str {
     row.flagged.as_deref().unwrap_or("")
 }
 

@@ -7,8 +7,9 @@ use std::time::Duration;
 use netio_core::engine::{
     CellConfig, CellOutcome, CellSummary, EngineEvent, Lowat, Pin, run_cell, run_matrix,
 };
-use netio_core::matrix::{Cell, Strategy};
+use netio_core::matrix::Cell;
 use netio_core::net::{CcName, SocketOptions};
+use netio_core::strategy::Strategy;
 use netio_core::strategy::StrategyOptions;
 
 fn quick(verify: bool) -> CellConfig {

@@ -8,9 +8,10 @@ use std::path::Path;
 
 use clap::Parser;
 use netio_core::figure::Figure;
-use netio_core::matrix::Strategy;
+use netio_core::row::Row;
+use netio_core::strategy::Strategy;
 use netio_core::wire::FrameChecker;
-use netio_data::record::{Row, read_rows_from};
+use netio_data::record::read_rows_from;
 use netio_tui::cli::Cli;
 use proptest::prelude::*;
 

@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use netio_core::engine::Network;
 use netio_core::engine::{CellConfig, CellOutcome, run_cell};
-use netio_core::matrix::{Cell, Strategy};
+use netio_core::matrix::Cell;
 use netio_core::net::NetnsPair;
 use netio_core::net::netns::names_for;
+use netio_core::strategy::Strategy;
 use netio_data::record::read_rows;
 
 /// Namespace names derive from the pid: one test at a time in this process.

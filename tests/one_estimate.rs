@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use netio_core::figure::Figure;
-use netio_data::record::{Row, RowWriter};
+use netio_core::row::Row;
+use netio_data::record::RowWriter;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_netio-tui")

@@ -9,9 +9,10 @@ use std::time::Duration;
 use netio_core::counters::perf::{Event, Group};
 use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
 use netio_core::figure::{Figure, why};
-use netio_core::matrix::{Cell, Strategy};
+use netio_core::matrix::Cell;
+use netio_core::row::RunContext;
 use netio_core::row::words::HwCounters;
-use netio_data::record::RunContext;
+use netio_core::strategy::Strategy;
 
 /// One cell at a time in this file: a side's busy-ness and its fault counts must not
 /// depend on what another test runs beside it on a 2-core machine.

@@ -9,7 +9,8 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use common::two_hosts::{SERVER, TwoHosts};
-use netio_data::record::{Row, read_rows};
+use netio_core::row::Row;
+use netio_data::record::read_rows;
 use netio_remote::frame;
 use netio_remote::message::Message;
 

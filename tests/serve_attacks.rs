@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use common::two_hosts::{SERVER, TwoHosts};
 use netio_core::engine::{CellConfig, CellPlan, HalfRole};
-use netio_core::matrix::{Cell, Strategy};
+use netio_core::matrix::Cell;
+use netio_core::strategy::Strategy;
 use netio_remote::auth::{self, Key};
 use netio_remote::channel::Channel;
 use netio_remote::frame;

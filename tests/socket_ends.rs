@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use netio_core::engine::Network;
 use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
-use netio_core::matrix::{Cell, Mode, Strategy};
+use netio_core::matrix::{Cell, Mode};
 use netio_core::net::{CcName, NetnsPair, SocketOptions};
+use netio_core::strategy::Strategy;
 use netio_core::workload::{Load, Workload};
 
 fn run(cell: Cell, config: &CellConfig) -> CellSummary {

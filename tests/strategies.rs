@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
 use netio_core::figure::Figure;
-use netio_core::matrix::{Cell, Mode, RxStrategy, Strategy};
+use netio_core::matrix::{Cell, Mode};
+use netio_core::receive::RxStrategy;
+use netio_core::strategy::Strategy;
 use netio_core::strategy::StrategyOptions;
 
 fn config(verify: bool, unsafe_reuse: bool) -> CellConfig {

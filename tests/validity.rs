@@ -9,7 +9,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use netio_core::engine::{CellConfig, CellOutcome, CellSummary, run_cell};
-use netio_core::matrix::{Cell, Strategy};
+use netio_core::matrix::Cell;
+use netio_core::strategy::Strategy;
 
 fn run(config: &CellConfig) -> CellSummary {
     let cell = Cell::new(Strategy::OneCopy, 64 << 10, 1);

@@ -7,8 +7,9 @@ mod common;
 use std::process::Command;
 
 use netio_core::figure::Figure;
+use netio_core::row::Row;
 use netio_core::row::words::HwCounters;
-use netio_data::record::{Row, read_rows};
+use netio_data::record::read_rows;
 
 fn run(args: &[&str]) -> Vec<Row> {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -7,7 +7,7 @@ use super::tests::{cells_of, engine, key};
 use super::*;
 use crate::fixtures::{app, finished, sample, started};
 use netio_core::figure::Figure;
-use netio_core::matrix::Strategy;
+use netio_core::strategy::Strategy;
 
 #[test]
 fn recording_says_where_it_goes_and_what_it_wrote() {

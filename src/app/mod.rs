@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use netio_core::engine::{Counting, EngineEvent, Phase};
-use netio_core::matrix::{Cell, Mode, Strategy};
+use netio_core::matrix::{Cell, Mode};
 use netio_core::row::RunContext;
+use netio_core::strategy::Strategy;
 
 mod estimate;
 mod keys;
@@ -122,11 +123,11 @@ impl App {
     /// `None` for a file without rows.
     pub fn for_replay(
         file: &str,
-        rows: &[netio_data::record::Row],
+        rows: &[netio_core::row::Row],
         with_samples: bool,
     ) -> Option<App> {
         let first = rows.first()?;
-        let cells: Vec<(Cell, &netio_data::record::Row)> = rows
+        let cells: Vec<(Cell, &netio_core::row::Row)> = rows
             .iter()
             .filter_map(|r| {
                 let strategy = r.strategy.parse().ok()?;

@@ -5,8 +5,8 @@ use std::time::Instant;
 use super::*;
 use crate::fixtures::{self, app, finished, sample, started};
 use netio_core::figure::Figure;
-use netio_core::matrix::Strategy;
 use netio_core::stats::Class;
+use netio_core::strategy::Strategy;
 
 pub(super) fn key(a: &mut App, k: Key) -> Option<Action> {
     a.update(Inbox::Key(k), Instant::now())
@@ -299,7 +299,7 @@ fn resize_changes_nothing_but_the_drawing() {
 
 #[test]
 fn replay_keys_control_playback_and_measure_nothing() {
-    use netio_data::record::Row;
+    use netio_core::row::Row;
     let rows = vec![Row {
         strategy: "one-copy".into(),
         size_bytes: 4096,
@@ -388,7 +388,7 @@ fn the_quit_summary_keeps_a_bounded_number_of_runs_per_cell() {
 
 #[test]
 fn a_replay_compares_every_round_of_each_cell_not_its_last_row() {
-    use netio_data::record::Row;
+    use netio_core::row::Row;
     let row = |strategy: &str, gbps: f64, repeat: u32| Row {
         strategy: strategy.into(),
         size_bytes: 65536,

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use super::{MAX_DURATION, MAX_THREADS};
-use netio_core::matrix::Strategy;
 use netio_core::receive::RxStrategy;
+use netio_core::strategy::Strategy;
 use netio_core::wire::{MAX_MESSAGE, MIN_REQUEST};
 use netio_core::workload::{Load, Workload};
 

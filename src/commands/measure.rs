@@ -15,7 +15,7 @@ use crate::signals;
 use crate::tui;
 use netio_core::engine::Network;
 use netio_core::net::netns::{self, NetnsError};
-use netio_data::record::RunContext;
+use netio_core::row::RunContext;
 use netio_data::summary;
 use netio_remote::auth::Key;
 

@@ -35,14 +35,14 @@ pub(crate) enum Kind {
 }
 
 /// Whether `rows` are a samples file's (each row is one second of a cell).
-fn is_samples(rows: &[netio_data::record::Row]) -> bool {
+fn is_samples(rows: &[netio_core::row::Row]) -> bool {
     rows.iter().any(|r| r.phase.is_some() || r.second.is_some())
 }
 
 /// Reads a recording, or says in one line what is wrong with it (exit 2).
 pub(crate) fn read_recording(
     file: &std::path::Path,
-) -> Result<Vec<netio_data::record::Row>, ExitCode> {
+) -> Result<Vec<netio_core::row::Row>, ExitCode> {
     read_kind(file, Kind::Recording)
 }
 
@@ -52,7 +52,7 @@ pub(crate) fn read_recording(
 pub(crate) fn read_kind(
     file: &std::path::Path,
     kind: Kind,
-) -> Result<Vec<netio_data::record::Row>, ExitCode> {
+) -> Result<Vec<netio_core::row::Row>, ExitCode> {
     let recording = netio_data::record::read_recording(file).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(BAD_INPUT)

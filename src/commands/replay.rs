@@ -82,7 +82,7 @@ pub fn run_replay(
 }
 
 /// The distinct run ids of `rows`, for a message.
-fn run_ids(rows: &[netio_data::record::Row]) -> String {
+fn run_ids(rows: &[netio_core::row::Row]) -> String {
     let mut ids: Vec<&str> = rows.iter().map(|r| r.run_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -32,7 +32,8 @@ use crate::ui::{self, Theme};
 use netio_core::engine::CellConfig;
 use netio_core::engine::Network;
 use netio_core::matrix::Cell;
-use netio_data::record::{Row, RowWriter, RunContext};
+use netio_core::row::{Row, RunContext};
+use netio_data::record::RowWriter;
 
 /// Redraws at most this often.
 const FRAME: Duration = Duration::from_millis(100);

@@ -10,7 +10,7 @@ use crossbeam_channel::Sender;
 use super::Source;
 use crate::app::{Inbox, Playback};
 use netio_core::matrix::Cell;
-use netio_data::record::Row;
+use netio_core::row::Row;
 
 /// Plays a samples file as engine events, a recorded second per 1/speed real seconds.
 pub(super) struct Player {

@@ -12,7 +12,8 @@ use super::{Theme, render};
 use crate::app::{Action, App, Inbox, Key, Plan};
 use crate::fixtures::{finished, machine, sample};
 use netio_core::engine::EngineEvent;
-use netio_core::matrix::{Cell, Strategy};
+use netio_core::matrix::Cell;
+use netio_core::strategy::Strategy;
 
 /// A 2 × 2 matrix (4K and 64K, 1 and 2 thread pairs) of two strategies.
 fn two_by_two() -> App {
@@ -148,7 +149,8 @@ fn a_sweep_of_a_two_by_two_matrix_from_start_to_quit() {
 
 #[test]
 fn a_session_across_workloads_compares_each_with_its_own_figures() {
-    use netio_core::matrix::{Load, Mode, Workload};
+    use netio_core::matrix::Mode;
+    use netio_core::workload::{Load, Workload};
     let mut app = two_by_two();
     app.modes = netio_core::matrix::modes(
         &[Workload::Stream, Workload::Rr, Workload::Rate],

@@ -14,9 +14,10 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 use super::format::{NOT_YET, fig};
 use super::{Theme, block};
 use crate::app::{App, Standing};
-use netio_core::matrix::{Strategy, format_size};
+use netio_core::matrix::format_size;
 use netio_core::row::Row as Figures;
 use netio_core::stats::{Better, Summary};
+use netio_core::strategy::Strategy;
 use netio_core::workload::{Workload, WorkloadEntry};
 
 /// What a row knows beyond its latest figures: the spread of its finished runs, its

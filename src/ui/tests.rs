@@ -53,7 +53,8 @@ pub(super) fn screen(a: &App, width: u16, height: u16) -> TestBackend {
 /// The workload axis: the run has stream, rr and rate at 50 %; `w` selects rr, two
 /// strategies have finished their round trips.
 fn rr_comparison() -> App {
-    use netio_core::matrix::{Load, Mode, Workload};
+    use netio_core::matrix::Mode;
+    use netio_core::workload::{Load, Workload};
     let mut a = app();
     a.modes = vec![
         Mode::default(),
@@ -126,7 +127,8 @@ fn receive_zerocopy_under_unsafe_reuse_100x30() {
     // `w` selects the receive zero-copy mode: the table gains the mapped share, the
     // copy path the mapping step; --unsafe-reuse marks the header and shows the
     // changed frames.
-    use netio_core::matrix::{Mode, RxStrategy};
+    use netio_core::matrix::Mode;
+    use netio_core::receive::RxStrategy;
     let mut a = app();
     a.modes = vec![
         Mode::default(),
@@ -225,7 +227,7 @@ fn colour_stays_within_the_16_ansi_colours() {
 
 /// A recording of 2 strategies × 2 sizes × 1 thread, as `replay` loads it.
 pub(super) fn replay_fixture() -> App {
-    use netio_data::record::Row;
+    use netio_core::row::Row;
     let mut rows = Vec::new();
     for (i, strategy) in ["one-copy", "zero-copy"].iter().enumerate() {
         for (j, size) in [4096u64, 65536].iter().enumerate() {

@@ -80,7 +80,7 @@ impl Theme {
     }
 
     /// A strategy's own colour (its registry entry's ANSI number).
-    pub fn strategy(self, s: netio_core::matrix::Strategy) -> Style {
+    pub fn strategy(self, s: netio_core::strategy::Strategy) -> Style {
         if self.color() {
             Style::new().fg(ansi(s.entry().ansi))
         } else {

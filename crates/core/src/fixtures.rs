@@ -3,8 +3,9 @@
 
 use crate::engine::{CellSummary, Counting, EngineEvent, Phase, Sample};
 use crate::figure::{Figure, why};
-use crate::matrix::{Cell, Strategy};
+use crate::matrix::Cell;
 use crate::row::{Row, RunContext};
+use crate::strategy::Strategy;
 use crate::strategy::ZeroCopyCounts;
 
 pub fn machine() -> RunContext {

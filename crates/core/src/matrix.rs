@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-pub use crate::receive::RxStrategy;
-pub use crate::strategy::Strategy;
-pub use crate::workload::{Load, Workload};
+use crate::receive::RxStrategy;
+use crate::strategy::Strategy;
+use crate::workload::{Load, Workload};
 
 /// Most sender/receiver pairs one cell may use (the threads axis' bound: the CLI and
 /// a recording's reader both check it).

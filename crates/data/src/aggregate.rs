@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::record::Row;
 use netio_core::engine::tcp_window::RECEIVER_BEHIND_PCT;
 use netio_core::matrix::Mode;
+use netio_core::row::Row;
 use netio_core::row::Setup;
 use netio_core::stats::{
     self, Basis, Better, Comparison, DEFAULT_MARGIN_PCT, MIN_FOR_INTERVAL, Summary,

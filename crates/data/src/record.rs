@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-pub use netio_core::row::{Row, RunContext};
+use netio_core::row::Row;
 
 /// Problems with a CSV file, each naming the file.
 #[derive(Debug, thiserror::Error)]

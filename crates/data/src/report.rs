@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::aggregate::{self, CellStats};
-use crate::record::Row;
 use netio_core::matrix::format_size;
+use netio_core::row::Row;
 use netio_core::stats::{Class, Comparison};
 
 pub use crate::aggregate::Numbered;

@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use crate::aggregate::{self, CellStats};
-use crate::record::Row;
 use netio_core::figure::{Figure, why};
 use netio_core::matrix::format_size;
+use netio_core::row::Row;
 
 const HEADERS: [&str; 16] = [
     "strategy",
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_short_window_is_flagged_and_said_at_the_end() {
-        let cell = netio_core::matrix::Cell::new(netio_core::matrix::Strategy::OneCopy, 4096, 1);
+        let cell = netio_core::matrix::Cell::new(netio_core::strategy::Strategy::OneCopy, 4096, 1);
         let netio_core::engine::EngineEvent::CellFinished { mut summary, .. } =
             netio_core::fixtures::finished(cell, 10.0)
         else {

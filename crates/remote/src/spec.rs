@@ -8,8 +8,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use netio_core::engine::{CellConfig, CellPlan, HalfRole, Lowat, Pin, RrOptions};
-use netio_core::matrix::{Cell, RxStrategy, Strategy};
+use netio_core::matrix::Cell;
 use netio_core::net::{CcName, SocketOptions};
+use netio_core::receive::RxStrategy;
+use netio_core::strategy::Strategy;
 use netio_core::strategy::StrategyOptions;
 use netio_core::workload::{Load, Workload};
 

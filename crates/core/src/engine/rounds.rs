@@ -187,7 +187,7 @@ pub fn run_rounds(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::Strategy;
+    use crate::strategy::Strategy;
 
     fn cell(s: Strategy, size: usize) -> Cell {
         Cell::new(s, size, 1)

@@ -17,7 +17,7 @@ fn message_fields_are_separate_and_add_up() {
     let mut linear = Vec::new();
     m.linearize_into(&mut linear);
     let mut checker =
-        wire::FrameChecker::new(crate::matrix::Strategy::OneCopy.wire_id(), 1000, true);
+        wire::FrameChecker::new(crate::strategy::Strategy::OneCopy.wire_id(), 1000, true);
     let mut frames = Vec::new();
     // seq 7 is not what a fresh checker expects, so check the stamp bytes directly:
     // in the header, and at the start of field 1 (fields are 125 bytes).
@@ -42,7 +42,7 @@ fn small_messages_carry_the_header_across_fields() {
         m.linearize_into(&mut linear);
         assert_eq!(linear.len(), wire::effective_size(size));
         let mut checker =
-            wire::FrameChecker::new(crate::matrix::Strategy::TwoCopy.wire_id(), size, true);
+            wire::FrameChecker::new(crate::strategy::Strategy::TwoCopy.wire_id(), size, true);
         let mut frames = Vec::new();
         checker
             .feed(&linear, |f| frames.push(f))

@@ -16,7 +16,7 @@ impl Row {
             }
         }
         let zero_copy =
-            crate::matrix::Strategy::of_name(&self.strategy).is_some_and(|s| s.is_zero_copy());
+            crate::strategy::Strategy::of_name(&self.strategy).is_some_and(|s| s.is_zero_copy());
         if !zero_copy {
             for f in self.zc_counts_mut() {
                 explain(f, Figure::NotApplicable);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::matrix::Strategy;
+use crate::strategy::Strategy;
 
 /// A whole frame as a sender would put it on the wire.
 fn frame(strategy: Strategy, size: usize, seq: u64) -> Vec<u8> {

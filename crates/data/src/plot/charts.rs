@@ -8,8 +8,9 @@ pub(super) use super::points::{
     strategies, stream_rows, vs_size, vs_threads,
 };
 use crate::aggregate;
-use crate::record::Row;
-use netio_core::matrix::{Strategy, format_size};
+use netio_core::matrix::format_size;
+use netio_core::row::Row;
+use netio_core::strategy::Strategy;
 
 /// A 95 % interval bar: (x, low, high).
 pub(super) type Bar = (f64, f64, f64);

@@ -6,8 +6,8 @@
 
 use super::charts::{Chart, Series, XAxis, axis, color, strategies};
 use crate::aggregate::{self, median_of};
-use crate::record::Row;
 use netio_core::matrix::format_size;
+use netio_core::row::Row;
 
 /// The charts, one per size × threads with at least two loads of one strategy.
 pub(super) fn charts(rows: &[Row]) -> Vec<Chart> {

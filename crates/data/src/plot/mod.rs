@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::record::Row;
+use netio_core::row::Row;
 
 pub use python::write_python;
 

@@ -8,8 +8,8 @@ use plotters::style::RGBColor;
 
 use super::charts::{Bar, Series};
 use crate::aggregate::CellStats;
-use crate::record::Row;
-use netio_core::matrix::Strategy;
+use netio_core::row::Row;
+use netio_core::strategy::Strategy;
 
 /// A strategy's colour from its registry entry (blue for a name this build does not know).
 pub(super) fn color(s: &str) -> RGBColor {

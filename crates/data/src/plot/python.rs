@@ -8,7 +8,7 @@ use anyhow::Context;
 use serde_json::{Value, json};
 
 use super::charts::{Chart, XAxis, charts, footer};
-use crate::record::Row;
+use netio_core::row::Row;
 
 /// One chart as the script's data: x and y as the figures themselves (sizes in bytes,
 /// latencies in µs), so the script's axes carry the units.

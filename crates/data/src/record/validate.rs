@@ -3,7 +3,7 @@
 //! raw text before a row is built, so every error can quote the value.
 
 use netio_core::matrix::MAX_THREADS;
-use netio_core::matrix::Strategy;
+use netio_core::strategy::Strategy;
 use netio_core::wire::{MAX_MESSAGE, MIN_REQUEST};
 
 /// Columns that hold words, not numbers.

@@ -26,7 +26,7 @@ pub fn where_the_copies_were(out: &mut String, cells: &[CellStats]) {
     // In the tool's order of strategies, then size and threads.
     metered.sort_by_key(|c| {
         (
-            netio_core::matrix::Strategy::of_name(c.strategy),
+            netio_core::strategy::Strategy::of_name(c.strategy),
             c.mode,
             c.size,
             c.threads,

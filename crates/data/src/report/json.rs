@@ -9,7 +9,7 @@
 use serde_json::{Value, json};
 
 use crate::aggregate::{self, CellStats, median_of};
-use crate::record::Row;
+use netio_core::row::Row;
 
 /// The report of `rows` as one JSON value, with the default margin.
 pub fn report_json(file: &str, rows: &[Row]) -> Value {

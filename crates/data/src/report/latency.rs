@@ -7,8 +7,8 @@
 use std::fmt::Write;
 
 use crate::aggregate::{self, CellStats, median_of};
-use crate::record::Row;
 use netio_core::matrix::format_size;
+use netio_core::row::Row;
 use netio_core::stats::{Better, Class, Comparison};
 use netio_core::workload::{Load, Workload};
 
@@ -82,7 +82,7 @@ fn points<'c, 'a>(
     let mut out: Vec<((u32, u64), Vec<&CellStats>)> = Vec::new();
     // Strategies are compared as the course reads them, through recv(); receive
     // zero-copy cells have their own section.
-    let copy = |c: &CellStats| c.mode.rx == netio_core::matrix::RxStrategy::Copy;
+    let copy = |c: &CellStats| c.mode.rx == netio_core::receive::RxStrategy::Copy;
     for c in cells.iter().filter(|c| copy(c) && keep(c)) {
         match out.iter_mut().find(|(k, _)| *k == (c.threads, c.size)) {
             Some((_, v)) => v.push(c),

@@ -4,8 +4,9 @@ use std::fmt::Write as _;
 
 use super::{Numbered, by_cell, cite, crossover_text, largest_drop};
 use crate::aggregate::CellStats;
-use crate::record::Row;
-use netio_core::matrix::{Strategy, format_size};
+use netio_core::matrix::format_size;
+use netio_core::row::Row;
+use netio_core::strategy::Strategy;
 
 /// Where one-copy beats two-copy, per thread count.
 pub(super) fn one_copy_against_two_copy(out: &mut String, cells: &[CellStats], threads: &[u32]) {

@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::aggregate::{CellStats, median_of, verdict_on};
-use netio_core::matrix::{Mode, RxStrategy, format_size};
+use netio_core::matrix::{Mode, format_size};
+use netio_core::receive::RxStrategy;
 use netio_core::stats::Better;
 
 /// The receive zero-copy section; nothing when the file has no `zerocopy` rows.

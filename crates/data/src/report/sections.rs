@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::aggregate::CellStats;
-use crate::record::Row;
 use netio_core::figure::Figure;
 use netio_core::matrix::format_size;
+use netio_core::row::Row;
 use netio_core::row::words;
 use netio_core::stats;
 

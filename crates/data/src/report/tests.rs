@@ -218,7 +218,8 @@ fn receive_zero_copy_is_answered_beside_the_same_cell_read_with_recv() {
 
 #[test]
 fn the_copies_question_is_answered_from_the_meter_or_says_why_not() {
-    use netio_core::matrix::{Cell, Strategy};
+    use netio_core::matrix::Cell;
+    use netio_core::strategy::Strategy;
     let rows: Vec<Row> = [Strategy::TwoCopy, Strategy::ZeroCopy]
         .into_iter()
         .map(|s| Row {

@@ -23,7 +23,7 @@ fn snap(at: Instant, rx_bytes: u64, tx_cpu: Option<u64>) -> Snapshot {
 }
 
 fn cell() -> Cell {
-    Cell::new(crate::matrix::Strategy::OneCopy, 100, 1)
+    Cell::new(crate::strategy::Strategy::OneCopy, 100, 1)
 }
 
 const SOFTWARE_ONLY: Counting = Counting {
@@ -93,7 +93,7 @@ fn round_trips_and_pacing_error_belong_to_their_workloads() {
         lat.rtt.record(us * 1000).expect("in range");
         lat.pace.record(us).expect("in range");
     }
-    let rr = Cell::new(crate::matrix::Strategy::OneCopy, 100, 1).under(crate::matrix::Mode {
+    let rr = Cell::new(crate::strategy::Strategy::OneCopy, 100, 1).under(crate::matrix::Mode {
         workload: crate::workload::Workload::Rr,
         load: crate::workload::Load::Unpaced,
         ..Default::default()
