@@ -15,7 +15,7 @@ use netio_core::strategy::Strategy;
 use netio_core::wire::effective_size;
 use netio_core::workload::{Load, Workload};
 
-pub use netio_core::matrix::MAX_THREADS;
+use netio_core::matrix::MAX_THREADS;
 /// Longest warm-up or duration accepted.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 

@@ -7,13 +7,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use netio_core::counters::perf::{self, Event, OpenFailure, Scope};
+use netio_core::probe::Check;
 
 pub(crate) mod limits;
 
 use netio_core::probe::errno_name;
 use netio_core::strategy::uring_probe::io_uring;
-
-pub use netio_core::probe::Check;
 
 /// One perf event as this machine opens it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -158,7 +157,7 @@ pub fn examine() -> Report {
 }
 
 fn congestion_control() -> Check {
-    let default = crate::preflight::default_cc();
+    let default = netio_core::net::sockopt::default_cc();
     let available = crate::preflight::available_cc().unwrap_or_default();
     match default {
         Some(cc) => Check {

@@ -14,8 +14,6 @@ pub fn available_cc() -> Option<Vec<String>> {
     Some(text.split_whitespace().map(str::to_string).collect())
 }
 
-pub use netio_core::net::sockopt::default_cc;
-
 /// CPUs this process may run on.
 pub fn allowed_cpus() -> Vec<usize> {
     // SAFETY: a zeroed cpu_set_t is valid; sched_getaffinity fills it.
@@ -90,7 +88,7 @@ pub fn memory_needed(cli: &Cli) -> u64 {
     let mut most = 0u64;
     for &size in &cli.sizes {
         let size = netio_core::wire::effective_size(size);
-        let rx = netio_core::engine::ring_len(size) as u64;
+        let rx = netio_core::receive::ring_len(size) as u64;
         for s in &cli.strategy_list() {
             let tx = (s.entry().buffers)(size, &opts) as u64;
             for &t in &cli.threads {

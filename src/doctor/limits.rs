@@ -3,7 +3,7 @@
 //! thread pair) and the socket option memory zero-copy notifications use. Each is
 //! checked against what the default matrix needs, with the fix.
 
-use super::Check;
+use netio_core::probe::Check;
 
 /// `(soft, hard)` of resource `which`; `None` if unreadable.
 fn rlimit(which: libc::__rlimit_resource_t) -> Option<(u64, u64)> {

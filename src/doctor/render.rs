@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{Check, Report};
+use super::Report;
+use netio_core::probe::Check;
 
 /// The width the text keeps to (a classroom's 80-column terminal).
 const WIDTH: usize = 80;

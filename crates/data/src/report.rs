@@ -12,7 +12,7 @@ use netio_core::matrix::format_size;
 use netio_core::row::Row;
 use netio_core::stats::{Class, Comparison};
 
-pub use crate::aggregate::Numbered;
+use crate::aggregate::Numbered;
 
 fn cite(n: &Numbered) -> String {
     format!(

@@ -253,7 +253,7 @@ pub fn half_memory(cell: &Cell, config: &CellConfig, far: HalfRole) -> u64 {
                 RxStrategy::ZeroCopy => 2,
                 _ => 1,
             };
-            rings * netio_core::engine::ring_len(size as usize) as u64
+            rings * netio_core::receive::ring_len(size as usize) as u64
                 + reply.saturating_mul(config.rr.depth.max(1) as u64)
                 + 2 * histogram
         }
@@ -318,7 +318,7 @@ mod tests {
         let h = netio_core::engine::stats::latency_histogram_bytes() as u64;
         assert_eq!(
             rx,
-            2 * (netio_core::engine::ring_len(65536) as u64 + 2 * h) + 2 * h
+            2 * (netio_core::receive::ring_len(65536) as u64 + 2 * h) + 2 * h
         );
         assert!(half_memory(&cell, &config, HalfRole::Senders) >= 2 * 65536);
     }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::Network;
-use super::{Lowat, Pin, receiver};
+use super::{Lowat, Pin};
 use crate::net::{CcName, SocketOptions};
 use crate::strategy::StrategyOptions;
 use crate::workload::rr;
@@ -99,7 +99,7 @@ impl Default for CellConfig {
             warmup: Duration::from_secs(1),
             duration: Duration::from_secs(5),
             verify: false,
-            recv_buffer: receiver::RECV_BUF,
+            recv_buffer: crate::receive::RECV_BUF,
             lowat: Lowat::default(),
             lowat_chosen: false,
             pin: Pin::default(),

@@ -57,7 +57,7 @@ pub use metrics::{Counters, Counting, Latencies, SideSnapshot, Snapshot, row_bet
 pub use network::Network;
 pub use peer::{FarCounting, FarEnd, FarReading, HalfRole, Peer, PeerHandle};
 pub use placement::Pin;
-pub use receiver::{Lowat, RECV_BUF, ReceiverEnd, ring_len, tcp_bytes_received};
+pub use receiver::{Lowat, ReceiverEnd, tcp_bytes_received};
 pub use rounds::{Ran, Rounds};
 pub use sampler::tick_schedule;
 pub use send_loop::{LoopPlan, SendLoop};

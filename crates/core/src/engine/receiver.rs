@@ -26,9 +26,8 @@ use crate::clock;
 use crate::matrix::Cell;
 use crate::net::sockopt;
 use crate::receive::RxStrategy;
+use crate::receive::{RECV_BUF, ring_len};
 use crate::wire::FrameChecker;
-
-pub use crate::receive::{RECV_BUF, ring_len};
 
 /// When a blocked `recv` wakes up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
