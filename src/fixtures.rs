@@ -3,7 +3,7 @@
 
 pub use netio_core::fixtures::*;
 
-use crate::app::App;
+use crate::monitor::app::App;
 use netio_core::strategy::Strategy;
 
 pub fn app() -> App {

@@ -4,16 +4,13 @@
 //! and the two-host protocol (`netio_remote`). ARCHITECTURE.md is the map of this
 //! code; README.md and docs/ say what each figure means and how it is measured.
 
-pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod doctor;
 #[cfg(test)]
 mod fixtures;
 pub mod headless;
+pub mod monitor;
 pub mod paths;
 pub mod preflight;
-pub mod progress;
 pub mod signals;
-pub mod tui;
-pub mod ui;

@@ -75,7 +75,7 @@ fn frames(size: usize, count: u64) -> Vec<u8> {
 /// sends, framed as on the wire.
 fn conversation() -> Vec<u8> {
     use netio_remote::frame::encode;
-    use netio_remote::message::Message;
+    use netio_remote::protocol::Message;
     let spec = netio_remote::spec::CellSpec::of(
         &netio_core::engine::CellPlan::new(
             netio_core::matrix::Cell::new(Strategy::ZeroCopy, 65536, 2),
@@ -174,7 +174,7 @@ proptest! {
         edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
         cut in any::<usize>(),
     ) {
-        use netio_remote::message::Message;
+        use netio_remote::protocol::Message;
         let _ = Message::parse_stream(&random);
         let _ = Message::parse(&random);
         let mutated = mutate(&conversation(), &edits, cut);

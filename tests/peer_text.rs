@@ -10,7 +10,7 @@ use netio_remote::auth::{self, Key};
 use netio_remote::channel::Channel;
 use netio_remote::facts::HostFacts;
 use netio_remote::frame;
-use netio_remote::message::{Message, VERSION};
+use netio_remote::protocol::{Message, VERSION};
 use netio_remote::sealed::{End, Sealed};
 use netio_remote::spec::Limits;
 

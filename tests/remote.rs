@@ -12,7 +12,7 @@ use common::two_hosts::{SERVER, TwoHosts};
 use netio_core::row::Row;
 use netio_data::record::read_rows;
 use netio_remote::frame;
-use netio_remote::message::Message;
+use netio_remote::protocol::Message;
 
 /// Namespace names derive from the pid: one test at a time in this process.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());

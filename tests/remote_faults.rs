@@ -16,7 +16,7 @@ use common::two_hosts::{SERVER, TwoHosts};
 use netio_remote::auth::Key;
 use netio_remote::client::Controller;
 use netio_remote::frame;
-use netio_remote::message::Message;
+use netio_remote::protocol::Message;
 
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 

@@ -5,15 +5,15 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::{BAD_INPUT, Kind, read_kind, read_recording};
+use crate::monitor::tui;
 use crate::signals;
-use crate::tui;
 
 /// Replays `file` (and its seconds from `samples`) in the monitor.
 pub fn run_replay(
     file: &std::path::Path,
     samples: Option<&std::path::Path>,
     no_color: bool,
-    theme: crate::ui::ThemeKind,
+    theme: crate::monitor::ui::ThemeKind,
 ) -> ExitCode {
     let cells = match read_recording(file) {
         Ok(rows) => rows,

@@ -87,7 +87,7 @@ pub fn run_serve(args: ServeArgs<'_>) -> ExitCode {
     let fds = netio_remote::server::raise_fd_limit();
     eprintln!(
         "serve: listening on {at} (protocol {}; key required; at most {} threads, {} messages, {} s cells; {}; {} open files)",
-        netio_remote::message::VERSION,
+        netio_remote::protocol::VERSION,
         limits.max_threads,
         netio_core::matrix::format_size(limits.max_size as usize),
         limits.max_duration_s,

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use super::frame::{self, FrameError, MAX_FRAME};
-use super::message::{Message, ParseError};
+use super::protocol::{Message, ParseError};
 use super::sealed::{SealError, Sealed};
 
 /// Why no message came.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::channel::Channel;
 use super::client::HANDSHAKE;
-use super::message::Message;
+use super::protocol::Message;
 use super::server::log;
 use netio_core::engine::far::FarLink;
 use netio_core::engine::{FarCounting, FarReading, READY_PATIENCE};

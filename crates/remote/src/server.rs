@@ -18,7 +18,7 @@ use crossbeam_channel::Sender;
 use super::admission::{Admission, Full, Ticket, controller_room};
 use super::auth::{self, Key};
 use super::frame::{self, MAX_FRAME};
-use super::message::Message;
+use super::protocol::Message;
 use super::spec::Limits;
 use super::{DEFAULT_PORT, RemoteError, session};
 use netio_core::copymeter::MeterChoice;

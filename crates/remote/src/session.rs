@@ -16,7 +16,7 @@ use super::client::HANDSHAKE;
 use super::facts::HostFacts;
 use super::far_link::{Link, SETUP};
 use super::frame::{self, FrameError, MAX_FRAME};
-use super::message::{Message, VERSION};
+use super::protocol::{Message, VERSION};
 use super::sealed::{End, Sealed};
 use super::server::{Pending, Shared, log};
 use super::spec::CellSpec;

@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicBool;
 use super::config::Fault;
 use super::gate::Gate;
 use super::peer::HalfRole;
-use super::stats::{ReceiverStats, SenderStats};
+use super::published::{ReceiverStats, SenderStats};
 use super::workers::{Workers, spawn};
 use super::{
     CellConfig, EngineError, LoopPlan, Lowat, READY_PATIENCE, SocketSetup, receiver, sender,

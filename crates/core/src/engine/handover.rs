@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
 use hdrhistogram::Histogram;
 
-use super::stats::new_latency_histogram;
+use super::published::new_latency_histogram;
 
 /// `busy` when the worker is in neither histogram.
 const OUT: usize = 2;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use hdrhistogram::Histogram;
 
-use super::stats::{ReceiverStats, SenderStats, new_latency_histogram};
+use super::published::{ReceiverStats, SenderStats, new_latency_histogram};
 use crate::figure::Figure;
 use crate::row::formula;
 

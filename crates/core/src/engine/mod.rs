@@ -26,6 +26,7 @@ mod metrics;
 mod network;
 pub mod peer;
 pub mod placement;
+pub mod published;
 mod receiver;
 pub mod rounds;
 mod sampler;
@@ -33,7 +34,6 @@ mod send_loop;
 mod sender;
 pub mod seqlock;
 mod snapshot;
-pub mod stats;
 pub mod tcp_window;
 mod workers;
 

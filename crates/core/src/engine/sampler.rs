@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::half::Half;
 use super::peer::{self, HalfRole, Peer};
-use super::stats::{ReceiverStats, SenderStats};
+use super::published::{ReceiverStats, SenderStats};
 use super::workers::Workers;
 use super::{
     CellConfig, Counters, Counting, EngineError, Latencies, Phase, Sample, Snapshot, name_axes,

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use super::EngineError;
 use super::placement::CpuTracker;
-use super::stats::{SenderStats, SenderTotals};
+use super::published::{SenderStats, SenderTotals};
 use crate::clock;
 use crate::strategy::SendStrategy;
 

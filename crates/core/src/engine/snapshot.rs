@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
-use super::stats::{ReceiverStats, SenderStats};
+use super::published::{ReceiverStats, SenderStats};
 use super::tcp_window::TcpTotals;
 use crate::copymeter::Counts;
 use crate::counters::perf::{self, PerfValues, ThreadCounters};

@@ -5,8 +5,8 @@
 //! free slot for zero-copy), so one-way latency covers the whole cost of the strategy.
 
 mod detached;
+pub mod entries;
 mod one_copy;
-pub mod registry;
 mod sendfile;
 mod splice;
 mod two_copy;
@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use crate::mapped::Memory;
 
+pub use entries::{Counted, SEND, SendEntry, Step, Strategy};
 pub use one_copy::OneCopy;
-pub use registry::{Counted, SEND, SendEntry, Step, Strategy};
 pub use two_copy::TwoCopy;
 pub use uring::MAX_DEPTH as URING_MAX_DEPTH;
 pub use zero_copy::{ZeroCopy, ZeroCopyCounts, pool_bytes};

@@ -3,7 +3,7 @@
 
 use std::os::fd::BorrowedFd;
 
-use super::registry::{Counted, SendEntry, Step, Strategy};
+use super::entries::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, sendmsg};
 use crate::mapped::Memory;
 use crate::message::Message;

@@ -14,7 +14,7 @@
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
-use super::registry::{Counted, SendEntry, Step, Strategy};
+use super::entries::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, StrategyOptions};
 use crate::mapped::Memory;
 use crate::message::Message;

@@ -9,7 +9,7 @@
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
-use super::registry::{Counted, SendEntry, Step, Strategy};
+use super::entries::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs};
 use crate::mapped::{MappedBuf, Memory};
 use crate::wire::{FIELDS, FIXED_STAMP, HEADER_LEN, STAMP_LEN, field_lens, fill_pattern};

@@ -5,7 +5,7 @@
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
-use super::registry::{Counted, SendEntry, Step, Strategy};
+use super::entries::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy, wait_writable};
 use crate::mapped::Memory;
 use crate::message::Message;

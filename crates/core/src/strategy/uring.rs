@@ -16,7 +16,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 
 use io_uring::{IoUring, opcode, types};
 
-use super::registry::{Counted, SendEntry, Step, Strategy};
+use super::entries::{Counted, SendEntry, Step, Strategy};
 use super::{SendError, SendStrategy};
 use crate::mapped::Memory;
 use crate::message::Message;

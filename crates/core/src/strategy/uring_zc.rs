@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use io_uring::{IoUring, cqueue, opcode, types};
 
-use super::registry::{Counted, SendEntry, Step, Strategy};
+use super::entries::{Counted, SendEntry, Step, Strategy};
 use super::uring::{push, sent_bytes};
 use super::zero_copy::{STALL_LIMIT, ZeroCopyCounts};
 use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, wait_writable};

@@ -102,7 +102,7 @@ fn charts_of_setup(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
         bars: Vec::new(),
     };
     let grouped = aggregate::cells(rows);
-    let paced = super::load::charts(all_rows);
+    let paced = super::latency_load::charts(all_rows);
     let repeats = grouped.iter().map(|c| c.rows.len()).max().unwrap_or(1);
     let mut push = |chart: Chart, what: &str| {
         if chart.series.iter().any(|s| !s.points.is_empty()) {

@@ -7,10 +7,10 @@
 //! file.
 
 mod charts;
-mod load;
+mod draw;
+mod latency_load;
 mod points;
 mod python;
-mod render;
 
 use std::path::{Path, PathBuf};
 
@@ -53,7 +53,7 @@ pub fn plot_all(rows: &[Row], dir: &Path, format: ImageFormat) -> anyhow::Result
         ..Plotted::default()
     };
     for chart in &all {
-        let text = render::svg(chart, &foot)?;
+        let text = draw::svg(chart, &foot)?;
         let path = match format {
             ImageFormat::Svg => {
                 let p = dir.join(format!("{}.svg", chart.stem));
@@ -62,7 +62,7 @@ pub fn plot_all(rows: &[Row], dir: &Path, format: ImageFormat) -> anyhow::Result
             }
             ImageFormat::Png => {
                 let p = dir.join(format!("{}.png", chart.stem));
-                render::png(&text, &p)?;
+                draw::png(&text, &p)?;
                 p
             }
         };

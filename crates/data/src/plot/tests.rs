@@ -172,7 +172,7 @@ fn paced_rows_draw_latency_against_load_on_a_log_axis_and_stay_off_the_stream_ch
         "paced rows leaked into the stream chart: {top}"
     );
     assert!(rows.len() > streams);
-    let svg = render::svg(chart, "footer").expect("draws");
+    let svg = draw::svg(chart, "footer").expect("draws");
     assert!(svg.contains("1000"), "decade labels in the figure's units");
 }
 

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use super::super::auth;
 use super::super::channel::{Channel, ChannelError};
 use super::super::frame::{self, FrameError, MAX_FRAME};
-use super::super::message::{Message, VERSION};
 use super::super::peer_text::clean;
+use super::super::protocol::{Message, VERSION};
 use super::super::sealed::{End, Sealed};
 use super::{Controller, HANDSHAKE, RemoteError, send};
 

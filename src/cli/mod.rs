@@ -287,7 +287,7 @@ pub struct Cli {
     /// The monitor's styles: dark (the default, readable on light backgrounds too),
     /// light (accents for a light background) or mono (no colour; bold, dim, reverse).
     #[arg(long, value_enum, default_value = "dark", global = true)]
-    pub theme: crate::ui::ThemeKind,
+    pub theme: crate::monitor::ui::ThemeKind,
 }
 
 /// How the options are used: headless runs measure longer cells by default.

@@ -7,8 +7,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::{Theme, render};
-use crate::app::{App, Inbox, Key};
 use crate::fixtures::{app, finished, sample, started};
+use crate::monitor::app::{App, Inbox, Key};
 use netio_core::engine::EngineEvent;
 
 /// Comparing at 64K × 1: two-copy finished, one-copy running (3 s in), zero-copy not

@@ -13,7 +13,7 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 
 use super::format::{NOT_YET, fig};
 use super::{Theme, block};
-use crate::app::{App, Standing};
+use crate::monitor::app::{App, Standing};
 use netio_core::matrix::format_size;
 use netio_core::row::Row as Figures;
 use netio_core::stats::{Better, Summary};

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::app::App;
+use crate::monitor::app::App;
 
 /// Stands for "Tab/1-n": the digits pick among the run's `n` strategies.
 const STRATEGY_KEYS: &str = "Tab/1-n";

@@ -2,6 +2,8 @@
 //! finished cell (and per second with `--samples`), shows progress on stderr and prints
 //! a summary table on stdout at the end.
 
+pub mod stderr;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -10,12 +12,12 @@ use std::thread;
 use anyhow::Context;
 
 use crate::cli::{Cli, RunMode};
-use crate::progress::Progress;
 use netio_core::engine::Network;
 use netio_core::engine::{CellConfig, EngineEvent, run_matrix_into};
 use netio_core::row::{Row, RunContext};
 use netio_data::record::RowWriter;
 use netio_data::summary;
+use stderr::Progress;
 
 /// How a headless run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,8 +9,8 @@ use ratatui::backend::TestBackend;
 
 use super::tests::{mid_comparison, replay_fixture, screen};
 use super::{Theme, render};
-use crate::app::{Inbox, Key};
 use crate::fixtures::{app, finished, started};
+use crate::monitor::app::{Inbox, Key};
 
 /// At 60×20 the help does not fit: it says where it is and scrolls.
 #[test]

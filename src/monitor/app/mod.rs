@@ -10,13 +10,13 @@ use netio_core::matrix::{Cell, Mode};
 use netio_core::row::RunContext;
 use netio_core::strategy::Strategy;
 
+mod actions;
 mod estimate;
 mod keys;
 mod progress;
-mod protocol;
 mod standing;
 mod view;
-pub use protocol::{Action, Inbox, Key, Plan, Playback};
+pub use actions::{Action, Inbox, Key, Plan, Playback};
 pub use standing::{RUNS_KEPT, Standing, standings};
 pub use view::{Finished, History, Recording, Running, Screen, View};
 

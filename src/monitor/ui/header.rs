@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Theme;
-use crate::app::{App, Plan, Recording};
+use crate::monitor::app::{App, Plan, Recording};
 use netio_core::engine::Phase;
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {

@@ -238,7 +238,7 @@ fn body(out: &mut String, numbered: &[Numbered], margin_pct: f64) {
     one_copy_against_two_copy(out, &streams, &threads);
     zero_copy_against_copying(out, &streams, &threads);
     largest_drop_section(out, &streams);
-    receive::mapped_against_copied(out, &cells);
+    rx_mapping::mapped_against_copied(out, &cells);
     latency::round_trips(out, &cells);
     latency::at_half_load(out, &cells);
     latency::knees(out, &cells);
@@ -253,7 +253,7 @@ mod json;
 pub use json::{report_json, report_json_with_margin};
 pub mod latency;
 mod questions;
-mod receive;
+mod rx_mapping;
 mod sections;
 use questions::{
     cache_misses, largest_drop_section, one_copy_against_two_copy, zero_copy_against_copying,

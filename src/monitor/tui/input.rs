@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{
     self, Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
-use crate::app::{Inbox, Key};
+use crate::monitor::app::{Inbox, Key};
 
 /// True when standard input (the terminal the monitor reads) has hung up.
 fn hung_up() -> bool {

@@ -7,7 +7,7 @@ use std::thread::{self, JoinHandle};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::Source;
-use crate::app::Inbox;
+use crate::monitor::app::Inbox;
 use netio_core::engine::{CellConfig, run_matrix};
 use netio_core::matrix::Cell;
 

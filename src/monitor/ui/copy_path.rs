@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::format::{NOT_YET, gbps};
 use super::{Theme, block};
-use crate::app::App;
+use crate::monitor::app::App;
 use netio_core::figure::Figure;
 use netio_core::row::Row;
 use netio_core::row::formula::per_second;

@@ -26,9 +26,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use crossbeam_channel::{Receiver, Sender, select, tick, unbounded};
 
-use crate::app::{Action, App, Inbox, Playback};
 use crate::cli::{Cli, RunMode};
-use crate::ui::{self, Theme};
+use crate::monitor::app::{Action, App, Inbox, Playback};
+use crate::monitor::ui::{self, Theme};
 use netio_core::engine::CellConfig;
 use netio_core::engine::Network;
 use netio_core::matrix::Cell;
@@ -127,7 +127,7 @@ impl Drop for Session {
 const INPUT_PATIENCE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The theme asked for; mono whenever colour is refused (`--no-color`, `NO_COLOR`).
-fn theme(no_color: bool, kind: crate::ui::ThemeKind) -> Theme {
+fn theme(no_color: bool, kind: crate::monitor::ui::ThemeKind) -> Theme {
     let refused = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     if refused { Theme::MONO } else { Theme { kind } }
 }
@@ -189,7 +189,7 @@ pub fn replay(
     cells: &[Row],
     samples: Vec<Row>,
     no_color: bool,
-    kind: crate::ui::ThemeKind,
+    kind: crate::monitor::ui::ThemeKind,
     cancel: Arc<AtomicBool>,
 ) -> anyhow::Result<()> {
     let mut app = App::for_replay(file, cells, !samples.is_empty())
@@ -271,11 +271,11 @@ fn event_loop(
                 Ok(event) => {
                     // A click means a matrix cell only where the screen draws one.
                     let event = match event {
-                        Inbox::Key(crate::app::Key::Click(x, y)) => {
+                        Inbox::Key(crate::monitor::app::Key::Click(x, y)) => {
                             let size = session.terminal.size()?;
                             let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
                             match ui::matrix_hit(app, area, x, y) {
-                                Some((s, t)) => Inbox::Key(crate::app::Key::Select(s, t)),
+                                Some((s, t)) => Inbox::Key(crate::monitor::app::Key::Select(s, t)),
                                 None => event,
                             }
                         }

@@ -13,8 +13,8 @@ use super::auth::{self, Key, NONCE_LEN};
 use super::channel::{Channel, ChannelError};
 use super::facts::HostFacts;
 use super::frame::{self, FrameError};
-use super::message::Message;
 use super::peer_text::clean;
+use super::protocol::Message;
 use super::spec::{CellSpec, Limits};
 use super::{DEFAULT_PORT, RemoteError};
 use netio_core::engine::{

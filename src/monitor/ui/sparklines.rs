@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Sparkline, SparklineBar};
 
 use super::{Theme, block};
-use crate::app::App;
+use crate::monitor::app::App;
 use netio_core::figure::Figure;
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 
 use super::format::NOT_YET;
 use super::{Theme, block};
-use crate::app::App;
+use crate::monitor::app::App;
 use netio_core::matrix::{Cell, format_size};
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -107,7 +107,7 @@ fn winner(
     threads: usize,
     theme: &Theme,
 ) -> (String, ratatui::style::Style) {
-    use crate::app::Standing;
+    use crate::monitor::app::Standing;
     use netio_core::stats::Class;
     let standings = app.standings_at(size, threads);
     let colour = |i: usize| theme.strategy(app.strategies[i]);

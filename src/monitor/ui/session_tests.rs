@@ -9,8 +9,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use super::{Theme, render};
-use crate::app::{Action, App, Inbox, Key, Plan};
 use crate::fixtures::{finished, machine, sample};
+use crate::monitor::app::{Action, App, Inbox, Key, Plan};
 use netio_core::engine::EngineEvent;
 use netio_core::matrix::Cell;
 use netio_core::strategy::Strategy;

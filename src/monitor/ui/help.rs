@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{Theme, block};
-use crate::app::App;
+use crate::monitor::app::App;
 
 /// The keys of the live monitor; `{keys}` is the run's strategies' digits.
 const LIVE_KEYS: &str = "\

@@ -22,7 +22,7 @@ mod footer;
 pub mod format;
 mod header;
 mod help;
-mod matrix;
+mod matrix_panel;
 mod sparklines;
 mod table;
 pub mod theme;
@@ -31,7 +31,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::app::App;
+use crate::monitor::app::App;
 pub use theme::{Theme, ThemeKind};
 
 /// Smallest usable terminal.
@@ -85,7 +85,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         sparklines::render(frame, app, theme, s);
     }
     if let Some(m) = panels.matrix {
-        matrix::render(frame, app, theme, m);
+        matrix_panel::render(frame, app, theme, m);
     }
     if let Some(c) = panels.copy_path {
         copy_path::render(frame, app, theme, c);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crossbeam_channel::Sender;
 
 use super::Source;
-use crate::app::{Inbox, Playback};
+use crate::monitor::app::{Inbox, Playback};
 use netio_core::matrix::Cell;
 use netio_core::row::Row;
 
