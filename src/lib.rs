@@ -12,5 +12,6 @@ mod fixtures;
 pub mod headless;
 pub mod monitor;
 pub mod paths;
+pub mod plan;
 pub mod preflight;
 pub mod signals;

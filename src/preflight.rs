@@ -4,7 +4,8 @@
 //! under the open-file limit, is bad input (one line naming the option, exit 2), not a
 //! failed cell later.
 
-use crate::cli::Cli;
+use crate::paths::PathKind;
+use crate::plan::{RunPlan, StrategyChoice};
 use netio_core::machine::memory_available;
 
 /// Congestion-control algorithms this kernel offers.
@@ -30,24 +31,27 @@ pub fn allowed_cpus() -> Vec<usize> {
 }
 
 /// Every option the machine must be able to honour; the first problem, naming its
-/// option.
-pub fn check(cli: &Cli) -> Result<(), String> {
-    check_available("--strategies", &cli.strategy_list(), |s| {
+/// option. Resolves `--strategies all` to the strategies this machine supports, in
+/// the plan's matrix: the one place availability is probed.
+pub fn check(plan: &mut RunPlan) -> Result<(), String> {
+    plan.matrix.strategies = resolve_strategies(&plan.strategies);
+    check_available("--strategies", &plan.matrix.strategies, |s| {
         (s.entry().about.available)()
     })?;
-    check_available("--rx", &cli.rx, |r| (r.entry().about.available)())?;
-    if let (Some(cc), Some(available)) = (&cli.cc, available_cc())
+    let rx: Vec<_> = plan.matrix.modes.iter().map(|m| m.rx).collect();
+    check_available("--rx", &rx, |r| (r.entry().about.available)())?;
+    if let (Some(cc), Some(available)) = (&plan.config.socket.cc, available_cc())
         && !available.iter().any(|a| a == cc.as_str())
     {
         return Err(check_cc(cc.as_str(), &available));
     }
-    if cli.netns
-        && let Some(spec) = &cli.netem
+    if plan.path.kind == PathKind::Netns
+        && let Some(spec) = &plan.path.netem
         && let Err(reason) = netio_core::net::netns::probe_netem(spec)
     {
         return Err(format!("--netem: tc refused \"{spec}\": {reason}"));
     }
-    let need = memory_needed(cli);
+    let need = memory_needed(plan);
     if let Some(available) = memory_available()
         && need > available
     {
@@ -57,7 +61,7 @@ pub fn check(cli: &Cli) -> Result<(), String> {
             available >> 20
         ));
     }
-    let threads = cli.threads.iter().copied().max().unwrap_or(1);
+    let threads = plan.matrix.threads.iter().copied().max().unwrap_or(1);
     let files = files_needed(threads);
     if let Some(limit) = raise_open_files(files)
         && files > limit
@@ -66,7 +70,7 @@ pub fn check(cli: &Cli) -> Result<(), String> {
             "--threads {threads}: needs about {files} open files, the limit is {limit} (ulimit -n {files})"
         ));
     }
-    if let netio_core::engine::Pin::List(cpus) = &cli.pin {
+    if let netio_core::engine::Pin::List(cpus) = &plan.config.pin {
         let allowed = allowed_cpus();
         if let Some(bad) = cpus.iter().find(|c| !allowed.contains(c)) {
             return Err(format!(
@@ -82,21 +86,42 @@ pub fn check(cli: &Cli) -> Result<(), String> {
 /// pair, the sender's buffers (its registry entry says how many), the receiver's ring,
 /// and what the kernel may queue in the connection's socket buffers (tcp_wmem and
 /// tcp_rmem maxima).
-pub fn memory_needed(cli: &Cli) -> u64 {
+pub fn memory_needed(plan: &RunPlan) -> u64 {
     let kernel = socket_buffer_max("tcp_wmem") + socket_buffer_max("tcp_rmem");
-    let opts = cli.cell_config(crate::cli::RunMode::Headless).strategy;
+    let opts = &plan.config.strategy;
     let mut most = 0u64;
-    for &size in &cli.sizes {
-        let size = netio_core::wire::effective_size(size);
+    for &size in &plan.matrix.sizes {
         let rx = netio_core::receive::ring_len(size) as u64;
-        for s in &cli.strategy_list() {
-            let tx = (s.entry().buffers)(size, &opts) as u64;
-            for &t in &cli.threads {
+        for s in &plan.matrix.strategies {
+            let tx = (s.entry().buffers)(size, opts) as u64;
+            for &t in &plan.matrix.threads {
                 most = most.max(t as u64 * (tx + rx + kernel));
             }
         }
     }
     most
+}
+
+/// The strategies `choices` name, in order, `all` as every registered strategy this
+/// machine supports (probed here; a strategy named on its own is checked after).
+fn resolve_strategies(choices: &[StrategyChoice]) -> Vec<netio_core::strategy::Strategy> {
+    let mut out = Vec::new();
+    for c in choices {
+        let add: Vec<_> = match *c {
+            StrategyChoice::One(s) => vec![s],
+            StrategyChoice::All => netio_core::strategy::SEND
+                .iter()
+                .filter(|e| (e.about.available)().ok)
+                .map(|e| e.strategy)
+                .collect(),
+        };
+        for s in add {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
 }
 
 /// Refuses, by name and with the probe's reason, the first choice of `list` (given
@@ -168,45 +193,59 @@ fn check_cc(cc: &str, available: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::Cli;
     use clap::Parser;
+
+    /// The plan of a command line, as `measure` builds it.
+    fn plan_of(args: &[&str]) -> RunPlan {
+        let mut all = vec!["netio-tui"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).expect("parses").plan()
+    }
 
     #[test]
     fn unknown_choices_are_refused_with_the_option_named() {
-        let cli = Cli::try_parse_from(["netio-tui", "--cc", "nosuchcc"]).expect("parses");
-        let err = check(&cli).expect_err("not on this kernel");
+        let err = check(&mut plan_of(&["--cc", "nosuchcc"])).expect_err("not on this kernel");
         assert!(
             err.starts_with("--cc: 'nosuchcc' is not available"),
             "{err}"
         );
-        let cli = Cli::try_parse_from(["netio-tui", "--pin", "255"]).expect("parses");
         assert!(
-            check(&cli)
+            check(&mut plan_of(&["--pin", "255"]))
                 .expect_err("no CPU 255")
                 .starts_with("--pin: CPU 255")
         );
-        let cli = Cli::try_parse_from(["netio-tui", "--cc", "reno", "--pin", "0"]).expect("ok");
-        assert_eq!(check(&cli), Ok(()));
+        assert_eq!(check(&mut plan_of(&["--cc", "reno", "--pin", "0"])), Ok(()));
         assert!(allowed_cpus().contains(&0));
     }
 
     #[test]
+    fn all_is_every_available_strategy_once_in_registry_order() {
+        let mut plan = plan_of(&["--strategies", "all,one-copy"]);
+        check(&mut plan).expect("this machine runs what it supports");
+        let available: Vec<_> = netio_core::strategy::SEND
+            .iter()
+            .filter(|e| (e.about.available)().ok)
+            .map(|e| e.strategy)
+            .collect();
+        assert_eq!(plan.matrix.strategies, available);
+    }
+
+    #[test]
     fn the_memory_budget_is_the_most_demanding_cell() {
-        let cli = Cli::try_parse_from([
-            "netio-tui",
+        let plan = plan_of(&[
             "--strategies",
             "two-copy,zero-copy",
             "--sizes",
             "1M,64K",
             "--threads",
             "1,4",
-        ])
-        .expect("parses");
+        ]);
         // zero-copy at 1M: 8 slots of 1 MiB plus a 1 MiB ring, and the socket buffers,
         // times 4 pairs.
         let kernel = socket_buffer_max("tcp_wmem") + socket_buffer_max("tcp_rmem");
-        assert_eq!(memory_needed(&cli), 4 * ((9 << 20) + kernel));
-        let huge =
-            Cli::try_parse_from(["netio-tui", "--sizes", "64M", "--threads", "64"]).expect("ok");
+        assert_eq!(memory_needed(&plan), 4 * ((9 << 20) + kernel));
+        let huge = plan_of(&["--sizes", "64M", "--threads", "64"]);
         assert!(memory_needed(&huge) >= 64 * 2 * (64u64 << 20));
         assert_eq!(files_needed(64), 64 * 18 + 64);
     }

@@ -41,7 +41,9 @@ impl Cli {
             return Err("--response-size: only the rr workload replies (add --workload rr)".into());
         }
         if self.unsafe_reuse
-            && let Some(s) = self.strategy_list().into_iter().find(|s| !s.holds_pages())
+            && let Some(s) = crate::plan::every_named(&self.strategies)
+                .into_iter()
+                .find(|s| !s.holds_pages())
         {
             let holders: Vec<&str> = netio_core::strategy::SEND
                 .iter()
@@ -53,6 +55,37 @@ impl Cli {
                  is nothing to reuse unsafely (choose among {})",
                 holders.join(", ")
             ));
+        }
+        self.check_path()
+    }
+
+    /// The path options: `--path` agrees with `--netns` and `--remote`, and the veth
+    /// options come with the netns path.
+    fn check_path(&self) -> Result<(), String> {
+        use crate::paths::PathKind;
+        let kind = self.path_kind();
+        if let Some(p) = self.path {
+            if self.netns && p != PathKind::Netns {
+                return Err(format!("--path {p}: --netns asks for the netns path"));
+            }
+            if self.remote.is_some() && p != PathKind::Remote {
+                return Err(format!("--path {p}: --remote asks for the remote path"));
+            }
+        }
+        if kind == PathKind::Remote && self.remote.is_none() {
+            return Err(
+                "--path remote: needs --remote HOST[:PORT] (where netio-tui serve runs)".into(),
+            );
+        }
+        if kind != PathKind::Netns {
+            if self.mtu.is_some() {
+                return Err("--mtu: only the netns path has veth ends (add --netns)".into());
+            }
+            if self.netem.is_some() {
+                return Err(
+                    "--netem: only the netns path has a veth end to delay (add --netns)".into(),
+                );
+            }
         }
         Ok(())
     }

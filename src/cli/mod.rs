@@ -7,12 +7,10 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::plan::StrategyChoice;
 use netio_core::engine::{Lowat, Pin};
-use netio_core::matrix::Matrix;
 use netio_core::net::CcName;
 use netio_core::receive::RxStrategy;
-use netio_core::strategy::Strategy;
-use netio_core::wire::effective_size;
 use netio_core::workload::{Load, Workload};
 
 use netio_core::matrix::MAX_THREADS;
@@ -251,19 +249,19 @@ pub struct Cli {
     #[arg(long)]
     pub netns: bool,
 
-    /// MTU of both veth ends with --netns, 68 to 65535.
-    #[arg(long, value_name = "BYTES", requires = "netns", default_value = "1500",
+    /// MTU of both veth ends with --netns, 68 to 65535 [default: 1500].
+    #[arg(long, value_name = "BYTES",
           value_parser = clap::value_parser!(u32).range(68..=65535))]
-    pub mtu: u32,
+    pub mtu: Option<u32>,
 
     /// tc netem on the sender's veth end with --netns, e.g. "delay 1ms loss 0.1%".
-    #[arg(
-        long,
-        value_name = "SPEC",
-        requires = "netns",
-        allow_hyphen_values = true
-    )]
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub netem: Option<String>,
+
+    /// The path the data takes, by its name: loopback (the default), netns (as
+    /// --netns) or remote (with --remote HOST); `doctor` lists them.
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<crate::paths::PathKind>,
 
     /// Run every cell across two hosts: senders here, receivers on HOST, where
     /// `netio-tui serve` runs (port 5301 unless given).
@@ -290,73 +288,13 @@ pub struct Cli {
     pub theme: crate::monitor::ui::ThemeKind,
 }
 
-/// How the options are used: headless runs measure longer cells by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunMode {
-    Headless,
-    Monitor,
-}
-
-impl Cli {
-    /// The matrix the options describe, each axis without repeats, in the given order;
-    /// sizes below the header's length rounded up to it.
-    pub fn matrix(&self) -> Matrix {
-        let sizes: Vec<usize> = self.sizes.iter().map(|&s| effective_size(s)).collect();
-        Matrix {
-            strategies: self.strategy_list(),
-            sizes: dedup(&sizes),
-            threads: dedup(&self.threads),
-            modes: netio_core::matrix::with_receivers(
-                &netio_core::matrix::modes(&dedup(&self.workload), &self.loads()),
-                &dedup(&self.rx),
-            ),
-        }
-    }
-
-    /// The strategies asked for, in order, `all` expanded to every registered strategy
-    /// this machine supports (a strategy named on its own is checked by `preflight`).
-    pub fn strategy_list(&self) -> Vec<Strategy> {
-        let mut out: Vec<Strategy> = Vec::new();
-        for choice in &self.strategies {
-            match *choice {
-                StrategyChoice::One(s) => out.push(s),
-                StrategyChoice::All => out.extend(
-                    netio_core::strategy::SEND
-                        .iter()
-                        .filter(|e| (e.about.available)().ok)
-                        .map(|e| e.strategy),
-                ),
-            }
-        }
-        dedup(&out)
-    }
-
-    /// The `rate` loads: as given, or 50 % of stream.
-    pub fn loads(&self) -> Vec<Load> {
-        if self.rate.is_empty() {
-            vec![Load::Percent(50)]
-        } else {
-            dedup(&self.rate)
-        }
-    }
-
-    /// The sizes that were rounded up: (used, requested), for the rows to say so.
-    pub fn rounded_sizes(&self) -> Vec<(u64, u64)> {
-        self.sizes
-            .iter()
-            .filter(|&&s| effective_size(s) != s)
-            .map(|&s| (effective_size(s) as u64, s as u64))
-            .collect()
-    }
-}
-
 mod combinations;
 mod command;
-mod config;
+mod into_plan;
 pub use command::{Command, ImageFormat, ReportFormat, RowFormat};
 mod parse;
 use parse::*;
-pub use parse::{RepeatChoice, StrategyChoice, parse_size};
+pub use parse::{RepeatChoice, parse_size};
 
 /// `--max-repeat`'s default: the round budget of `--repeat auto`. Measured on the
 /// bundled recording, 10 rounds give a ratio's interval of about ±6 %, enough to

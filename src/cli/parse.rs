@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use super::{MAX_DURATION, MAX_THREADS};
+use crate::plan::StrategyChoice;
 use netio_core::receive::RxStrategy;
-use netio_core::strategy::Strategy;
 use netio_core::wire::{MAX_MESSAGE, MIN_REQUEST};
 use netio_core::workload::{Load, Workload};
 
-pub(super) fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+pub(crate) fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
     let mut out = Vec::with_capacity(items.len());
     for &x in items {
         if !out.contains(&x) {
@@ -18,14 +18,6 @@ pub(super) fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
         }
     }
     out
-}
-
-/// A `--strategies` item: a strategy's name or alias, or `all`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StrategyChoice {
-    One(Strategy),
-    /// Every strategy this machine supports.
-    All,
 }
 
 pub(super) fn parse_strategy(s: &str) -> Result<StrategyChoice, String> {

@@ -1,4 +1,6 @@
 use super::*;
+use crate::plan::RunMode;
+use netio_core::strategy::Strategy;
 
 #[test]
 fn sizes_parse_with_suffixes_and_bounds() {
@@ -45,16 +47,13 @@ fn defaults_match_the_design() {
     );
     let everything =
         Cli::try_parse_from(["netio-tui", "--strategies", "all,one-copy"]).expect("all parses");
-    let available: Vec<Strategy> = netio_core::strategy::SEND
-        .iter()
-        .filter(|e| (e.about.available)().ok)
-        .map(|e| e.strategy)
-        .collect();
+    // Parsing probes nothing: `all` stays a choice until preflight resolves it.
+    let plan = everything.plan();
     assert_eq!(
-        everything.strategy_list(),
-        available,
-        "all: every available strategy once, in registry order"
+        plan.strategies,
+        vec![StrategyChoice::All, StrategyChoice::One(Strategy::OneCopy)]
     );
+    assert_eq!(plan.matrix.strategies, vec![Strategy::OneCopy]);
     assert_eq!(
         m.sizes,
         vec![1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20]
@@ -219,4 +218,51 @@ fn the_default_axes_are_the_matrix_defaults() {
     let cli = Cli::try_parse_from(["netio-tui"]).expect("defaults parse");
     assert_eq!(cli.sizes, netio_core::matrix::DEFAULT_SIZES);
     assert_eq!(cli.threads, netio_core::matrix::DEFAULT_THREADS);
+}
+
+#[test]
+fn the_path_is_chosen_by_its_registry_name_or_by_the_older_flags() {
+    use crate::paths::PathKind;
+    let kind = |args: &[&str]| {
+        let mut all = vec!["netio-tui"];
+        all.extend_from_slice(args);
+        let cli = Cli::try_parse_from(all).expect("parses");
+        cli.check_combinations().map(|()| cli.plan().path)
+    };
+    assert_eq!(kind(&[]).expect("loopback").kind, PathKind::Loopback);
+    assert_eq!(
+        kind(&["--path", "veth"]).expect("alias").kind,
+        PathKind::Netns
+    );
+    let netns = kind(&["--netns", "--mtu", "9000"]).expect("the older flag");
+    assert_eq!((netns.kind, netns.mtu), (PathKind::Netns, 9000));
+    assert_eq!(kind(&["--path", "netns"]).expect("default mtu").mtu, 1500);
+    let remote = kind(&["--remote", "h:1", "--reverse"]).expect("remote");
+    assert_eq!(remote.kind, PathKind::Remote);
+    assert!(
+        remote
+            .remote
+            .is_some_and(|r| r.reverse && r.target == "h:1")
+    );
+    for (args, says) in [
+        (&["--path", "remote"][..], "--path remote: needs --remote"),
+        (
+            &["--path", "loopback", "--netns"][..],
+            "--path loopback: --netns",
+        ),
+        (
+            &["--path", "netns", "--remote", "h"][..],
+            "--path netns: --remote",
+        ),
+        (&["--mtu", "9000"][..], "--mtu: only the netns path"),
+        (
+            &["--netem", "delay 1ms"][..],
+            "--netem: only the netns path",
+        ),
+    ] {
+        let err = kind(args).expect_err("refused");
+        assert!(err.starts_with(says), "{args:?}: {err}");
+    }
+    let mut bad = vec!["netio-tui", "--path", "carrier-pigeon"];
+    assert!(Cli::try_parse_from(bad.drain(..)).is_err());
 }

@@ -11,7 +11,9 @@ use super::BAD_INPUT;
 use crate::cli::Cli;
 use crate::headless::{self, Outputs, RunEnd};
 use crate::monitor::tui;
+use crate::monitor::ui::ThemeKind;
 use crate::paths::{PathError, PathKind, PathOptions, Prepared, RemoteTarget};
+use crate::plan::RunPlan;
 use crate::signals;
 use netio_core::engine::Network;
 use netio_core::net::netns::{self, NetnsError};
@@ -19,32 +21,35 @@ use netio_core::row::RunContext;
 use netio_data::summary;
 use netio_remote::auth::Key;
 
-/// Measures what `cli` asks for, in the monitor or into its `--record` file.
+/// Measures what `cli` asks for, in the monitor or into its `--record` file. The
+/// command line becomes a run plan here; nothing below sees `Cli`.
 pub fn run_measure(cli: &Cli) -> ExitCode {
+    if let Err(msg) = cli.check_combinations() {
+        eprintln!("error: {msg}");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let mut plan = cli.plan();
     // Privilege first: nothing is created for a run that cannot happen.
     // SAFETY: geteuid has no preconditions.
-    if cli.netns && unsafe { libc::geteuid() } != 0 {
+    if plan.path.kind == PathKind::Netns && unsafe { libc::geteuid() } != 0 {
         eprintln!("error: --netns needs root (try: sudo netio-tui --netns)");
         return ExitCode::from(BAD_INPUT);
     }
-    if let Err(msg) = cli
-        .check_combinations()
-        .and_then(|()| crate::preflight::check(cli))
-    {
+    if let Err(msg) = crate::preflight::check(&mut plan) {
         eprintln!("error: {msg}");
         return ExitCode::from(BAD_INPUT);
     }
     // The key is read (and its file's mode checked) before anything connects.
-    let remote = match &cli.remote {
-        Some(target) => match Key::choose(cli.key_file.as_deref()) {
+    let remote = match &plan.path.remote {
+        Some(ask) => match Key::choose(ask.key_file.as_deref()) {
             Err(e @ netio_remote::auth::KeyError::Missing) => {
-                eprintln!("error: --remote {target}: {e}");
+                eprintln!("error: --remote {}: {e}", ask.target);
                 return ExitCode::from(BAD_INPUT);
             }
             Ok(key) => Some(RemoteTarget {
-                target: target.clone(),
+                target: ask.target.clone(),
                 key,
-                reverse: cli.reverse,
+                reverse: ask.reverse,
             }),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -53,7 +58,7 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         },
         None => None,
     };
-    if let Some(path) = &cli.summary
+    if let Some(path) = &plan.outputs.summary
         && std::fs::symlink_metadata(path).is_ok()
     {
         eprintln!(
@@ -62,15 +67,16 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         );
         return ExitCode::from(BAD_INPUT);
     }
-    if cli.record.is_none() && !std::io::stdout().is_terminal() {
+    if plan.outputs.record.is_none() && !std::io::stdout().is_terminal() {
         eprintln!("error: {}", tui::NotATerminal);
         return ExitCode::from(BAD_INPUT);
     }
     // Checked now, created only once the path is ready: a refusal leaves no file.
-    let outputs = match cli
+    let out = &plan.outputs;
+    let outputs = match out
         .record
         .as_deref()
-        .map(|r| Outputs::check(r, cli.samples.as_deref(), cli.format.into()))
+        .map(|r| Outputs::check(r, out.samples.as_deref(), out.format))
     {
         Some(Err(msg)) => {
             eprintln!("error: {msg}");
@@ -90,11 +96,11 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         mut ctx,
         network,
         pair: _pair,
-    } = match prepare_path(cli, remote) {
+    } = match prepare_path(&plan, remote) {
         Ok(p) => p,
         Err(exit) => return exit,
     };
-    ctx.rounded_sizes = cli.rounded_sizes();
+    ctx.rounded_sizes = plan.rounded_sizes.clone();
     let outputs = match outputs.map(|o| o.create()).transpose() {
         Ok(o) => o,
         Err(msg) => {
@@ -102,10 +108,10 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let (Some(record), Some(outputs)) = (cli.record.clone(), outputs) else {
-        return run_monitor(cli, cancel, &ctx, &network);
+    let (Some(record), Some(outputs)) = (plan.outputs.record.clone(), outputs) else {
+        return run_monitor(&plan, (cli.no_color, cli.theme), cancel, &ctx, &network);
     };
-    match headless::run(cli, outputs, cancel, &ctx, &network) {
+    match headless::run(&plan, outputs, cancel, &ctx, &network) {
         Ok(RunEnd::Completed) => ExitCode::SUCCESS,
         Ok(RunEnd::Interrupted) => {
             eprintln!("interrupted: finished cells are in {}", record.display());
@@ -124,12 +130,13 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
 
 /// The live monitor; on quit, a summary of what was measured goes to stdout.
 fn run_monitor(
-    cli: &Cli,
+    plan: &RunPlan,
+    (no_color, theme): (bool, ThemeKind),
     cancel: Arc<AtomicBool>,
     ctx: &RunContext,
     network: &Network,
 ) -> ExitCode {
-    match tui::run(cli, Arc::clone(&cancel), ctx, network) {
+    match tui::run(plan, no_color, theme, Arc::clone(&cancel), ctx, network) {
         Ok(tui::Ended { rows, recorded }) => {
             if rows.is_empty() {
                 println!("netio-tui: no cell finished, nothing to summarize");
@@ -140,7 +147,7 @@ fn run_monitor(
                 // The machine line and one line per recording above and below the table.
                 let room = usize::from(height).saturating_sub(1 + recorded.len());
                 print!("{machine}\n{}", summary::fit(&table, room));
-                if let Some(path) = &cli.summary
+                if let Some(path) = &plan.outputs.summary
                     && let Err(e) = std::fs::write(path, format!("{machine}\n{table}"))
                 {
                     eprintln!("error: --summary {}: {e}", path.display());
@@ -173,14 +180,8 @@ fn run_monitor(
 
 /// The path the run takes, set up through its registry entry (after removing namespace
 /// pairs left by killed runs).
-fn prepare_path(cli: &Cli, remote: Option<RemoteTarget>) -> Result<Prepared, ExitCode> {
-    let kind = if cli.netns {
-        PathKind::Netns
-    } else if remote.is_some() {
-        PathKind::Remote
-    } else {
-        PathKind::Loopback
-    };
+fn prepare_path(plan: &RunPlan, remote: Option<RemoteTarget>) -> Result<Prepared, ExitCode> {
+    let kind = plan.path.kind;
     if kind == PathKind::Netns {
         for name in netns::remove_stale() {
             eprintln!(
@@ -189,8 +190,8 @@ fn prepare_path(cli: &Cli, remote: Option<RemoteTarget>) -> Result<Prepared, Exi
         }
     }
     let options = PathOptions {
-        mtu: cli.mtu,
-        netem: cli.netem.clone(),
+        mtu: plan.path.mtu,
+        netem: plan.path.netem.clone(),
         remote,
     };
     match (kind.entry().prepare)(&options) {

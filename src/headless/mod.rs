@@ -11,7 +11,7 @@ use std::thread;
 
 use anyhow::Context;
 
-use crate::cli::{Cli, RunMode};
+use crate::plan::RunPlan;
 use netio_core::engine::Network;
 use netio_core::engine::{CellConfig, EngineEvent, run_matrix_into};
 use netio_core::row::{Row, RunContext};
@@ -82,19 +82,19 @@ impl CheckedOutputs {
     }
 }
 
-/// Runs the matrix `cli` describes over `network` into `out`, every row carrying
-/// `ctx`; `cancel` is set by the signal handlers.
+/// Runs `plan`'s matrix over `network` into `out`, every row carrying `ctx`;
+/// `cancel` is set by the signal handlers.
 pub fn run(
-    cli: &Cli,
+    plan: &RunPlan,
     mut out: Outputs,
     cancel: Arc<AtomicBool>,
     ctx: &RunContext,
     network: &Network,
 ) -> anyhow::Result<RunEnd> {
-    let cells = cli.matrix().cells();
+    let cells = plan.matrix.cells();
     let config = CellConfig {
         network: network.clone(),
-        ..cli.cell_config(RunMode::Headless)
+        ..plan.config.clone()
     };
     let mut progress = Progress::new(
         config.most_runs(cells.len()),

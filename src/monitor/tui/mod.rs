@@ -26,9 +26,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use crossbeam_channel::{Receiver, Sender, select, tick, unbounded};
 
-use crate::cli::{Cli, RunMode};
 use crate::monitor::app::{Action, App, Inbox, Playback};
 use crate::monitor::ui::{self, Theme};
+use crate::plan::RunPlan;
 use netio_core::engine::CellConfig;
 use netio_core::engine::Network;
 use netio_core::matrix::Cell;
@@ -142,20 +142,22 @@ pub struct Ended {
 }
 
 pub fn run(
-    cli: &Cli,
+    plan: &RunPlan,
+    no_color: bool,
+    kind: crate::monitor::ui::ThemeKind,
     cancel: Arc<AtomicBool>,
     ctx: &RunContext,
     network: &Network,
 ) -> anyhow::Result<Ended> {
-    let matrix = cli.matrix();
+    let matrix = plan.matrix.clone();
     let mut app = App::new(ctx.clone(), matrix.strategies, matrix.sizes, matrix.threads);
     app.modes = matrix.modes;
-    app.unsafe_reuse = cli.unsafe_reuse;
+    app.unsafe_reuse = plan.config.strategy.unsafe_reuse;
     let (inbox_tx, inbox) = unbounded::<Inbox>();
     let mut session = Session::open(inbox_tx.clone())?;
     let config = CellConfig {
         network: network.clone(),
-        ..cli.cell_config(RunMode::Monitor)
+        ..plan.config.clone()
     };
     app.margin_pct = config.margin_pct;
     let driver = Driver::start(config, inbox_tx).context("starting the engine driver")?;
@@ -165,7 +167,7 @@ pub fn run(
         &mut app,
         &driver,
         &inbox,
-        &theme(cli.no_color, cli.theme),
+        &theme(no_color, kind),
         &cancel,
         first,
         Some(ctx),

@@ -1,0 +1,111 @@
+//! The run plan: everything one measuring command asks for, typed, built once from the
+//! command line at the edge (`Cli::plan`). Nothing below the commands sees the clap
+//! struct: preflight, the headless sink and the monitor read this. Building it never
+//! touches the machine; `--strategies all` stays a choice here and is resolved
+//! against what the machine supports by `preflight::check`, the one place that probes.
+
+use std::path::PathBuf;
+
+use crate::paths::PathKind;
+use netio_core::engine::CellConfig;
+use netio_core::matrix::Matrix;
+use netio_core::strategy::{SEND, Strategy};
+use netio_data::record::Format;
+
+/// Where the results go: the monitor, or headless rows into a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    /// `--record FILE`: longer cells and rounds until decided, by default.
+    Headless,
+    /// The live monitor: one short round per cell, so a comparison turns over quickly.
+    Monitor,
+}
+
+/// A `--strategies` item: a strategy's name or alias, or `all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrategyChoice {
+    One(Strategy),
+    /// Every strategy this machine supports.
+    All,
+}
+
+/// Every strategy the choices could name, `all` as every registered one: what the
+/// option combinations are checked against (no probe: that is preflight's).
+pub fn every_named(choices: &[StrategyChoice]) -> Vec<Strategy> {
+    let mut out: Vec<Strategy> = Vec::new();
+    for c in choices {
+        match *c {
+            StrategyChoice::One(s) => out.push(s),
+            StrategyChoice::All => out.extend(SEND.iter().map(|e| e.strategy)),
+        }
+    }
+    let mut seen = Vec::new();
+    out.retain(|s| {
+        let first = !seen.contains(s);
+        seen.push(*s);
+        first
+    });
+    out
+}
+
+/// `--remote`'s choices, before the key is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteAsk {
+    pub target: String,
+    /// `--key-file`; `None`: the `NETIO_KEY` environment variable.
+    pub key_file: Option<PathBuf>,
+    pub reverse: bool,
+}
+
+/// The path and what its set-up takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPlan {
+    pub kind: PathKind,
+    /// MTU of the veth pair (`netns`).
+    pub mtu: u32,
+    /// tc netem spec for the sender's veth end (`netns`).
+    pub netem: Option<String>,
+    pub remote: Option<RemoteAsk>,
+}
+
+/// The files a run writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutputPlan {
+    /// `--record`: one row per finished cell (headless).
+    pub record: Option<PathBuf>,
+    /// `--samples`: one row per second as well.
+    pub samples: Option<PathBuf>,
+    pub format: Format,
+    /// `--summary`: the monitor's whole end-of-session table, to a new file.
+    pub summary: Option<PathBuf>,
+}
+
+/// One measuring run, as asked.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    pub mode: RunMode,
+    /// `--strategies` as given; `matrix.strategies` holds them once preflight has
+    /// resolved `all`.
+    pub strategies: Vec<StrategyChoice>,
+    pub matrix: Matrix,
+    /// How every cell is run (the network is filled in once the path is set up).
+    pub config: CellConfig,
+    pub path: PathPlan,
+    pub outputs: OutputPlan,
+    /// Sizes rounded up to the header's length: (used, requested), for the rows.
+    pub rounded_sizes: Vec<(u64, u64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_names_every_registered_strategy_without_probing() {
+        let named = every_named(&[StrategyChoice::One(Strategy::ZeroCopy), StrategyChoice::All]);
+        assert_eq!(named.first(), Some(&Strategy::ZeroCopy));
+        for e in &SEND {
+            assert!(named.contains(&e.strategy), "{}", e.about.name);
+        }
+    }
+}
