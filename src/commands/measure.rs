@@ -12,11 +12,10 @@ use crate::cli::Cli;
 use crate::headless::{self, Outputs, RunEnd};
 use crate::monitor::tui;
 use crate::monitor::ui::ThemeKind;
-use crate::paths::{PathError, PathKind, PathOptions, Prepared, RemoteTarget};
+use crate::paths::{PathError, PathOptions, Prepared, RemoteTarget};
 use crate::plan::RunPlan;
 use crate::signals;
 use netio_core::engine::Network;
-use netio_core::net::netns::{self, NetnsError};
 use netio_core::row::RunContext;
 use netio_data::summary;
 use netio_remote::auth::Key;
@@ -31,8 +30,10 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
     let mut plan = cli.plan();
     // Privilege first: nothing is created for a run that cannot happen.
     // SAFETY: geteuid has no preconditions.
-    if plan.path.kind == PathKind::Netns && unsafe { libc::geteuid() } != 0 {
-        eprintln!("error: --netns needs root (try: sudo netio-tui --netns)");
+    if let Some(why) = plan.path.kind.entry().needs_root
+        && unsafe { libc::geteuid() } != 0
+    {
+        eprintln!("error: {why}");
         return ExitCode::from(BAD_INPUT);
     }
     if let Err(msg) = crate::preflight::check(&mut plan) {
@@ -95,7 +96,7 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
     let Prepared {
         mut ctx,
         network,
-        pair: _pair,
+        guard: _guard,
     } = match prepare_path(&plan, remote) {
         Ok(p) => p,
         Err(exit) => return exit,
@@ -178,35 +179,18 @@ fn run_monitor(
     }
 }
 
-/// The path the run takes, set up through its registry entry (after removing namespace
-/// pairs left by killed runs).
+/// The path the run takes, set up through its registry entry.
 fn prepare_path(plan: &RunPlan, remote: Option<RemoteTarget>) -> Result<Prepared, ExitCode> {
-    let kind = plan.path.kind;
-    if kind == PathKind::Netns {
-        for name in netns::remove_stale() {
-            eprintln!(
-                "removed network namespace {name}, left behind by a netio-tui run that was killed"
-            );
-        }
-    }
     let options = PathOptions {
         mtu: plan.path.mtu,
         netem: plan.path.netem.clone(),
         remote,
     };
-    match (kind.entry().prepare)(&options) {
-        Ok(p) => Ok(p),
-        Err(PathError::Netns(e @ (NetnsError::Netem { .. } | NetnsError::NoIp))) => {
-            eprintln!("error: {e}");
-            Err(ExitCode::from(BAD_INPUT))
+    (plan.path.kind.entry().prepare)(&options).map_err(|e| {
+        eprintln!("error: {e}");
+        match e {
+            PathError::BadInput(_) => ExitCode::from(BAD_INPUT),
+            PathError::Failed(_) => ExitCode::FAILURE,
         }
-        Err(PathError::Netns(e)) => {
-            eprintln!("error: setting up --netns: {e}");
-            Err(ExitCode::FAILURE)
-        }
-        Err(PathError::Remote(e)) => {
-            eprintln!("error: {e}");
-            Err(ExitCode::FAILURE)
-        }
-    }
+    })
 }
