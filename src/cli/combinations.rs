@@ -7,8 +7,8 @@ impl Cli {
     /// Options that only make sense together, checked before anything is created: the
     /// message names the option.
     pub fn check_combinations(&self) -> Result<(), String> {
-        let has = |w: Workload| self.workload.contains(&w);
-        if !self.rate.is_empty() && !has(Workload::Rate) {
+        let any = |f: fn(Workload) -> bool| self.workload.iter().any(|&w| f(w));
+        if !self.rate.is_empty() && !any(Workload::is_paced) {
             return Err("--rate: only the rate workload is paced (add --workload rate)".into());
         }
         // A paced load below one message per measuring window measures nothing.
@@ -32,12 +32,12 @@ impl Cli {
                 }
             }
         }
-        if self.depth.is_some() && !has(Workload::Rr) {
+        if self.depth.is_some() && !any(Workload::has_round_trips) {
             return Err(
                 "--depth: only the rr workload keeps requests in flight (add --workload rr)".into(),
             );
         }
-        if self.response_size.is_some() && !has(Workload::Rr) {
+        if self.response_size.is_some() && !any(Workload::has_round_trips) {
             return Err("--response-size: only the rr workload replies (add --workload rr)".into());
         }
         if self.unsafe_reuse

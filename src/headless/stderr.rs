@@ -80,12 +80,13 @@ impl Progress {
         self.finished += 1;
         let mode = row.mode();
         let entry = mode.entry();
-        let extra = match entry.workload {
-            netio_core::workload::Workload::Rr => format!(
+        let extra = if entry.round_trips {
+            format!(
                 " {} tps,",
                 row.transactions_per_s.screen(|t| format!("{t:.0}"))
-            ),
-            netio_core::workload::Workload::Rate => format!(
+            )
+        } else if entry.paced {
+            format!(
                 " of {} offered{},",
                 row.offered_gbps.screen(|g| format!("{g:.3}")),
                 if row.saturated == Some(true) {
@@ -93,17 +94,19 @@ impl Progress {
                 } else {
                     ""
                 }
-            ),
-            netio_core::workload::Workload::Stream => String::new(),
+            )
+        } else {
+            String::new()
         };
         let line = format!(
             "{} {} x{}{}: {} Gbps,{extra} {} p99 {} µs, {} integrity errors",
             row.strategy,
             netio_core::matrix::format_size(row.size_bytes as usize),
             row.threads,
-            match mode.workload {
-                netio_core::workload::Workload::Stream => String::new(),
-                _ => format!(" {mode}"),
+            if mode.workload.saturates() {
+                String::new()
+            } else {
+                format!(" {mode}")
             },
             row.throughput_gbps.screen(|g| format!("{g:.3}")),
             entry.latency_label,

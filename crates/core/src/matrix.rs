@@ -116,7 +116,7 @@ impl Mode {
 
     /// `rate max` under any receive strategy.
     pub fn is_saturation(&self) -> bool {
-        self.workload == Workload::Rate && self.load == Load::Max
+        self.workload.is_paced() && self.load == Load::Max
     }
 
     /// Sent on a schedule.

@@ -123,10 +123,13 @@ pub fn table(rows: &[Row]) -> String {
 /// a paced cell that could not keep up in some repeat.
 fn workload_label(c: &CellStats) -> String {
     let saturated = c.saturated();
-    match c.mode.entry().workload {
-        netio_core::workload::Workload::Stream => format!("{} (qd)", c.mode),
-        _ if saturated => format!("{} saturated", c.mode),
-        _ => c.mode.to_string(),
+    let entry = c.mode.entry();
+    if entry.saturates {
+        format!("{} ({})", c.mode, entry.latency_label)
+    } else if saturated {
+        format!("{} saturated", c.mode)
+    } else {
+        c.mode.to_string()
     }
 }
 

@@ -52,9 +52,10 @@ struct Column {
 
 /// The headline figure with the decimals its size needs.
 fn headline(v: f64, w: Workload) -> String {
-    match w {
-        Workload::Stream => format!("{v:.2}"),
-        _ => super::format::compact(v),
+    if w.saturates() {
+        format!("{v:.2}")
+    } else {
+        super::format::compact(v)
     }
 }
 
@@ -135,30 +136,34 @@ const COLUMNS: [Column; 14] = [
         width: 8,
         from_runs: false,
         // A saturated stream's queueing delay never ranks strategies.
-        rank: Some(|m, _, e| {
-            (e.workload != Workload::Stream).then(|| -m.latency_p50().value().unwrap_or(f64::NAN))
-        }),
+        rank: Some(|m, _, e| (!e.saturates).then(|| -m.latency_p50().value().unwrap_or(f64::NAN))),
         figure: |m, _| m.latency_p50().screen(super::format::latency),
     },
     Column {
         // A paced cell's p99 is its headline: show what it achieved of its offer.
-        header: |e| match e.workload {
-            Workload::Rate => "Gbps/off".into(),
-            _ => format!("{} p99", e.latency_label),
+        header: |e| {
+            if e.paced {
+                "Gbps/off".into()
+            } else {
+                format!("{} p99", e.latency_label)
+            }
         },
         width: 8,
         from_runs: false,
         // rr's round trip ranks; a stream's queueing delay never does; rate shows
         // achieved/offered here.
         rank: Some(|m, _, e| {
-            (e.workload == Workload::Rr).then(|| -m.latency_p99().value().unwrap_or(f64::NAN))
+            e.round_trips
+                .then(|| -m.latency_p99().value().unwrap_or(f64::NAN))
         }),
-        figure: |m, x| match x.workload {
-            Workload::Rate => match (m.throughput_gbps.value(), m.offered_gbps.value()) {
-                (Some(a), Some(o)) => format!("{}/{}", gbps_short(a), gbps_short(o)),
-                _ => fig(m.throughput_gbps, 2),
-            },
-            _ => m.latency_p99().screen(super::format::latency),
+        figure: |m, x| match (
+            x.workload.entry().paced,
+            m.throughput_gbps.value(),
+            m.offered_gbps.value(),
+        ) {
+            (true, Some(a), Some(o)) => format!("{}/{}", gbps_short(a), gbps_short(o)),
+            (true, _, _) => fig(m.throughput_gbps, 2),
+            (false, _, _) => m.latency_p99().screen(super::format::latency),
         },
     },
     Column {
@@ -245,13 +250,14 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut room = area.width.saturating_sub(2 + 10);
     // Under rr and rate the latency columns come right after the headline: on a
     // narrow terminal they matter more than the spread of the headline.
-    let mut order: Vec<&Column> = match entry.workload {
-        Workload::Stream => COLUMNS.iter().collect(),
-        _ => [0, 5, 6, 1, 2, 3, 4]
+    let mut order: Vec<&Column> = if entry.saturates {
+        COLUMNS.iter().collect()
+    } else {
+        [0, 5, 6, 1, 2, 3, 4]
             .iter()
             .map(|&i| &COLUMNS[i])
             .chain(COLUMNS.iter().skip(7))
-            .collect(),
+            .collect()
     };
     // What the mode is about comes right after the headline.
     if mode.rx == netio_core::receive::RxStrategy::ZeroCopy {

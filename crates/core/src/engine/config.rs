@@ -120,7 +120,7 @@ impl Default for CellConfig {
 impl CellConfig {
     /// When the receivers of a `workload` cell wake.
     pub fn lowat_for(&self, workload: crate::workload::Workload) -> Lowat {
-        if self.lowat_chosen || workload == crate::workload::Workload::Stream {
+        if self.lowat_chosen || workload.saturates() {
             self.lowat
         } else {
             Lowat::Off

@@ -35,7 +35,7 @@ pub(super) fn name_axes(
         row.response_size_bytes = Some(config.rr.response_size as u64);
     }
     row.uring_depth = cell.strategy.entry().batches.then(|| {
-        let depth = if cell.workload == crate::workload::Workload::Stream {
+        let depth = if cell.workload.saturates() {
             config.strategy.uring_depth
         } else {
             1

@@ -13,7 +13,6 @@ use super::sampler::{tick_schedule, unwatch_workers, watch_workers};
 use super::{CellConfig, Counters, EngineError, Latencies, Snapshot};
 use crate::matrix::Cell;
 use crate::strategy::ZeroCopyCounts;
-use crate::workload::Workload;
 
 /// How long the far half waits, after its last tick, for the controller's stop.
 const STOP_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -51,7 +50,7 @@ pub fn run_far_half(
     });
     let ends = sockets.into_iter().map(|s| Ends::only(s, role)).collect();
     let half = spawn_half(&plan, config, ends)?;
-    let mut counters = if plan.cell.workload == Workload::Stream {
+    let mut counters = if plan.cell.workload.saturates() {
         Counters::open(&half.senders, &half.receivers)
     } else {
         Counters::none()

@@ -19,7 +19,7 @@ use super::{
 use crate::matrix::Cell;
 use crate::net::{SocketOptions, sockopt};
 use crate::strategy::StrategyOptions;
-use crate::workload::{Workload, interval_ps};
+use crate::workload::interval_ps;
 
 /// What a cell asks of its sockets, strategies and workloads, from the cell and the
 /// run's config.
@@ -58,7 +58,7 @@ impl CellPlan {
             None
         };
         let zero_copy = cell.strategy.is_zero_copy();
-        let stream = cell.workload == Workload::Stream;
+        let stream = cell.workload.saturates();
         let socket = SocketOptions {
             zerocopy: zero_copy,
             // Request-response and paced messages go at once: Nagle would hold them.

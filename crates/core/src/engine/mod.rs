@@ -44,7 +44,6 @@ use std::time::Duration;
 use crossbeam_channel::Sender;
 
 use crate::matrix::Cell;
-use crate::workload::Workload;
 
 pub use config::{CellConfig, DEFAULT_BUDGET_ROUNDS, Fault, RrOptions, SocketSetup};
 use describe::name_axes;
@@ -259,7 +258,7 @@ pub fn run_cell_offering(
     // Every worker has published its thread id: open its counters, take the first
     // snapshot, and only then let the workers go, so a window without warm-up starts
     // before the first send.
-    let mut counters = if cell.workload == Workload::Stream {
+    let mut counters = if cell.workload.saturates() {
         Counters::open(&half.senders, &half.receivers)
     } else {
         Counters::none()

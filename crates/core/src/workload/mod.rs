@@ -27,12 +27,17 @@ pub enum Workload {
 impl Workload {
     /// The workload takes a [`Load`] (`rate`; paced unless the load is `max`).
     pub fn is_paced(self) -> bool {
-        self == Workload::Rate
+        self.entry().paced
     }
 
     /// Its latency is a round trip (`rtt_*`), not one-way.
     pub fn has_round_trips(self) -> bool {
-        self == Workload::Rr
+        self.entry().round_trips
+    }
+
+    /// Its senders send as fast as their strategy allows (`stream`).
+    pub fn saturates(self) -> bool {
+        self.entry().saturates
     }
 }
 
@@ -50,6 +55,17 @@ pub struct WorkloadEntry {
     /// `lat`) and a title.
     pub latency_label: &'static str,
     pub latency_title: &'static str,
+    /// It takes a [`Load`] (`--rate`), the 100 % of which is the same workload at
+    /// `max`, measured first in each round.
+    pub paced: bool,
+    /// Each message waits for a reply (`--depth`, `--response-size`): its latency is a
+    /// round trip and ranks strategies.
+    pub round_trips: bool,
+    /// Senders send as fast as their strategy allows: throughput is the figure, its
+    /// latency is queueing (never a ranking), perf counters are attached (they add
+    /// work to every context switch a latency workload makes), io_uring may batch,
+    /// Nagle and coalescing may apply, and receivers wake per frame.
+    pub saturates: bool,
     /// The sender's loop: sends through `l` until `l` says stop.
     pub drive: fn(l: &mut SendLoop<'_>) -> Result<(), EngineError>,
 }

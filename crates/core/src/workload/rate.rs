@@ -23,6 +23,9 @@ pub const ENTRY: WorkloadEntry = WorkloadEntry {
     better: crate::stats::Better::Lower,
     latency_label: "lat",
     latency_title: "one-way latency from each message's due time",
+    paced: true,
+    round_trips: false,
+    saturates: false,
     drive,
 };
 

@@ -23,6 +23,9 @@ pub const ENTRY: WorkloadEntry = WorkloadEntry {
     better: crate::stats::Better::Higher,
     latency_label: "rtt",
     latency_title: "round-trip time (request's first send to reply's last byte)",
+    paced: false,
+    round_trips: true,
+    saturates: false,
     drive,
 };
 

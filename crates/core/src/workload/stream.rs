@@ -18,6 +18,9 @@ pub const ENTRY: WorkloadEntry = WorkloadEntry {
     better: crate::stats::Better::Higher,
     latency_label: "qd",
     latency_title: "queueing delay of a saturated stream (not a strategy's cost)",
+    paced: false,
+    round_trips: false,
+    saturates: true,
     drive,
 };
 

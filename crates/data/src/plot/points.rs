@@ -138,7 +138,7 @@ pub(super) fn medians_vs_size(
 /// receive zero-copy is answered by `report` beside the same cells.
 pub(super) fn stream_rows(rows: &[Row]) -> Vec<Row> {
     rows.iter()
-        .filter(|r| r.workload() == netio_core::workload::Workload::Stream)
+        .filter(|r| r.workload().saturates())
         .filter(|r| r.mode().rx == netio_core::receive::RxStrategy::Copy)
         .cloned()
         .collect()

@@ -10,7 +10,7 @@ use crate::aggregate::{self, CellStats, median_of};
 use netio_core::matrix::format_size;
 use netio_core::row::Row;
 use netio_core::stats::{Better, Class, Comparison};
-use netio_core::workload::{Load, Workload};
+use netio_core::workload::Load;
 
 /// A knee is the first load whose p50 is more than this many times the p50 at the
 /// lowest load measured (or where the cell could not keep up). The median, not the
@@ -134,7 +134,7 @@ pub fn round_trips(out: &mut String, cells: &[CellStats]) {
         out,
         "## Request-response: the lowest round trip (rr, p50), per size\n"
     );
-    let pts = points(cells, |c| c.mode.workload == Workload::Rr);
+    let pts = points(cells, |c| c.mode.workload.has_round_trips());
     if pts.is_empty() {
         let _ = writeln!(
             out,

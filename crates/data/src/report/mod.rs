@@ -11,6 +11,7 @@ use crate::aggregate::{self, CellStats};
 use netio_core::matrix::format_size;
 use netio_core::row::Row;
 use netio_core::stats::{Class, Comparison};
+use netio_core::strategy::Strategy;
 
 use crate::aggregate::Numbered;
 
@@ -42,7 +43,13 @@ pub enum Crossover {
 
 /// The crossover of `challenger` over `baseline` at `threads`, judged by the class of
 /// their ratio (paired by round where they were repeated in the same rounds).
-pub fn crossover(cells: &[CellStats], challenger: &str, baseline: &str, threads: u32) -> Crossover {
+pub fn crossover(
+    cells: &[CellStats],
+    challenger: Strategy,
+    baseline: Strategy,
+    threads: u32,
+) -> Crossover {
+    let (challenger, baseline) = (challenger.name(), baseline.name());
     let compared: Vec<(u64, Comparison)> = cells
         .iter()
         .filter(|c| c.strategy == challenger && c.threads == threads)
@@ -89,12 +96,17 @@ fn sizes(list: &[u64]) -> String {
         .join(", ")
 }
 
-fn crossover_text(cells: &[CellStats], challenger: &str, baseline: &str, threads: u32) -> String {
+fn crossover_text(
+    cells: &[CellStats],
+    challenger: Strategy,
+    baseline: Strategy,
+    threads: u32,
+) -> String {
     match crossover(cells, challenger, baseline, threads) {
         Crossover::From { size, comparison } => format!(
             "faster from **{}** on, and at every larger size measured ({} there)",
             format_size(size as usize),
-            comparison.words(challenger, baseline)
+            comparison.words(challenger.name(), baseline.name())
         ),
         Crossover::Intermittent { ahead_at, not_at } => format!(
             "no clean crossover: faster at {} but not at {}",
@@ -122,9 +134,9 @@ fn crossover_text(cells: &[CellStats], challenger: &str, baseline: &str, threads
 }
 
 /// The last row of `strategy` per (threads, size).
-fn by_cell<'a>(rows: &[Numbered<'a>], strategy: &str) -> BTreeMap<(u32, u64), Numbered<'a>> {
+fn by_cell<'a>(rows: &[Numbered<'a>], strategy: Strategy) -> BTreeMap<(u32, u64), Numbered<'a>> {
     rows.iter()
-        .filter(|(_, r)| r.strategy == strategy)
+        .filter(|(_, r)| r.strategy == strategy.name())
         .map(|&(n, r)| ((r.threads, r.size_bytes), (n, r)))
         .collect()
 }

@@ -15,7 +15,7 @@ pub(super) fn one_copy_against_two_copy(out: &mut String, cells: &[CellStats], t
         let _ = writeln!(
             out,
             "- {t} thread(s): {}",
-            crossover_text(cells, "one-copy", "two-copy", t)
+            crossover_text(cells, Strategy::OneCopy, Strategy::TwoCopy, t)
         );
     }
 }
@@ -27,8 +27,8 @@ pub(super) fn zero_copy_against_copying(out: &mut String, cells: &[CellStats], t
         let _ = writeln!(
             out,
             "- {t} thread(s): against two-copy {}; against one-copy {}",
-            crossover_text(cells, "zero-copy", "two-copy", t),
-            crossover_text(cells, "zero-copy", "one-copy", t)
+            crossover_text(cells, Strategy::ZeroCopy, Strategy::TwoCopy, t),
+            crossover_text(cells, Strategy::ZeroCopy, Strategy::OneCopy, t)
         );
     }
 }
@@ -107,10 +107,12 @@ pub(super) fn cache_misses(out: &mut String, numbered: &[Numbered]) {
     let _ = writeln!(out, "\n## Where cache misses per byte fall most\n");
     let per_kb = |r: &Row| -> Option<f64> { r.l1d_misses_per_kib().value() };
     let mut best: Option<(f64, Numbered, Numbered)> = None;
-    let two = by_cell(numbered, "two-copy");
+    let two = by_cell(numbered, Strategy::TwoCopy);
     // Every other registered strategy against the assignment's baseline.
-    let others = Strategy::ALL.map(Strategy::name);
-    for other in others.into_iter().filter(|n| *n != "two-copy") {
+    for other in Strategy::ALL
+        .into_iter()
+        .filter(|&s| s != Strategy::TwoCopy)
+    {
         for (key, o) in by_cell(numbered, other) {
             if let (Some(t), Some(a), Some(b)) = (
                 two.get(&key),

@@ -34,7 +34,7 @@ fn crosses_and_stays_ahead() {
     ]);
     let c = aggregate::cells(&rows);
     assert!(matches!(
-        crossover(&c, "one-copy", "two-copy", 1),
+        crossover(&c, Strategy::OneCopy, Strategy::TwoCopy, 1),
         Crossover::From {
             size: 4096,
             comparison
@@ -52,14 +52,15 @@ fn small_differences_are_not_wins() {
         ("one-copy", 4096, 1, 7.0),
     ]);
     let c = aggregate::cells(&rows);
-    let Crossover::Never { by_size } = crossover(&c, "one-copy", "two-copy", 1) else {
+    let Crossover::Never { by_size } = crossover(&c, Strategy::OneCopy, Strategy::TwoCopy, 1)
+    else {
         panic!("a small difference is not a win");
     };
     assert_eq!(by_size.len(), 2);
     assert_eq!(by_size[0].0, 1024);
     assert!(!matches!(by_size[0].1.class, Class::Faster | Class::Slower));
     assert_eq!(by_size[1].1.class, Class::Slower, "7 against 8");
-    let text = crossover_text(&c, "one-copy", "two-copy", 1);
+    let text = crossover_text(&c, Strategy::OneCopy, Strategy::TwoCopy, 1);
     assert!(text.contains("at 1K (1.02×"), "{text}");
     assert!(text.contains("slower at 4K (0.8"), "{text}");
 }
@@ -84,10 +85,10 @@ fn single_rows_without_spread_give_no_verdict() {
     ];
     let c = aggregate::cells(&rows);
     assert!(matches!(
-        crossover(&c, "one-copy", "two-copy", 1),
+        crossover(&c, Strategy::OneCopy, Strategy::TwoCopy, 1),
         Crossover::Never { .. }
     ));
-    let text = crossover_text(&c, "one-copy", "two-copy", 1);
+    let text = crossover_text(&c, Strategy::OneCopy, Strategy::TwoCopy, 1);
     // One run each: no interval, so not decided either way.
     assert!(text.contains("undecided at 4K (1.80× (n=1))"), "{text}");
     assert!(
@@ -108,7 +109,7 @@ fn ahead_then_behind_is_not_a_crossover() {
     ]);
     let c = aggregate::cells(&rows);
     assert_eq!(
-        crossover(&c, "zero-copy", "two-copy", 2),
+        crossover(&c, Strategy::ZeroCopy, Strategy::TwoCopy, 2),
         Crossover::Intermittent {
             ahead_at: vec![1024, 65536],
             not_at: vec![4096]
@@ -118,7 +119,10 @@ fn ahead_then_behind_is_not_a_crossover() {
     // "a larger size" that was not measured.
     let text = report("r.csv", &rows);
     assert!(text.contains("faster at 1K, 64K but not at 4K"), "{text}");
-    assert_eq!(crossover(&c, "zero-copy", "two-copy", 8), Crossover::NoData);
+    assert_eq!(
+        crossover(&c, Strategy::ZeroCopy, Strategy::TwoCopy, 8),
+        Crossover::NoData
+    );
 }
 
 #[test]
@@ -295,7 +299,8 @@ fn the_margin_decides_what_counts_as_equivalent() {
     let rows = file(&[("two-copy", 4096, 1, 10.0), ("one-copy", 4096, 1, 10.7)]);
     let class = |margin| {
         let c = aggregate::cells_with_margin(&rows, margin);
-        let Crossover::Never { by_size } = crossover(&c, "one-copy", "two-copy", 1) else {
+        let Crossover::Never { by_size } = crossover(&c, Strategy::OneCopy, Strategy::TwoCopy, 1)
+        else {
             panic!("7 % is not faster beyond these margins");
         };
         by_size[0].1.class
