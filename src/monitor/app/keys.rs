@@ -1,15 +1,15 @@
 //! The monitor's keys: what each does to the App's state, and the run it asks for.
 
-use super::{Action, App, Key, Plan, Recording, Screen};
+use super::{Action, App, Key, Overlay, Plan, Recording, Screen};
 
 impl App {
     pub(super) fn on_key(&mut self, key: Key) -> Option<Action> {
-        if self.replaying.is_some() && !self.help {
+        if self.source.replaying().is_some() && !self.overlay.is_help() {
             match key {
                 // Nothing to measure or record in a replay.
                 Key::Enter | Key::Char('c' | 's' | 'r') => return None,
                 Key::Char(' ' | '+' | '-') => {
-                    let p = self.playback.as_mut()?;
+                    let p = self.source.playback_mut()?;
                     match key {
                         Key::Char('+') => p.speed = (p.speed * 2.0).min(64.0),
                         Key::Char('-') => p.speed = (p.speed / 2.0).max(0.25),
@@ -20,36 +20,35 @@ impl App {
                 _ => {}
             }
         }
-        if self.confirm_quit {
+        if self.overlay == Overlay::ConfirmQuit {
             // Asked after Esc during a run: Esc again (or q, y) quits, anything else
             // goes on.
             return match key {
                 Key::Esc | Key::Char('q' | 'y') => Some(Action::Quit),
                 Key::CtrlC => Some(Action::Interrupt),
                 _ => {
-                    self.confirm_quit = false;
+                    self.overlay = Overlay::None;
                     None
                 }
             };
         }
-        if self.help {
+        if let Overlay::Help { scroll } = &mut self.overlay {
             return match key {
                 Key::Char('q') => Some(Action::Quit),
                 Key::CtrlC => Some(Action::Interrupt),
                 // The overlay scrolls where it does not fit (the render clamps it).
                 Key::Down | Key::ScrollDown => {
-                    self.help_scroll = self.help_scroll.saturating_add(1);
+                    *scroll = scroll.saturating_add(1);
                     None
                 }
                 Key::Up | Key::ScrollUp => {
-                    self.help_scroll = self.help_scroll.saturating_sub(1);
+                    *scroll = scroll.saturating_sub(1);
                     None
                 }
                 // A click or a wheel turn elsewhere does not close it.
                 Key::Click(..) | Key::Select(..) => None,
                 _ => {
-                    self.help = false;
-                    self.help_scroll = 0;
+                    self.overlay = Overlay::None;
                     None
                 }
             };
@@ -58,8 +57,8 @@ impl App {
             Key::Char('q') => Some(Action::Quit),
             // Esc quits at once only when nothing is being measured (as trippy and
             // bottom: Esc closes overlays, q quits).
-            Key::Esc if self.plan != Plan::Idle && self.replaying.is_none() => {
-                self.confirm_quit = true;
+            Key::Esc if self.plan != Plan::Idle && self.source.replaying().is_none() => {
+                self.overlay = Overlay::ConfirmQuit;
                 None
             }
             Key::Esc => Some(Action::Quit),
@@ -114,11 +113,11 @@ impl App {
                 }
             },
             Key::Char('?') => {
-                self.help = true;
+                self.overlay = Overlay::Help { scroll: 0 };
                 None
             }
             Key::Char('v') => {
-                self.matrix_winners = !self.matrix_winners;
+                self.matrix_view = self.matrix_view.toggled();
                 None
             }
             Key::Select(size, threads)

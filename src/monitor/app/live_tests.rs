@@ -151,8 +151,8 @@ fn a_click_on_a_matrix_cell_selects_it_and_the_wheel_scrolls_the_help() {
     key(&mut a, Key::ScrollDown);
     key(&mut a, Key::Click(3, 3));
     assert_eq!(
-        (a.help, a.help_scroll),
-        (true, 2),
+        a.overlay,
+        Overlay::Help { scroll: 2 },
         "a click does not close the help"
     );
 }

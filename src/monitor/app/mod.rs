@@ -13,10 +13,12 @@ use netio_core::strategy::Strategy;
 mod actions;
 mod estimate;
 mod keys;
+mod modes;
 mod progress;
 mod standing;
 mod view;
 pub use actions::{Action, Inbox, Key, Plan, Playback};
+pub use modes::{MatrixView, Overlay, Source};
 pub use standing::{RUNS_KEPT, Standing, standings};
 pub use view::{Finished, History, Recording, Running, Screen, View};
 
@@ -45,14 +47,8 @@ pub struct App {
     pub live: View,
     pub screen: Screen,
     pub recording: Recording,
-    pub help: bool,
-    /// Lines the help overlay is scrolled down by (↑/↓ while it is open).
-    pub help_scroll: u16,
-    /// Esc was pressed during a run: the monitor asks before quitting.
-    pub confirm_quit: bool,
-    /// The matrix compares the strategies (the winner of each cell, `v`) instead of
-    /// showing one strategy's figures.
-    pub matrix_winners: bool,
+    pub overlay: Overlay,
+    pub matrix_view: MatrixView,
     /// The last problem to show in the header (a failed cell, a recording error).
     pub status: Option<String>,
     /// The last thing to tell (where recording goes, what a stopped recording wrote).
@@ -63,9 +59,7 @@ pub struct App {
     /// The last [`RUNS_KEPT`] finished runs of each cell, for the summary printed on
     /// quit: bounded by the matrix, however long the session.
     pub finished: Finished,
-    /// Replaying a recording (its file name): no sockets, nothing measured.
-    pub replaying: Option<String>,
-    pub playback: Option<Playback>,
+    pub source: Source,
     /// `--unsafe-reuse`: the senders rewrite buffers the kernel may still hold, so the
     /// figures are a demonstration of the hazard, not results (the header says so).
     pub unsafe_reuse: bool,
@@ -104,16 +98,13 @@ impl App {
             live: View::default(),
             screen: Screen::Live,
             recording: Recording::Off,
-            help: false,
-            help_scroll: 0,
-            confirm_quit: false,
-            matrix_winners: false,
+            overlay: Overlay::None,
+            matrix_view: MatrixView::Strategy,
             status: None,
             notice: None,
             recorded: Vec::new(),
             finished: Finished::default(),
-            replaying: None,
-            playback: None,
+            source: Source::Live,
             unsafe_reuse: false,
             margin_pct: netio_core::stats::DEFAULT_MARGIN_PCT,
         }
@@ -176,11 +167,13 @@ impl App {
             app.live.push_run(*cell, row);
         }
         app.live.counting = Some(Counting::from_recorded(first.hw_counters));
-        app.replaying = Some(file.to_string());
-        app.playback = with_samples.then_some(Playback {
-            speed: 1.0,
-            paused: false,
-        });
+        app.source = Source::Replay {
+            file: file.to_string(),
+            playback: with_samples.then_some(Playback {
+                speed: 1.0,
+                paused: false,
+            }),
+        };
         Some(app)
     }
 

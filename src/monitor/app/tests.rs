@@ -240,9 +240,9 @@ fn r_toggles_recording_and_finished_cells_are_recorded() {
 fn help_opens_and_any_key_closes_it_but_q_still_quits() {
     let mut a = app();
     key(&mut a, Key::Char('?'));
-    assert!(a.help);
+    assert!(a.overlay.is_help());
     assert_eq!(key(&mut a, Key::Right), None);
-    assert!(!a.help);
+    assert_eq!(a.overlay, Overlay::None);
     assert_eq!(
         a.selected_size(),
         64 << 10,
@@ -258,9 +258,9 @@ fn esc_asks_before_quitting_a_run_and_closes_overlays() {
     a.start();
     assert_ne!(a.plan, Plan::Idle, "the monitor starts comparing");
     assert_eq!(key(&mut a, Key::Esc), None, "not at once mid-run");
-    assert!(a.confirm_quit);
+    assert_eq!(a.overlay, Overlay::ConfirmQuit);
     assert_eq!(key(&mut a, Key::Char('x')), None, "any other key goes on");
-    assert!(!a.confirm_quit);
+    assert_eq!(a.overlay, Overlay::None);
     key(&mut a, Key::Esc);
     assert_eq!(key(&mut a, Key::Esc), Some(Action::Quit), "Esc twice quits");
     // Esc closes the help, and q still quits from it; ↑/↓ scroll it.
@@ -269,9 +269,9 @@ fn esc_asks_before_quitting_a_run_and_closes_overlays() {
     key(&mut a, Key::Down);
     key(&mut a, Key::Down);
     key(&mut a, Key::Up);
-    assert_eq!((a.help, a.help_scroll), (true, 1));
+    assert_eq!(a.overlay, Overlay::Help { scroll: 1 });
     assert_eq!(key(&mut a, Key::Esc), None);
-    assert_eq!((a.help, a.help_scroll), (false, 0));
+    assert_eq!(a.overlay, Overlay::None);
 }
 
 #[test]
@@ -325,7 +325,7 @@ fn replay_keys_control_playback_and_measure_nothing() {
     for _ in 0..5 {
         key(&mut a, Key::Char('-'));
     }
-    assert_eq!(a.playback.map(|p| p.speed), Some(0.25));
+    assert_eq!(a.source.playback().map(|p| p.speed), Some(0.25));
     assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
     assert!(App::for_replay("empty.csv", &[], false).is_none());
 }

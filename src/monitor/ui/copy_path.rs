@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Some(r) => r.cell,
         None if view.figures.contains_key(&selected) => selected,
         None => {
-            let idle = if app.replaying.is_some() {
+            let idle = if app.source.replaying().is_some() {
                 "Nothing recorded for the selected cell: move to a measured one."
             } else {
                 "Nothing running: press c to compare, Enter to run the selected cell."

@@ -65,10 +65,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         list.iter()
             .filter(|(k, _)| *k != "w" || app.modes.len() > 1)
             // Playback keys only when there are recorded seconds to play.
-            .filter(|(k, _)| !matches!(*k, "space" | "+/-") || app.playback.is_some())
+            .filter(|(k, _)| !matches!(*k, "space" | "+/-") || app.source.playback().is_some())
             .collect()
     };
-    let keys = if app.replaying.is_some() {
+    let keys = if app.source.replaying().is_some() {
         shown(&REPLAY)
     } else {
         let wide = shown(&WIDE);

@@ -11,13 +11,13 @@ use super::tests::{mid_comparison, replay_fixture, screen};
 use super::{Theme, render};
 use crate::fixtures::{app, finished, started};
 use crate::monitor::app::{Inbox, Key};
+use crate::monitor::app::{MatrixView, Overlay, Source};
 
 /// At 60×20 the help does not fit: it says where it is and scrolls.
 #[test]
 fn help_overlay_scrolls_at_60x20() {
     let mut a = mid_comparison();
-    a.help = true;
-    a.help_scroll = 4;
+    a.overlay = Overlay::Help { scroll: 4 };
     insta::assert_snapshot!(screen(&a, 60, 20));
 }
 
@@ -26,7 +26,7 @@ fn help_overlay_scrolls_at_60x20() {
 #[test]
 fn replay_help_lists_only_replay_keys() {
     let mut a = replay_fixture();
-    a.help = true;
+    a.overlay = Overlay::Help { scroll: 0 };
     let text = format!("{:?}", screen(&a, 120, 40).buffer());
     for key in ["pause / resume", "+ / -"] {
         assert!(text.contains(key), "{key}: {text}");
@@ -40,7 +40,7 @@ fn replay_help_lists_only_replay_keys() {
 #[test]
 fn esc_mid_run_asks_80x24() {
     let mut a = mid_comparison();
-    a.confirm_quit = true;
+    a.overlay = Overlay::ConfirmQuit;
     insta::assert_snapshot!(screen(&a, 80, 24));
 }
 
@@ -108,7 +108,7 @@ fn best_marks_and_the_winners_matrix_120x40() {
     }
     let table = screen(&a, 120, 40);
     a.update(Inbox::Key(Key::Char('v')), now);
-    assert!(a.matrix_winners);
+    assert_eq!(a.matrix_view, MatrixView::Winners);
     insta::assert_snapshot!(format!("{table}\n{}", screen(&a, 120, 40)));
 }
 
@@ -172,7 +172,9 @@ fn a_click_selects_the_matrix_cell_under_it() {
 #[test]
 fn replay_without_samples_80x30() {
     let mut a = replay_fixture();
-    a.playback = None;
+    if let Source::Replay { playback, .. } = &mut a.source {
+        *playback = None;
+    }
     let shot = screen(&a, 100, 30);
     let text = format!("{shot}");
     assert!(!text.contains("Gbps (60 s"), "no sparklines:\n{text}");

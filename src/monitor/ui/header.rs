@@ -30,7 +30,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Some(_) => "no",
         None => "—",
     };
-    let rec = match (&app.replaying, &app.recording) {
+    let rec = match (app.source.replaying(), &app.recording) {
         (Some(file), _) => format!("replaying {file}"),
         (None, Recording::Off) => "rec: off".to_string(),
         (None, Recording::On { path, rows }) => format!(
@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     // The machine, without the name and the recording state, for the one-line form.
     let machine: Vec<Span> = first.spans.iter().skip(4).cloned().collect();
     let mode = match app.plan {
-        _ if app.replaying.is_some() => match app.playback {
+        _ if app.source.replaying().is_some() => match app.source.playback() {
             Some(p) if p.paused => format!("replay paused at {}x", p.speed),
             Some(p) => format!("replay at {}x", p.speed),
             None => "recorded cells".to_string(),
@@ -137,7 +137,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             one.push(Span::styled(" FROZEN", theme.warn()));
         }
         one.push(sep());
-        let rec_short = match (&app.replaying, &app.recording) {
+        let rec_short = match (app.source.replaying(), &app.recording) {
             (Some(_), _) => "replay".to_string(),
             (None, Recording::Off) => "rec: off".to_string(),
             (None, Recording::On { rows, .. }) => {

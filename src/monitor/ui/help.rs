@@ -65,7 +65,7 @@ fn text(app: &App) -> String {
             None => format!("{} {}", i + 1, e.about.name),
         })
         .collect();
-    let keys = if app.replaying.is_some() {
+    let keys = if app.source.replaying().is_some() {
         REPLAY_KEYS
     } else {
         LIVE_KEYS
@@ -107,7 +107,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .collect();
     let visible = boxed.height.saturating_sub(2) as usize;
     let max_scroll = lines.len().saturating_sub(visible);
-    let scroll = (app.help_scroll as usize).min(max_scroll);
+    let scroll = (app.overlay.help_scroll() as usize).min(max_scroll);
     let title = if max_scroll > 0 {
         format!(
             " Help {}-{}/{} · ↑/↓ scroll · q quits · other keys close ",

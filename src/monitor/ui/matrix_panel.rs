@@ -11,6 +11,7 @@ use ratatui::widgets::{Cell as TableCell, Row, Table};
 use super::format::NOT_YET;
 use super::{Theme, block};
 use crate::monitor::app::App;
+use crate::monitor::app::MatrixView;
 use netio_core::matrix::{Cell, format_size};
 
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -49,7 +50,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let rows = app.threads.iter().enumerate().rev().map(|(ti, &t)| {
         let cells = app.sizes.iter().enumerate().map(|(si, &s)| {
             let cursor = si == app.size_idx && ti == app.threads_idx;
-            let (text, style) = if app.matrix_winners {
+            let (text, style) = if app.matrix_view == MatrixView::Winners {
                 winner(app, s, t, theme)
             } else {
                 match gbps(s, t) {
@@ -68,7 +69,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let widths = std::iter::once(Constraint::Length(7))
         .chain(app.sizes.iter().map(|_| Constraint::Length(6)))
         .collect::<Vec<_>>();
-    let title = if app.matrix_winners {
+    let title = if app.matrix_view == MatrixView::Winners {
         format!(" Matrix: winner by {}, {mode} (v) ", entry.headline_label)
     } else {
         format!(
@@ -77,7 +78,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         )
     };
     let mut frame_block = block(title, theme);
-    if app.matrix_winners {
+    if app.matrix_view == MatrixView::Winners {
         // Which digit is which strategy, in their colours, along the bottom border.
         let legend: Vec<ratatui::text::Span> = app
             .strategies

@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     header::render(frame, app, theme, header);
     table::render(frame, app, theme, table);
     let mut panels = arrange(app, rest);
-    if app.replaying.is_some() && app.playback.is_none() {
+    if app.source.replaying().is_some() && app.source.playback().is_none() {
         // A replay without its samples file has no seconds to draw: no sparklines
         // (two empty boxes), the panels beside them take their rows.
         if let Some(s) = panels.sparklines.take() {
@@ -91,10 +91,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
         copy_path::render(frame, app, theme, c);
     }
     footer::render(frame, app, theme, footer);
-    if app.help {
+    if app.overlay.is_help() {
         help::render(frame, app, theme, area);
     }
-    if app.confirm_quit {
+    if app.overlay == crate::monitor::app::Overlay::ConfirmQuit {
         help::render_confirm(frame, theme, area);
     }
 }
@@ -102,7 +102,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
 /// The matrix cell (size index, threads index) drawn at (`column`, `row`) of a
 /// terminal of `area`, as [`render`] lays it out; `None` anywhere else.
 pub fn matrix_hit(app: &App, area: Rect, column: u16, row: u16) -> Option<(usize, usize)> {
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT || app.help {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT || app.overlay.is_help() {
         return None;
     }
     let [_, _, rest, _] = rows(app, area);
