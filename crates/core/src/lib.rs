@@ -25,4 +25,5 @@ pub mod row;
 pub mod stats;
 pub mod strategy;
 pub mod wire;
+pub mod worker;
 pub mod workload;

@@ -240,7 +240,7 @@ pub fn half_memory(cell: &Cell, config: &CellConfig, far: HalfRole) -> u64 {
     } else {
         0
     };
-    let histogram = netio_core::engine::published::latency_histogram_bytes() as u64;
+    let histogram = netio_core::worker::published::latency_histogram_bytes() as u64;
     let one = match far {
         HalfRole::Senders => {
             let recorded = u64::from(rr) + u64::from(cell.mode().is_paced());
@@ -303,7 +303,7 @@ mod tests {
             stream_rx + 2 * 1024 * (16 << 20),
             "two threads of 1024 replies of 16 MiB"
         );
-        let h = netio_core::engine::published::latency_histogram_bytes() as u64;
+        let h = netio_core::worker::published::latency_histogram_bytes() as u64;
         assert_eq!(
             half_memory(&cell, &config, HalfRole::Senders),
             stream_tx + 2 * (16 << 20) + 2 * 2 * h,
@@ -315,7 +315,7 @@ mod tests {
     fn a_half_counts_its_own_buffers() {
         let (cell, config) = spec().checked(&Limits::default()).expect("within limits");
         let rx = half_memory(&cell, &config, HalfRole::Receivers);
-        let h = netio_core::engine::published::latency_histogram_bytes() as u64;
+        let h = netio_core::worker::published::latency_histogram_bytes() as u64;
         assert_eq!(
             rx,
             2 * (netio_core::receive::ring_len(65536) as u64 + 2 * h) + 2 * h

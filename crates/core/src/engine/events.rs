@@ -263,6 +263,17 @@ pub enum EngineError {
     PeerLost(String),
 }
 
+impl From<crate::worker::WorkerError> for EngineError {
+    fn from(e: crate::worker::WorkerError) -> Self {
+        use crate::worker::WorkerError as W;
+        match e {
+            W::Io { op, source } => EngineError::Io { op, source },
+            W::Send(e) => EngineError::Send(e),
+            W::NoReply(n) => EngineError::NoReply(n),
+        }
+    }
+}
+
 /// The whole protocol between the engine and whatever shows or records its results.
 #[derive(Debug, Clone)]
 pub enum EngineEvent {

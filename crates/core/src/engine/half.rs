@@ -11,14 +11,13 @@ use std::sync::atomic::AtomicBool;
 use super::config::Fault;
 use super::gate::Gate;
 use super::peer::HalfRole;
-use super::published::{ReceiverStats, SenderStats};
 use super::workers::{Workers, spawn};
-use super::{
-    CellConfig, EngineError, LoopPlan, Lowat, READY_PATIENCE, SocketSetup, receiver, sender,
-};
+use super::{CellConfig, EngineError, Lowat, READY_PATIENCE, SocketSetup, receiver, sender};
 use crate::matrix::Cell;
 use crate::net::{SocketOptions, sockopt};
 use crate::strategy::StrategyOptions;
+use crate::worker::LoopPlan;
+use crate::worker::published::{ReceiverStats, SenderStats};
 use crate::workload::interval_ps;
 
 /// What a cell asks of its sockets, strategies and workloads, from the cell and the

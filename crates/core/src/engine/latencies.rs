@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use hdrhistogram::Histogram;
 
-use super::published::{ReceiverStats, SenderStats, new_latency_histogram};
 use crate::figure::Figure;
 use crate::row::formula;
+use crate::worker::published::{ReceiverStats, SenderStats, new_latency_histogram};
 
 /// An interval's latencies: one-way (receivers), round trips and pacing error
 /// (senders), in ns.

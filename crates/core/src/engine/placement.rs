@@ -1,12 +1,10 @@
 //! Where each worker runs: the `--pin` choice, which CPU each sender and receiver is
-//! given (pure), pinning the calling thread, and the record of the CPUs a worker was
-//! actually seen on (`tx_cpus`, `rx_cpus`).
+//! given (pure) and pinning the calling thread. The record of the CPUs a worker was
+//! actually seen on (`tx_cpus`, `rx_cpus`) is the worker's own (`worker::cpus`).
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-/// Largest CPU number a placement may name (and the recorder can hold).
-pub const MAX_CPUS: usize = 256;
+use crate::worker::cpus::MAX_CPUS;
 
 /// How workers are placed on CPUs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -149,55 +147,10 @@ pub fn pin_current_thread(cpu: usize) -> std::io::Result<()> {
     }
 }
 
-/// The CPU the calling thread runs on now (`sched_getcpu`, no system call with rseq).
-pub fn current_cpu() -> Option<usize> {
-    // SAFETY: no arguments; returns -1 on failure.
-    let c = unsafe { libc::sched_getcpu() };
-    usize::try_from(c).ok()
-}
-
-/// The set of CPUs a worker was seen on: written by the worker (relaxed `fetch_or`, only
-/// when its CPU changed), read by the controller at the end of the cell.
-#[derive(Debug, Default)]
-pub struct CpusSeen {
-    bits: [AtomicU64; MAX_CPUS / 64],
-}
-
-impl CpusSeen {
-    pub fn note(&self, cpu: usize) {
-        if cpu < MAX_CPUS {
-            self.bits[cpu / 64].fetch_or(1 << (cpu % 64), Relaxed);
-        }
-    }
-
-    pub fn cpus(&self) -> Vec<usize> {
-        (0..MAX_CPUS)
-            .filter(|&c| self.bits[c / 64].load(Relaxed) & (1 << (c % 64)) != 0)
-            .collect()
-    }
-}
-
-/// Notes the CPU a worker is on, cheaply: only a change is written.
-#[derive(Debug, Default)]
-pub struct CpuTracker {
-    last: Option<usize>,
-}
-
-impl CpuTracker {
-    pub fn note(&mut self, seen: &CpusSeen) {
-        let now = current_cpu();
-        if now != self.last {
-            if let Some(c) = now {
-                seen.note(c);
-            }
-            self.last = now;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::worker::cpus::{CpuTracker, CpusSeen};
 
     #[test]
     fn choices_parse_and_place_pairs() {

@@ -19,8 +19,9 @@ use std::sync::atomic::Ordering::{Acquire, Relaxed};
 
 use super::EngineError;
 use super::gate::Gate;
-use super::placement::{CpuTracker, pin_current_thread};
-use super::published::{ReceiverStats, ReceiverTotals, SenderStats};
+use super::placement::pin_current_thread;
+use crate::worker::cpus::CpuTracker;
+use crate::worker::published::{ReceiverStats, ReceiverTotals, SenderStats};
 
 use crate::clock;
 use crate::matrix::Cell;
@@ -228,7 +229,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
 /// `Fault::ReceiversStallAtEnd`: a frame a millisecond while the sender sends, nothing
 /// while it finishes, everything once it has finished.
 fn stall(sender: &SenderStats) {
-    use super::published::{FINISHED, SENDING};
+    use crate::worker::published::{FINISHED, SENDING};
     let pause = std::time::Duration::from_millis(1);
     match sender.phase.load(Acquire) {
         SENDING => std::thread::sleep(pause),

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 
 use super::half::Half;
 use super::peer::{self, HalfRole, Peer};
-use super::published::{ReceiverStats, SenderStats};
 use super::workers::Workers;
 use super::{
     CellConfig, Counters, Counting, EngineError, Latencies, Phase, Sample, Snapshot, name_axes,
     row_between,
 };
 use crate::matrix::Cell;
+use crate::worker::published::{ReceiverStats, SenderStats};
 
 /// What the sampler works on: the cell's workers on this host, their counters, and
 /// the far half when there is one.

@@ -14,12 +14,12 @@ use std::time::Duration;
 use super::EngineError;
 use super::gate::Gate;
 use super::placement::pin_current_thread;
-use super::published::{FINISHED, FINISHING, SenderStats};
-use super::send_loop::{LoopPlan, SendLoop};
 use crate::clock;
 use crate::matrix::Cell;
 use crate::net::sockopt;
 use crate::strategy::StrategyOptions;
+use crate::worker::published::{FINISHED, FINISHING, SenderStats};
+use crate::worker::{LoopPlan, SendLoop};
 
 /// How long an `rr` sender's blocked read of a reply lasts before it looks at the stop
 /// flag again.

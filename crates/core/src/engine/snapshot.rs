@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
-use super::published::{ReceiverStats, SenderStats};
 use super::tcp_window::TcpTotals;
 use crate::copymeter::Counts;
 use crate::counters::perf::{self, PerfValues, ThreadCounters};
 use crate::counters::{ContextSwitches, MachineCpu, ThreadReading};
 use crate::row::words::HwCounters;
 use crate::strategy::ZeroCopyCounts;
+use crate::worker::published::{ReceiverStats, SenderStats};
 
 /// One side's totals at one instant, summed over its threads (what a far host sends
 /// back at each tick of a `--remote` cell).

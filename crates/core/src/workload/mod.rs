@@ -12,8 +12,8 @@ mod stream;
 
 pub use load::{Load, MAX_PERCENT, interval_ps};
 
-use crate::engine::{EngineError, SendLoop};
 use crate::registry::{self, About};
+use crate::worker::{SendLoop, WorkerError};
 
 /// A workload: the key of its [`WorkloadEntry`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,7 +67,7 @@ pub struct WorkloadEntry {
     /// Nagle and coalescing may apply, and receivers wake per frame.
     pub saturates: bool,
     /// The sender's loop: sends through `l` until `l` says stop.
-    pub drive: fn(l: &mut SendLoop<'_>) -> Result<(), EngineError>,
+    pub drive: fn(l: &mut SendLoop<'_>) -> Result<(), WorkerError>,
 }
 
 /// Every workload, in the order the tool shows them.

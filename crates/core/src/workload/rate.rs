@@ -7,8 +7,8 @@
 
 use super::pacing::{self, MonotonicClock, PacedSink, Pacer};
 use super::{Workload, WorkloadEntry};
-use crate::engine::{EngineError, SendLoop};
 use crate::registry::{self, About};
+use crate::worker::{SendLoop, WorkerError};
 
 pub const ENTRY: WorkloadEntry = WorkloadEntry {
     workload: Workload::Rate,
@@ -29,7 +29,7 @@ pub const ENTRY: WorkloadEntry = WorkloadEntry {
     drive,
 };
 
-fn drive(l: &mut SendLoop<'_>) -> Result<(), EngineError> {
+fn drive(l: &mut SendLoop<'_>) -> Result<(), WorkerError> {
     let Some((interval_ps, pair, pairs)) = l.pacing() else {
         // `rate max`: the same messages, back to back (the 100 % of the loads).
         while !l.stopped() {
@@ -45,13 +45,13 @@ fn drive(l: &mut SendLoop<'_>) -> Result<(), EngineError> {
 }
 
 impl PacedSink for SendLoop<'_> {
-    type Error = EngineError;
+    type Error = WorkerError;
 
     fn stopped(&self) -> bool {
         SendLoop::stopped(self)
     }
 
-    fn send_due(&mut self, due_ns: u64) -> Result<(), EngineError> {
+    fn send_due(&mut self, due_ns: u64) -> Result<(), WorkerError> {
         self.send_at(due_ns)
     }
 }

@@ -7,8 +7,8 @@
 //! a FIFO of their start times.
 
 use super::{Workload, WorkloadEntry};
-use crate::engine::{EngineError, SendLoop};
 use crate::registry::{self, About};
+use crate::worker::{SendLoop, WorkerError};
 
 pub const ENTRY: WorkloadEntry = WorkloadEntry {
     workload: Workload::Rr,
@@ -35,7 +35,7 @@ pub const MAX_DEPTH: usize = 1024;
 pub const DEFAULT_RESPONSE: usize = 32;
 pub const MAX_RESPONSE: usize = 1 << 20;
 
-fn drive(l: &mut SendLoop<'_>) -> Result<(), EngineError> {
+fn drive(l: &mut SendLoop<'_>) -> Result<(), WorkerError> {
     let mut flight = InFlight::new(l.depth());
     loop {
         while flight.has_room() && !l.stopped() {

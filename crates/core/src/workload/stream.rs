@@ -2,8 +2,8 @@
 //! one-way latency is queueing in socket buffers, not the cost of a strategy.
 
 use super::{Workload, WorkloadEntry};
-use crate::engine::{EngineError, SendLoop};
 use crate::registry::{self, About};
+use crate::worker::{SendLoop, WorkerError};
 
 pub const ENTRY: WorkloadEntry = WorkloadEntry {
     workload: Workload::Stream,
@@ -24,7 +24,7 @@ pub const ENTRY: WorkloadEntry = WorkloadEntry {
     drive,
 };
 
-fn drive(l: &mut SendLoop<'_>) -> Result<(), EngineError> {
+fn drive(l: &mut SendLoop<'_>) -> Result<(), WorkerError> {
     while !l.stopped() {
         l.send_one()?;
     }

@@ -8,8 +8,8 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use super::EngineError;
-use super::placement::CpuTracker;
+use super::WorkerError;
+use super::cpus::CpuTracker;
 use super::published::{SenderStats, SenderTotals};
 use crate::clock;
 use crate::strategy::SendStrategy;
@@ -29,12 +29,12 @@ pub struct LoopPlan {
 
 /// One sender's loop state (see the module docs).
 pub struct SendLoop<'a> {
-    pub(super) strategy: &'a mut dyn SendStrategy,
-    pub(super) fd: BorrowedFd<'a>,
-    pub(super) stats: &'a SenderStats,
-    pub(super) stop: &'a AtomicBool,
-    pub(super) totals: SenderTotals,
-    pub(super) tracker: CpuTracker,
+    pub(crate) strategy: &'a mut dyn SendStrategy,
+    pub(crate) fd: BorrowedFd<'a>,
+    pub(crate) stats: &'a SenderStats,
+    pub(crate) stop: &'a AtomicBool,
+    pub(crate) totals: SenderTotals,
+    pub(crate) tracker: CpuTracker,
     plan: LoopPlan,
     reply: Vec<u8>,
     reply_have: usize,
@@ -43,7 +43,7 @@ pub struct SendLoop<'a> {
 impl<'a> SendLoop<'a> {
     /// Built before the start gate: the reply buffer and histograms are allocated and
     /// touched here.
-    pub(super) fn new(
+    pub(crate) fn new(
         strategy: &'a mut dyn SendStrategy,
         fd: BorrowedFd<'a>,
         stats: &'a SenderStats,
@@ -80,7 +80,7 @@ impl<'a> SendLoop<'a> {
 
     /// Sends the next message whole, stamped with the time the operation began, and
     /// publishes the totals. Returns that time.
-    pub fn send_one(&mut self) -> Result<u64, EngineError> {
+    pub fn send_one(&mut self) -> Result<u64, WorkerError> {
         let t0 = clock::monotonic_ns();
         self.send_stamped(t0, t0)?;
         Ok(t0)
@@ -88,7 +88,7 @@ impl<'a> SendLoop<'a> {
 
     /// Sends the next message stamped with its due time `due` (at or before now), and
     /// records how late it went.
-    pub fn send_at(&mut self, due: u64) -> Result<(), EngineError> {
+    pub fn send_at(&mut self, due: u64) -> Result<(), WorkerError> {
         let t0 = clock::monotonic_ns();
         self.send_stamped(due, t0)?;
         let late = t0.saturating_sub(due);
@@ -96,7 +96,7 @@ impl<'a> SendLoop<'a> {
         Ok(())
     }
 
-    fn send_stamped(&mut self, stamp: u64, t0: u64) -> Result<(), EngineError> {
+    fn send_stamped(&mut self, stamp: u64, t0: u64) -> Result<(), WorkerError> {
         self.tracker.note(&self.stats.cpus);
         let calls = self
             .strategy
@@ -116,7 +116,7 @@ impl<'a> SendLoop<'a> {
     /// `rr`: reads the next whole reply and returns when its last byte arrived. `None`
     /// when stopped and the reply did not come within the patience. The socket has a
     /// short receive timeout, so a stop is seen while waiting.
-    pub fn await_response(&mut self) -> Result<Option<u64>, EngineError> {
+    pub fn await_response(&mut self) -> Result<Option<u64>, WorkerError> {
         let mut gave_up_at = None;
         while self.reply_have < self.reply.len() {
             let buf = &mut self.reply[self.reply_have..];
@@ -128,7 +128,7 @@ impl<'a> SendLoop<'a> {
                 continue;
             }
             if n == 0 {
-                return Err(EngineError::NoReply(1));
+                return Err(WorkerError::NoReply(1));
             }
             let e = io::Error::last_os_error();
             match e.kind() {
@@ -143,7 +143,7 @@ impl<'a> SendLoop<'a> {
                     }
                 }
                 _ => {
-                    return Err(EngineError::Io {
+                    return Err(WorkerError::Io {
                         op: "recv reply",
                         source: e,
                     });
@@ -162,7 +162,7 @@ impl<'a> SendLoop<'a> {
     }
 
     /// The totals at the end.
-    pub(super) fn finish(self) -> SenderTotals {
+    pub(crate) fn finish(self) -> SenderTotals {
         self.totals
     }
 }

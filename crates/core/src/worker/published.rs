@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicI32, AtomicU8, AtomicU64};
 
 use hdrhistogram::Histogram;
 
+use super::cpus::CpusSeen;
 use super::handover::Handover;
-use super::placement::CpusSeen;
 use super::seqlock::SeqLock;
 use crate::strategy::ZeroCopyCounts;
 
