@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::channel::Channel;
 use super::client::HANDSHAKE;
 use super::protocol::Message;
-use super::server::log;
+use super::shared::log;
 use netio_core::engine::far::FarLink;
 use netio_core::engine::{FarCounting, FarReading, READY_PATIENCE};
 

@@ -22,6 +22,7 @@ pub mod protocol;
 pub mod sealed;
 pub mod server;
 mod session;
+mod shared;
 pub mod spec;
 
 /// The port `serve` listens on and `--remote` connects to unless told otherwise.

@@ -13,12 +13,11 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Sender;
-
 use super::admission::{Admission, Full, Ticket, controller_room};
 use super::auth::{self, Key};
 use super::frame::{self, MAX_FRAME};
 use super::protocol::Message;
+use super::shared::{Offered, Shared, log};
 use super::spec::Limits;
 use super::{DEFAULT_PORT, RemoteError, session};
 use netio_core::copymeter::MeterChoice;
@@ -57,57 +56,6 @@ pub fn listen_address(listen: Option<&str>) -> Result<SocketAddr, String> {
                 format!("--listen {text}: not ADDR or ADDR:PORT (e.g. 0.0.0.0:{DEFAULT_PORT})")
             }),
     }
-}
-
-/// A cell waiting for its data connections.
-pub(super) struct Pending {
-    /// What data connection `i` must present: the session's proof for the cell's
-    /// nonce and `i` ([`super::sealed::Sealed::data_proof`]).
-    pub proofs: Vec<[u8; 32]>,
-    pub connections: Sender<Offered>,
-}
-
-/// A data connection offered to the waiting cell. One the cell does not take (a
-/// second for an index, one past a full cell, one left when the cell stopped waiting)
-/// says so in the log when it is dropped, wherever that happens.
-pub(super) struct Offered {
-    pub index: u32,
-    stream: Option<TcpStream>,
-    peer: SocketAddr,
-}
-
-impl Offered {
-    /// The connection, taken by the cell.
-    pub fn take(mut self) -> Option<TcpStream> {
-        self.stream.take()
-    }
-}
-
-impl Drop for Offered {
-    fn drop(&mut self) {
-        if self.stream.is_some() {
-            log(&format!(
-                "dropped a data connection from {}: the cell has all it asked for",
-                self.peer
-            ));
-        }
-    }
-}
-
-/// What every connection's thread shares.
-pub(super) struct Shared {
-    pub key: Key,
-    pub limits: Limits,
-    pub meter: MeterChoice,
-    /// The controller being served (taken once it has proved it holds the key, so a
-    /// peer without it cannot keep others out).
-    pub busy: Mutex<Option<SocketAddr>>,
-    /// The listening socket (a duplicate): each cell sets its congestion control on it
-    /// before its data connections arrive, so they are born with it.
-    pub listener: TcpListener,
-    pub pending: Mutex<Option<Pending>>,
-    /// Who may wait at the door ([`super::admission`]).
-    pub admission: Admission,
 }
 
 /// A bound server.
@@ -247,11 +195,6 @@ pub fn raise_fd_limit() -> Option<u64> {
         }
     }
     Some(lim.rlim_cur)
-}
-
-/// One line on stderr.
-pub(super) fn log(line: &str) {
-    eprintln!("serve: {line}");
 }
 
 /// Reads a connection's first frame and hands it on, or drops it. `ticket` is its

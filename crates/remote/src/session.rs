@@ -18,7 +18,7 @@ use super::far_link::{Link, SETUP};
 use super::frame::{self, FrameError, MAX_FRAME};
 use super::protocol::{Message, VERSION};
 use super::sealed::{End, Sealed};
-use super::server::{Pending, Shared, log};
+use super::shared::{Pending, Shared, log};
 use super::spec::CellSpec;
 use netio_core::copymeter::MeterChoice;
 use netio_core::engine::far::{FarLink, run_far_half};
