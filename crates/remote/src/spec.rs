@@ -41,7 +41,10 @@ const MAX_ZC_POOL: u64 = 1 << 30;
 const MAX_ZC_SLOTS: u64 = 1 << 16;
 const MAX_SNDBUF: u64 = 1 << 30;
 
-/// One cell as the controller asks the far host to run its half.
+/// One cell as the controller asks the far host to run its half: the wire form. Names
+/// travel as the registries' names and become registry keys in [`CellSpec::checked`],
+/// so a name this build does not know (a controller of another build) refuses that
+/// cell, naming it, instead of breaking the session's framing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellSpec {
     /// The half the far host runs.
@@ -171,12 +174,7 @@ impl CellSpec {
                 .parse::<RxStrategy>()
                 .map_err(|_| name("receive strategy", &self.rx))?,
         };
-        let lowat = match self.lowat.as_str() {
-            "off" => Lowat::Off,
-            "frame" => Lowat::Frame,
-            "missing" => Lowat::Missing,
-            other => return Err(name("low-water mark", other)),
-        };
+        let lowat = Lowat::parse(&self.lowat).map_err(|_| name("low-water mark", &self.lowat))?;
         let pin = Pin::parse(&self.pin).map_err(|_| name("pin", &self.pin))?;
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         if let Pin::List(list) = &pin
