@@ -18,7 +18,7 @@ impl Cli {
             .as_secs_f64();
         for load in &self.rate {
             for &size in &self.sizes {
-                let bits = netio_core::wire::effective_size(size) as f64 * 8.0;
+                let bits = netio_core::wire::MessageSize::new(size).get() as f64 * 8.0;
                 let per_window = match load.offered_gbps(size, None) {
                     Some(gbps) => gbps * 1e9 / bits * window,
                     None => continue,

@@ -12,7 +12,6 @@ use netio_core::engine::{CellConfig, RrOptions};
 use netio_core::matrix::Matrix;
 use netio_core::net::SocketOptions;
 use netio_core::strategy::StrategyOptions;
-use netio_core::wire::effective_size;
 use netio_core::workload::Load;
 use netio_core::workload::rr;
 
@@ -67,7 +66,11 @@ impl Cli {
     /// sizes below the header's length rounded up to it. Its strategies are the named
     /// ones; preflight adds those `all` stands for.
     pub(crate) fn matrix(&self) -> Matrix {
-        let sizes: Vec<usize> = self.sizes.iter().map(|&s| effective_size(s)).collect();
+        let sizes: Vec<usize> = self
+            .sizes
+            .iter()
+            .map(|&s| netio_core::wire::MessageSize::new(s).get())
+            .collect();
         let named: Vec<_> = self
             .strategies
             .iter()
@@ -100,8 +103,8 @@ impl Cli {
     pub(crate) fn rounded_sizes(&self) -> Vec<(u64, u64)> {
         self.sizes
             .iter()
-            .filter(|&&s| effective_size(s) != s)
-            .map(|&s| (effective_size(s) as u64, s as u64))
+            .filter(|&&s| netio_core::wire::MessageSize::new(s).get() != s)
+            .map(|&s| (netio_core::wire::MessageSize::new(s).get() as u64, s as u64))
             .collect()
     }
 

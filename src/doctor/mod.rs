@@ -118,7 +118,9 @@ fn default_zero_copy_pins() -> u64 {
         .unwrap_or(1);
     netio_core::matrix::DEFAULT_SIZES
         .iter()
-        .map(|&s| netio_core::strategy::pool_bytes(netio_core::wire::effective_size(s), &options))
+        .map(|&s| {
+            netio_core::strategy::pool_bytes(netio_core::wire::MessageSize::new(s).get(), &options)
+        })
         .max()
         .unwrap_or(0) as u64
         * threads as u64

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::receive::RxStrategy;
 use crate::strategy::Strategy;
+use crate::wire::MessageSize;
 use crate::workload::{Load, Workload};
 
 /// Most sender/receiver pairs one cell may use (the threads axis' bound: the CLI and
@@ -20,8 +21,8 @@ pub const DEFAULT_THREADS: [usize; 4] = [1, 2, 4, 8];
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Cell {
     pub strategy: Strategy,
-    /// Message bytes (the 8 fields; the frame header is not counted).
-    pub size: usize,
+    /// Message bytes, never below the header ([`MessageSize`]).
+    pub size: MessageSize,
     /// Sender/receiver thread pairs, one TCP connection each.
     pub threads: usize,
     pub workload: Workload,
@@ -36,7 +37,7 @@ impl Cell {
     pub fn new(strategy: Strategy, size: usize, threads: usize) -> Cell {
         Cell {
             strategy,
-            size,
+            size: MessageSize::new(size),
             threads,
             workload: Workload::Stream,
             load: Load::Unpaced,
@@ -66,7 +67,7 @@ impl Cell {
     /// The `rate max` cell (same receive strategy) whose throughput a percentage load
     /// is a share of.
     pub fn reference(&self) -> Cell {
-        Cell::new(self.strategy, self.size, self.threads).under(Mode {
+        Cell::new(self.strategy, self.size.get(), self.threads).under(Mode {
             rx: self.rx,
             ..Mode::SATURATION
         })
@@ -84,7 +85,7 @@ impl fmt::Display for Cell {
             f,
             "{} {} x{}",
             self.strategy,
-            format_size(self.size),
+            format_size(self.size.get()),
             self.threads
         )?;
         match (self.workload, self.rx) {
@@ -273,9 +274,9 @@ mod tests {
         assert_eq!(m.len(), 8);
         assert_eq!(cells[0], Cell::new(Strategy::TwoCopy, 4096, 1));
         assert_eq!(cells[1].strategy, Strategy::ZeroCopy);
-        assert_eq!((cells[1].size, cells[1].threads), (4096, 1));
-        assert_eq!((cells[2].size, cells[2].threads), (4096, 2));
-        assert_eq!(cells[7].size, 65536);
+        assert_eq!((cells[1].size.get(), cells[1].threads), (4096, 1));
+        assert_eq!((cells[2].size.get(), cells[2].threads), (4096, 2));
+        assert_eq!(cells[7].size.get(), 65536);
     }
 
     #[test]

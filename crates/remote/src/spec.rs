@@ -13,6 +13,7 @@ use netio_core::net::{CcName, SocketOptions};
 use netio_core::receive::RxStrategy;
 use netio_core::strategy::Strategy;
 use netio_core::strategy::StrategyOptions;
+use netio_core::wire::MessageSize;
 use netio_core::workload::{Load, Workload};
 
 /// The server's limits (`serve --max-threads`, `--max-size`, `--max-duration`).
@@ -83,7 +84,7 @@ impl CellSpec {
         CellSpec {
             far,
             strategy: c.strategy.name().into(),
-            size: c.size as u64,
+            size: c.size.get() as u64,
             threads: c.threads as u32,
             workload: c.workload.name().into(),
             load: c.load,
@@ -162,7 +163,7 @@ impl CellSpec {
             Strategy::of_name(&self.strategy).ok_or_else(|| name("strategy", &self.strategy))?;
         let cell = Cell {
             strategy,
-            size,
+            size: MessageSize::new(size),
             threads,
             workload: self
                 .workload
@@ -231,7 +232,7 @@ impl CellSpec {
 /// and the latency histograms, two per figure a worker records (its handover), and
 /// two more the sampler merges into.
 pub fn half_memory(cell: &Cell, config: &CellConfig, far: HalfRole) -> u64 {
-    let size = netio_core::wire::effective_size(cell.size) as u64;
+    let size = cell.size.get() as u64;
     let rr = cell.workload.has_round_trips();
     let reply = if rr {
         config.rr.response_size as u64
@@ -277,7 +278,7 @@ mod tests {
         let s = spec();
         let (cell, config) = s.checked(&Limits::default()).expect("within limits");
         assert_eq!(
-            (cell.strategy, cell.size, cell.threads),
+            (cell.strategy, cell.size.get(), cell.threads),
             (Strategy::OneCopy, 65536, 2)
         );
         assert_eq!(config.duration, CellConfig::default().duration);

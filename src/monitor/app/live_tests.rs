@@ -102,7 +102,7 @@ fn a_sweep_moves_the_cursor_with_the_cell_and_says_k_of_n_and_eta() {
     feed(&mut a, started(far, 0, 48), t0);
     assert_eq!(
         (a.selected_size(), a.selected_threads()),
-        (far.size, far.threads)
+        (far.size.get(), far.threads)
     );
     assert_eq!(a.selected_strategy(), Strategy::ZeroCopy);
     assert_eq!(a.progress_words().as_deref(), Some("1/48"));

@@ -154,7 +154,7 @@ impl App {
             peer_nic_driver: first.peer_nic_driver.clone(),
             peer_runs: first.peer_runs.clone(),
         };
-        let mut app = App::new(run, strategies, axis(|c| c.size), axis(|c| c.threads));
+        let mut app = App::new(run, strategies, axis(|c| c.size.get()), axis(|c| c.threads));
         let mut modes: Vec<Mode> = cells.iter().map(|(c, _)| c.mode()).collect();
         modes.sort_unstable();
         modes.dedup();

@@ -10,7 +10,7 @@ impl App {
     /// Puts the cursor (size, threads, workload, the matrix's strategy) on `cell`.
     pub(super) fn follow(&mut self, cell: Cell) {
         let at = |axis: &[usize], v: usize| axis.iter().position(|&x| x == v);
-        if let Some(i) = at(&self.sizes, cell.size) {
+        if let Some(i) = at(&self.sizes, cell.size.get()) {
             self.size_idx = i;
         }
         if let Some(i) = at(&self.threads, cell.threads) {

@@ -30,7 +30,11 @@ fn starts_comparing_every_strategy_at_64k_one_thread() {
     let cells = cells_of(a.start());
     assert_eq!(a.plan, Plan::Compare);
     assert_eq!(cells.len(), 3);
-    assert!(cells.iter().all(|c| c.size == 64 << 10 && c.threads == 1));
+    assert!(
+        cells
+            .iter()
+            .all(|c| c.size.get() == 64 << 10 && c.threads == 1)
+    );
     assert_eq!(
         cells.iter().map(|c| c.strategy).collect::<Vec<_>>(),
         Strategy::defaults()
@@ -62,7 +66,11 @@ fn moving_while_comparing_restarts_the_comparison_there() {
     a.start();
     let g = a.generation;
     let cells = cells_of(key(&mut a, Key::Up));
-    assert!(cells.iter().all(|c| c.threads == 2 && c.size == 64 << 10));
+    assert!(
+        cells
+            .iter()
+            .all(|c| c.threads == 2 && c.size.get() == 64 << 10)
+    );
     assert_eq!(a.generation, g + 1);
     assert_eq!(key(&mut a, Key::Down).map(|_| ()), Some(()));
     assert_eq!(key(&mut a, Key::Down), None, "no move, no restart");

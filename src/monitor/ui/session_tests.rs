@@ -54,7 +54,7 @@ impl Session {
     fn run_cell(&mut self, i: usize) {
         let cell = self.cells[i];
         let total = self.cells.len();
-        let gbps = (cell.size as f64).log2() - cell.threads as f64
+        let gbps = (cell.size.get() as f64).log2() - cell.threads as f64
             + if cell.strategy == Strategy::OneCopy {
                 3.0
             } else {

@@ -50,12 +50,12 @@ pub(super) fn name_axes(
     };
     row.saturated = offered.filter(|_| cell.is_paced()).and_then(|g| {
         // One pair's interval between messages, µs.
-        let bits = crate::wire::effective_size(cell.size) as f64 * 8.0;
+        let bits = cell.size.bits();
         let interval_us = bits * cell.threads as f64 / (g * 1e9) * 1e6;
         crate::row::formula::saturated(row.throughput_gbps, g, row.pace_err_p50_us, interval_us)
     });
     row.zc_pool_bytes = if cell.strategy.is_zero_copy() {
-        let bytes = crate::strategy::pool_bytes(cell.size, &config.strategy);
+        let bytes = crate::strategy::pool_bytes(cell.size.get(), &config.strategy);
         crate::figure::Figure::Measured(bytes as u64)
     } else {
         crate::figure::Figure::NotApplicable

@@ -59,7 +59,7 @@ pub fn run_far_half(
         .copy_meter
         .meter()
         .filter(|m| watch_workers(m, &half.senders, &half.receivers));
-    let wire_len = plan.cell.size as u64;
+    let wire_len = plan.cell.size.get() as u64;
     let counting = FarCounting::of(&counters.counting);
     let mut read = |half: &Half| {
         let snap = Snapshot::take(

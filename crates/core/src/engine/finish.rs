@@ -81,7 +81,7 @@ pub(super) fn finish_cell(
             early.unwrap_or_else(|| "a worker".into()),
         ));
     }
-    let wire_len = cell.size as u64;
+    let wire_len = cell.size.get() as u64;
     // Each connection's sending and receiving ends, from this host or the far one.
     let mut sent: Vec<(u64, u64)> = sent
         .iter()

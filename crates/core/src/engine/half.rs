@@ -43,14 +43,9 @@ impl CellPlan {
         offered: Option<f64>,
         config: &CellConfig,
     ) -> Result<CellPlan, EngineError> {
-        // The frame header lives inside the message: never smaller than it.
-        let cell = Cell {
-            size: crate::wire::effective_size(cell.size),
-            ..cell
-        };
         let pacing = if cell.is_paced() {
             let interval = offered
-                .and_then(|g| interval_ps(g, cell.size, cell.threads))
+                .and_then(|g| interval_ps(g, cell.size.get(), cell.threads))
                 .ok_or(EngineError::NoRate)?;
             Some(interval)
         } else {
@@ -139,7 +134,7 @@ pub(super) fn spawn_half(
     let cell = plan.cell;
     if plan.lowat != Lowat::Off {
         for r in ends.iter().filter_map(|e| e.receiver.as_ref()) {
-            sockopt::set_rcvlowat(r.as_fd(), receiver::frame_lowat(cell.size))
+            sockopt::set_rcvlowat(r.as_fd(), receiver::frame_lowat(cell.size.get()))
                 .map_err(EngineError::io("setsockopt SO_RCVLOWAT"))?;
         }
     }
@@ -206,7 +201,7 @@ impl Half {
         let watched = socket.try_clone().map_err(EngineError::io("dup"))?;
         match role {
             HalfRole::Receivers => {
-                let stats = Arc::new(ReceiverStats::new(plan.cell.size as u64));
+                let stats = Arc::new(ReceiverStats::new(plan.cell.size.get() as u64));
                 let job = receiver::ReceiverJob {
                     socket,
                     cell: plan.cell,

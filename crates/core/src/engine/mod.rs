@@ -79,7 +79,7 @@ pub fn run_matrix(
     // the point (size, threads, receive strategy) and the round.
     let mut reference: HashMap<(usize, usize, crate::receive::RxStrategy, u32), f64> =
         HashMap::new();
-    let point = |c: &Cell, repeat: u32| (c.size, c.threads, c.rx, repeat);
+    let point = |c: &Cell, repeat: u32| (c.size.get(), c.threads, c.rx, repeat);
     // Nobody listens any more: stop without a word.
     let mut deaf = false;
     let run_one = |index: usize, cell: Cell, repeat: u32, so_far: &Rounds| -> Ran {
@@ -97,9 +97,10 @@ pub fn run_matrix(
         }
         // Measured while no worker runs: how fast this machine copies right now.
         let host = host_noise::probe();
-        let offered = cell
-            .load
-            .offered_gbps(cell.size, reference.get(&point(&cell, repeat)).copied());
+        let offered = cell.load.offered_gbps(
+            cell.size.get(),
+            reference.get(&point(&cell, repeat)).copied(),
+        );
         let outcome = if cell.load.percent().is_some() && offered.is_none() {
             Err(EngineError::NoReference)
         } else {
@@ -183,7 +184,7 @@ pub fn run_cell(
     cancel: &AtomicBool,
     on_sample: impl FnMut(Sample),
 ) -> Result<CellOutcome, EngineError> {
-    let offered = cell.load.offered_gbps(cell.size, None);
+    let offered = cell.load.offered_gbps(cell.size.get(), None);
     run_cell_offering(cell, offered, config, cancel, on_sample)
 }
 
@@ -271,7 +272,7 @@ pub fn run_cell_offering(
             counters: &mut counters,
             counting,
             offered,
-            wire_len: cell.size as u64,
+            wire_len: cell.size.get() as u64,
             peer: peer.as_mut().map(|(p, role)| (&mut **p, *role)),
         },
         &mut on_sample,

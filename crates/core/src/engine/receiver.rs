@@ -123,14 +123,14 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     let entered = crate::net::enter(namespace.as_deref())
         .and_then(|()| cpu.map_or(Ok(()), pin_current_thread));
     // Allocated and touched before the gate: no page fault in the window.
-    let frame = cell.size.max(1);
+    let frame = cell.size.get().max(1);
     let opened = (rx.entry().open)(socket.as_raw_fd(), frame);
     let ask = if stall_behind.is_some() {
         frame.min(RECV_BUF)
     } else {
         recv_buffer.clamp(1, RECV_BUF)
     };
-    let mut checker = FrameChecker::new(cell.strategy.wire_id(), cell.size, verify)
+    let mut checker = FrameChecker::new(cell.strategy.wire_id(), cell.size.get(), verify)
         .tolerating_rewrites(tolerate_rewrites);
     let mut latencies: Vec<u64> = Vec::with_capacity(ring_len(frame).min(ask) / frame + 2);
     // Replies for every request that can be in flight, sent together.
@@ -149,7 +149,7 @@ pub(super) fn run(job: ReceiverJob) -> Result<ReceiverEnd, EngineError> {
     let fd = socket.as_raw_fd();
     let mut totals = ReceiverTotals::default();
     let mut tracker = CpuTracker::default();
-    let mut lowat_set = frame_lowat(cell.size);
+    let mut lowat_set = frame_lowat(cell.size.get());
     loop {
         if let Some(sender) = &stall_behind {
             stall(sender);

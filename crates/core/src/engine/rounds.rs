@@ -28,7 +28,7 @@ pub enum Ran {
 type Point = (Mode, usize, usize);
 
 fn point(c: &Cell) -> Point {
-    (c.mode(), c.size, c.threads)
+    (c.mode(), c.size.get(), c.threads)
 }
 
 /// Each cell's headline figure per round.
@@ -244,7 +244,7 @@ mod tests {
         ];
         // At 4K the two swap places round by round (never decided); at 64K one-copy
         // is twice as fast.
-        let (rounds, ran) = drive(&cells, 7, |c, r| match (c.size, c.strategy) {
+        let (rounds, ran) = drive(&cells, 7, |c, r| match (c.size.get(), c.strategy) {
             (4096, Strategy::OneCopy) => {
                 if r % 2 == 0 {
                     12.0
@@ -257,7 +257,7 @@ mod tests {
             _ => 10.0,
         });
         assert_eq!(rounds, 7, "the budget");
-        let runs_of = |size| ran.iter().filter(|(c, _)| c.size == size).count();
+        let runs_of = |size| ran.iter().filter(|(c, _)| c.size.get() == size).count();
         assert_eq!(runs_of(65536), 6, "3 rounds of 2 strategies, then decided");
         assert_eq!(runs_of(4096), 14, "every round");
     }
@@ -275,14 +275,14 @@ mod tests {
             cell(Strategy::OneCopy, 65536),
         ];
         // 64K is decided at round 3; 4K and 16K never are.
-        let (_, ran) = drive_within(&cells, 10, 5, |c, r| match (c.size, c.strategy) {
+        let (_, ran) = drive_within(&cells, 10, 5, |c, r| match (c.size.get(), c.strategy) {
             (65536, Strategy::OneCopy) => 20.0 + f64::from(r) * 0.01,
             (_, Strategy::OneCopy) if r % 2 == 0 => 12.0,
             (_, Strategy::OneCopy) => 8.0,
             _ => 10.0,
         });
         assert_eq!(ran.len(), 30, "5 × 6 runs, no more");
-        let runs_of = |size| ran.iter().filter(|(c, _)| c.size == size).count();
+        let runs_of = |size| ran.iter().filter(|(c, _)| c.size.get() == size).count();
         assert_eq!(runs_of(65536), 6, "decided, it left after round 3");
         assert_eq!(runs_of(4096) % 2, 0, "whole points only");
         assert_eq!(runs_of(4096) + runs_of(16384), 24);

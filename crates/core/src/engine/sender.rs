@@ -64,7 +64,7 @@ pub(super) fn run(job: SenderJob) -> Result<SenderEnd, EngineError> {
         .and_then(|()| cpu.map_or(Ok(()), pin_current_thread));
     // Built here, so the message's pages are first touched (and faulted in) by the
     // thread that sends them, before the window.
-    let mut strategy = (cell.strategy.entry().build)(cell.size, &options);
+    let mut strategy = (cell.strategy.entry().build)(cell.size.get(), &options);
     let replies = if plan.response_size > 0 {
         // A reply wakes the sender whole, and a stop is seen within REPLY_POLL.
         sockopt::set_rcvlowat(socket.as_fd(), plan.response_size)

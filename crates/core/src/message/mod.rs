@@ -22,7 +22,7 @@ impl Message {
     /// A `size`-byte message on the heap (raised to [`wire::MIN_MESSAGE`], up to 64
     /// MiB) filled with the payload pattern.
     pub fn new(size: usize) -> Message {
-        let size = wire::effective_size(size);
+        let size = crate::wire::MessageSize::new(size).get();
         let lens = wire::field_lens(size);
         let mut offset = 0u64;
         let fields = std::array::from_fn(|i| {
@@ -38,7 +38,7 @@ impl Message {
 impl Message<MappedBuf> {
     /// A `size`-byte message whose 8 fields are each their own mapping.
     pub fn mapped(size: usize) -> io::Result<Message<MappedBuf>> {
-        let size = wire::effective_size(size);
+        let size = crate::wire::MessageSize::new(size).get();
         let lens = wire::field_lens(size);
         let mut fields = Vec::with_capacity(FIELDS);
         let mut offset = 0u64;

@@ -36,11 +36,11 @@ fn message_fields_are_separate_and_add_up() {
 fn small_messages_carry_the_header_across_fields() {
     for size in [8, 32, 33, 40, 100, 255] {
         let mut m = Message::new(size);
-        assert_eq!(m.wire_len(), wire::effective_size(size));
+        assert_eq!(m.wire_len(), crate::wire::MessageSize::new(size).get());
         m.stamp(1, 0, 5);
         let mut linear = Vec::new();
         m.linearize_into(&mut linear);
-        assert_eq!(linear.len(), wire::effective_size(size));
+        assert_eq!(linear.len(), crate::wire::MessageSize::new(size).get());
         let mut checker =
             wire::FrameChecker::new(crate::strategy::Strategy::TwoCopy.wire_id(), size, true);
         let mut frames = Vec::new();

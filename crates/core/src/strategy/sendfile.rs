@@ -67,7 +67,7 @@ pub struct SendFile {
 
 impl SendFile {
     pub fn new(size: usize, opts: &StrategyOptions) -> io::Result<SendFile> {
-        let size = crate::wire::effective_size(size);
+        let size = crate::wire::MessageSize::new(size).get();
         // SAFETY: a NUL-terminated name and valid flags.
         let fd = unsafe { libc::memfd_create(c"netio-sendfile".as_ptr(), libc::MFD_CLOEXEC) };
         if fd < 0 {

@@ -80,7 +80,7 @@ pub struct Splice {
 
 impl Splice {
     pub fn new(size: usize, opts: &StrategyOptions) -> io::Result<Splice> {
-        let size = crate::wire::effective_size(size);
+        let size = crate::wire::MessageSize::new(size).get();
         let lens = field_lens(size);
         let offsets = crate::wire::stamp_offsets(size);
         let mut start = 0;

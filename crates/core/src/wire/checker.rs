@@ -2,9 +2,7 @@
 //! frames out, each header, stamp and (with `verify`) pattern byte checked on the way.
 //! Pure code: no sockets, no clocks.
 
-use super::{
-    FIELDS, HEADER_LEN, Header, STAMP_LEN, WireError, effective_size, field_lens, matches_pattern,
-};
+use super::{FIELDS, HEADER_LEN, Header, STAMP_LEN, WireError, field_lens, matches_pattern};
 
 /// A frame whose last byte has arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +50,7 @@ impl FrameChecker {
     /// `strategy_id` (the sending strategy's wire id), sequence numbers from 0.
     /// `msg_len` is raised to [`MIN_MESSAGE`] if below it.
     pub fn new(strategy_id: u8, msg_len: usize, verify: bool) -> Self {
-        let msg_len = effective_size(msg_len);
+        let msg_len = crate::wire::MessageSize::new(msg_len).get();
         let lens = field_lens(msg_len);
         let mut bounds = [0u64; FIELDS + 1];
         for i in 0..FIELDS {

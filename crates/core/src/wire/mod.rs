@@ -2,7 +2,7 @@
 //! to back, and its first 32 bytes are the frame header (they live in the first field,
 //! or spill over into the next ones when fields are shorter than 32 bytes). So the bytes
 //! on the wire per message equal the message size; sizes below 32 bytes are rounded up
-//! ([`effective_size`]). The streaming checker the receiver runs over the stream is in
+//! ([`MessageSize`]). The streaming checker the receiver runs over the stream is in
 //! `checker.rs`.
 //!
 //! Header (little-endian, message bytes 0..32):
@@ -45,9 +45,37 @@ pub const MIN_MESSAGE: usize = HEADER_LEN;
 /// rounded up.
 pub const MIN_REQUEST: usize = FIELDS;
 
-/// The message size actually used for a requested size: never below the header.
-pub fn effective_size(requested: usize) -> usize {
-    requested.max(MIN_MESSAGE)
+/// A message size the tool sends: never below the header ([`MIN_MESSAGE`]), the rule
+/// applied once, where the size is made. Every cell holds one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageSize(usize);
+
+impl MessageSize {
+    /// `requested` bytes, rounded up to the header's length.
+    pub fn new(requested: usize) -> MessageSize {
+        MessageSize(requested.max(MIN_MESSAGE))
+    }
+
+    pub fn get(self) -> usize {
+        self.0
+    }
+
+    /// Bits on the wire per message (the payload as throughput counts it).
+    pub fn bits(self) -> f64 {
+        self.0 as f64 * 8.0
+    }
+}
+
+impl From<usize> for MessageSize {
+    fn from(requested: usize) -> Self {
+        MessageSize::new(requested)
+    }
+}
+
+impl std::fmt::Display for MessageSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
 }
 /// Largest message: 64 MiB.
 pub const MAX_MESSAGE: usize = 64 << 20;

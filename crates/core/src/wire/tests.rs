@@ -3,7 +3,7 @@ use crate::strategy::Strategy;
 
 /// A whole frame as a sender would put it on the wire.
 fn frame(strategy: Strategy, size: usize, seq: u64) -> Vec<u8> {
-    let size = effective_size(size);
+    let size = crate::wire::MessageSize::new(size).get();
     let header = Header {
         strategy_id: strategy.wire_id(),
         seq,
@@ -254,4 +254,16 @@ fn a_stream_that_stops_inside_a_frame_is_mid_frame() {
     c.feed(&bytes[100..], |_| frames += 1).expect("the rest");
     assert_eq!(frames, 1);
     assert!(!c.mid_frame(), "a whole frame is not truncated");
+}
+
+#[test]
+fn a_message_size_is_never_below_the_header() {
+    assert_eq!(MessageSize::new(8).get(), HEADER_LEN);
+    assert_eq!(MessageSize::new(HEADER_LEN - 1).get(), HEADER_LEN);
+    assert_eq!(MessageSize::new(HEADER_LEN).get(), HEADER_LEN);
+    assert_eq!(MessageSize::new(65536).get(), 65536);
+    assert_eq!(MessageSize::from(4096).bits(), 32768.0);
+    // A cell made with a smaller size carries the rounded one.
+    let cell = crate::matrix::Cell::new(crate::strategy::Strategy::OneCopy, 8, 1);
+    assert_eq!(cell.size.get(), HEADER_LEN);
 }

@@ -70,7 +70,7 @@ pub fn row_between(
         hw_counters: Some(counting.recorded()),
         kernel_counting: counting.mode.map(str::to_string),
         strategy: cell.strategy.name().to_string(),
-        size_bytes: cell.size as u64,
+        size_bytes: cell.size.get() as u64,
         threads: cell.threads as u32,
         duration_s: formula::sig6(seconds),
         bytes,
