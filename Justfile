@@ -25,8 +25,8 @@ test:
 
 # Formatting and lints, as CI checks them.
 lint:
-    cargo fmt --check
-    cargo clippy --all-targets -- -D warnings
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
 
 # Every strategy against iperf3 (-l, -N, -Z) at 4K..1M, 5 alternated rounds, with the
 # system's congestion control and then with cubic. Run it alone on the machine.
