@@ -40,17 +40,15 @@ pub enum SendError {
     LedgerFull(#[from] crate::message::LedgerFull),
 }
 
+/// What sending one message returns: the send calls it took.
+pub type Calls = Result<u64, SendError>;
+
 /// One way of sending a whole message on a connected TCP socket.
 pub trait SendStrategy: Send {
     /// Sends message number `seq` completely (partial sends are continued), stamped
     /// `started_ns` (CLOCK_MONOTONIC when the caller began the operation), and returns
     /// how many send calls it took.
-    fn send_message(
-        &mut self,
-        fd: BorrowedFd<'_>,
-        seq: u64,
-        started_ns: u64,
-    ) -> Result<u64, SendError>;
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64, started_ns: u64) -> Calls;
 
     /// Called once after the last message: waits at most `patience` for anything the
     /// kernel still holds (zero-copy completions).

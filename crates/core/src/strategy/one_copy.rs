@@ -4,7 +4,7 @@
 use std::os::fd::BorrowedFd;
 
 use super::entries::{Counted, SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy, sendmsg};
+use super::{Calls, SendStrategy, sendmsg};
 use crate::mapped::Memory;
 use crate::message::Message;
 use crate::registry::{self, About};
@@ -52,12 +52,7 @@ impl OneCopy {
 }
 
 impl SendStrategy for OneCopy {
-    fn send_message(
-        &mut self,
-        fd: BorrowedFd<'_>,
-        seq: u64,
-        started_ns: u64,
-    ) -> Result<u64, SendError> {
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64, started_ns: u64) -> Calls {
         self.message
             .stamp(Strategy::OneCopy.wire_id(), seq, started_ns);
         let mut iov = self.message.iovecs();

@@ -15,7 +15,7 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::entries::{Counted, SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy, StrategyOptions};
+use super::{Calls, SendError, SendStrategy, StrategyOptions};
 use crate::mapped::Memory;
 use crate::message::Message;
 use crate::registry::About;
@@ -119,12 +119,7 @@ fn pwrite_all(fd: BorrowedFd<'_>, mut data: &[u8], mut at: usize) -> io::Result<
 }
 
 impl SendStrategy for SendFile {
-    fn send_message(
-        &mut self,
-        fd: BorrowedFd<'_>,
-        seq: u64,
-        started_ns: u64,
-    ) -> Result<u64, SendError> {
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64, started_ns: u64) -> Calls {
         if self.coalesce && !self.corked {
             crate::net::sockopt::set_cork(fd, true)?;
             self.corked = true;

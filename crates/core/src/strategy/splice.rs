@@ -10,7 +10,7 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::entries::{Counted, SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs};
+use super::{Calls, SendError, SendStrategy, StrategyOptions, advance_iovecs};
 use crate::mapped::{MappedBuf, Memory};
 use crate::wire::{FIELDS, FIXED_STAMP, HEADER_LEN, STAMP_LEN, field_lens, fill_pattern};
 
@@ -171,12 +171,7 @@ impl Splice {
 }
 
 impl SendStrategy for Splice {
-    fn send_message(
-        &mut self,
-        fd: BorrowedFd<'_>,
-        seq: u64,
-        started_ns: u64,
-    ) -> Result<u64, SendError> {
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64, started_ns: u64) -> Calls {
         if !self.fixed {
             // The demonstration: rewrite the stamps in pages the socket may still hold.
             for (i, field) in self.fields.iter_mut().enumerate() {

@@ -6,7 +6,7 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 
 use super::entries::{Counted, SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy, wait_writable};
+use super::{Calls, SendStrategy, wait_writable};
 use crate::mapped::Memory;
 use crate::message::Message;
 use crate::registry::{self, About};
@@ -69,12 +69,7 @@ impl SendStrategy for TwoCopy {
         self.copied
     }
 
-    fn send_message(
-        &mut self,
-        fd: BorrowedFd<'_>,
-        seq: u64,
-        started_ns: u64,
-    ) -> Result<u64, SendError> {
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64, started_ns: u64) -> Calls {
         self.message
             .stamp(Strategy::TwoCopy.wire_id(), seq, started_ns);
         self.message.linearize_into(&mut self.linear);

@@ -17,7 +17,7 @@ use std::os::fd::{AsRawFd, BorrowedFd};
 use io_uring::{IoUring, opcode, types};
 
 use super::entries::{Counted, SendEntry, Step, Strategy};
-use super::{SendError, SendStrategy};
+use super::{Calls, SendError, SendStrategy};
 use crate::mapped::Memory;
 use crate::message::Message;
 use crate::registry::About;
@@ -194,12 +194,7 @@ impl Uring {
 }
 
 impl SendStrategy for Uring {
-    fn send_message(
-        &mut self,
-        fd: BorrowedFd<'_>,
-        seq: u64,
-        started_ns: u64,
-    ) -> Result<u64, SendError> {
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64, started_ns: u64) -> Calls {
         if self.messages.len() > 1 {
             self.messages[self.queued].stamp(Strategy::Uring.wire_id(), seq, started_ns);
             self.queued += 1;

@@ -15,7 +15,7 @@ use io_uring::{IoUring, cqueue, opcode, types};
 use super::entries::{Counted, SendEntry, Step, Strategy};
 use super::uring::{push, sent_bytes};
 use super::zero_copy::{STALL_LIMIT, ZeroCopyCounts};
-use super::{SendError, SendStrategy, StrategyOptions, advance_iovecs, wait_writable};
+use super::{Calls, SendError, SendStrategy, StrategyOptions, advance_iovecs, wait_writable};
 use crate::mapped::Memory;
 use crate::message::{CompletionLedger, SlotPool};
 use crate::registry::About;
@@ -186,12 +186,7 @@ impl UringZc {
 }
 
 impl SendStrategy for UringZc {
-    fn send_message(
-        &mut self,
-        fd: BorrowedFd<'_>,
-        seq: u64,
-        started_ns: u64,
-    ) -> Result<u64, SendError> {
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64, started_ns: u64) -> Calls {
         if !self.unsafe_reuse {
             self.wait_for_free_slot()?;
         }

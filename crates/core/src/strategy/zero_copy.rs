@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use super::entries::{Counted, SendEntry, Step, Strategy};
 use super::{
-    SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_for, wait_writable,
+    Calls, SendError, SendStrategy, StrategyOptions, advance_iovecs, sendmsg, wait_for,
+    wait_writable,
 };
 use crate::mapped::Memory;
 use crate::message::{CompletionLedger, SlotPool};
@@ -223,12 +224,7 @@ impl ZeroCopy {
 }
 
 impl SendStrategy for ZeroCopy {
-    fn send_message(
-        &mut self,
-        fd: BorrowedFd<'_>,
-        seq: u64,
-        started_ns: u64,
-    ) -> Result<u64, SendError> {
+    fn send_message(&mut self, fd: BorrowedFd<'_>, seq: u64, started_ns: u64) -> Calls {
         if !self.unsafe_reuse {
             self.wait_for_free_slot(fd)?;
         }
