@@ -33,19 +33,9 @@ PORT=${PORT:-11311}
 PARTS=${PARTS:-"1 2 3"}
 want() { [[ " $PARTS " == *" $1 "* ]]; }
 
-if ! command -v sockperf >/dev/null; then
-    echo "installing sockperf with apt-get" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sockperf
-fi
-cargo build --release --quiet
-bin=target/release/netio-tui
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib.sh  # (the cd above put us at the root)
+need_tool sockperf
+build_and_scratch
 
 # sockperf's sizes are plain bytes.
 bytes() {

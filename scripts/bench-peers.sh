@@ -29,19 +29,9 @@ PIN=${PIN:-split}
 # for a quicker look.
 STRATEGIES=${STRATEGIES:-"one-copy two-copy zero-copy uring uring-zc sendfile splice zero-copy+rxzc"}
 
-if ! command -v iperf3 >/dev/null; then
-    echo "installing iperf3 with apt-get" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iperf3
-fi
-cargo build --release --quiet
-bin=target/release/netio-tui
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/lib.sh  # (the cd above put us at the root)
+need_tool iperf3
+build_and_scratch
 
 iperf3 -s -p "$PORT" >/dev/null 2>&1 &
 server=$!

@@ -170,20 +170,8 @@ fn existing_recording_is_appended_to_never_overwritten() {
         bin()
             .arg("--record")
             .arg(&cells)
-            .args([
-                "--strategies",
-                "a2",
-                "--sizes",
-                "1K",
-                "--threads",
-                "1",
-                "--duration",
-                "200ms",
-                "--repeat",
-                "1",
-                "--warmup",
-                "0s",
-            ])
+            .args(["--strategies", "a2", "--sizes", "1K"])
+            .args(common::one_brief_round("200ms"))
             .output()
             .expect("runs")
     };

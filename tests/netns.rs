@@ -238,20 +238,8 @@ fn a_pair_left_by_a_killed_run_is_removed_by_the_next_start() {
         .arg("--netns")
         .arg("--record")
         .arg(dir.path().join("n.csv"))
-        .args([
-            "--strategies",
-            "a2",
-            "--sizes",
-            "4K",
-            "--threads",
-            "1",
-            "--duration",
-            "200ms",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0s",
-        ])
+        .args(["--strategies", "a2", "--sizes", "4K"])
+        .args(common::one_brief_round("200ms"))
         .output()
         .expect("runs");
     assert!(

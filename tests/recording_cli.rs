@@ -16,18 +16,8 @@ fn recording(dir: &Path) -> PathBuf {
     let o = bin()
         .arg("--record")
         .arg(&csv)
-        .args([
-            "--sizes",
-            "4K,64K",
-            "--threads",
-            "1",
-            "--duration",
-            "300ms",
-            "--repeat",
-            "1",
-            "--warmup",
-            "0s",
-        ])
+        .args(["--sizes", "4K,64K"])
+        .args(common::one_brief_round("300ms"))
         .output()
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -9,6 +9,21 @@
 
 pub mod two_hosts;
 
+/// The rest of a command line that runs each cell once, briefly: one thread pair,
+/// one round of `duration` without warm-up.
+pub fn one_brief_round(duration: &str) -> [&str; 8] {
+    [
+        "--threads",
+        "1",
+        "--duration",
+        duration,
+        "--repeat",
+        "1",
+        "--warmup",
+        "0s",
+    ]
+}
+
 /// True when every capability is required (CI).
 pub fn require_all() -> bool {
     std::env::var("NETIO_REQUIRE_ALL").is_ok_and(|v| v == "1")

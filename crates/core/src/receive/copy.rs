@@ -7,7 +7,7 @@
 use std::io;
 use std::os::fd::RawFd;
 
-use super::{Receive, ReceiveEntry, RxStrategy};
+use super::{Deliver, Receive, ReceiveEntry, RxStrategy};
 use crate::aligned::{AlignedBuf, round_to_pages};
 use crate::registry::{self, About};
 
@@ -60,12 +60,7 @@ impl Ring {
 }
 
 impl Receive for Ring {
-    fn receive(
-        &mut self,
-        fd: RawFd,
-        want: usize,
-        deliver: &mut dyn FnMut(&[u8]),
-    ) -> io::Result<usize> {
+    fn receive(&mut self, fd: RawFd, want: usize, deliver: &mut Deliver) -> io::Result<usize> {
         let len = (self.buf.len() - self.pos).min(want.max(1));
         let pos = self.pos;
         let n = recv(fd, &mut self.buf.as_mut_slice()[pos..pos + len])?;

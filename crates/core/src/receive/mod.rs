@@ -22,16 +22,14 @@ pub enum RxStrategy {
 }
 
 /// One connection's receiving side.
+/// Where received bytes go, in stream order (the frame checker).
+pub type Deliver<'a> = dyn FnMut(&[u8]) + 'a;
+
 pub trait Receive: Send {
     /// Waits for what the socket holds and hands up to `want` bytes of it to `deliver`,
     /// in stream order (in one or more slices); returns the bytes received, 0 at the
     /// end of the stream, or the error (EINTR included: the caller retries).
-    fn receive(
-        &mut self,
-        fd: RawFd,
-        want: usize,
-        deliver: &mut dyn FnMut(&[u8]),
-    ) -> io::Result<usize>;
+    fn receive(&mut self, fd: RawFd, want: usize, deliver: &mut Deliver) -> io::Result<usize>;
 
     /// Bytes the kernel mapped into this process instead of copying (`None` for a
     /// strategy that never maps).

@@ -10,7 +10,7 @@ use std::io;
 use std::os::fd::RawFd;
 
 use super::copy::{recv, ring_len};
-use super::{Receive, ReceiveEntry, RxStrategy};
+use super::{Deliver, Receive, ReceiveEntry, RxStrategy};
 use crate::aligned::AlignedBuf;
 use crate::probe::Check;
 use crate::registry::About;
@@ -85,12 +85,7 @@ impl Mapped {
     }
 
     /// `recv` into the copy buffer, handing what came to `deliver`.
-    fn copy_in(
-        &mut self,
-        fd: RawFd,
-        want: usize,
-        deliver: &mut dyn FnMut(&[u8]),
-    ) -> io::Result<usize> {
+    fn copy_in(&mut self, fd: RawFd, want: usize, deliver: &mut Deliver) -> io::Result<usize> {
         let len = want.clamp(1, self.copy.len());
         let n = recv(fd, &mut self.copy.as_mut_slice()[..len])?;
         deliver(&self.copy.as_slice()[..n]);
@@ -106,12 +101,7 @@ impl Drop for Mapped {
 }
 
 impl Receive for Mapped {
-    fn receive(
-        &mut self,
-        fd: RawFd,
-        want: usize,
-        deliver: &mut dyn FnMut(&[u8]),
-    ) -> io::Result<usize> {
+    fn receive(&mut self, fd: RawFd, want: usize, deliver: &mut Deliver) -> io::Result<usize> {
         // Block until the socket is readable (poll honours SO_RCVLOWAT); the mapping
         // call itself never waits.
         let mut pfd = libc::pollfd {
