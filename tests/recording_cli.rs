@@ -85,10 +85,7 @@ fn bad_recordings_get_one_line_naming_file_line_and_column() {
             (&missing, format!("error: {}: ", missing.display())),
             (
                 &columns,
-                format!(
-                    "error: {}:1: column run_id: missing column",
-                    columns.display()
-                ),
+                format!("error: {}: not a netio-tui recording", columns.display()),
             ),
             (
                 &broken,

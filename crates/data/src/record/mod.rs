@@ -21,6 +21,10 @@ pub enum RecordError {
     OtherColumns { path: PathBuf },
     #[error("{path}: not a regular file (a device, FIFO or folder cannot hold a recording)")]
     NotRegular { path: PathBuf },
+    #[error(
+        "{path}: not a netio-tui recording (its first line lacks most of run_id, strategy, size_bytes, throughput_gbps, ...)"
+    )]
+    NotOurs { path: PathBuf },
     #[error("{path}: the first line is longer than 64 KiB: not a netio-tui recording")]
     HeaderTooLong { path: PathBuf },
     #[error(

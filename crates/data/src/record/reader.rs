@@ -68,9 +68,76 @@ pub fn read_rows(path: &Path) -> Result<Vec<Row>, RecordError> {
     read_recording(path).map(|r| r.rows)
 }
 
-/// Reads rows from `input`, naming `path` in errors: the line and column of the first
-/// value that does not parse or that no measurement can have, or the missing column.
+/// Reads rows from `input` (CSV, or JSON Lines as `--format jsonl` writes them), naming
+/// `path` in errors: the line and column of the first value that does not parse or
+/// that no measurement can have, or the missing column.
 pub fn read_rows_from(path: &Path, input: &[u8]) -> Result<Vec<Row>, RecordError> {
+    if input.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        // Each object becomes a CSV line under the first object's keys, so both
+        // formats pass the same checks; the header line shifts lines by one.
+        let csv = jsonl_as_csv(path, input)?;
+        return read_csv_rows(path, &csv).map_err(|e| match e {
+            RecordError::Bad {
+                path,
+                line,
+                column,
+                reason,
+            } => RecordError::Bad {
+                path,
+                line: line.saturating_sub(1).max(1),
+                column,
+                reason,
+            },
+            other => other,
+        });
+    }
+    read_csv_rows(path, input)
+}
+
+/// JSON Lines as CSV text: a header of the first object's keys, then one line per
+/// object (absent figures, `null`, as empty cells).
+fn jsonl_as_csv(path: &Path, input: &[u8]) -> Result<Vec<u8>, RecordError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut keys: Option<Vec<String>> = None;
+    let csv_err = |error| RecordError::Csv {
+        path: path.to_path_buf(),
+        error,
+    };
+    for (i, line) in input.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let bad = |reason: String| RecordError::Bad {
+            path: path.to_path_buf(),
+            line: i + 1,
+            column: "?".into(),
+            reason,
+        };
+        let object = match serde_json::from_slice::<serde_json::Value>(line) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) => return Err(bad("not a JSON object".into())),
+            Err(e) => return Err(bad(format!("not JSON: {e}"))),
+        };
+        let keys = match &mut keys {
+            Some(k) => k,
+            None => {
+                let k: Vec<String> = object.keys().cloned().collect();
+                out.write_record(k.iter()).map_err(csv_err)?;
+                keys.insert(k)
+            }
+        };
+        let cells = keys.iter().map(|k| match object.get(k) {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+        });
+        out.write_record(cells).map_err(csv_err)?;
+    }
+    out.into_inner().map_err(|e| csv_err(e.into_error().into()))
+}
+
+/// Reads the rows of CSV text (see [`read_rows_from`]).
+fn read_csv_rows(path: &Path, input: &[u8]) -> Result<Vec<Row>, RecordError> {
     let bad = |line: u64, column: &str, reason: String| RecordError::Bad {
         path: path.to_path_buf(),
         line: line as usize,
@@ -83,11 +150,19 @@ pub fn read_rows_from(path: &Path, input: &[u8]) -> Result<Vec<Row>, RecordError
     };
     let mut reader = csv::Reader::from_reader(input);
     let headers = reader.headers().map_err(csv_err)?.clone();
-    if let Some(missing) = REQUIRED_COLUMNS
+    let missing: Vec<&str> = REQUIRED_COLUMNS
         .iter()
-        .find(|c| !headers.iter().any(|h| h == **c))
-    {
-        return Err(bad(1, missing, "missing column".into()));
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == *c))
+        .collect();
+    // Most of ours missing: another tool's file, not a damaged recording.
+    if missing.len() * 2 > REQUIRED_COLUMNS.len() {
+        return Err(RecordError::NotOurs {
+            path: path.to_path_buf(),
+        });
+    }
+    if let Some(first) = missing.first() {
+        return Err(bad(1, first, "missing column".into()));
     }
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
