@@ -19,6 +19,13 @@ fn main() -> ExitCode {
             format,
             margin,
         }) => commands::run_report(file, *format, *margin),
+        Some(Command::Compare {
+            before,
+            after,
+            format,
+            margin,
+            fail_on,
+        }) => commands::run_compare(before, after, *format, *margin, *fail_on),
         Some(Command::Replay { file, samples }) => {
             commands::run_replay(file, samples.as_deref(), cli.no_color, cli.theme)
         }

@@ -213,3 +213,54 @@ fn svg_charts_too() {
         std::fs::read_to_string(out.join("throughput-vs-size-1threads.svg")).expect("svg written");
     assert!(svg.starts_with("<svg") && svg.contains("Throughput vs message size"));
 }
+
+/// `compare` on a bundled recording against itself and against a copy with two-copy
+/// halved: nothing regressed, then a regression that `--fail-on` turns into exit 1.
+#[test]
+fn compare_finds_a_planted_regression_and_gates_on_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let before =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/loopback-default-20261207.csv");
+    let mut reader = csv::Reader::from_path(&before).expect("bundled recording");
+    let headers = reader.headers().expect("header").clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let (strategy, gbps) = (at("strategy"), at("throughput_gbps"));
+    let slower = dir.path().join("slower.csv");
+    let mut writer = csv::Writer::from_path(&slower).expect("writes");
+    writer.write_record(&headers).expect("header");
+    for record in reader.records() {
+        let record = record.expect("row");
+        let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
+        if cells[strategy] == "two-copy" {
+            let g: f64 = cells[gbps].parse().expect("a figure");
+            cells[gbps] = format!("{}", g / 2.0);
+        }
+        writer.write_record(&cells).expect("row");
+    }
+    writer.flush().expect("flushed");
+    let run = |after: &Path, extra: &[&str]| {
+        bin()
+            .arg("compare")
+            .arg(&before)
+            .arg(after)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let same = run(&before, &["--fail-on", "slower", "--format", "json"]);
+    assert!(
+        same.status.success(),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&same.stdout).expect("JSON");
+    let comparisons = json["comparisons"].as_array().expect("comparisons");
+    assert_eq!(comparisons.len(), 72, "every cell of the default matrix");
+    assert!(comparisons.iter().all(|c| c["class"] != "slower"));
+    let halved = run(&slower, &["--fail-on", "10%"]);
+    assert_eq!(halved.status.code(), Some(1), "a regression fails the gate");
+    let text = String::from_utf8_lossy(&halved.stdout);
+    assert!(text.contains("| two-copy stream 64K ×1 | Gbps |"), "{text}");
+    assert!(text.contains("0.500× | 0.500–0.500 | slower |"), "{text}");
+    assert!(String::from_utf8_lossy(&halved.stderr).contains("24 cells regressed (--fail-on)"));
+}

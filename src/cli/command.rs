@@ -28,6 +28,25 @@ pub enum Command {
         #[arg(long, value_name = "PCT", value_parser = super::parse::parse_margin)]
         margin: Option<f64>,
     },
+    /// Compare two recordings of the same matrix, before and after a change: each cell's
+    /// after/before ratio with its 95 % interval and class, the options measured
+    /// differently named first. Exit status 1 with --fail-on when a cell regressed.
+    Compare {
+        /// The recording before the change (CSV or JSON Lines).
+        before: PathBuf,
+        /// The recording after it.
+        after: PathBuf,
+        /// markdown, or json (every comparison, for scripts).
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
+        /// Ratios within ±PCT are equivalent [default: 5%]
+        #[arg(long, value_name = "PCT", value_parser = super::parse::parse_margin)]
+        margin: Option<f64>,
+        /// Exit 1 when a cell is slower after (`slower`), or slower by more than PCT
+        /// (`10%`: the whole interval beyond it): a gate for CI.
+        #[arg(long, value_name = "slower|PCT", value_parser = super::parse::parse_fail_on)]
+        fail_on: Option<netio_data::compare::FailOn>,
+    },
     /// Play a recording back in the monitor: no sockets, no root. With a samples file
     /// the sparklines play second by second (space pauses, + and - change speed).
     Replay {

@@ -139,6 +139,16 @@ pub(super) fn parse_margin(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `compare --fail-on`: `slower`, or a percentage.
+pub(super) fn parse_fail_on(s: &str) -> Result<netio_data::compare::FailOn, String> {
+    if s.trim().eq_ignore_ascii_case("slower") {
+        return Ok(netio_data::compare::FailOn::Slower);
+    }
+    parse_margin(s)
+        .map(netio_data::compare::FailOn::WorseThan)
+        .map_err(|_| format!("'{s}' is neither slower nor a percentage from 0 to 50 (e.g. 10%)"))
+}
+
 /// `--depth`: rr's requests in flight.
 pub(super) fn parse_depth(s: &str) -> Result<usize, String> {
     parse_count(s, netio_core::workload::rr::MAX_DEPTH)

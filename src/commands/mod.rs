@@ -4,6 +4,7 @@
 //! it: 130 for SIGINT or the monitor's Ctrl-C); `main` only parses and
 //! dispatches.
 
+mod compare;
 mod doctor;
 mod ecosystem;
 mod measure;
@@ -14,6 +15,7 @@ mod serve;
 
 use std::process::ExitCode;
 
+pub use compare::run_compare;
 pub use doctor::run_doctor;
 pub use ecosystem::{run_completions, run_man};
 pub use measure::run_measure;

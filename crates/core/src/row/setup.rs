@@ -88,6 +88,31 @@ impl Setup {
     }
 }
 
+impl Setup {
+    /// The options in which `self` and `other` differ: (name, here, there), a value
+    /// absent on one side as `None`.
+    pub fn differences(
+        &self,
+        other: &Setup,
+    ) -> Vec<(&'static str, Option<String>, Option<String>)> {
+        let value =
+            |s: &Setup, name: &str| s.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+        let mut names: Vec<&'static str> = self.0.iter().chain(&other.0).map(|(n, _)| *n).collect();
+        names.dedup();
+        let mut seen = Vec::new();
+        names
+            .into_iter()
+            .filter(|n| {
+                let first = !seen.contains(n);
+                seen.push(*n);
+                first
+            })
+            .map(|n| (n, value(self, n), value(other, n)))
+            .filter(|(_, a, b)| a != b)
+            .collect()
+    }
+}
+
 impl fmt::Display for Setup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s: Vec<String> = self.0.iter().map(|(n, v)| format!("{n}={v}")).collect();
