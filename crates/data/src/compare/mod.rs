@@ -52,16 +52,18 @@ pub enum CompareError {
     },
 }
 
-/// A cell's identity across two files: everything but the setup.
-fn key(
-    c: &CellStats,
-) -> (
+/// A cell's identity across two files: everything but the setup (mode, strategy, size,
+/// threads, the workload's own options).
+type CellKey = (
     Mode,
     String,
     u64,
     u32,
     (Option<u32>, Option<u64>, Option<u32>),
-) {
+);
+
+/// The key of `c`.
+fn key(c: &CellStats) -> CellKey {
     let options = c
         .rows
         .first()
