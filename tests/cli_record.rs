@@ -87,11 +87,14 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cells = dir.path().join("r.csv");
     let samples = dir.path().join("s.csv");
+    let table = dir.path().join("table.txt");
     let o = bin()
         .arg("--record")
         .arg(&cells)
         .arg("--samples")
         .arg(&samples)
+        .arg("--summary")
+        .arg(&table)
         .args([
             "--sizes",
             "4K",
@@ -109,14 +112,23 @@ fn record_writes_a_row_per_cell_and_samples_per_second() {
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    // The machine line, then the summary table.
+    // The machine line, then each point's leader and ratios, in 80 columns; the wide
+    // table in --summary's file.
+    assert!(stdout.starts_with("netio-tui run "), "{stdout}");
     assert!(
-        stdout.starts_with("netio-tui run ")
-            && stdout
-                .lines()
-                .nth(1)
-                .is_some_and(|l| l.starts_with("strategy")),
-        "machine line and summary table on stdout: {stdout}"
+        stdout.lines().any(|l| l.starts_with("4K ×1 stream: ")),
+        "the point's answer: {stdout}"
+    );
+    assert!(
+        stdout.lines().all(|l| l.chars().count() <= 80),
+        "fits 80 columns: {stdout}"
+    );
+    let wide = std::fs::read_to_string(&table).expect("--summary wrote the table");
+    assert!(
+        wide.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("strategy")),
+        "{wide}"
     );
     let rows = read_rows(&cells).expect("cells file reads back");
     assert_eq!(rows.len(), 6, "3 cells x 2 repeats");
@@ -235,4 +247,39 @@ fn the_monitor_without_a_terminal_says_so_and_points_to_record() {
         "{err}"
     );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+/// `--record - --format jsonl` streams one JSON object per finished cell to stdout,
+/// ready for jq; progress and the answers stay on stderr.
+#[test]
+fn record_to_stdout_pipes_json_lines_into_a_parser() {
+    let o = bin()
+        .args([
+            "--record",
+            "-",
+            "--format",
+            "jsonl",
+            "--strategies",
+            "a1,a2",
+        ])
+        .args(["--sizes", "4K"])
+        .args(common::one_brief_round("200ms"))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).expect("utf-8");
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(rows.len(), 2, "a row per cell: {stdout}");
+    assert!(
+        rows.iter()
+            .all(|r| r["throughput_gbps"].as_f64().is_some_and(|g| g > 0.0))
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("4K ×1 stream: "),
+        "the answers on stderr: {stderr}"
+    );
 }

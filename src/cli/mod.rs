@@ -95,6 +95,7 @@ pub struct Cli {
 
     /// Run the whole matrix headless and write one CSV row per finished cell to FILE
     /// (appended to if FILE already has the same columns).
+    /// FILE `-` streams the rows to stdout (progress and the end stay on stderr).
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
 
@@ -230,9 +231,10 @@ pub struct Cli {
     #[arg(long)]
     pub verify: bool,
 
-    /// The monitor's summary on quit is cut to the terminal's height; this file gets the
-    /// whole table (a new file).
-    #[arg(long, value_name = "FILE", conflicts_with = "record")]
+    /// The whole end-of-run table, every figure of every cell, to a new FILE (the
+    /// monitor's summary on quit is cut to the terminal's height; a headless run ends
+    /// with the leaders and ratios only).
+    #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
     /// Also write one row per second (warm-up included, marked by the phase column).

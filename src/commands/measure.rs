@@ -115,7 +115,12 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
     match headless::run(&plan, outputs, cancel, &ctx, &network) {
         Ok(RunEnd::Completed) => ExitCode::SUCCESS,
         Ok(RunEnd::Interrupted) => {
-            eprintln!("interrupted: finished cells are in {}", record.display());
+            let place = if netio_data::record::is_stdout(&record) {
+                "what went to stdout".to_string()
+            } else {
+                record.display().to_string()
+            };
+            eprintln!("interrupted: finished cells are in {place}");
             ExitCode::from(signals::exit_status())
         }
         Ok(RunEnd::Failed(msg)) => {

@@ -15,9 +15,14 @@ use crate::plan::RunPlan;
 use netio_core::engine::Network;
 use netio_core::engine::{CellConfig, EngineEvent, run_matrix_into};
 use netio_core::row::{Row, RunContext};
+use netio_data::answers::{WIDTH, answers, fit};
 use netio_data::record::RowWriter;
+use netio_data::record::is_stdout;
 use netio_data::summary;
 use stderr::Progress;
+
+/// The line above the answers: what their ratios are.
+const LEGEND: &str = "Per point, the leader and its ratio to each other strategy [95 % interval]:";
 
 /// How a headless run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,7 +181,21 @@ pub fn run(
         .map_err(|_| anyhow::anyhow!("the engine thread panicked"))?;
     progress.finish();
     if !rows.is_empty() {
-        print!("{}\n{}", summary::machine_line(ctx), summary::table(&rows));
+        let machine = summary::machine_line(ctx);
+        let text = format!(
+            "{}{LEGEND}\n{}",
+            fit(&machine, " · ", WIDTH),
+            answers(&rows, plan.config.margin_pct, WIDTH)
+        );
+        // Rows streaming to stdout keep it for themselves.
+        match plan.outputs.record.as_deref().is_some_and(is_stdout) {
+            true => eprint!("{text}"),
+            false => print!("{text}"),
+        }
+        if let Some(path) = &plan.outputs.summary {
+            std::fs::write(path, format!("{machine}\n{}", summary::table(&rows)))
+                .with_context(|| format!("--summary {}", path.display()))?;
+        }
         if let Some(warning) = summary::flagged(&rows) {
             eprintln!("{warning}");
         }

@@ -4,6 +4,7 @@
 //! sockets. See ARCHITECTURE.md at the repository's root.
 
 pub mod aggregate;
+pub mod answers;
 pub mod compare;
 pub mod plot;
 pub mod record;

@@ -74,7 +74,7 @@ mod validate;
 mod writer;
 
 pub use reader::{REQUIRED_COLUMNS, Recording, read_recording, read_rows, read_rows_from};
-pub use writer::{Checked, Format, MAX_HEADER, RowWriter};
+pub use writer::{Checked, Format, MAX_HEADER, RowWriter, is_stdout};
 
 #[cfg(test)]
 mod tests;

@@ -39,8 +39,9 @@ pub struct RowWriter {
     path: PathBuf,
     format: Format,
     file: File,
-    /// Length of the file after the last whole row: where a failed write is cut back to.
-    len: u64,
+    /// Length of the file after the last whole row: where a failed write is cut back to
+    /// (`None` for stdout, which is never cut: it may be the user's own file).
+    len: Option<u64>,
     line: Vec<u8>,
 }
 
@@ -64,6 +65,14 @@ impl RowWriter {
             path: path.to_path_buf(),
             error: source,
         })?;
+        if is_stdout(path) {
+            return Ok(Checked {
+                path: path.to_path_buf(),
+                header,
+                has_header: false,
+                format,
+            });
+        }
         let has_header = match std::fs::metadata(path) {
             Ok(meta) if !meta.is_file() => {
                 return Err(RecordError::NotRegular {
@@ -138,12 +147,16 @@ impl RowWriter {
         }
         match self.file.write_all(&self.line) {
             Ok(()) => {
-                self.len += self.line.len() as u64;
+                if let Some(len) = &mut self.len {
+                    *len += self.line.len() as u64;
+                }
                 Ok(())
             }
             Err(source) => {
                 // Best effort: a half row must not stay behind the whole ones.
-                let _ = self.file.set_len(self.len);
+                if let Some(len) = self.len {
+                    let _ = self.file.set_len(len);
+                }
                 Err(RecordError::Io {
                     path: self.path.clone(),
                     error: source,
@@ -161,19 +174,38 @@ impl Checked {
             path: self.path.clone(),
             error: source,
         };
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(io_err)?;
-        let mut len = file.metadata().map_err(io_err)?.len();
+        let mut file = if is_stdout(&self.path) {
+            // `--record -`: rows stream to stdout (a pipe, for jq or a notebook).
+            use std::os::fd::AsFd;
+            File::from(
+                std::io::stdout()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .map_err(io_err)?,
+            )
+        } else {
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)
+                .map_err(io_err)?
+        };
+        let mut len = if is_stdout(&self.path) {
+            None
+        } else {
+            Some(file.metadata().map_err(io_err)?.len())
+        };
         if !self.has_header && self.format == Format::Csv {
             let line = format!("{}\n", self.header);
             if let Err(e) = file.write_all(line.as_bytes()) {
-                let _ = file.set_len(len);
+                if let Some(len) = len {
+                    let _ = file.set_len(len);
+                }
                 return Err(io_err(e));
             }
-            len += line.len() as u64;
+            if let Some(len) = &mut len {
+                *len += line.len() as u64;
+            }
         }
         Ok(RowWriter {
             path: self.path,
@@ -183,6 +215,11 @@ impl Checked {
             line: Vec::with_capacity(4096),
         })
     }
+}
+
+/// `-`: the rows go to stdout.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// The first line of `file`, read with a bound: longer than [`MAX_HEADER`] is an error.
