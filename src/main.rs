@@ -26,9 +26,11 @@ fn main() -> ExitCode {
             margin,
             fail_on,
         }) => commands::run_compare(before, after, *format, *margin, *fail_on),
-        Some(Command::Replay { file, samples }) => {
-            commands::run_replay(file, samples.as_deref(), cli.no_color, cli.theme)
-        }
+        Some(Command::Replay {
+            file,
+            samples,
+            look,
+        }) => commands::run_replay(file, samples.as_deref(), look.no_color, look.theme),
         Some(Command::Plot {
             file,
             out_dir,

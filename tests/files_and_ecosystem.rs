@@ -226,3 +226,19 @@ fn jsonl_records_one_whole_object_per_cell_and_per_second() {
         "already exists with other columns",
     );
 }
+
+/// A typo gets clap's suggestion on the same one line, exit status 2.
+#[test]
+fn a_typo_gets_one_line_with_what_it_probably_meant() {
+    for (args, meant) in [
+        (&["--stratgies", "a1"][..], "'--strategies'"),
+        (&["reprot", "r.csv"][..], "'report'"),
+        (&["plot", "r.csv", "--out", "x"][..], "'--out-dir'"),
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(meant), "{args:?}: {err}");
+    }
+}

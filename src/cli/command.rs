@@ -55,6 +55,8 @@ pub enum Command {
         /// Its --samples file.
         #[arg(long, value_name = "FILE")]
         samples: Option<PathBuf>,
+        #[command(flatten)]
+        look: super::Look,
     },
     /// Draw charts from a recording.
     Plot {

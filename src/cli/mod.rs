@@ -279,14 +279,22 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", requires = "remote")]
     pub key_file: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub look: Look,
+}
+
+/// How the monitor looks: the live one's options and `replay`'s (not the other
+/// commands', which draw no screen).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Look {
     /// No colours in the monitor (also when the NO_COLOR environment variable is set):
     /// the same as --theme mono.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_color: bool,
 
     /// The monitor's styles: dark (the default, readable on light backgrounds too),
     /// light (accents for a light background) or mono (no colour; bold, dim, reverse).
-    #[arg(long, value_enum, default_value = "dark", global = true)]
+    #[arg(long, value_enum, default_value = "dark")]
     pub theme: crate::monitor::ui::ThemeKind,
 }
 

@@ -266,3 +266,16 @@ fn the_path_is_chosen_by_its_registry_name_or_by_the_older_flags() {
     let mut bad = vec!["netio-tui", "--path", "carrier-pigeon"];
     assert!(Cli::try_parse_from(bad.drain(..)).is_err());
 }
+
+#[test]
+fn clap_suggests_what_a_typo_meant() {
+    let text = |args: &[&str]| {
+        let mut all = vec!["netio-tui"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).expect_err("a typo").to_string()
+    };
+    assert!(text(&["--stratgies", "a1"]).contains("'--strategies'"));
+    assert!(text(&["plot", "x", "--out", "y"]).contains("'--out-dir'"));
+    let sub = text(&["reprot", "x"]);
+    assert!(sub.contains("'report'"), "{sub}");
+}

@@ -110,7 +110,13 @@ pub fn run_measure(cli: &Cli) -> ExitCode {
         }
     };
     let (Some(record), Some(outputs)) = (plan.outputs.record.clone(), outputs) else {
-        return run_monitor(&plan, (cli.no_color, cli.theme), cancel, &ctx, &network);
+        return run_monitor(
+            &plan,
+            (cli.look.no_color, cli.look.theme),
+            cancel,
+            &ctx,
+            &network,
+        );
     };
     match headless::run(&plan, outputs, cancel, &ctx, &network) {
         Ok(RunEnd::Completed) => ExitCode::SUCCESS,

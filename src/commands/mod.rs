@@ -98,14 +98,23 @@ pub fn clap_exit(e: clap::Error) -> ExitCode {
         }
         _ => {
             // clap's message is a paragraph (sometimes the option is on its second
-            // line), then tips and usage: keep the first paragraph, on one line.
+            // line), then tips and usage: keep the first paragraph on one line, with
+            // clap's "did you mean" tip after it.
             let text = e.to_string();
             let first: Vec<&str> = text
                 .lines()
                 .take_while(|l| !l.trim().is_empty())
                 .map(str::trim)
                 .collect();
-            eprintln!("{}", first.join(" "));
+            let tips: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with("tip:") && l.contains(" similar "))
+                .collect();
+            match tips.is_empty() {
+                true => eprintln!("{}", first.join(" ")),
+                false => eprintln!("{} ({})", first.join(" "), tips.join("; ")),
+            }
             ExitCode::from(BAD_INPUT)
         }
     }
