@@ -5,12 +5,23 @@
 //! against what the machine supports by `preflight::check`, the one place that probes.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::paths::PathKind;
 use netio_core::engine::CellConfig;
 use netio_core::matrix::Matrix;
 use netio_core::strategy::{SEND, Strategy};
+use netio_core::workload::Load;
 use netio_data::record::Format;
+
+/// Each cell's measuring window, and the warm-up before it, unless the options say
+/// otherwise (the same in the monitor and headless).
+pub const DEFAULT_DURATION: Duration = Duration::from_secs(2);
+pub const DEFAULT_WARMUP: Duration = Duration::from_millis(500);
+/// What `rate` cells offer unless `--rate` says: half of the point's saturation.
+pub const DEFAULT_LOAD: Load = Load::Percent(50);
+/// The veth MTU unless `--mtu` says otherwise.
+pub const DEFAULT_MTU: u32 = 1500;
 
 /// Where the results go: the monitor, or headless rows into a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,21 +2,19 @@
 //! engine's configuration of every cell, the path and the outputs. Pure: nothing here
 //! touches the machine (`--strategies all` is resolved by preflight).
 
-use std::time::Duration;
-
 use super::parse::dedup;
 use super::{Cli, DEFAULT_MAX_REPEAT, RepeatChoice};
 use crate::paths::PathKind;
-use crate::plan::{OutputPlan, PathPlan, RemoteAsk, RunMode, RunPlan, StrategyChoice};
+use crate::plan::{
+    DEFAULT_DURATION, DEFAULT_LOAD, DEFAULT_MTU, DEFAULT_WARMUP, OutputPlan, PathPlan, RemoteAsk,
+    RunMode, RunPlan, StrategyChoice,
+};
 use netio_core::engine::{CellConfig, RrOptions};
 use netio_core::matrix::Matrix;
 use netio_core::net::SocketOptions;
 use netio_core::strategy::StrategyOptions;
 use netio_core::workload::Load;
 use netio_core::workload::rr;
-
-/// The veth MTU unless `--mtu` says otherwise.
-pub const DEFAULT_MTU: u32 = 1500;
 
 impl Cli {
     /// The plan of the measuring run the options ask for.
@@ -93,7 +91,7 @@ impl Cli {
     /// The `rate` loads: as given, or 50 % of stream.
     fn loads(&self) -> Vec<Load> {
         if self.rate.is_empty() {
-            vec![Load::Percent(50)]
+            vec![DEFAULT_LOAD]
         } else {
             dedup(&self.rate)
         }
@@ -113,16 +111,8 @@ impl Cli {
     /// one repeat of the same length, so its comparison turns over quickly.
     pub(crate) fn cell_config(&self, mode: RunMode) -> CellConfig {
         let (duration, warmup, repeat) = match mode {
-            RunMode::Headless => (
-                Duration::from_secs(2),
-                Duration::from_millis(500),
-                RepeatChoice::Auto,
-            ),
-            RunMode::Monitor => (
-                Duration::from_secs(2),
-                Duration::from_millis(500),
-                RepeatChoice::Times(1),
-            ),
+            RunMode::Headless => (DEFAULT_DURATION, DEFAULT_WARMUP, RepeatChoice::Auto),
+            RunMode::Monitor => (DEFAULT_DURATION, DEFAULT_WARMUP, RepeatChoice::Times(1)),
         };
         let (repeats, until_decided) = match self.repeat.unwrap_or(repeat) {
             RepeatChoice::Auto => (self.max_repeat.unwrap_or(DEFAULT_MAX_REPEAT), true),

@@ -114,19 +114,21 @@ pub struct Cli {
           default_value = "stream")]
     pub workload: Vec<Workload>,
 
-    /// What `rate` cells offer in total, comma-separated: a share of the same cell's
-    /// saturation (10%,50%,90%: `rate max` is measured first), bits per second (2G,
-    /// 500M), messages per second (50k/s), or max (unpaced) [default: 50%]
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_load,
-          allow_hyphen_values = true)]
+          allow_hyphen_values = true, help = with_default(
+            "What `rate` cells offer in total, comma-separated: a share of the same cell's \
+             saturation (10%,50%,90%: `rate max` is measured first), bits per second (2G, \
+             500M), messages per second (50k/s), or max (unpaced)",
+            crate::plan::DEFAULT_LOAD))]
     pub rate: Vec<Load>,
 
     /// `rr`: requests each pair keeps in flight, 1 to 1024.
     #[arg(long, value_name = "D", value_parser = parse_depth, allow_hyphen_values = true)]
     pub depth: Option<usize>,
 
-    /// `rr`: the length of the receiver's reply, 1 byte to 1M [default: 32].
-    #[arg(long, value_name = "SIZE", value_parser = parse_response_size, allow_hyphen_values = true)]
+    #[arg(long, value_name = "SIZE", value_parser = parse_response_size, allow_hyphen_values = true,
+          help = with_default("`rr`: the length of the receiver's reply, 1 byte to 1M",
+            netio_core::workload::rr::DEFAULT_RESPONSE))]
     pub response_size: Option<usize>,
 
     /// Message sizes (the 8 fields together, frame header included), comma-separated,
@@ -140,13 +142,14 @@ pub struct Cli {
           default_value = "1,2,4,8")]
     pub threads: Vec<usize>,
 
-    /// Measuring window of each cell, e.g. 500ms, 5s, 1m [default: 2s]
-    #[arg(long, value_name = "TIME", value_parser = parse_duration, allow_hyphen_values = true)]
+    #[arg(long, value_name = "TIME", value_parser = parse_duration, allow_hyphen_values = true,
+          help = with_default("Measuring window of each cell, e.g. 500ms, 5s, 1m",
+            humantime::format_duration(crate::plan::DEFAULT_DURATION)))]
     pub duration: Option<Duration>,
 
-    /// Warm-up before each window, measured and thrown away (0s for none) [default:
-    /// 500ms]
-    #[arg(long, value_name = "TIME", value_parser = parse_warmup, allow_hyphen_values = true)]
+    #[arg(long, value_name = "TIME", value_parser = parse_warmup, allow_hyphen_values = true,
+          help = with_default("Warm-up before each window, measured and thrown away (0s for none)",
+            humantime::format_duration(crate::plan::DEFAULT_WARMUP)))]
     pub warmup: Option<Duration>,
 
     /// Measure each cell in rounds interleaved across the matrix (round robin) so
@@ -157,17 +160,19 @@ pub struct Cli {
     #[arg(long, value_name = "auto|N", value_parser = parse_repeat)]
     pub repeat: Option<RepeatChoice>,
 
-    /// The most rounds --repeat auto takes [default: 10]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(3..=100))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(3..=100),
+          help = with_default("The most rounds --repeat auto takes", DEFAULT_MAX_REPEAT))]
     pub max_repeat: Option<u32>,
 
-    /// --repeat auto's budget: at most N × the cells runs in all, the open points
-    /// sharing what the decided ones leave [default: 5, what --repeat 5 takes]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(3..=100))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(3..=100),
+          help = with_default("--repeat auto's budget: at most N × the cells runs in all, the open \
+            points sharing what the decided ones leave (as many runs as --repeat N)",
+            netio_core::engine::DEFAULT_BUDGET_ROUNDS))]
     pub budget_rounds: Option<u32>,
 
-    /// Ratios within ±PCT are equivalent (the comparisons' margin) [default: 5%]
-    #[arg(long, value_name = "PCT", value_parser = parse_margin)]
+    #[arg(long, value_name = "PCT", value_parser = parse_margin,
+          help = with_default("Ratios within ±PCT are equivalent (the comparisons' margin)",
+            format!("{}%", netio_core::stats::DEFAULT_MARGIN_PCT)))]
     pub margin: Option<f64>,
 
     /// Where workers run: auto (the measured default: the scheduler, recorded), same
@@ -251,9 +256,9 @@ pub struct Cli {
     #[arg(long)]
     pub netns: bool,
 
-    /// MTU of both veth ends with --netns, 68 to 65535 [default: 1500].
-    #[arg(long, value_name = "BYTES",
-          value_parser = clap::value_parser!(u32).range(68..=65535))]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(68..=65535),
+          help = with_default("MTU of both veth ends with --netns, 68 to 65535",
+            crate::plan::DEFAULT_MTU))]
     pub mtu: Option<u32>,
 
     /// tc netem on the sender's veth end with --netns, e.g. "delay 1ms loss 0.1%".
@@ -305,6 +310,12 @@ pub use command::{Command, ImageFormat, ReportFormat, RowFormat};
 mod parse;
 use parse::*;
 pub use parse::{RepeatChoice, parse_size};
+
+/// An option's help with its default, made from the constant the code uses, so the
+/// two cannot drift apart.
+fn with_default(text: &str, default: impl std::fmt::Display) -> String {
+    format!("{text} [default: {default}]")
+}
 
 /// `--max-repeat`'s default: the round budget of `--repeat auto`. Measured on the
 /// bundled recording, 10 rounds give a ratio's interval of about ±6 %, enough to

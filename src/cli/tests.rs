@@ -205,7 +205,7 @@ fn help_states_the_defaults_the_binary_uses() {
     assert!(help.contains("500ms]"), "{help}");
     assert!(help.contains(&format!("[default: {}]", crate::cli::DEFAULT_MAX_REPEAT)));
     assert!(help.contains(&format!(
-        "[default: {}, what --repeat 5 takes]",
+        "(as many runs as --repeat N) [default: {}]",
         netio_core::engine::DEFAULT_BUDGET_ROUNDS
     )));
     assert!(help.contains("[default: auto headless, 1 in the monitor]"));
@@ -278,4 +278,43 @@ fn clap_suggests_what_a_typo_meant() {
     assert!(text(&["plot", "x", "--out", "y"]).contains("'--out-dir'"));
     let sub = text(&["reprot", "x"]);
     assert!(sub.contains("'report'"), "{sub}");
+}
+
+#[test]
+fn help_states_the_defaults_the_code_uses() {
+    use clap::CommandFactory;
+    let help = Cli::command().render_long_help().to_string();
+    for (option, default) in [
+        (
+            "--duration",
+            humantime::format_duration(crate::plan::DEFAULT_DURATION).to_string(),
+        ),
+        (
+            "--warmup",
+            humantime::format_duration(crate::plan::DEFAULT_WARMUP).to_string(),
+        ),
+        ("--rate", crate::plan::DEFAULT_LOAD.to_string()),
+        ("--mtu", crate::plan::DEFAULT_MTU.to_string()),
+        ("--max-repeat", DEFAULT_MAX_REPEAT.to_string()),
+        (
+            "--margin",
+            format!("{}%", netio_core::stats::DEFAULT_MARGIN_PCT),
+        ),
+    ] {
+        let at = help.find(&format!("{option} <")).expect(option);
+        let next = help[at..]
+            .find("[default: ")
+            .map(|i| at + i)
+            .expect("a default");
+        assert!(
+            help[next..].starts_with(&format!("[default: {default}]")),
+            "{option}"
+        );
+    }
+    // And the code uses them.
+    let cli = Cli::try_parse_from(["netio-tui", "--record", "r.csv"]).expect("parses");
+    let plan = cli.plan();
+    assert_eq!(plan.config.duration, crate::plan::DEFAULT_DURATION);
+    assert_eq!(plan.config.warmup, crate::plan::DEFAULT_WARMUP);
+    assert_eq!(plan.path.mtu, crate::plan::DEFAULT_MTU);
 }
