@@ -10,6 +10,7 @@ use netio_core::engine::tcp_window::RECEIVER_BEHIND_PCT;
 use netio_core::matrix::Mode;
 use netio_core::row::Row;
 use netio_core::row::Setup;
+use netio_core::strategy::Strategy;
 use netio_core::stats::{
     self, Basis, Better, Comparison, DEFAULT_MARGIN_PCT, MIN_FOR_INTERVAL, Summary,
 };
@@ -73,21 +74,24 @@ pub fn cells_with_margin(rows: &[Row], margin_pct: f64) -> Vec<CellStats<'_>> {
 /// [`cells_with_margin`] over rows already numbered (a part of a file, cited by the
 /// file's own row numbers).
 pub fn cells_numbered<'a>(numbered: &[Numbered<'a>], margin_pct: f64) -> Vec<CellStats<'a>> {
+    // Strategies in the registry's order (the order the tool shows them), a name
+    // this build does not know after them.
     type Key<'a> = (
         Setup,
         Mode,
-        &'a str,
+        (usize, &'a str),
         u32,
         u64,
         (Option<u32>, Option<u64>, Option<u32>),
     );
+    let order = |name: &str| Strategy::of_name(name).map_or(usize::MAX, |s| s as usize);
     let mut groups: BTreeMap<Key, Vec<Numbered>> = BTreeMap::new();
     for &(n, r) in numbered {
         groups
             .entry((
                 r.setup(),
                 r.mode(),
-                r.strategy.as_str(),
+                (order(&r.strategy), r.strategy.as_str()),
                 r.threads,
                 r.size_bytes,
                 r.workload_options(),
@@ -97,7 +101,7 @@ pub fn cells_numbered<'a>(numbered: &[Numbered<'a>], margin_pct: f64) -> Vec<Cel
     }
     groups
         .into_iter()
-        .map(|((setup, mode, strategy, threads, size, _), rows)| {
+        .map(|((setup, mode, (_, strategy), threads, size, _), rows)| {
             let gbps: Vec<f64> = rows
                 .iter()
                 .filter_map(|(_, r)| r.throughput_gbps.value())

@@ -132,7 +132,7 @@ fn lowest_per_point(
 pub fn round_trips(out: &mut String, cells: &[CellStats]) {
     let _ = writeln!(
         out,
-        "## Request-response: the lowest round trip (rr, p50), per size\n"
+        "\n## Request-response: the lowest round trip (rr, p50), per size\n"
     );
     let pts = points(cells, |c| c.mode.workload.has_round_trips());
     if pts.is_empty() {

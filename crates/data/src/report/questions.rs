@@ -8,13 +8,19 @@ use netio_core::matrix::format_size;
 use netio_core::row::Row;
 use netio_core::strategy::Strategy;
 
+/// "1 thread", "4 threads".
+fn threads_words(t: u32) -> String {
+    format!("{t} thread{}", if t == 1 { "" } else { "s" })
+}
+
 /// Where one-copy beats two-copy, per thread count.
 pub(super) fn one_copy_against_two_copy(out: &mut String, cells: &[CellStats], threads: &[u32]) {
     let _ = writeln!(out, "\n## Where one-copy beats two-copy\n");
     for &t in threads {
         let _ = writeln!(
             out,
-            "- {t} thread(s): {}",
+            "- {}: {}",
+            threads_words(t),
             crossover_text(cells, Strategy::OneCopy, Strategy::TwoCopy, t)
         );
     }
@@ -26,7 +32,8 @@ pub(super) fn zero_copy_against_copying(out: &mut String, cells: &[CellStats], t
     for &t in threads {
         let _ = writeln!(
             out,
-            "- {t} thread(s): against two-copy {}; against one-copy {}",
+            "- {}: against two-copy {}; against one-copy {}",
+            threads_words(t),
             crossover_text(cells, Strategy::ZeroCopy, Strategy::TwoCopy, t),
             crossover_text(cells, Strategy::ZeroCopy, Strategy::OneCopy, t)
         );

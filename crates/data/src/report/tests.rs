@@ -158,7 +158,7 @@ fn report_answers_with_evidence_and_admits_what_it_cannot() {
     }
     let text = report("r.csv", &rows);
     assert!(
-        text.contains("1 thread(s): faster from **4K** on, and at every larger size measured (one-copy 1.13× two-copy ["),
+        text.contains("1 thread: faster from **4K** on, and at every larger size measured (one-copy 1.13× two-copy ["),
         "{text}"
     );
     assert!(
