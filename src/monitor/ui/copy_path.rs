@@ -188,7 +188,9 @@ fn measured_copies(
     }
     let total = line(
         format!(
-            "copies per byte: sender {} + late {} + receiver {} = {}",
+            // Not "=": end to end is over the bytes handed to the kernel, the receiver's
+            // share over the bytes received, so the parts need not add up to it.
+            "copies per byte: sender {} + late {} + receiver {}; end to end {}",
             two(m.sender_copies_per_byte()),
             two(m.late_copies_per_byte()),
             two(m.receiver_copies_per_byte()),
