@@ -25,7 +25,7 @@ impl Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(total as u64);
             let style = ProgressStyle::with_template(
-                "{bar:30.cyan/blue} cell {pos}/{len} {wide_msg} ETA {eta}",
+                "{bar:30.cyan/blue} {pos}/{len} done {wide_msg} ETA {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
@@ -99,7 +99,7 @@ impl Progress {
             String::new()
         };
         let line = format!(
-            "{} {} x{}{}: {} Gbps,{extra} {} p99 {} µs, {} integrity errors",
+            "{} {} x{}{}: {} Gbps,{extra} {} p99 {}, {} integrity errors",
             row.strategy,
             netio_core::matrix::format_size(row.size_bytes as usize),
             row.threads,
@@ -110,7 +110,7 @@ impl Progress {
             },
             row.throughput_gbps.screen(|g| format!("{g:.3}")),
             entry.latency_label,
-            row.latency_p99().screen(|v| format!("{v:.1}")),
+            row.latency_p99().screen(netio_core::figure::latency_text),
             row.integrity_errors
         );
         match &self.bar {

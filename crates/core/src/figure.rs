@@ -121,8 +121,36 @@ impl<'de, T: Deserialize<'de> + Copy> Deserialize<'de> for Figure<T> {
     }
 }
 
+/// A latency given in µs, scaled to read at a glance with its unit: `54.6µs`,
+/// `1.10ms`, `21.7ms`, `1.50s`.
+pub fn latency_text(us: f64) -> String {
+    if us >= 999_950.0 {
+        format!("{:.2}s", us / 1e6)
+    } else if us >= 9_995.0 {
+        format!("{:.1}ms", us / 1e3)
+    } else if us >= 999.95 {
+        format!("{:.2}ms", us / 1e3)
+    } else {
+        format!("{us:.1}µs")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn latencies_read_at_a_glance_with_their_unit() {
+        let cases = [
+            (54.6, "54.6µs"),
+            (999.9, "999.9µs"),
+            (1_104.9, "1.10ms"),
+            (21_708.8, "21.7ms"),
+            (1_500_000.0, "1.50s"),
+        ];
+        for (us, want) in cases {
+            assert_eq!(super::latency_text(us), want);
+        }
+    }
+
     use super::*;
 
     #[test]

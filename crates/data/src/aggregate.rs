@@ -10,10 +10,10 @@ use netio_core::engine::tcp_window::RECEIVER_BEHIND_PCT;
 use netio_core::matrix::Mode;
 use netio_core::row::Row;
 use netio_core::row::Setup;
-use netio_core::strategy::Strategy;
 use netio_core::stats::{
     self, Basis, Better, Comparison, DEFAULT_MARGIN_PCT, MIN_FOR_INTERVAL, Summary,
 };
+use netio_core::strategy::Strategy;
 
 /// A row and its number in the file (1 = first data row).
 pub type Numbered<'a> = (usize, &'a Row);

@@ -19,13 +19,18 @@ const HEADERS: [&str; 16] = [
     "CV %",
     "host CV %",
     "tps",
-    "p50 µs",
-    "p99 µs",
+    "p50",
+    "p99",
     "tx ns/B",
     "rx ns/B",
     "zc copied",
     "errors",
 ];
+
+/// A latency in µs with its unit, scaled as on screen, or `n/a`.
+fn latency(v: Option<f64>) -> String {
+    Figure::or_unavailable(v, why::NOT_RECORDED).screen(netio_core::figure::latency_text)
+}
 
 /// A median or spread, or `n/a` where no row had a value (the same words as on screen).
 fn opt(v: Option<f64>, digits: usize) -> String {
@@ -62,8 +67,8 @@ pub fn table(rows: &[Row]) -> String {
                     Some(t) => format!("{t:.0}"),
                     None => "–".into(),
                 },
-                opt(median_of(c, |r| r.latency_p50().value()), 1),
-                opt(median_of(c, |r| r.latency_p99().value()), 1),
+                latency(median_of(c, |r| r.latency_p50().value())),
+                latency(median_of(c, |r| r.latency_p99().value())),
                 opt(median_of(c, |r| r.tx_cpu_ns_per_byte.value()), 3),
                 opt(median_of(c, |r| r.rx_cpu_ns_per_byte.value()), 3),
                 match median_of(c, |r| r.zc_copied_pct.value()) {
@@ -274,7 +279,7 @@ mod tests {
         assert_eq!(lines.len(), 5, "{t}");
         assert!(
             lines[1].starts_with(
-                "zero-copy  stream (qd)   64K    2  3  13.000  10.71–15.71   7.7        7.7    –    40.0     n/a"
+                "zero-copy  stream (qd)   64K    2  3  13.000  10.71–15.71   7.7        7.7    –  40.0µs  n/a"
             ),
             "{t}"
         );

@@ -21,20 +21,6 @@ pub fn gbps(bytes_per_s: f64) -> String {
     }
 }
 
-/// A latency given in µs, scaled to read at a glance with its unit: `54.6µs`,
-/// `1.10ms`, `21.7ms`, `1.50s`.
-pub fn latency(us: f64) -> String {
-    if us >= 999_950.0 {
-        format!("{:.2}s", us / 1e6)
-    } else if us >= 9_995.0 {
-        format!("{:.1}ms", us / 1e3)
-    } else if us >= 999.95 {
-        format!("{:.2}ms", us / 1e3)
-    } else {
-        format!("{us:.1}µs")
-    }
-}
-
 /// A figure in at most 5 characters, whatever its size: `12.3`, `456`, `12.3k`,
 /// `45.6k`, `1.2M` (Gbps, transactions per second and microseconds in one matrix).
 pub fn compact(x: f64) -> String {
@@ -74,15 +60,5 @@ mod tests {
         assert_eq!(super::gbps(2.5e9), "20.00 Gbps");
         assert_eq!(super::gbps(1e6), "0.008 Gbps");
         assert_eq!(super::gbps(0.0), "0.00 Gbps");
-        let cases = [
-            (54.6, "54.6µs"),
-            (999.9, "999.9µs"),
-            (1_104.9, "1.10ms"),
-            (21_708.8, "21.7ms"),
-            (1_500_000.0, "1.50s"),
-        ];
-        for (us, want) in cases {
-            assert_eq!(super::latency(us), want);
-        }
     }
 }

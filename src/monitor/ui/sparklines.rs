@@ -49,9 +49,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let p99: Vec<Figure<f64>> = history
         .map(|h| h.p99_us.iter().copied().collect())
         .unwrap_or_default();
-    let now = p99
-        .last()
-        .map_or("—".to_string(), |v| v.screen(super::format::latency));
+    let now = p99.last().map_or("—".to_string(), |v| {
+        v.screen(netio_core::figure::latency_text)
+    });
     // A second without a completed message has no p99: an absent bar, not a zero.
     let bars: Vec<SparklineBar> = p99
         .iter()
@@ -67,7 +67,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .filter_map(|v| v.value())
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
     let scale = top.map_or(String::new(), |t| {
-        format!(", top {}", super::format::latency(t))
+        format!(", top {}", netio_core::figure::latency_text(t))
     });
     let title = format!(" p99 {what}: {now} (60 s{scale}) ");
     frame.render_widget(

@@ -137,7 +137,7 @@ const COLUMNS: [Column; 14] = [
         from_runs: false,
         // A saturated stream's queueing delay never ranks strategies.
         rank: Some(|m, _, e| (!e.saturates).then(|| -m.latency_p50().value().unwrap_or(f64::NAN))),
-        figure: |m, _| m.latency_p50().screen(super::format::latency),
+        figure: |m, _| m.latency_p50().screen(netio_core::figure::latency_text),
     },
     Column {
         // A paced cell's p99 is its headline: show what it achieved of its offer.
@@ -163,7 +163,7 @@ const COLUMNS: [Column; 14] = [
         ) {
             (true, Some(a), Some(o)) => format!("{}/{}", gbps_short(a), gbps_short(o)),
             (true, _, _) => fig(m.throughput_gbps, 2),
-            (false, _, _) => m.latency_p99().screen(super::format::latency),
+            (false, _, _) => m.latency_p99().screen(netio_core::figure::latency_text),
         },
     },
     Column {
