@@ -85,6 +85,13 @@ impl App {
                 self.begin(Plan::Single, App::with_references([cell]))
             }
             Key::Char('c') => self.compare(),
+            Key::Char('w') if self.modes.len() < 2 => {
+                self.notice = Some(
+                    "this run has one workload: start with --workload stream,rr,rate for w to cycle"
+                        .into(),
+                );
+                None
+            }
             Key::Char('w') => {
                 self.move_cursor(|a| a.mode_idx = (a.mode_idx + 1) % a.modes.len().max(1))
             }

@@ -7,6 +7,7 @@ use super::tests::{cells_of, engine, key};
 use super::*;
 use crate::fixtures::{app, finished, sample, started};
 use netio_core::figure::Figure;
+use netio_core::stats::Class;
 use netio_core::strategy::Strategy;
 
 #[test]
@@ -154,5 +155,72 @@ fn a_click_on_a_matrix_cell_selects_it_and_the_wheel_scrolls_the_help() {
         a.overlay,
         Overlay::Help { scroll: 2 },
         "a click does not close the help"
+    );
+}
+
+#[test]
+fn w_with_one_workload_says_how_to_have_more() {
+    let mut a = app();
+    assert_eq!(a.modes.len(), 1);
+    assert_eq!(key(&mut a, Key::Char('w')), None);
+    assert!(
+        a.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("--workload stream,rr,rate")),
+        "{:?}",
+        a.notice
+    );
+}
+
+#[test]
+fn the_quit_summary_keeps_a_bounded_number_of_runs_per_cell() {
+    let mut a = app();
+    let cells = cells_of(a.start());
+    for _ in 0..RUNS_KEPT + 25 {
+        engine(&mut a, finished(cells[0], 10.0));
+        engine(&mut a, finished(cells[1], 12.0));
+    }
+    assert_eq!(
+        a.finished.len(),
+        2 * RUNS_KEPT,
+        "bounded by cells, not by time"
+    );
+    let order: Vec<&str> = a.finished.rows().map(|r| r.strategy.as_str()).collect();
+    assert_eq!(
+        order[0],
+        order[RUNS_KEPT - 1],
+        "a cell's runs stay together"
+    );
+}
+
+#[test]
+fn a_replay_compares_every_round_of_each_cell_not_its_last_row() {
+    use netio_core::row::Row;
+    let row = |strategy: &str, gbps: f64, repeat: u32| Row {
+        strategy: strategy.into(),
+        size_bytes: 65536,
+        threads: 1,
+        repeat: Some(repeat),
+        throughput_gbps: Figure::Measured(gbps),
+        ..Row::default()
+    };
+    // Rounds interleaved as a run records them; each cell's last round is not its
+    // median (two-copy: 13.25 median, 17.11 last).
+    let mut rows = Vec::new();
+    for (k, (two, one)) in [(13.25, 20.0), (12.9, 21.0), (13.4, 19.5), (17.11, 24.4)]
+        .into_iter()
+        .enumerate()
+    {
+        rows.push(row("two-copy", two, k as u32 + 1));
+        rows.push(row("one-copy", one, k as u32 + 1));
+    }
+    let a = App::for_replay("r.csv", &rows, false).expect("replayable");
+    let cell = |s| Cell::new(s, 65536, 1);
+    assert_eq!(a.view().runs[&cell(Strategy::TwoCopy)].len(), 4);
+    let s = a.standings();
+    assert_eq!(s[1], Standing::Leader { ahead: true }, "{s:?}");
+    assert!(
+        matches!(s[0], Standing::Against(c) if c.class == Class::Slower && c.n == 4),
+        "{s:?}"
     );
 }

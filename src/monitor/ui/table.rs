@@ -1,9 +1,8 @@
 //! The comparison table: one row per strategy at the selected size × threads under the
-//! selected workload, with its figures (the running cell's last second, or a finished
-//! cell's medians over its runs), the median, 95 % interval and CV of the headline
-//! figure (Gbps, transactions/s, or p99 latency), and the ratio to the leader. Latency
-//! columns say what they measure: `qd` (a saturated stream's queueing delay), `rtt`,
-//! or `lat` (one-way from each paced message's due time). Flagged runs are dimmed.
+//! selected workload: its figures (the running cell's last second, or a finished cell's
+//! medians over its runs), the headline figure's median, 95 % interval and CV, and the
+//! ratio to the leader. Latency columns say what they measure: `qd` (a saturated
+//! stream's queueing delay), `rtt`, or `lat` (from each paced message's due time).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -50,29 +49,29 @@ struct Column {
     figure: fn(&Figures, &Extra) -> String,
 }
 
-/// The headline figure with the decimals its size needs.
+/// The headline figure with the decimals its size needs; a paced cell's p99 latency
+/// with its unit, as every latency on screen.
 fn headline(v: f64, w: Workload) -> String {
-    if w.saturates() {
-        format!("{v:.2}")
-    } else {
-        super::format::compact(v)
+    match (w.saturates(), w.is_paced()) {
+        (true, _) => format!("{v:.2}"),
+        (_, true) => netio_core::figure::latency_text(v),
+        _ => super::format::compact(v),
     }
 }
 
 /// A rate in at most 3 characters: `0.8`, `9.9`, `15`, `120` (so achieved/offered
 /// fits 8 columns).
 fn gbps_short(v: f64) -> String {
-    if v >= 9.95 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
+    format!("{v:.*}", usize::from(v < 9.95))
 }
 
 /// In priority order: narrow terminals keep the first ones.
 const COLUMNS: [Column; 14] = [
     Column {
-        header: |e| e.headline_label.into(),
+        header: |e| match e.paced {
+            true => format!("{} p99", e.latency_label),
+            false => e.headline_label.into(),
+        },
         width: 7,
         from_runs: false,
         // The last run alone: the median beside it carries the mark.
@@ -131,27 +130,23 @@ const COLUMNS: [Column; 14] = [
         figure: |_, x| x.standing.label(),
     },
     Column {
-        // Saturated stream: time waiting in socket buffers (queueing delay).
+        // A saturated stream's p50 is queueing delay (time waiting in socket
+        // buffers): it never ranks strategies.
         header: |e| format!("{} p50", e.latency_label),
         width: 8,
         from_runs: false,
-        // A saturated stream's queueing delay never ranks strategies.
         rank: Some(|m, _, e| (!e.saturates).then(|| -m.latency_p50().value().unwrap_or(f64::NAN))),
         figure: |m, _| m.latency_p50().screen(netio_core::figure::latency_text),
     },
     Column {
         // A paced cell's p99 is its headline: show what it achieved of its offer.
-        header: |e| {
-            if e.paced {
-                "Gbps/off".into()
-            } else {
-                format!("{} p99", e.latency_label)
-            }
+        header: |e| match e.paced {
+            true => "Gbps/off".into(),
+            false => format!("{} p99", e.latency_label),
         },
         width: 8,
         from_runs: false,
-        // rr's round trip ranks; a stream's queueing delay never does; rate shows
-        // achieved/offered here.
+        // rr's round trip ranks; queueing delay never does; rate shows its offer here.
         rank: Some(|m, _, e| {
             e.round_trips
                 .then(|| -m.latency_p99().value().unwrap_or(f64::NAN))
@@ -248,12 +243,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     // Columns that fit: strategy name (10) plus each column and its gap.
     let mut room = area.width.saturating_sub(2 + 10);
-    // Under rr and rate the latency columns come right after the headline: on a
-    // narrow terminal they matter more than the spread of the headline.
+    // Under rr and rate the latency columns come right after the headline and its
+    // median: on a narrow terminal they matter more than the headline's spread.
     let mut order: Vec<&Column> = if entry.saturates {
         COLUMNS.iter().collect()
     } else {
-        [0, 5, 6, 1, 2, 3, 4]
+        [0, 1, 5, 6, 2, 3, 4]
             .iter()
             .map(|&i| &COLUMNS[i])
             .chain(COLUMNS.iter().skip(7))
@@ -289,8 +284,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             (s, view.shown(cell), extra)
         })
         .collect();
-    // Each column as wide as its widest content (with room for the best mark), never
-    // cut: a column that does not fit is left out whole.
+    // Each column as wide as its widest content (and the best mark), never cut.
     let width_of = |c: &Column| -> u16 {
         let widest = lines
             .iter()
@@ -317,8 +311,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .collect::<Vec<_>>(),
     )
     .style(theme.label());
-    // The best finished figure of each ranking column, where two or more strategies
-    // have one: marked with `*` and bold (the marker survives NO_COLOR).
+    // Each ranking column's best finished figure among two or more: `*` and bold.
     let score = |c: &Column, m: &Figures, x: &Extra| -> Option<f64> {
         c.rank
             .and_then(|r| r(m, x, entry))
