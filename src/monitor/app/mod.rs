@@ -65,6 +65,9 @@ pub struct App {
     pub unsafe_reuse: bool,
     /// `--margin`: ratios within ±this % are equivalent.
     pub margin_pct: f64,
+    /// The congestion control the cells use (`--cc`, or the system's), for the header:
+    /// it can halve throughput.
+    pub cc: Option<String>,
 }
 
 impl App {
@@ -107,6 +110,7 @@ impl App {
             source: Source::Live,
             unsafe_reuse: false,
             margin_pct: netio_core::stats::DEFAULT_MARGIN_PCT,
+            cc: None,
         }
     }
 
@@ -167,6 +171,7 @@ impl App {
             app.live.push_run(*cell, row);
         }
         app.live.counting = Some(Counting::from_recorded(first.hw_counters));
+        app.cc = first.cc.clone();
         app.source = Source::Replay {
             file: file.to_string(),
             playback: with_samples.then_some(Playback {

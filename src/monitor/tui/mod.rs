@@ -153,6 +153,12 @@ pub fn run(
     let mut app = App::new(ctx.clone(), matrix.strategies, matrix.sizes, matrix.threads);
     app.modes = matrix.modes;
     app.unsafe_reuse = plan.config.strategy.unsafe_reuse;
+    app.cc = plan
+        .config
+        .socket
+        .cc
+        .map(|c| c.to_string())
+        .or_else(netio_core::net::sockopt::default_cc);
     let (inbox_tx, inbox) = unbounded::<Inbox>();
     let mut session = Session::open(inbox_tx.clone())?;
     let config = CellConfig {

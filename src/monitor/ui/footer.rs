@@ -1,5 +1,6 @@
-//! Key hints, shortened on narrow terminals; `w` (workload) only when the run has more
-//! than one.
+//! Key hints, shortened on narrow terminals, and where even the short ones do not fit,
+//! the least needed dropped whole (never a hint cut in half); `w` (workload) only when
+//! the run has more than one.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -53,6 +54,10 @@ const REPLAY: [(&str, &str); 8] = [
     ("+/-", "speed"),
 ];
 
+/// Which hints go first when the short ones do not fit: the ones the help and the
+/// screen itself make least needed. `q` and `?` are never dropped.
+const DROP_FIRST: [&str; 9] = ["␣", "⏎", "w", "Tab", "↑↓", "←→", "s", "c", "r"];
+
 /// The hints' width on screen.
 fn width(keys: &[&(&str, &str)]) -> usize {
     keys.iter()
@@ -68,16 +73,23 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .filter(|(k, _)| !matches!(*k, "space" | "+/-") || app.source.playback().is_some())
             .collect()
     };
-    let keys = if app.source.replaying().is_some() {
+    let room = usize::from(area.width);
+    let mut keys = if app.source.replaying().is_some() {
         shown(&REPLAY)
     } else {
         let wide = shown(&WIDE);
-        if width(&wide) <= usize::from(area.width) {
+        if width(&wide) <= room {
             wide
         } else {
             shown(&NARROW)
         }
     };
+    for drop in DROP_FIRST {
+        if width(&keys) <= room {
+            break;
+        }
+        keys.retain(|(k, _)| *k != drop);
+    }
     let digits = format!("Tab/1-{}", app.strategies.len().min(9));
     let spans: Vec<Span> = keys
         .iter()

@@ -39,22 +39,32 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             if *rows == 1 { "" } else { "s" }
         ),
     };
-    let sep = || Span::styled(" │ ", theme.dim());
-    let first = Line::from(vec![
+    let room = usize::from(area.width);
+    // The machine's facts, in the order shown; where they do not all fit, the CPU
+    // model goes first, then the kernel, then the counters: the path and the
+    // congestion control (which can halve throughput) stay.
+    let machine = [
+        (0, Span::styled(net, theme.value())),
+        (
+            1,
+            Span::styled(
+                format!("cc {}", app.cc.as_deref().unwrap_or("—")),
+                theme.label(),
+            ),
+        ),
+        (
+            3,
+            Span::styled(format!("kernel {}", m.kernel), theme.label()),
+        ),
+        (4, Span::styled(m.cpu_model.clone(), theme.label())),
+        (2, Span::styled(format!("hw counters: {hw}"), theme.label())),
+    ];
+    let lead = vec![
         Span::styled("netio-tui", theme.title()),
-        sep(),
+        sep(theme),
         Span::styled(rec.clone(), theme.label()),
-        sep(),
-        Span::styled(net, theme.value()),
-        sep(),
-        Span::styled(format!("kernel {}", m.kernel), theme.label()),
-        sep(),
-        Span::styled(m.cpu_model.clone(), theme.label()),
-        sep(),
-        Span::styled(format!("hw counters: {hw}"), theme.label()),
-    ]);
-    // The machine, without the name and the recording state, for the one-line form.
-    let machine: Vec<Span> = first.spans.iter().skip(4).cloned().collect();
+    ];
+    let first = fitted(lead, &machine, room, theme);
     let mode = match app.plan {
         _ if app.source.replaying().is_some() => match app.source.playback() {
             Some(p) if p.paused => format!("replay paused at {}x", p.speed),
@@ -136,7 +146,7 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if app.is_frozen() {
             one.push(Span::styled(" FROZEN", theme.warn()));
         }
-        one.push(sep());
+        one.push(sep(theme));
         let rec_short = match (app.source.replaying(), &app.recording) {
             (Some(_), _) => "replay".to_string(),
             (None, Recording::Off) => "rec: off".to_string(),
@@ -148,9 +158,46 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         if let Some(problem) = &app.status {
             one.push(Span::styled(format!(" {problem}"), theme.error()));
         }
-        one.push(sep());
-        one.extend(machine);
-        vec![Line::from(one)]
+        vec![fitted(one, &machine, room, theme)]
     };
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn sep(theme: &Theme) -> Span<'static> {
+    Span::styled(" │ ", theme.dim())
+}
+
+/// `lead`, then as many of `items` as fit in `room` columns, in their order, dropping
+/// the highest-numbered (least needed) first: a fact is shown whole or not at all.
+fn fitted<'a>(
+    lead: Vec<Span<'a>>,
+    items: &[(u8, Span<'a>)],
+    room: usize,
+    theme: &Theme,
+) -> Line<'a> {
+    let width = |spans: &[Span]| {
+        spans
+            .iter()
+            .map(|s| s.content.chars().count())
+            .sum::<usize>()
+    };
+    let used = width(&lead);
+    let mut keep: Vec<&(u8, Span)> = items.iter().collect();
+    while !keep.is_empty()
+        && used
+            + keep
+                .iter()
+                .map(|(_, s)| 3 + s.content.chars().count())
+                .sum::<usize>()
+            > room
+    {
+        let least = keep.iter().map(|(p, _)| *p).max().unwrap_or_default();
+        keep.retain(|(p, _)| *p != least);
+    }
+    let mut spans = lead;
+    for (_, s) in keep {
+        spans.push(sep(theme));
+        spans.push(s.clone());
+    }
+    Line::from(spans)
 }
