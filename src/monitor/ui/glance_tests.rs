@@ -261,3 +261,41 @@ fn a_flagged_run_is_dimmed_with_its_reason() {
     let clean = row_of(a.strategies[1].name()).expect("the other row");
     assert!(dim(flagged) && !dim(clean));
 }
+
+/// The projector theme: every registered strategy's colour reads at 4.5:1 or better
+/// against its white background, none is yellow, cyan or gray, and the whole screen
+/// is painted black on white.
+#[test]
+fn the_projector_theme_reads_from_the_back_of_a_room() {
+    use super::theme::{PROJECTOR_BG, contrast, readable};
+    use ratatui::style::Color;
+    for e in &netio_core::strategy::SEND {
+        let c = readable(e.rgb, PROJECTOR_BG);
+        let ratio = contrast(c, PROJECTOR_BG);
+        assert!(ratio >= 4.5, "{}: {ratio:.2}", e.about.name);
+        let fg = Theme::PROJECTOR.strategy(e.strategy).fg;
+        assert_eq!(fg, Some(Color::Rgb(c.0, c.1, c.2)), "{}", e.about.name);
+        assert!(
+            !matches!(
+                fg,
+                Some(Color::Yellow | Color::Cyan | Color::Gray | Color::DarkGray)
+            ),
+            "{}",
+            e.about.name
+        );
+    }
+    assert!(contrast((0, 0, 0), PROJECTOR_BG) > 20.0);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    terminal
+        .draw(|f| render(f, &mid_comparison(), &Theme::PROJECTOR))
+        .expect("draws");
+    let buffer = terminal.backend().buffer().clone();
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|c| c.bg == Color::Rgb(255, 255, 255)
+                || c.modifier.contains(ratatui::style::Modifier::REVERSED)),
+        "every cell on white"
+    );
+}

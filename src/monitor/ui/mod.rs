@@ -41,6 +41,8 @@ pub const MIN_HEIGHT: u16 = 15;
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
+    // The projector theme paints its own background; the others keep the terminal's.
+    frame.buffer_mut().set_style(area, theme.base());
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let notice = Paragraph::new(format!(
             "terminal too small: {}×{}, netio-tui needs {MIN_WIDTH}×{MIN_HEIGHT} (q quits)",
