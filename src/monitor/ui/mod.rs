@@ -145,8 +145,6 @@ struct Panels {
 
 /// Rows a sparkline pair needs to say anything (borders and 3 bars of height).
 const SPARK_ROWS: u16 = 5;
-/// Most rows the sparklines take: they show a trend, not a figure to read off.
-const SPARK_MAX: u16 = 12;
 /// Rows the copy path needs for its total and a few steps.
 const COPY_ROWS: u16 = 8;
 /// Columns the copy path needs beside the matrix.
@@ -160,12 +158,12 @@ fn arrange(app: &App, area: Rect) -> Panels {
     let matrix_w = 10 + 7 * app.sizes.len() as u16;
     let matrix_h = app.threads.len() as u16 + 3;
     if area.width >= matrix_w + COPY_COLUMNS {
-        // Side by side: the bottom row is as tall as the taller of the two needs, and
-        // takes what the sparklines do not use beyond SPARK_MAX.
+        // Side by side: the bottom row is as tall as the taller of the two needs; the
+        // sparklines take every row above it (a large terminal shows more history's
+        // detail, not empty boxes).
         let bottom_h = matrix_h.max(12).min(area.height);
         let spare = area.height - bottom_h;
         let sparks = spare >= SPARK_ROWS;
-        let spare = spare.min(SPARK_MAX);
         let [s, bottom] = Layout::vertical([
             Constraint::Length(if sparks { spare } else { 0 }),
             Constraint::Fill(1),

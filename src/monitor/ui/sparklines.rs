@@ -1,10 +1,13 @@
 //! Throughput and the p99 latency the workload measures (a saturated stream's queueing
 //! delay, `rr`'s round trip, `rate`'s one-way latency from the due time) per second of
 //! the running cell (or, when nothing runs, of the selected strategy's cell) over the
-//! last 60 s. Each cell keeps its own history.
+//! last 60 s. Each cell keeps its own history. One bar is one second, the newest at the
+//! right edge; the bottom border is the time axis (how long ago the left edge is, and
+//! now), the title the scale (the top bar's value).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
 use ratatui::widgets::{Sparkline, SparklineBar};
 
 use super::{Theme, block};
@@ -19,6 +22,20 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let history = view.history.get(&cell);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    // One bar a second, right-aligned: the left edge is as many seconds ago as bars fit.
+    let axis = |b: ratatui::widgets::Block<'static>, r: Rect| {
+        let seconds = r.width.saturating_sub(2);
+        b.title_bottom(Line::from(format!("{seconds} s ago")).left_aligned())
+            .title_bottom(Line::from("now").right_aligned())
+    };
+    let aligned = |bars: Vec<SparklineBar>, r: Rect| -> Vec<SparklineBar> {
+        let seconds = usize::from(r.width.saturating_sub(2));
+        let (len, keep) = (bars.len(), bars.len().min(seconds));
+        let mut out: Vec<SparklineBar> =
+            (keep..seconds).map(|_| SparklineBar::from(None)).collect();
+        out.extend(bars.into_iter().skip(len - keep));
+        out
+    };
 
     let gbps: Vec<Figure<f64>> = history
         .map(|h| h.gbps.iter().copied().collect())
@@ -36,12 +53,12 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .iter()
         .filter_map(|g| g.value())
         .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))));
-    let scale = top.map_or(String::new(), |t| format!(", top {t:.1}"));
-    let title = format!(" {cell}: {now} Gbps (60 s{scale}) ");
+    let scale = top.map_or(String::new(), |t| format!(" (top {t:.1})"));
+    let title = format!(" {cell}: {now} Gbps{scale} ");
     frame.render_widget(
         Sparkline::default()
-            .block(block(title, theme))
-            .data(bars)
+            .block(axis(block(title, theme), left))
+            .data(aligned(bars, left))
             .style(theme.strategy(cell.strategy)),
         left,
     );
@@ -67,13 +84,13 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .filter_map(|v| v.value())
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
     let scale = top.map_or(String::new(), |t| {
-        format!(", top {}", netio_core::figure::latency_text(t))
+        format!(" (top {})", netio_core::figure::latency_text(t))
     });
-    let title = format!(" p99 {what}: {now} (60 s{scale}) ");
+    let title = format!(" p99 {what}: {now}{scale} ");
     frame.render_widget(
         Sparkline::default()
-            .block(block(title, theme))
-            .data(bars)
+            .block(axis(block(title, theme), right))
+            .data(aligned(bars, right))
             .style(theme.strategy(cell.strategy)),
         right,
     );
