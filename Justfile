@@ -11,6 +11,11 @@ install:
     ~/.cargo/bin/netio-tui completions bash > ~/.local/share/bash-completion/completions/netio-tui
     ~/.cargo/bin/netio-tui man > ~/.local/share/man/man1/netio-tui.1
 
+# Let the installed binary measure without sudo: the copy meter (CAP_BPF, CAP_PERFMON)
+# and zero-copy pools beyond RLIMIT_MEMLOCK (CAP_IPC_LOCK). --netns still needs sudo.
+install-caps: install
+    sudo setcap cap_bpf,cap_perfmon,cap_ipc_lock+ep ~/.cargo/bin/netio-tui
+
 # Record the default matrix (3 strategies x 6 sizes x 4 thread counts, rounds until decided: 3 to 10, ~3 min each).
 record:
     #!/usr/bin/env bash

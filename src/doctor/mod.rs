@@ -10,6 +10,7 @@ use netio_core::counters::perf::{self, Event, OpenFailure, Scope};
 use netio_core::probe::Check;
 
 pub(crate) mod limits;
+pub mod privilege;
 
 use netio_core::probe::errno_name;
 use netio_core::strategy::uring_probe::io_uring;
@@ -105,6 +106,8 @@ pub struct Report {
     pub memlock: Check,
     pub open_files: Check,
     pub optmem: Check,
+    /// What each feature needs beyond an ordinary user, and whether this process has it.
+    pub privileges: Vec<privilege::Need>,
 }
 
 /// Bytes the default matrix's zero-copy pins at most: its pool at the largest default
@@ -155,6 +158,7 @@ pub fn examine() -> Report {
             netio_core::matrix::MAX_THREADS,
         )),
         optmem: limits::optmem(),
+        privileges: privilege::needs(privilege::effective(), root),
     }
 }
 

@@ -102,6 +102,32 @@ pub fn render_text(r: &Report) -> String {
     check("memlock", &r.memlock);
     check("nofile", &r.open_files);
     check("optmem", &r.optmem);
+    let _ = writeln!(out, "\nprivileges (without sudo: file capabilities)");
+    for n in &r.privileges {
+        let needs = match n.capabilities {
+            Some([]) => "nothing".to_string(),
+            Some(caps) => caps.join(", "),
+            None => "root".to_string(),
+        };
+        wrapped(
+            &mut out,
+            &format!("{:<10} {}  ", "", yes_no(n.held)),
+            &format!("{}: needs {needs}", n.feature),
+        );
+    }
+    if r.privileges
+        .iter()
+        .any(|n| !n.held && n.capabilities.is_some())
+    {
+        wrapped(
+            &mut out,
+            &format!("{:<10}      fix: ", ""),
+            &format!(
+                "{} (once per build; sudo still for --netns)",
+                super::privilege::setcap_line()
+            ),
+        );
+    }
     let _ = writeln!(out, "\nwhat you can run (from the registries)");
     for c in &r.choices {
         let first = format!("{:<9}  {:<10} {}  ", c.axis, c.name, yes_no(c.check.ok));

@@ -21,7 +21,7 @@ pub enum MeterChoice {
 
 /// Why the copy figures are absent.
 pub const OFF: &str = "copy meter off (--no-copy-meter)";
-pub const NO_PRIVILEGE: &str = "the copy meter needs CAP_BPF and CAP_PERFMON: run with sudo";
+pub const NO_PRIVILEGE: &str = "the copy meter needs CAP_BPF and CAP_PERFMON: sudo, or setcap cap_bpf,cap_perfmon+ep on the binary";
 pub const UNREGISTERED: &str = "the copy meter could not register or read this cell's workers";
 pub const SELF_CHECK: &str =
     "the copy meter failed its self-check on this kernel (netio-tui doctor shows the counts)";

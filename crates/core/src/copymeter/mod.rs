@@ -254,7 +254,7 @@ pub fn probe() -> Check {
             detail: format!("the copy meter cannot load: {e}"),
             fix: Some(match e.raw_os_error() {
                 Some(libc::EPERM) | Some(libc::EACCES) => {
-                    "needs CAP_BPF and CAP_PERFMON: run with sudo".into()
+                    "needs CAP_BPF and CAP_PERFMON: run with sudo, or give the binary them: sudo setcap cap_bpf,cap_perfmon+ep \"$(command -v netio-tui)\"".into()
                 }
                 _ if e.kind() == io::ErrorKind::InvalidData => {
                     "the kernel's send or receive path differs from what the meter expects: \
