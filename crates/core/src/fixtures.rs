@@ -157,7 +157,17 @@ pub fn sample(cell: Cell, second: u32, gbps: f64) -> EngineEvent {
         phase: Phase::Measure,
         row: figures(cell, gbps),
         counting: counting(),
+        latency: latencies(),
     }))
+}
+
+/// A second's latencies: most near 65 µs, a tail to a few ms.
+pub fn latencies() -> crate::engine::buckets::LatencyBuckets {
+    let mut b = crate::engine::buckets::LatencyBuckets::default();
+    for (i, n) in [(6, 40), (7, 900), (8, 300), (9, 40), (12, 6), (14, 1)] {
+        b.0[i] = n;
+    }
+    b
 }
 
 pub fn finished(cell: Cell, gbps: f64) -> EngineEvent {

@@ -20,6 +20,18 @@ impl App {
                 _ => {}
             }
         }
+        if self.overlay == Overlay::Latency {
+            // Like the help: q still quits, any other key closes it.
+            return match key {
+                Key::Char('q') => Some(Action::Quit),
+                Key::CtrlC => Some(Action::Interrupt),
+                Key::Click(..) | Key::Select(..) | Key::ScrollUp | Key::ScrollDown => None,
+                _ => {
+                    self.overlay = Overlay::None;
+                    None
+                }
+            };
+        }
         if self.overlay == Overlay::ConfirmQuit {
             // Asked after Esc during a run: Esc again (or q, y) quits, anything else
             // goes on.
@@ -121,6 +133,10 @@ impl App {
             },
             Key::Char('?') => {
                 self.overlay = Overlay::Help { scroll: 0 };
+                None
+            }
+            Key::Char('l') => {
+                self.overlay = Overlay::Latency;
                 None
             }
             Key::Char('v') => {

@@ -310,6 +310,7 @@ impl App {
                     self.follow(cell);
                 }
                 self.live.second = None;
+                self.live.latency.remove(&cell);
                 if let Some(h) = self.live.history.get_mut(&cell) {
                     h.gap();
                 }
@@ -327,6 +328,9 @@ impl App {
                     r.phase = s.phase;
                 }
                 self.live.counting = Some(s.counting);
+                if s.phase == Phase::Measure {
+                    self.live.latency.entry(s.cell).or_default().add(&s.latency);
+                }
                 self.live.history.entry(s.cell).or_default().push(&s.row);
                 self.live.second = Some(s.row);
                 None

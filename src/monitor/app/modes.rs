@@ -13,6 +13,8 @@ pub enum Overlay {
     Help { scroll: u16 },
     /// Esc was pressed during a run: the monitor asks before quitting.
     ConfirmQuit,
+    /// The selected cell's latency histogram (`l`): its current or last run's seconds.
+    Latency,
 }
 
 impl Overlay {

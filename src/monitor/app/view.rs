@@ -1,6 +1,7 @@
 //! What the panels show: the running cell, each cell's latest figures, its per-second
 //! history and finished runs; frozen or live; recording or not; the machine's facts.
 
+use netio_core::engine::buckets::LatencyBuckets;
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -76,6 +77,9 @@ pub struct View {
     pub runs: HashMap<Cell, VecDeque<f64>>,
     pub running: Option<Running>,
     pub counting: Option<Counting>,
+    /// Each cell's latencies over the measured seconds of its current (or last) run,
+    /// bucketed: the latency view's histogram.
+    pub latency: HashMap<Cell, LatencyBuckets>,
 }
 
 /// Frozen or not: a frozen display holds its own copy (measuring goes on behind it).

@@ -122,6 +122,8 @@ fn play(
             },
             row: row.clone(),
             counting: netio_core::engine::Counting::from_recorded(row.hw_counters),
+            // A recording holds percentiles only.
+            latency: Default::default(),
         };
         if !send(EngineEvent::Sample(Box::new(sample))) {
             return;

@@ -13,7 +13,7 @@ use crate::monitor::app::App;
 /// Stands for "Tab/1-n": the digits pick among the run's `n` strategies.
 const STRATEGY_KEYS: &str = "Tab/1-n";
 
-const WIDE: [(&str, &str); 11] = [
+const WIDE: [(&str, &str); 12] = [
     ("←/→", "size"),
     ("↑/↓", "threads"),
     (STRATEGY_KEYS, "strategy"),
@@ -21,6 +21,7 @@ const WIDE: [(&str, &str); 11] = [
     ("Enter", "run"),
     ("c", "compare"),
     ("s", "sweep"),
+    ("l", "latency"),
     ("␣", "freeze"),
     ("r", "record"),
     ("?", "help"),
@@ -28,7 +29,7 @@ const WIDE: [(&str, &str); 11] = [
 ];
 
 /// Narrow terminals: how to quit and get help first, so they are never cut off.
-const NARROW: [(&str, &str); 11] = [
+const NARROW: [(&str, &str); 12] = [
     ("q", "quit"),
     ("?", "help"),
     ("←→", "size"),
@@ -38,6 +39,7 @@ const NARROW: [(&str, &str); 11] = [
     ("⏎", "run"),
     ("c", "cmp"),
     ("s", "sweep"),
+    ("l", "lat"),
     ("␣", "freeze"),
     ("r", "rec"),
 ];
@@ -56,7 +58,7 @@ const REPLAY: [(&str, &str); 8] = [
 
 /// Which hints go first when the short ones do not fit: the ones the help and the
 /// screen itself make least needed. `q` and `?` are never dropped.
-const DROP_FIRST: [&str; 9] = ["␣", "⏎", "w", "Tab", "↑↓", "←→", "s", "c", "r"];
+const DROP_FIRST: [&str; 10] = ["l", "␣", "⏎", "w", "Tab", "↑↓", "←→", "s", "c", "r"];
 
 /// The hints' width on screen.
 fn width(keys: &[&(&str, &str)]) -> usize {

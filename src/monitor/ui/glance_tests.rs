@@ -299,3 +299,13 @@ fn the_projector_theme_reads_from_the_back_of_a_room() {
         "every cell on white"
     );
 }
+
+/// `l`: the running cell's latency histogram over the run's measured seconds, p50 and
+/// p99 marked.
+#[test]
+fn latency_view_120x40() {
+    let mut a = mid_comparison();
+    a.overlay = Overlay::Latency;
+    let shot = screen(&a, 120, 40);
+    insta::assert_snapshot!(shot);
+}

@@ -17,6 +17,7 @@ c        compare: every strategy at the selected cell, round and round
 w        workload: stream, rr, rate at each load (those given at start)
 s        sweep the whole matrix once (the matrix fills as it goes)
 v        matrix: one strategy's figures, or the winner of each cell
+l        latency histogram of the running cell (its run's seconds)
 space    freeze the display (measuring goes on)
 r        start/stop recording finished cells to CSV (recordings/)
 q        quit (a summary of what was measured is printed)

@@ -22,6 +22,7 @@ mod footer;
 pub mod format;
 mod header;
 mod help;
+mod latency;
 mod matrix_panel;
 mod sparklines;
 mod table;
@@ -95,6 +96,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     footer::render(frame, app, theme, footer);
     if app.overlay.is_help() {
         help::render(frame, app, theme, area);
+    }
+    if app.overlay == crate::monitor::app::Overlay::Latency {
+        latency::render(frame, app, theme, area);
     }
     if app.overlay == crate::monitor::app::Overlay::ConfirmQuit {
         help::render_confirm(frame, theme, area);

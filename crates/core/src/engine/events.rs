@@ -37,6 +37,10 @@ pub struct Sample {
     /// The interval's figures, as its samples-file row (without the run's context).
     pub row: Row,
     pub counting: Counting,
+    /// The interval's latencies as the workload measures them (round trips under `rr`,
+    /// one-way otherwise), bucketed for the monitor's latency view; empty when none
+    /// were recorded (a replay: recordings hold percentiles only).
+    pub latency: super::buckets::LatencyBuckets,
 }
 
 impl Sample {

@@ -12,6 +12,7 @@
 //!                                                 summary = row_between(W, E)
 //! ```
 
+pub mod buckets;
 mod config;
 mod describe;
 mod events;

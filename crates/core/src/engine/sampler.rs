@@ -3,6 +3,7 @@
 //! per-second [`Sample`], and keeps what the cell's summary needs: the window's first
 //! and last snapshots, its latencies and its per-second throughputs.
 
+use super::buckets::LatencyBuckets;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::thread;
@@ -145,6 +146,11 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
                 seconds_gbps.push(g);
             }
         }
+        let latency = LatencyBuckets::of(if cell.workload.has_round_trips() {
+            &lat.rtt
+        } else {
+            &lat.one_way
+        });
         on_sample(Sample {
             cell,
             repeat: 1,
@@ -152,6 +158,7 @@ pub(super) fn sample(s: Sampling<'_>, on_sample: &mut impl FnMut(Sample)) -> Sam
             phase,
             row,
             counting,
+            latency,
         });
         if phase == Phase::Warmup && offset == config.warmup {
             window_start = Some(now);
