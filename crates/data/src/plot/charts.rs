@@ -105,10 +105,21 @@ fn charts_of_setup(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
     let paced = super::latency_load::charts(all_rows);
     let repeats = grouped.iter().map(|c| c.rows.len()).max().unwrap_or(1);
     let mut push = |chart: Chart, what: &str| {
-        if chart.series.iter().any(|s| !s.points.is_empty()) {
-            out.push(chart);
-        } else {
-            skipped.push(format!("{}: the file has no {what}", chart.stem));
+        // A line needs two x values: one thread count makes a chart of dots.
+        let mut xs: Vec<f64> = chart
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.0))
+            .collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        match xs.len() {
+            0 => skipped.push(format!("{}: the file has no {what}", chart.stem)),
+            1 => skipped.push(format!(
+                "{}: one value on its x axis ({}) only: record at least two",
+                chart.stem, chart.x_label
+            )),
+            _ => out.push(chart),
         }
     };
     for &t in &threads {

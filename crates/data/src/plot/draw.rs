@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use plotters::prelude::*;
 
-use super::charts::{Chart, XAxis};
+use super::charts::{Chart, Series, XAxis};
 use super::{FONT, FONT_FAMILY, HEIGHT, WIDTH};
 use netio_core::matrix::format_size;
 
@@ -45,6 +45,9 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
         if chart.x_axis == XAxis::Linear {
             // Throughput from 0, with a margin on the right.
             (x0, x1) = (0.0, x1 * 1.05);
+        } else if chart.series.iter().any(|s| !s.bars.is_empty()) {
+            // Room for the outermost dodged interval bars at both ends.
+            (x0, x1) = (x0 - 0.3, x1 + 0.3);
         }
         let span = if chart.x_axis == XAxis::Linear {
             1e6
@@ -118,17 +121,26 @@ pub(super) fn svg(chart: &Chart, footer: &str) -> anyhow::Result<String> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        // Half a size step wide caps on each interval bar.
-        let cap = 0.08;
-        for s in chart.series.iter().filter(|s| !s.bars.is_empty()) {
+        // Each strategy's interval bars a little beside the others' (dodged around the
+        // point's x), so bars at one x do not hide each other; narrow caps.
+        let with_bars: Vec<&Series> = chart.series.iter().filter(|s| !s.bars.is_empty()).collect();
+        let cap = 0.03;
+        let step = 0.07;
+        let middle = (with_bars.len() as f64 - 1.0) / 2.0;
+        for (j, s) in with_bars.into_iter().enumerate() {
             let style = ShapeStyle::from(&s.color).stroke_width(2);
-            let bars = s.bars.iter().flat_map(|&(x, lo, hi)| {
-                [
-                    PathElement::new([(x, lo), (x, hi)], style),
-                    PathElement::new([(x - cap, lo), (x + cap, lo)], style),
-                    PathElement::new([(x - cap, hi), (x + cap, hi)], style),
-                ]
-            });
+            let dx = (j as f64 - middle) * step;
+            let bars = s
+                .bars
+                .iter()
+                .map(move |&(x, lo, hi)| (x + dx, lo, hi))
+                .flat_map(|(x, lo, hi)| {
+                    [
+                        PathElement::new([(x, lo), (x, hi)], style),
+                        PathElement::new([(x - cap, lo), (x + cap, lo)], style),
+                        PathElement::new([(x - cap, hi), (x + cap, hi)], style),
+                    ]
+                });
             ctx.draw_series(bars).map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         // Solid lines first: a dashed line on the same values stays visible on top.

@@ -105,10 +105,20 @@ fn writes_valid_png_and_svg() {
 
 #[test]
 fn repeats_plot_as_medians_with_interval_bars() {
-    let rows: Vec<Row> = [9.0, 10.0, 11.0]
+    let mut rows: Vec<Row> = [9.0, 10.0, 11.0]
         .iter()
         .map(|&g| row("one-copy", 4096, 1, g))
         .collect();
+    // One size alone makes no line: the chart is left out, saying why.
+    let (alone, skipped) = charts(&rows);
+    assert!(alone.iter().all(|c| c.stem != "throughput-vs-size-1threads"));
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.starts_with("throughput-vs-size-1threads: one value on its x axis")),
+        "{skipped:?}"
+    );
+    rows.extend([19.0, 20.0, 21.0].iter().map(|&g| row("one-copy", 65536, 1, g)));
     let (charts, _) = charts(&rows);
     let tp = charts
         .iter()
@@ -120,7 +130,7 @@ fn repeats_plot_as_medians_with_interval_bars() {
         tp.title
     );
     let s = &tp.series[0];
-    assert_eq!(s.points, vec![(12.0, 10.0)]);
+    assert_eq!(s.points, vec![(12.0, 10.0), (16.0, 20.0)]);
     let (x, lo, hi) = s.bars[0];
     assert_eq!(x, 12.0);
     assert!(lo < 10.0 && hi > 10.0, "{lo} {hi}");
