@@ -145,7 +145,9 @@ fn completions_and_the_manual_page_come_from_the_command_line() {
     assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
     assert!(page.contains("SIGTERM (143)"), "{page}");
     assert!(
-        page.contains(".SH ENVIRONMENT") && page.contains("NETIO_KEY"),
+        page.contains(".SH ENVIRONMENT")
+            && page.contains("NETIO_KEY")
+            && page.contains("\n.nh\n.ad l\n"),
         "{page}"
     );
     // --help says that no arguments opens the monitor, and lists its keys.

@@ -35,6 +35,9 @@ fn render_man(out: &mut Vec<u8>) -> std::io::Result<()> {
     let has_extra = cmd.get_after_long_help().is_some() || cmd.get_after_help().is_some();
     let man = clap_mangen::Man::new(cmd);
     man.render_title(out)?;
+    // No hyphenation and no justification: names like one-copy and the registries'
+    // aligned lists stay as written ("gath- ers" otherwise).
+    out.extend_from_slice(b".nh\n.ad l\n");
     man.render_name_section(out)?;
     man.render_synopsis_section(out)?;
     man.render_description_section(out)?;

@@ -111,14 +111,22 @@ fn repeats_plot_as_medians_with_interval_bars() {
         .collect();
     // One size alone makes no line: the chart is left out, saying why.
     let (alone, skipped) = charts(&rows);
-    assert!(alone.iter().all(|c| c.stem != "throughput-vs-size-1threads"));
+    assert!(
+        alone
+            .iter()
+            .all(|c| c.stem != "throughput-vs-size-1threads")
+    );
     assert!(
         skipped
             .iter()
             .any(|s| s.starts_with("throughput-vs-size-1threads: one value on its x axis")),
         "{skipped:?}"
     );
-    rows.extend([19.0, 20.0, 21.0].iter().map(|&g| row("one-copy", 65536, 1, g)));
+    rows.extend(
+        [19.0, 20.0, 21.0]
+            .iter()
+            .map(|&g| row("one-copy", 65536, 1, g)),
+    );
     let (charts, _) = charts(&rows);
     let tp = charts
         .iter()
