@@ -240,3 +240,20 @@ fn l_opens_the_latency_view_and_any_key_closes_it() {
     key(&mut a, Key::Char('l'));
     assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
 }
+
+/// A replay's seconds move the cursor with them: the comparison shows the cell the
+/// header and the sparklines are playing, not the start-up 64K × 1.
+#[test]
+fn a_replay_follows_the_cell_it_plays() {
+    use netio_core::matrix::Cell;
+    let cell = Cell::new(Strategy::OneCopy, 1024, 1);
+    let row_of = |size: usize| netio_core::row::Row {
+        size_bytes: size as u64,
+        threads: 1,
+        ..crate::fixtures::figures(Cell::new(Strategy::OneCopy, size, 1), 5.0)
+    };
+    let cells = vec![row_of(1024), row_of(65536)];
+    let mut a = App::for_replay("r.csv", &cells, true).expect("a replay");
+    engine(&mut a, started(cell, 0, 1));
+    assert_eq!((a.selected_size(), a.selected_threads()), (1024, 1));
+}

@@ -305,8 +305,10 @@ impl App {
             } => {
                 let since = self.live.progress.map_or(now, |(_, _, since)| since);
                 self.live.progress = Some((index, total, since));
-                if self.plan == Plan::Sweep && !self.is_frozen() {
-                    // Every panel shows the cell being measured: the cursor follows it.
+                let replaying = self.source.replaying().is_some();
+                if (self.plan == Plan::Sweep || replaying) && !self.is_frozen() {
+                    // Every panel shows the cell being measured (or played back): the
+                    // cursor follows it, so the table and the header name one cell.
                     self.follow(cell);
                 }
                 self.live.second = None;
