@@ -206,6 +206,10 @@ fn values_no_measurement_can_have_are_refused_by_report_plot_and_replay() {
     let mut fields: Vec<String> = lines[2].split(',').map(String::from).collect();
     fields[column("throughput_gbps")] = "1.7e308".into();
     lines[2] = fields.join(",");
+    // A second size, so a chart has a line to draw (one x value draws none).
+    let mut other: Vec<String> = lines[1].split(',').map(String::from).collect();
+    other[column("size_bytes")] = "65536".into();
+    lines.push(other.join(","));
     let huge = dir.path().join("huge.csv");
     std::fs::write(&huge, lines.join("\n") + "\n").expect("write");
     let mut c = bin();
