@@ -221,4 +221,6 @@ mod glance_tests;
 #[cfg(test)]
 mod session_tests;
 #[cfg(test)]
+mod size_tests;
+#[cfg(test)]
 mod tests;

@@ -52,7 +52,7 @@ pub(super) fn screen(a: &App, width: u16, height: u16) -> TestBackend {
 
 /// The workload axis: the run has stream, rr and rate at 50 %; `w` selects rr, two
 /// strategies have finished their round trips.
-fn rr_comparison() -> App {
+pub(super) fn rr_comparison() -> App {
     use netio_core::matrix::Mode;
     use netio_core::workload::{Load, Workload};
     let mut a = app();
@@ -98,8 +98,8 @@ fn rr_comparison_120x40_and_80x24() {
     insta::assert_snapshot!(screen(&rr_comparison(), 80, 24));
 }
 
-#[test]
-fn rate_comparison_120x40() {
+/// The rr run's next workload, rate at 50 %: every strategy finished one second.
+pub(super) fn rate_comparison() -> App {
     let mut a = rr_comparison();
     a.update(Inbox::Key(Key::Char('w')), Instant::now());
     let g = a.generation;
@@ -119,7 +119,12 @@ fn rate_comparison_120x40() {
             );
         }
     }
-    insta::assert_snapshot!(screen(&a, 120, 40));
+    a
+}
+
+#[test]
+fn rate_comparison_120x40() {
+    insta::assert_snapshot!(screen(&rate_comparison(), 120, 40));
 }
 
 #[test]
