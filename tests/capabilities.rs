@@ -87,5 +87,8 @@ fn an_unprivileged_user_measures_loopback_and_with_capabilities_the_copy_meter()
     // Two-copy copies each byte once into the kernel: about one copy per byte (the
     // window's edges can split a message between the two counts).
     let per_byte = copied as f64 / sent as f64;
-    assert!((0.99..=1.01).contains(&per_byte), "copied {copied} of {sent}: {row}");
+    assert!(
+        (0.99..=1.01).contains(&per_byte),
+        "copied {copied} of {sent}: {row}"
+    );
 }

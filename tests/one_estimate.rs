@@ -122,10 +122,16 @@ fn every_consumer_reads_each_cells_median_and_keeps_cells_apart() {
         "the last round of two-copy is not the figure"
     );
 
+    // A chart needs two sizes: the same cells at 4K beside them.
+    let mut with_4k = one_setup();
+    with_4k.extend(rounds("two-copy", 1.0, |r| r.size_bytes = 4096));
+    with_4k.extend(rounds("one-copy", 1.5, |r| r.size_bytes = 4096));
+    let plotted = dir.path().join("plotted.csv");
+    write(&plotted, &with_4k);
     let py = dir.path().join("charts.py");
     let out = run(&[
         "plot",
-        f,
+        plotted.to_str().expect("utf-8 path"),
         "--out-dir",
         dir.path().join("charts").to_str().expect("utf-8"),
         "--python",
@@ -154,13 +160,19 @@ fn a_file_of_two_setups_is_reported_and_plotted_apart_and_replay_refuses_it() {
     let file = dir.path().join("two-setups.csv");
     let mut rows = rounds("two-copy", 10.0, |_| ());
     rows.extend(rounds("two-copy", 5.0, |r| r.cc = Some("bbr".into())));
+    // Each setup at a second size too, so each has a chart to draw.
+    rows.extend(rounds("two-copy", 1.0, |r| r.size_bytes = 4096));
+    rows.extend(rounds("two-copy", 0.5, |r| {
+        r.size_bytes = 4096;
+        r.cc = Some("bbr".into());
+    }));
     write(&file, &rows);
     let f = file.to_str().expect("utf-8 path");
 
     let v: serde_json::Value =
         serde_json::from_slice(&run(&["report", f, "--format", "json"]).stdout).expect("JSON");
     let got = medians(&v);
-    assert_eq!(got.len(), 2, "two cells: {got:?}");
+    assert_eq!(got.len(), 4, "two sizes in each of two setups: {got:?}");
     let md = String::from_utf8(run(&["report", f]).stdout).expect("utf-8");
     assert!(md.contains("Setup 1 of 2: cc=cubic"), "{md}");
     assert!(md.contains("Setup 2 of 2: cc=bbr"), "{md}");
