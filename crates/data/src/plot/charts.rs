@@ -4,8 +4,8 @@
 use plotters::style::RGBColor;
 
 pub(super) use super::points::{
-    axis, color, footer, log_us, medians_vs_size, merge_coinciding, pairs, spread_vs_threads,
-    strategies, stream_rows, vs_size, vs_threads,
+    axis, color, footer, log_us, medians_vs_size, merge_coinciding, merge_hidden, pairs,
+    spread_vs_threads, strategies, stream_rows, vs_size, vs_threads,
 };
 use crate::aggregate;
 use netio_core::matrix::format_size;
@@ -104,7 +104,8 @@ fn charts_of_setup(all_rows: &[Row]) -> (Vec<Chart>, Vec<String>) {
     let grouped = aggregate::cells(rows);
     let paced = super::latency_load::charts(all_rows);
     let repeats = grouped.iter().map(|c| c.rows.len()).max().unwrap_or(1);
-    let mut push = |chart: Chart, what: &str| {
+    let mut push = |mut chart: Chart, what: &str| {
+        chart.series = merge_hidden(chart.series);
         // A line needs two x values: one thread count makes a chart of dots.
         let mut xs: Vec<f64> = chart
             .series

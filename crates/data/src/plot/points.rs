@@ -175,15 +175,33 @@ pub(super) fn log_us(us: Option<f64>) -> Option<f64> {
 /// for all of them: "one-copy, uring end to end" (a label's first word is its
 /// strategy; the rest is kept from the first line), so no line hides another.
 pub(super) fn merge_coinciding(series: Vec<Series>) -> Vec<Series> {
+    merge_within(series, 0.5)
+}
+
+/// Lines no reader could tell apart on the chart (every point within 1 % of the
+/// chart's height of the other line's) drawn once and named for all: a line hidden
+/// under another would otherwise keep a legend entry for a line nobody sees.
+pub(super) fn merge_hidden(series: Vec<Series>) -> Vec<Series> {
+    let ys = || series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
+    let (lo, hi) = (
+        ys().fold(f64::INFINITY, f64::min),
+        ys().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    merge_within(series, span * 0.01)
+}
+
+fn merge_within(series: Vec<Series>, tolerance: f64) -> Vec<Series> {
     let mut merged: Vec<(Series, Vec<String>)> = Vec::new();
     for s in series {
         let alike = |m: &Series| {
             m.dashed == s.dashed
+                && !m.points.is_empty()
                 && m.points.len() == s.points.len()
                 && m.points
                     .iter()
                     .zip(&s.points)
-                    .all(|(a, b)| a.0 == b.0 && (a.1 - b.1).abs() < 0.5)
+                    .all(|(a, b)| a.0 == b.0 && (a.1 - b.1).abs() < tolerance)
         };
         let name = s.label.split(' ').next().unwrap_or_default().to_string();
         match merged.iter_mut().find(|(m, _)| alike(m)) {

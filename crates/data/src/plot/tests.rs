@@ -149,7 +149,8 @@ fn paced_rows_draw_latency_against_load_on_a_log_axis_and_stay_off_the_stream_ch
     let mut rows = fixture();
     let streams = rows.len();
     for (load, gbps, p99) in [("10%", 1.0, 40.0), ("50%", 5.0, 60.0), ("90%", 9.0, 4000.0)] {
-        for s in ["one-copy", "zero-copy"] {
+        for (s, slower) in [("one-copy", 1.0), ("zero-copy", 2.0)] {
+            let p99 = p99 * slower;
             let mut r = row(s, 65536, 1, gbps);
             r.workload = Some("rate".into());
             r.rate = Some(load.into());
@@ -222,4 +223,26 @@ fn every_point_is_the_median_of_its_rounds_never_the_last_row() {
     );
     let (medians, _) = points::medians_vs_size(&crate::aggregate::cells(&stream), "two-copy", 1);
     assert_eq!(medians, vec![(16.0, 12.0)]);
+}
+
+/// Two strategies whose lines a reader could not tell apart are one line, named for
+/// both; lines apart by more than 1 % of the chart's height stay two.
+#[test]
+fn a_line_hidden_under_another_is_named_on_the_visible_one() {
+    use super::charts::Series;
+    let line = |label: &str, ys: [f64; 3]| Series {
+        label: label.into(),
+        color: plotters::style::RGBColor(0, 0, 0),
+        width: 3,
+        dashed: false,
+        points: vec![(12.0, ys[0]), (14.0, ys[1]), (16.0, ys[2])],
+        bars: Vec::new(),
+    };
+    let merged = super::points::merge_hidden(vec![
+        line("one-copy", [10.0, 20.0, 30.0]),
+        line("uring", [10.1, 20.1, 29.9]),
+        line("two-copy", [5.0, 12.0, 18.0]),
+    ]);
+    let labels: Vec<&str> = merged.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["one-copy, uring", "two-copy"]);
 }
