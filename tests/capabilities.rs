@@ -20,16 +20,8 @@ fn one_cell_as_nobody(bin: &Path) -> serde_json::Value {
     let o = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .arg(bin)
-        .args([
-            "--record",
-            "-",
-            "--format",
-            "jsonl",
-            "--strategies",
-            "a1",
-            "--sizes",
-            "4K",
-        ])
+        .args(common::JSONL_TO_STDOUT)
+        .args(["--strategies", "a1", "--sizes", "4K"])
         .args(common::one_brief_round("200ms"))
         .output()
         .expect("runs");

@@ -254,14 +254,8 @@ fn the_monitor_without_a_terminal_says_so_and_points_to_record() {
 #[test]
 fn record_to_stdout_pipes_json_lines_into_a_parser() {
     let o = bin()
-        .args([
-            "--record",
-            "-",
-            "--format",
-            "jsonl",
-            "--strategies",
-            "a1,a2",
-        ])
+        .args(common::JSONL_TO_STDOUT)
+        .args(["--strategies", "a1,a2"])
         .args(["--sizes", "4K"])
         .args(common::one_brief_round("200ms"))
         .output()

@@ -24,6 +24,9 @@ pub fn one_brief_round(duration: &str) -> [&str; 8] {
     ]
 }
 
+/// Rows as JSON Lines on stdout (`--record - --format jsonl`).
+pub const JSONL_TO_STDOUT: [&str; 4] = ["--record", "-", "--format", "jsonl"];
+
 /// True when every capability is required (CI).
 pub fn require_all() -> bool {
     std::env::var("NETIO_REQUIRE_ALL").is_ok_and(|v| v == "1")

@@ -93,22 +93,9 @@ fn wrap_items(head: String, items: &[String], sep: &str, width: usize) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netio_core::figure::Figure;
 
     fn rounds(strategy: &str, gbps: f64, wobble: [f64; 3]) -> Vec<Row> {
-        wobble
-            .iter()
-            .enumerate()
-            .map(|(i, w)| Row {
-                run_id: "r".into(),
-                strategy: strategy.into(),
-                size_bytes: 65536,
-                threads: 1,
-                repeat: Some(i as u32 + 1),
-                throughput_gbps: Figure::Measured(gbps * w),
-                ..Row::default()
-            })
-            .collect()
+        crate::test_rows::rounds("r", strategy, gbps, &wobble)
     }
 
     #[test]

@@ -10,3 +10,5 @@ pub mod plot;
 pub mod record;
 pub mod report;
 pub mod summary;
+#[cfg(test)]
+mod test_rows;

@@ -225,22 +225,6 @@ fn a_replay_compares_every_round_of_each_cell_not_its_last_row() {
     );
 }
 
-#[test]
-fn l_opens_the_latency_view_and_any_key_closes_it() {
-    let mut a = app();
-    assert_eq!(key(&mut a, Key::Char('l')), None);
-    assert_eq!(a.overlay, Overlay::Latency);
-    assert_eq!(key(&mut a, Key::Right), None);
-    assert_eq!(a.overlay, Overlay::None);
-    assert_eq!(
-        a.selected_size(),
-        64 << 10,
-        "the closing key does nothing else"
-    );
-    key(&mut a, Key::Char('l'));
-    assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
-}
-
 /// A replay's seconds move the cursor with them: the comparison shows the cell the
 /// header and the sparklines are playing, not the start-up 64K × 1.
 #[test]

@@ -245,19 +245,25 @@ fn r_toggles_recording_and_finished_cells_are_recorded() {
 }
 
 #[test]
-fn help_opens_and_any_key_closes_it_but_q_still_quits() {
-    let mut a = app();
-    key(&mut a, Key::Char('?'));
-    assert!(a.overlay.is_help());
-    assert_eq!(key(&mut a, Key::Right), None);
-    assert_eq!(a.overlay, Overlay::None);
-    assert_eq!(
-        a.selected_size(),
-        64 << 10,
-        "the closing key does nothing else"
-    );
-    key(&mut a, Key::Char('?'));
-    assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
+fn overlays_open_on_their_key_and_any_key_closes_them_but_q_still_quits() {
+    // `?` the help, `l` the latency view.
+    for (open, is_open) in [
+        ('?', Overlay::is_help as fn(Overlay) -> bool),
+        ('l', |o| o == Overlay::Latency),
+    ] {
+        let mut a = app();
+        key(&mut a, Key::Char(open));
+        assert!(is_open(a.overlay), "{open}");
+        assert_eq!(key(&mut a, Key::Right), None);
+        assert_eq!(a.overlay, Overlay::None);
+        assert_eq!(
+            a.selected_size(),
+            64 << 10,
+            "the closing key does nothing else"
+        );
+        key(&mut a, Key::Char(open));
+        assert_eq!(key(&mut a, Key::Char('q')), Some(Action::Quit));
+    }
 }
 
 #[test]

@@ -52,6 +52,17 @@ pub enum CompareError {
     },
 }
 
+/// "one-copy stream 64K ×1": a cell in words.
+fn cell_words(c: &CellStats) -> String {
+    format!(
+        "{} {} {} ×{}",
+        c.strategy,
+        c.mode,
+        format_size(c.size as usize),
+        c.threads
+    )
+}
+
 /// A cell's identity across two files: everything but the setup (mode, strategy, size,
 /// threads, the workload's own options).
 type CellKey = (
@@ -142,14 +153,7 @@ impl Change<'_> {
     }
 
     fn label(&self) -> String {
-        let c = &self.before;
-        format!(
-            "{} {} {} ×{}",
-            c.strategy,
-            c.mode,
-            format_size(c.size as usize),
-            c.threads
-        )
+        cell_words(&self.before)
     }
 }
 
@@ -221,18 +225,7 @@ impl Compared<'_> {
         );
         for (list, name) in [(&self.only_before, names.0), (&self.only_after, names.1)] {
             if !list.is_empty() {
-                let cells: Vec<String> = list
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{} {} {} ×{}",
-                            c.strategy,
-                            c.mode,
-                            format_size(c.size as usize),
-                            c.threads
-                        )
-                    })
-                    .collect();
+                let cells: Vec<String> = list.iter().map(cell_words).collect();
                 let _ = writeln!(out, "\nOnly in {name}: {}.", cells.join(", "));
             }
         }

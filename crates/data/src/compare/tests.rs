@@ -1,26 +1,16 @@
 use super::*;
-use netio_core::figure::Figure;
 
 /// Five rounds of `strategy` at 64K × 1, each `gbps` times a small wobble (±1 %), under
 /// congestion control `cc`.
 fn rounds(run: &str, strategy: &str, gbps: f64, cc: &str) -> Vec<Row> {
-    [1.0, 1.01, 0.99, 1.005, 0.995]
-        .iter()
-        .enumerate()
-        .map(|(i, w)| Row {
-            run_id: run.into(),
-            kernel: "6.18.0-test".into(),
-            cpu_model: "Test CPU".into(),
-            net_mode: "loopback".into(),
-            cc: Some(cc.into()),
-            strategy: strategy.into(),
-            size_bytes: 65536,
-            threads: 1,
-            repeat: Some(i as u32 + 1),
-            throughput_gbps: Figure::Measured(gbps * w),
-            ..Row::default()
-        })
-        .collect()
+    let mut rows = crate::test_rows::rounds(run, strategy, gbps, &[1.0, 1.01, 0.99, 1.005, 0.995]);
+    for r in &mut rows {
+        r.kernel = "6.18.0-test".into();
+        r.cpu_model = "Test CPU".into();
+        r.net_mode = "loopback".into();
+        r.cc = Some(cc.into());
+    }
+    rows
 }
 
 fn file(run: &str, two_copy: f64, one_copy: f64, cc: &str) -> Vec<Row> {
