@@ -19,6 +19,7 @@ pub mod matrix;
 pub mod message;
 pub mod net;
 pub mod probe;
+pub mod profile;
 pub mod receive;
 pub mod registry;
 pub mod row;
