@@ -40,23 +40,32 @@ pub enum StrategyChoice {
     All,
 }
 
+/// The strategies the choices name, in order and once each, `all` standing for every
+/// registered strategy `in_all` keeps (preflight keeps those this machine supports).
+pub fn expand(choices: &[StrategyChoice], in_all: impl Fn(Strategy) -> bool) -> Vec<Strategy> {
+    let mut out: Vec<Strategy> = Vec::new();
+    for c in choices {
+        let named: Vec<Strategy> = match *c {
+            StrategyChoice::One(s) => vec![s],
+            StrategyChoice::All => SEND
+                .iter()
+                .map(|e| e.strategy)
+                .filter(|&s| in_all(s))
+                .collect(),
+        };
+        for s in named {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
 /// Every strategy the choices could name, `all` as every registered one: what the
 /// option combinations are checked against (no probe: that is preflight's).
 pub fn every_named(choices: &[StrategyChoice]) -> Vec<Strategy> {
-    let mut out: Vec<Strategy> = Vec::new();
-    for c in choices {
-        match *c {
-            StrategyChoice::One(s) => out.push(s),
-            StrategyChoice::All => out.extend(SEND.iter().map(|e| e.strategy)),
-        }
-    }
-    let mut seen = Vec::new();
-    out.retain(|s| {
-        let first = !seen.contains(s);
-        seen.push(*s);
-        first
-    });
-    out
+    expand(choices, |_| true)
 }
 
 /// `--remote`'s choices, before the key is read.

@@ -5,7 +5,7 @@
 //! failed cell later.
 
 use crate::paths::PathKind;
-use crate::plan::{RunPlan, StrategyChoice};
+use crate::plan::RunPlan;
 use netio_core::machine::memory_available;
 
 /// Congestion-control algorithms this kernel offers.
@@ -34,7 +34,8 @@ pub fn allowed_cpus() -> Vec<usize> {
 /// option. Resolves `--strategies all` to the strategies this machine supports, in
 /// the plan's matrix: the one place availability is probed.
 pub fn check(plan: &mut RunPlan) -> Result<(), String> {
-    plan.matrix.strategies = resolve_strategies(&plan.strategies);
+    plan.matrix.strategies =
+        crate::plan::expand(&plan.strategies, |s| (s.entry().about.available)().ok);
     check_available("--strategies", &plan.matrix.strategies, |s| {
         (s.entry().about.available)()
     })?;
@@ -100,28 +101,6 @@ pub fn memory_needed(plan: &RunPlan) -> u64 {
         }
     }
     most
-}
-
-/// The strategies `choices` name, in order, `all` as every registered strategy this
-/// machine supports (probed here; a strategy named on its own is checked after).
-fn resolve_strategies(choices: &[StrategyChoice]) -> Vec<netio_core::strategy::Strategy> {
-    let mut out = Vec::new();
-    for c in choices {
-        let add: Vec<_> = match *c {
-            StrategyChoice::One(s) => vec![s],
-            StrategyChoice::All => netio_core::strategy::SEND
-                .iter()
-                .filter(|e| (e.about.available)().ok)
-                .map(|e| e.strategy)
-                .collect(),
-        };
-        for s in add {
-            if !out.contains(&s) {
-                out.push(s);
-            }
-        }
-    }
-    out
 }
 
 /// Refuses, by name and with the probe's reason, the first choice of `list` (given

@@ -56,6 +56,16 @@ impl Cli {
                 holders.join(", ")
             ));
         }
+        // Two row streams on one stdout would interleave into neither file.
+        if self
+            .samples
+            .as_deref()
+            .is_some_and(netio_data::record::is_stdout)
+        {
+            return Err(
+                "--samples -: only --record may stream to stdout; give --samples a file".into(),
+            );
+        }
         self.check_path()
     }
 

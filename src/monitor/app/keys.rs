@@ -20,18 +20,6 @@ impl App {
                 _ => {}
             }
         }
-        if self.overlay == Overlay::Latency {
-            // Like the help: q still quits, any other key closes it.
-            return match key {
-                Key::Char('q') => Some(Action::Quit),
-                Key::CtrlC => Some(Action::Interrupt),
-                Key::Click(..) | Key::Select(..) | Key::ScrollUp | Key::ScrollDown => None,
-                _ => {
-                    self.overlay = Overlay::None;
-                    None
-                }
-            };
-        }
         if self.overlay == Overlay::ConfirmQuit {
             // Asked after Esc during a run: Esc again (or q, y) quits, anything else
             // goes on.
@@ -44,21 +32,26 @@ impl App {
                 }
             };
         }
-        if let Overlay::Help { scroll } = &mut self.overlay {
-            return match key {
-                Key::Char('q') => Some(Action::Quit),
-                Key::CtrlC => Some(Action::Interrupt),
-                // The overlay scrolls where it does not fit (the render clamps it).
-                Key::Down | Key::ScrollDown => {
+        // The help and the latency view: q still quits, any other key closes them; the
+        // help scrolls where it does not fit (the render clamps it).
+        if matches!(self.overlay, Overlay::Help { .. } | Overlay::Latency) {
+            let scroll = match &mut self.overlay {
+                Overlay::Help { scroll } => Some(scroll),
+                _ => None,
+            };
+            return match (key, scroll) {
+                (Key::Char('q'), _) => Some(Action::Quit),
+                (Key::CtrlC, _) => Some(Action::Interrupt),
+                (Key::Down | Key::ScrollDown, Some(scroll)) => {
                     *scroll = scroll.saturating_add(1);
                     None
                 }
-                Key::Up | Key::ScrollUp => {
+                (Key::Up | Key::ScrollUp, Some(scroll)) => {
                     *scroll = scroll.saturating_sub(1);
                     None
                 }
                 // A click or a wheel turn elsewhere does not close it.
-                Key::Click(..) | Key::Select(..) => None,
+                (Key::Click(..) | Key::Select(..) | Key::ScrollUp | Key::ScrollDown, _) => None,
                 _ => {
                     self.overlay = Overlay::None;
                     None
